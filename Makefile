@@ -1,0 +1,46 @@
+# sijie: the two commands of the README.
+#   make demo  installs everything, builds the demo town, runs the main job, shows the outputs
+#   make test  installs everything and runs the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium
+DEMO_OUT := out/demo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test system install clean
+
+demo: install
+	$(BIN)/sijie demo-data --out $(DEMO_OUT)/town
+	$(BIN)/sijie info $(DEMO_OUT)/town/context.gpkg
+	$(BIN)/sijie info $(DEMO_OUT)/town/proposals/good_industrial.gpkg
+	@echo
+	@echo "Demo town:      $(DEMO_OUT)/town/context.gpkg (context layers)"
+	@echo "Proposals:      $(DEMO_OUT)/town/proposals/*.gpkg"
+	@echo "Open them in QGIS, or run: $(BIN)/sijie info FILE"
+
+test: install
+	$(BIN)/python -m pytest
+
+install: system $(STAMP)
+
+# Debian packages: install only what is missing, after refreshing the package lists once.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,146 @@
+"""The ``sijie`` command line: the product's operations on files, for GIS staff and scripts.
+
+Exit codes (DESIGN.md): 0 done and no errors found, 1 done and the proposal has errors,
+2 the input could not be used (the message on stderr names the file, layer, row and why).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.i18n import Lang, label
+from geo.errors import SijieError
+
+__all__ = ["app"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="sijie",
+    help="四界 sijie: check, split and equip industrial-community (产业型社区) boundaries.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="The rule set: policy numbers with their clauses.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of tables and messages.")]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="TOML rules file overriding the defaults.")
+]
+
+
+def reports_errors(func: F) -> F:
+    """Turn sijie's typed errors into exit code 2 with one clear line on stderr."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SijieError as exc:
+            err.print(f"[bold red]sijie:[/] {exc}", markup=True, highlight=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False):
+    """四界 sijie: boundaries, grids and facility land for industrial communities."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("demo-data")
+@reports_errors
+def demo_data(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the demo town into.")] = Path(
+        "boundary_data/demo"
+    ),
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Write the demo town (context.gpkg and proposals/*.gpkg), byte for byte reproducible."""
+    from boundary_data.demo_town import write_demo_town
+
+    written = write_demo_town(out_dir)
+    out.print(label("demo_written", lang, out=out_dir))
+    for path in written:
+        out.print(f"  {path}", highlight=False)
+
+
+@rules_app.command("show")
+@reports_errors
+def rules_show(
+    rules: RulesOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Print the effective rules: every value, where it comes from and what it means."""
+    from geo.rules import iter_rules, load_rules
+
+    rule_set = load_rules(rules)
+    if fmt == "json":
+        out.print_json(json.dumps(rule_set.model_dump(mode="json"), ensure_ascii=False))
+        return
+    _require_format(fmt, ("text", "json"))
+    table = Table(title=label("rules_title", lang, version=rule_set.rules_version))
+    for key in ("key", "value", "clause", "meaning"):
+        table.add_column(label(key, lang))
+    for entry in iter_rules(rule_set):
+        value = label("none", lang) if entry.value is None else str(entry.value)
+        table.add_row(entry.key, value, entry.clause, entry.description)
+    out.print(table)
+
+
+@app.command("info")
+@reports_errors
+def info(
+    source: Annotated[str, typer.Argument(help="Any file GDAL reads; FILE:LAYER picks a layer.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Show a file's layers: geometry, feature count, CRS, bounds and text encoding."""
+    from geo.io import list_layers
+
+    _require_format(fmt, ("text", "json"))
+    layers = list_layers(source)
+    if fmt == "json":
+        rows = [{"name": i.name, "geometry_type": i.geometry_type, "feature_count": i.feature_count,
+                 "crs": i.crs, "bounds": i.bounds, "encoding": i.encoding} for i in layers]
+        out.print_json(json.dumps({"source": str(source), "layers": rows}, ensure_ascii=False))
+        return
+    table = Table(title=label("info_title", lang, path=source))
+    for key in ("layer", "geometry", "features", "crs", "bounds", "encoding"):
+        table.add_column(label(key, lang), no_wrap=key != "bounds")
+    none = label("none", lang)
+    for i in layers:
+        bounds = none if i.bounds is None else _bounds_text(i.bounds)
+        table.add_row(i.name, i.geometry_type or none, str(i.feature_count), i.crs or none,
+                      bounds, i.encoding or none)
+    out.print(table)
+
+
+def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
+    """Bounds as a GIS user reads them: metres to 0.1 m, degrees to 1e-6° (≈ 0.1 m)."""
+    digits = 1 if max(abs(v) for v in bounds) > 360 else 6
+    x0, y0, x1, y1 = (f"{v:.{digits}f}" for v in bounds)
+    return f"{x0}, {y0} – {x1}, {y1}"
+
+
+def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise typer.BadParameter(f"--format must be one of {', '.join(allowed)}, got '{fmt}'")

@@ -1,0 +1,1 @@
+"""sijie's pure spatial core."""

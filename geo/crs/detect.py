@@ -1,0 +1,173 @@
+"""Settle the CRS of an input layer and refuse coordinates that cannot be right.
+
+sijie works on Chinese planning data, so every layer must lie in China once its CRS is
+known. The checks here catch the usual mistakes: no CRS, latitude/longitude swapped, a
+CRS that puts the data abroad, and GK zone-prefixed eastings declared as CM codes (or the
+other way round).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+from pyproj.exceptions import CRSError as PyprojCRSError
+from pyproj.exceptions import ProjError
+
+from geo.crs.gcj02 import geometry_from_gcj02
+from geo.crs.zones import cm_epsg_from_zone_prefixed, is_gk_cm, is_gk_zone_prefixed
+from geo.errors import CRSError, MissingCRSError
+
+__all__ = ["resolve_crs"]
+
+logger = logging.getLogger(__name__)
+
+_CGCS2000 = "EPSG:4490"
+_CHINA_LON = (73.0, 136.0)
+_CHINA_LAT = (3.0, 54.0)
+_GCJ02_NAMES = {"GCJ02", "GCJ-02"}
+
+
+def _parse_declared(declared: str, path: str | Path | None, layer: str | None) -> pyproj.CRS:
+    text = declared.strip()
+    try:
+        return pyproj.CRS.from_user_input(f"EPSG:{text}" if text.isdigit() else text)
+    except PyprojCRSError:
+        raise CRSError(
+            f"--crs value '{declared}' is not a coordinate reference system; use an EPSG code "
+            "such as EPSG:4490 or EPSG:4549, or GCJ02 for AMap/Gaode coordinates",
+            path=path,
+            layer=layer,
+        ) from None
+
+
+def _from_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geometry = geometry_from_gcj02(gpd.GeoSeries(gdf.geometry.values, index=gdf.index))
+    out = gdf.copy()
+    out[gdf.geometry.name] = geometry.set_crs(_CGCS2000)
+    logger.info("converted %d GCJ-02 features to CGCS2000 lon/lat", len(out))
+    return out.set_crs(_CGCS2000, allow_override=True)
+
+
+def _in_china(minx: float, miny: float, maxx: float, maxy: float) -> bool:
+    return (
+        _CHINA_LON[0] <= minx <= maxx <= _CHINA_LON[1]
+        and _CHINA_LAT[0] <= miny <= maxy <= _CHINA_LAT[1]
+    )
+
+
+def _fmt(bounds: tuple[float, ...]) -> str:
+    return "(" + ", ".join(f"{b:.6g}" for b in bounds) + ")"
+
+
+def _zone_hint(epsg: int | None, minx: float) -> str:
+    """Suggest the right GK code when the eastings do not match the declared prefix style."""
+    if epsg is None or not (is_gk_cm(epsg) or is_gk_zone_prefixed(epsg)):
+        return ""
+    zone = int(minx // 1_000_000)
+    if is_gk_cm(epsg) and 25 <= zone <= 45:
+        return (
+            f"; the eastings start with a zone number ({zone}), so this may be a zone-prefix "
+            f"mix-up: try --crs EPSG:{4513 + zone - 25} instead of EPSG:{epsg}"
+        )
+    if is_gk_zone_prefixed(epsg) and 0 <= minx < 1_000_000:
+        return (
+            "; the eastings have no zone number in front, so this may be a zone-prefix "
+            f"mix-up: try --crs EPSG:{cm_epsg_from_zone_prefixed(epsg)} instead of EPSG:{epsg}"
+        )
+    return "; this may be a Gauss–Krüger zone-prefix mix-up"
+
+
+def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str | None) -> None:
+    bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
+    if not all(math.isfinite(b) for b in bounds):
+        return  # empty frame or only empty geometries: nothing to check
+    minx, miny, maxx, maxy = bounds
+    crs = pyproj.CRS.from_user_input(gdf.crs)
+    if crs.is_geographic:
+        if (
+            _CHINA_LAT[0] <= minx <= maxx <= _CHINA_LAT[1]
+            and _CHINA_LON[0] <= miny <= maxy <= _CHINA_LON[1]
+        ):
+            raise CRSError(
+                f"latitude and longitude look swapped: x runs {minx:g}–{maxx:g} and y runs "
+                f"{miny:g}–{maxy:g}; fix the axis order so that x is longitude and y latitude",
+                path=path,
+                layer=layer,
+            )
+        if not _in_china(*bounds):
+            raise CRSError(
+                f"lies outside China (lon/lat bounds {_fmt(bounds)} in {crs.name}); "
+                "check the coordinate reference system and name the right one with --crs",
+                path=path,
+                layer=layer,
+            )
+        return
+    to_cgcs = pyproj.Transformer.from_crs(crs, _CGCS2000, always_xy=True)
+    try:
+        lonlat = to_cgcs.transform_bounds(minx, miny, maxx, maxy)
+    except ProjError:
+        lonlat = (math.nan,) * 4
+    if not all(math.isfinite(b) for b in lonlat) or not _in_china(*lonlat):
+        where = (
+            f"lon/lat {_fmt(lonlat)}"
+            if all(math.isfinite(b) for b in lonlat)
+            else "which do not convert to longitude/latitude"
+        )
+        raise CRSError(
+            f"lies outside China when read as {crs.name} (bounds {_fmt(bounds)}, {where}); "
+            "check the coordinate reference system and name the right one with "
+            f"--crs{_zone_hint(crs.to_epsg(), minx)}",
+            path=path,
+            layer=layer,
+        )
+
+
+def resolve_crs(
+    gdf: gpd.GeoDataFrame,
+    *,
+    declared: str | None = None,
+    path: str | Path | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Return ``gdf`` with a trustworthy CRS, or raise a :class:`~geo.errors.CRSError`.
+
+    Parameters
+    ----------
+    gdf
+        The layer as read.
+    declared
+        A user-named CRS (``--crs``); wins over the file's. ``GCJ02``/``GCJ-02`` means the
+        coordinates are GCJ-02 lon/lat: they are converted to EPSG:4490.
+    path, layer
+        Where the layer came from, named in error messages.
+
+    Returns
+    -------
+    GeoDataFrame
+        The layer, with the declared CRS set, GCJ-02 converted to EPSG:4490 and zone-prefixed
+        GK data converted to its CM code; nothing else is reprojected.
+    """
+    if declared is not None:
+        if declared.strip().upper() in _GCJ02_NAMES:
+            gdf = _from_gcj02(gdf)
+        else:
+            gdf = gdf.set_crs(_parse_declared(declared, path, layer), allow_override=True)
+    elif gdf.crs is None:
+        raise MissingCRSError(
+            "has no coordinate reference system; name one with --crs "
+            "(for example --crs EPSG:4490 or --crs GCJ02)",
+            path=path,
+            layer=layer,
+        )
+    _check_plausible(gdf, path, layer)
+    epsg = pyproj.CRS.from_user_input(gdf.crs).to_epsg()
+    if epsg is not None and is_gk_zone_prefixed(epsg):
+        cm = cm_epsg_from_zone_prefixed(epsg)
+        logger.info("converting EPSG:%d (zone-prefixed) to EPSG:%d", epsg, cm)
+        gdf = gdf.to_crs(epsg=cm)
+    return gdf

@@ -1,0 +1,113 @@
+"""Low-level reads through pyogrio, with GDAL failures turned into :class:`InputError`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.errors import InputError
+from geo.io.dxf import GDAL_DXF_LAYER, dxf_encoding, dxf_to_planning
+from geo.io.encoding import shapefile_encoding
+from geo.io.gdal_env import gdal_config, gdal_errors
+
+__all__ = ["gdal_layers", "geometry_summary", "read_dxf", "read_frame", "read_shapefile"]
+
+_UNREADABLE = "could not be read"
+
+
+def gdal_layers(path: Path, *, layer: str | None = None) -> list[tuple[str, str | None]]:
+    """Names and GDAL geometry types (``None`` for plain tables) of the layers in ``path``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    layer
+        The layer asked for, only to be named in an error message.
+    """
+    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+        rows = pyogrio.list_layers(path)
+    return [(str(name), None if gtype is None else str(gtype)) for name, gtype in rows]
+
+
+def read_frame(
+    gdal_path: Path,
+    gdal_layer: str,
+    *,
+    path: Path,
+    layer: str,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read one layer and insist that it has a geometry column.
+
+    Parameters
+    ----------
+    gdal_path, gdal_layer
+        What GDAL opens (e.g. an unpacked temporary copy) and the layer in it.
+    path, layer
+        What the user named; these appear in error messages.
+    encoding
+        Passed to pyogrio as ``encoding=``.
+    """
+    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+        frame = pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError("is a table without geometry, not a map layer", path=path, layer=layer)
+    return frame
+
+
+def read_shapefile(
+    shp: Path, *, path: Path, layer: str, encoding: str | None = None
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a shapefile with the encoding given, its ``.cpg``'s, or the one sniffed.
+
+    A ``.cpg`` that the text does not decode with is overruled by the sniffed encoding.
+
+    Returns
+    -------
+    tuple
+        The frame and the encoding used.
+    """
+    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+        used = encoding or shapefile_encoding(shp)
+    try:
+        return read_frame(shp, shp.stem, path=path, layer=layer, encoding=used), used
+    except InputError as err:
+        if not isinstance(err.__cause__, UnicodeDecodeError):
+            raise
+        with gdal_errors(_UNREADABLE, path=path, layer=layer):
+            sniffed = shapefile_encoding(shp, use_cpg=False)
+        if encoding is None and sniffed != used:  # a .cpg that does not match the data
+            return read_frame(shp, shp.stem, path=path, layer=layer, encoding=sniffed), sniffed
+        raise InputError(
+            f"its text is not valid {used}; name the right encoding (e.g. GBK or UTF-8)",
+            path=path,
+            layer=layer,
+        ) from err.__cause__
+
+
+def read_dxf(path: Path, *, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Read every entity of a DXF drawing, closed outlines as polygons.
+
+    Returns
+    -------
+    tuple
+        The frame (CAD layer in column ``layer``) and the text encoding used, if known.
+    """
+    with gdal_errors(_UNREADABLE, path=path, layer=GDAL_DXF_LAYER):
+        used = encoding or dxf_encoding(path)
+    options = {"DXF_ENCODING": used} if used else {}
+    with gdal_config(options):
+        frame = read_frame(path, GDAL_DXF_LAYER, path=path, layer=GDAL_DXF_LAYER)
+    return dxf_to_planning(frame), used
+
+
+def geometry_summary(geometries: gpd.GeoSeries) -> str | None:
+    """One geometry type name for a set of geometries, e.g. ``"Polygon"`` or ``"Mixed"``."""
+    kinds = sorted(pd.unique(geometries.dropna().geom_type))
+    if not kinds:
+        return None
+    return kinds[0] if len(kinds) == 1 else "Mixed (" + ", ".join(kinds) + ")"

@@ -1,0 +1,182 @@
+"""What a file holds: one :class:`LayerInfo` per layer, and choosing a layer to read."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pyproj
+
+from geo.errors import InputError
+from geo.io.archive import choose_zipped, unpacked_shapefile, zipped_shapefiles
+from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
+from geo.io.encoding import shapefile_encoding
+from geo.io.frames import gdal_layers, geometry_summary, read_dxf, read_frame
+from geo.io.gdal_env import gdal_errors
+from geo.io.sources import parse_source
+
+__all__ = ["LayerInfo", "choose_layer", "list_layers"]
+
+Bounds = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """A summary of one layer, as ``sijie info FILE`` shows it.
+
+    Attributes
+    ----------
+    name
+        Layer name to pass as ``FILE:LAYER``.
+    geometry_type
+        E.g. ``"Polygon"``; ``"Mixed (...)"`` for several; ``None`` for a plain table.
+    feature_count
+        Number of features.
+    crs
+        E.g. ``"EPSG:4549"``; ``None`` when the file names none.
+    bounds
+        ``(minx, miny, maxx, maxy)`` in the layer's CRS; ``None`` when empty.
+    encoding
+        Text encoding the layer is read with, when the format has a choice.
+    """
+
+    name: str
+    geometry_type: str | None
+    feature_count: int
+    crs: str | None
+    bounds: Bounds | None
+    encoding: str | None
+
+
+def choose_layer(
+    path: Path, requested: str | None, available: list[tuple[str, str | None]]
+) -> str:
+    """Return the layer to read: ``requested`` if it exists, else the only map layer.
+
+    Raises
+    ------
+    InputError
+        The requested layer does not exist, or none was named and there are several;
+        the message lists the layer names.
+    """
+    names = [name for name, _ in available]
+    listing = ", ".join(f"'{n}'" for n in names) or "none"
+    if requested is not None:
+        if requested in names:
+            return requested
+        raise InputError(
+            f"there is no such layer; the layers are: {listing}", path=path, layer=requested
+        )
+    spatial = [name for name, gtype in available if gtype is not None] or names
+    if len(spatial) == 1:
+        return spatial[0]
+    if not spatial:
+        raise InputError("holds no layers", path=path)
+    raise InputError(
+        f"holds {len(spatial)} layers; name one as FILE:LAYER, e.g. '{path}:{spatial[0]}'; "
+        f"the layers are: {listing}",
+        path=path,
+    )
+
+
+def _crs_text(crs: Any) -> str | None:
+    if crs is None:
+        return None
+    parsed = pyproj.CRS.from_user_input(crs)
+    authority = parsed.to_authority()
+    return f"{authority[0]}:{authority[1]}" if authority else parsed.to_string()
+
+
+def _bounds(values: Any) -> Bounds | None:
+    if values is None:
+        return None
+    floats = tuple(float(v) for v in values)
+    if len(floats) != 4 or not all(math.isfinite(v) for v in floats):
+        return None
+    return floats  # type: ignore[return-value]
+
+
+def _info(
+    gdal_path: Path, gdal_layer: str, *, path: Path, name: str, encoding: str | None
+) -> LayerInfo:
+    with gdal_errors("could not be read", path=path, layer=name):
+        info = pyogrio.read_info(
+            gdal_path,
+            layer=gdal_layer,
+            encoding=encoding,
+            force_feature_count=True,
+            force_total_bounds=True,
+        )
+        gtype = info["geometry_type"]
+        if gtype == "Unknown" and info["features"]:
+            frame = read_frame(gdal_path, gdal_layer, path=path, layer=name)
+            gtype = geometry_summary(frame.geometry)
+        crs = _crs_text(info["crs"])
+    return LayerInfo(
+        name=name,
+        geometry_type=gtype,
+        feature_count=int(info["features"]),
+        crs=crs,
+        bounds=_bounds(info["total_bounds"]),
+        encoding=encoding or info.get("encoding"),
+    )
+
+
+def _dxf_infos(path: Path, layer: str | None) -> list[LayerInfo]:
+    frame, encoding = read_dxf(path)
+    frame = select_cad_layer(frame, layer, path)
+    if layer == GDAL_DXF_LAYER:
+        groups = [(GDAL_DXF_LAYER, frame)]
+    else:
+        groups = [(str(k), g) for k, g in frame.groupby("layer", sort=True, dropna=True)]
+    return [
+        LayerInfo(
+            name=name,
+            geometry_type=geometry_summary(group.geometry),
+            feature_count=len(group),
+            crs=_crs_text(group.crs),
+            bounds=_bounds(group.total_bounds),
+            encoding=encoding,
+        )
+        for name, group in groups
+    ]
+
+
+def list_layers(source: str | Path) -> list[LayerInfo]:
+    """Describe the layers of a file (or only the one named in ``path:layer``).
+
+    For a DXF drawing there is one entry per CAD layer; for a zip, one per shapefile.
+
+    Raises
+    ------
+    InputError
+        The file is missing, unreadable, or the named layer does not exist.
+    """
+    src = parse_source(source)
+    path = src.path
+    if src.kind == "dxf":
+        return _dxf_infos(path, src.layer)
+    if src.kind == "shapefile":
+        choose_layer(path, src.layer, [(path.stem, "shape")])
+        with gdal_errors("could not be read", path=path, layer=path.stem):
+            encoding = shapefile_encoding(path)
+        return [_info(path, path.stem, path=path, name=path.stem, encoding=encoding)]
+    if src.kind == "zip":
+        shapefiles = zipped_shapefiles(path, layer=src.layer)
+        if src.layer is not None:
+            shapefiles = [choose_zipped(path, shapefiles, src.layer)]
+        infos = []
+        for shapefile in shapefiles:
+            with unpacked_shapefile(path, shapefile) as shp:
+                with gdal_errors("could not be read", path=path, layer=shapefile.layer):
+                    encoding = shapefile_encoding(shp)
+                infos.append(
+                    _info(shp, shp.stem, path=path, name=shapefile.layer, encoding=encoding)
+                )
+        return infos
+    available = gdal_layers(path, layer=src.layer)
+    names = [choose_layer(path, src.layer, available)] if src.layer else [n for n, _ in available]
+    return [_info(path, n, path=path, name=n, encoding=None) for n in names]

@@ -1,0 +1,6 @@
+"""The rule set: policy numbers with their clauses, and the context's layer/column mapping."""
+
+from geo.rules.load import RuleEntry, iter_rules, load_rules
+from geo.rules.model import Rules, clause_of
+
+__all__ = ["Rules", "RuleEntry", "clause_of", "iter_rules", "load_rules"]

@@ -1,0 +1,92 @@
+"""Load a rule set from a TOML file that overrides any subset of the defaults."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from geo.errors import RulesError
+from geo.rules.model import Rules
+
+__all__ = ["load_rules", "RuleEntry", "iter_rules"]
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Read the rules file at ``path`` over the defaults; ``None`` gives the defaults.
+
+    Tables of numbers (such as the facility programme) are merged key by key, so a file may
+    change one room without restating the others.
+
+    Raises
+    ------
+    RulesError
+        The file is missing or not TOML, or a key is unknown or has a value of the wrong type;
+        the message names the file and the dotted key.
+    """
+    if path is None:
+        return Rules()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RulesError("rules file not found", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError("rules file is not UTF-8 text", path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"not valid TOML ({exc})", path=path) from exc
+    merged = _deep_merge(Rules().model_dump(mode="json"), data)
+    try:
+        # JSON mode: TOML arrays fill tuple fields and integers fill float fields, while a
+        # quoted "0.9" is still refused as a number.
+        return Rules.model_validate_json(json.dumps(merged, ensure_ascii=False))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            reason = "unknown key (see `sijie rules show` for the keys there are)"
+        else:
+            reason = f"{first['msg'].lower()}, got {_describe(first.get('input'))}"
+        raise RulesError(reason, path=path, key=key) from exc
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One effective rule as `sijie rules show` lists it."""
+
+    key: str
+    value: Any
+    clause: str
+    description: str
+
+
+def iter_rules(section: BaseModel, prefix: str = "") -> Iterator[RuleEntry]:
+    """Every leaf value of a rule set with its dotted key, clause and description."""
+    for name, field in type(section).model_fields.items():
+        value = getattr(section, name)
+        key = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            yield from iter_rules(value, prefix=f"{key}.")
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        yield RuleEntry(key, value, str(extra.get("clause", "")), field.description or "")
