@@ -110,14 +110,31 @@ def rules_show(
 @reports_errors
 def info(
     source: Annotated[str, typer.Argument(help="Any file GDAL reads; FILE:LAYER picks a layer.")],
+    crs: Annotated[str | None, typer.Option(
+        "--crs", help="CRS of a file that names none (EPSG:4549, EPSG:4490, GCJ02 ...).")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="Text encoding of a shapefile without .cpg (GBK, UTF-8).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     lang: LangOption = Lang.zh,
 ) -> None:
-    """Show a file's layers: geometry, feature count, CRS, bounds and text encoding."""
-    from geo.io import list_layers
+    """Show a file's layers: geometry, feature count, CRS, bounds and text encoding.
+
+    With FILE:LAYER (or --crs/--encoding) the layer is read exactly as every other command
+    reads its input, so a layer that `info` accepts is one the other commands can use.
+    """
+    from geo.io import LayerInfo, list_layers, read_layer
+    from geo.io.sources import parse_source
 
     _require_format(fmt, ("text", "json"))
-    layers = list_layers(source)
+    if parse_source(source).layer is not None or crs is not None or encoding is not None:
+        frame = read_layer(source, crs=crs, encoding=encoding)
+        epsg = frame.crs.to_epsg()
+        layers = [LayerInfo(
+            name=frame.attrs["layer"], geometry_type=", ".join(sorted(set(frame.geom_type))),
+            feature_count=len(frame), crs=f"EPSG:{epsg}" if epsg else frame.crs.to_string(),
+            bounds=tuple(float(v) for v in frame.total_bounds), encoding=frame.attrs["encoding"])]
+    else:
+        layers = list_layers(source)
     if fmt == "json":
         rows = [{"name": i.name, "geometry_type": i.geometry_type, "feature_count": i.feature_count,
                  "crs": i.crs, "bounds": i.bounds, "encoding": i.encoding} for i in layers]

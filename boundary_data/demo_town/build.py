@@ -134,11 +134,15 @@ def build_demo_town(seed: int = SEED) -> DemoTown:
         parcel.buildings = buildings_of_parcel(parcel, rng)
 
     cut = _parcel_to_cut(parcels, blocks, plan)
-    specs = draw_proposals(blocks, plan, cut.geometry, blocks[cut.block])
+    villages = {v: union_of(blocks, [b for b, o in enumerate(owner) if o == v])
+                for v in sorted(set(owner))}
+    borders = shapely.difference(shapely.union_all([v.boundary for v in villages.values()]),
+                                 frame.jurisdiction.exterior.buffer(0.01))
+    specs = draw_proposals(blocks, plan, cut.geometry, blocks[cut.block], borders)
     shift = _shift()
     layers = {
         "jurisdiction": _frame([{"name": TOWN_NAME, "code": TOWN_CODE}], [frame.jurisdiction], shift),
-        "neighbours": _neighbours(blocks, owner, village_names, shift),
+        "neighbours": _neighbours(villages, village_names, shift),
         "roads": _roads(frame, shift),
         "water": _frame([{"name": "甬江", "kind": "river", "width_m": 60.0},
                          {"name": "中大河", "kind": "canal", "width_m": 16.0}],
@@ -148,7 +152,7 @@ def build_demo_town(seed: int = SEED) -> DemoTown:
                            {"name": "招宝山山脚线", "kind": "mountain_foot"}],
                           [*frame.ridges, frame.hill.exterior], shift),
         "landuse": _frame([{"class": c} for c, _ in landuse_rows], [g for _, g in landuse_rows],
-                          shift),
+                          shift, coverage=True),
         "parcels": _parcels(parcels, shift),
         "buildings": _buildings(parcels, houses, rng, shift),
     }
@@ -191,24 +195,26 @@ def _shift():
     return lambda geoms: shapely.transform(geoms, lambda xy: np.round(xy + offset, 3))
 
 
-def _frame(rows: list[dict], geoms: list, shift) -> gpd.GeoDataFrame:
+def _frame(rows: list[dict], geoms: list, shift, *, coverage: bool = False) -> gpd.GeoDataFrame:
     local = np.array(geoms, dtype=object)
     shifted = shift(local)
     # rounding to millimetres can fold a needle-thin corner: snap just those to the
     # millimetre grid with GEOS, which keeps them valid (the shift is whole metres)
     bad = ~shapely.is_valid(shifted)
     shifted[bad] = shift(shapely.set_precision(local[bad], 0.001))
+    if coverage:
+        # pieces cut one by one meet only to within floating-point noise; make their
+        # shared edges identical so the layer is a clean coverage (no gap, no overlap)
+        shifted = shapely.coverage_clean(shifted, snapping_distance=0.01)
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=shifted, crs=CRS)
 
 
-def _neighbours(blocks, owner, village_names, shift) -> gpd.GeoDataFrame:
-    villages = sorted(set(owner))
-    geoms = [union_of(blocks, [b for b, o in enumerate(owner) if o == v]) for v in villages]
-    order = sorted(range(len(villages)), key=lambda i: (-geoms[i].centroid.y, geoms[i].centroid.x))
-    rows = [{"name": village_names[villages[i]][0],
-             "code": f"{TOWN_CODE}{201 + n:03d}",
-             "kind": village_names[villages[i]][1]} for n, i in enumerate(order)]
-    return _frame(rows, [geoms[i] for i in order], shift)
+def _neighbours(villages: dict[int, Polygon], village_names, shift) -> gpd.GeoDataFrame:
+    """The villages, numbered north to south then west to east, as the bureau codes them."""
+    order = sorted(villages, key=lambda v: (-villages[v].centroid.y, villages[v].centroid.x))
+    rows = [{"name": village_names[v][0], "code": f"{TOWN_CODE}{201 + n:03d}",
+             "kind": village_names[v][1]} for n, v in enumerate(order)]
+    return _frame(rows, [villages[v] for v in order], shift)
 
 
 def _roads(frame, shift) -> gpd.GeoDataFrame:
@@ -226,7 +232,7 @@ def _parcels(parcels: list[Parcel], shift) -> gpd.GeoDataFrame:
     rows = [{"name": p.name, "uscc": p.uscc,
              "employees": p.employees if p.kind in ("enterprise", "park") else 0,
              "industry": p.industry, "kind": p.kind} for p in parcels]
-    return _frame(rows, [p.geometry for p in parcels], shift)
+    return _frame(rows, [p.geometry for p in parcels], shift, coverage=True)
 
 
 def _buildings(parcels: list[Parcel], houses, rng, shift) -> gpd.GeoDataFrame:

@@ -192,4 +192,6 @@ def build_frame(rng: np.random.Generator, names) -> Frame:
     branches = _branch_roads([c for c in cells if not hill.contains(c.representative_point())], rng, names)
     roads = trunk + branches
     blocks = _merge_small(_polygonize(frame_lines + [r.geometry for r in roads]))
+    # the border as noded with the roads, so that the villages tile it exactly
+    border = shapely.union_all(blocks)
     return Frame(border, hill, ridges, river, canal, roads, blocks)

@@ -127,9 +127,9 @@ class ProposalSpec:
     custodial_parts: str | None = None
 
 
-def _shared_stretch(good: Polygon, outside: Polygon, length_m: float) -> LineString:
-    """The middle ``length_m`` of the longest edge the proposal shares with a neighbour."""
-    shared = shapely.intersection(good.boundary, outside.boundary)
+def _shared_stretch(good: Polygon, village_borders, length_m: float) -> LineString:
+    """The middle ``length_m`` of the longest stretch of the proposal on a village border."""
+    shared = shapely.intersection(good.boundary, village_borders)
     lines = [p for p in shapely.get_parts(linemerge(shapely.get_parts(shared)))
              if isinstance(p, LineString)]
     longest = max(lines, key=lambda line: (round(line.length, 3), line.wkb))
@@ -146,13 +146,15 @@ def _half_of(poly: Polygon, good: Polygon) -> Polygon:
 
 
 def draw_proposals(blocks: list[Polygon], plan: BlockPlan, cut_parcel: Polygon,
-                   block_of_cut_parcel: Polygon) -> list[ProposalSpec]:
-    """The demo proposals; ``cut_parcel`` is the enterprise parcel the B6 variant cuts."""
+                   block_of_cut_parcel: Polygon, village_borders) -> list[ProposalSpec]:
+    """The demo proposals.
+
+    ``cut_parcel`` is the enterprise parcel the B6 variant cuts; ``village_borders`` are the
+    lines between villages (not the town's border), along which the B5 variants miss by 3 m.
+    """
     good = union_of(blocks, plan.good_industrial)
     building = union_of(blocks, plan.good_building)
-    ring = union_of(blocks, {n for b in plan.good_industrial for n in _adj_blocks(blocks, b)}
-                    - plan.good_industrial)
-    stretch = _shared_stretch(good, ring, 360.0)
+    stretch = _shared_stretch(good, village_borders, 360.0)
     strip = stretch.buffer(SLIVER_M, cap_style="flat")
     tract = union_of(blocks, plan.tract)
     depth = shapely.distance(cut_parcel, good) + 0.5 * np.sqrt(cut_parcel.area)
@@ -189,11 +191,6 @@ def draw_proposals(blocks: list[Polygon], plan: BlockPlan, cut_parcel: Polygon,
         ProposalSpec("flaw_b10_residents", "澥川新材料工业社区", industrial,
                      shapely.union(good, blocks[plan.pocket]), "B10: takes in a residential pocket"),
     ]
-
-
-def _adj_blocks(blocks: list[Polygon], b: int) -> list[int]:
-    return [i for i, other in enumerate(blocks)
-            if i != b and shapely.length(shapely.intersection(blocks[b], other)) > 1.0]
 
 
 def _largest(geom) -> Polygon:

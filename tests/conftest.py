@@ -1,0 +1,28 @@
+"""Shared fixtures: the shipped demo town, read once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from boundary_data.demo_town import CONTEXT_LAYERS, PROPOSAL_LAYER
+from geo.io import read_layer
+
+DEMO = Path(__file__).resolve().parents[1] / "boundary_data" / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    return DEMO
+
+
+@pytest.fixture(scope="session")
+def context():
+    return {name: read_layer(DEMO / "context.gpkg", layer=name) for name in CONTEXT_LAYERS}
+
+
+@pytest.fixture(scope="session")
+def proposals():
+    return {p.stem: read_layer(p, layer=PROPOSAL_LAYER)
+            for p in sorted((DEMO / "proposals").glob("*.gpkg"))}
