@@ -99,7 +99,8 @@ def rules_show(
     _require_format(fmt, ("text", "json"))
     table = Table(title=label("rules_title", lang, version=rule_set.rules_version))
     for key in ("key", "value", "clause", "meaning"):
-        table.add_column(label(key, lang))
+        table.add_column(label(key, lang), no_wrap=key in ("key", "clause"),
+                         overflow="fold")
     for entry in iter_rules(rule_set):
         value = label("none", lang) if entry.value is None else str(entry.value)
         table.add_row(entry.key, value, entry.clause, entry.description)
