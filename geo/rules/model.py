@@ -53,6 +53,10 @@ class BoundaryRules(_Section):
     road_tolerance_margin_m: float = rule(
         5.0, FOUR_BOUNDARIES, "B3: tolerance beyond half a road's width for an edge to follow it"
     )
+    road_width_default_m: dict[str, float] = rule(
+        {"expressway": 32.0, "arterial": 26.0, "secondary": 16.0, "branch": 9.0, "track": 5.0},
+        FOUR_BOUNDARIES, "B3: width of a road whose width_m is missing, by class",
+    )
     water_tolerance_m: float = rule(
         15.0, FOUR_BOUNDARIES, "B3: distance within which an edge follows a river or canal"
     )
@@ -79,6 +83,9 @@ class BoundaryRules(_Section):
     )
     industrial_share_min: float = rule(
         0.60, FOUR_BOUNDARIES, "B7: least share of industrial (or office/commercial) land"
+    )
+    residents_clause: str = rule(
+        "001 § 二(二)", "001 § 二(二)", "B10: areas with residents follow urban-community rules"
     )
 
 

@@ -1,0 +1,127 @@
+"""The neighbours' adjustment (周边村<社区>边界调整, 001 § 二(一)4(1)).
+
+The proposal is snapped to the roads, rivers and neighbour edges near it, kept inside the town
+(whose outer border never moves), and carved out of its neighbours; slivers narrower than the
+snap tolerance go to the side they belong to. The result — the community and every neighbour's
+new boundary — is a clean coverage of the town, so the areas the neighbours give up add up to
+the community's area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.carve import slivers
+from geo.context import Context
+from geo.errors import InputError
+from geo.proposal import Proposal
+from geo.validate.validity import check_validity
+
+__all__ = ["Adjustment", "adjust"]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """The adjusted community and its neighbours, all in ``crs``."""
+
+    proposal: BaseGeometry
+    neighbours: gpd.GeoDataFrame  # every neighbour after, with areas before/after/given
+    given: gpd.GeoDataFrame  # the land each neighbour gives up
+    crs: pyproj.CRS
+
+    @property
+    def area_m2(self) -> float:
+        return float(self.proposal.area)
+
+    @property
+    def given_m2(self) -> float:
+        return float(self.neighbours["area_given_m2"].sum())
+
+
+def _snap_targets(geom: BaseGeometry, ctx: Context, tolerance: float) -> tuple[BaseGeometry, BaseGeometry]:
+    """Neighbour edges near the boundary, and the roads and waters near it."""
+    window = shapely.boundary(geom).buffer(tolerance)
+    frame = ctx.layer("neighbours")
+    edges = shapely.union_all(shapely.boundary(frame.geometry.values[ctx.query("neighbours", window)]))
+    features = []
+    for layer in ("roads", "water"):
+        frame = ctx.layer(layer)
+        if frame is not None:
+            features.extend(frame.geometry.values[ctx.query(layer, window)])
+    return edges, shapely.union_all(np.array(features, dtype=object))
+
+
+def _onto(points: np.ndarray, target: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from each point to ``target`` and the nearest point on it."""
+    if target.is_empty:
+        return np.full(len(points), np.inf), shapely.get_coordinates(points)
+    nearest = shapely.get_point(shapely.shortest_line(points, target), 1)
+    return shapely.distance(points, target), shapely.get_coordinates(nearest)
+
+
+def _snapped(geom: BaseGeometry, ctx: Context, tolerance: float) -> BaseGeometry:
+    """``geom`` with each vertex within ``tolerance`` of a neighbour edge moved onto it, else
+    onto a road or river within ``tolerance``; vertices already on an edge stay put."""
+    edges, features = _snap_targets(geom, ctx, tolerance)
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        points = shapely.points(xy)
+        to_edge, on_edge = _onto(points, edges)
+        to_feature, on_feature = _onto(points, features)
+        moved = xy.copy()
+        near_feature = (to_feature <= tolerance) & (to_edge > tolerance)
+        moved[near_feature] = on_feature[near_feature]
+        near_edge = (to_edge <= tolerance) & (to_edge > 0.01)
+        moved[near_edge] = on_edge[near_edge]
+        return moved
+
+    snapped = shapely.transform(geom, move)
+    if not shapely.is_valid(snapped) or abs(snapped.area - geom.area) > 0.05 * geom.area:
+        return geom
+    return snapped
+
+
+def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
+    """Carve ``proposal`` out of its neighbours and return everyone's new boundary.
+
+    Raises
+    ------
+    InputError
+        The proposal is empty, not a polygon or invalid (rule B1); nothing is repaired.
+    """
+    geom = proposal.to_crs(ctx.crs)
+    invalid = check_validity(geom)
+    if invalid:
+        raise InputError(f"cannot be adjusted: {invalid[0].message('en')}", layer=proposal.name)
+    tolerance = ctx.rules.boundary.snap_tolerance_m
+    geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
+    neighbours = ctx.layer("neighbours")
+    before = neighbours.geometry.values
+    # thin strips left to a neighbour join the community; thin strips taken give back
+    gaps = [p for left in shapely.difference(before, geom) for p in slivers(left, tolerance)]
+    overlaps = [p for taken in shapely.intersection(before, geom) for p in slivers(taken, tolerance)]
+    if gaps:
+        geom = shapely.union(geom, shapely.union_all(gaps))
+    if overlaps:
+        geom = shapely.difference(geom, shapely.union_all(overlaps))
+    after = shapely.difference(before, geom)
+    cleaned = shapely.coverage_clean(np.array([geom, *after], dtype=object), snapping_distance=0.01)
+    geom, after = cleaned[0], cleaned[1:]
+    taken = shapely.intersection(before, geom)
+    table = neighbours.drop(columns="geometry").copy()
+    table["area_before_m2"] = shapely.area(before)
+    table["area_after_m2"] = shapely.area(after)
+    table["area_given_m2"] = table["area_before_m2"] - table["area_after_m2"]
+    table["valid"] = shapely.is_valid(after)
+    table["contiguous"] = [len([p for p in shapely.get_parts(a) if p.area >= 1.0]) <= 1 for a in after]
+    result = gpd.GeoDataFrame(table, geometry=list(after), crs=ctx.crs)
+    gave = table["area_given_m2"].values > 0.01
+    given = gpd.GeoDataFrame(table.loc[gave, ["name", "code", "area_given_m2"]],
+                             geometry=list(taken[gave]), crs=ctx.crs)
+    return Adjustment(geom, result.reset_index(drop=True), given.reset_index(drop=True), ctx.crs)

@@ -1,0 +1,167 @@
+"""The context a proposal is judged against, in one metric CRS, with its spatial indexes.
+
+A :class:`Context` is built once from the context layers (GeoDataFrames as read from the
+bureau's files) and reused for every proposal: layers renamed to sijie's layer and column
+names through the rules' mapping, projected into the work CRS, checked, and indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.crs import work_crs
+from geo.errors import InputError
+from geo.rules import Rules
+
+__all__ = ["Context", "build_context", "REQUIRED_LAYERS", "LAYER_COLUMNS"]
+
+REQUIRED_LAYERS = ("neighbours", "roads")
+# the columns sijie reads from each layer; the first of each layer's list must be present
+LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "neighbours": ("name", "code", "kind"),
+    "jurisdiction": ("name", "code"),
+    "roads": ("class", "name", "width_m"),
+    "water": ("kind", "name"),
+    "terrain": ("kind", "name"),
+    "parcels": ("kind", "name", "uscc", "employees", "industry"),
+    "buildings": ("use", "name", "floors", "floor_area_m2", "occupancy", "registration", "tax_share"),
+    "landuse": ("class",),
+}
+_NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "registration",
+            "tax_share"}
+_POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
+
+
+def _tree(frame: gpd.GeoDataFrame | None) -> shapely.STRtree | None:
+    return None if frame is None else shapely.STRtree(frame.geometry.values)
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """The context layers in ``crs`` (metres), indexed for repeated queries.
+
+    Absent optional layers are ``None``; a check that needs one says it was skipped.
+    """
+
+    crs: pyproj.CRS
+    layers: dict[str, gpd.GeoDataFrame | None]
+    rules: Rules
+    source: str = ""
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def layer(self, name: str) -> gpd.GeoDataFrame | None:
+        return self.layers.get(name)
+
+    def tree(self, name: str) -> shapely.STRtree | None:
+        """The STRtree of a layer's geometries, built on first use and kept."""
+        if name not in self._cache:
+            self._cache[name] = _tree(self.layer(name))
+        return self._cache[name]
+
+    def query(self, name: str, geom: BaseGeometry, predicate: str = "intersects") -> np.ndarray:
+        """Positions of a layer's features that meet ``geom`` by ``predicate``."""
+        tree = self.tree(name)
+        if tree is None:
+            return np.empty(0, dtype=int)
+        return np.sort(tree.query(geom, predicate=predicate))
+
+    @cached_property
+    def town(self) -> BaseGeometry:
+        """The town's area: the jurisdiction layer, or else the union of the neighbours."""
+        jurisdiction = self.layer("jurisdiction")
+        if jurisdiction is not None:
+            return shapely.union_all(jurisdiction.geometry.values)
+        return shapely.coverage_union_all(self.layers["neighbours"].geometry.values)
+
+    @cached_property
+    def town_border(self) -> BaseGeometry:
+        return shapely.boundary(self.town)
+
+
+def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> gpd.GeoDataFrame:
+    mapping = rules.context.columns.get(layer, {})
+    renamed = frame.rename(columns={theirs: ours for ours, theirs in mapping.items()})
+    wanted = LAYER_COLUMNS[layer]
+    layer_name = getattr(rules.context.layers, layer)
+    if wanted[0] not in renamed.columns:
+        theirs = mapping.get(wanted[0], wanted[0])
+        raise InputError(
+            f"has no column '{theirs}' ({wanted[0]}); map the bureau's column in the rules file "
+            f"under [context.columns.{layer}]", path=source, layer=layer_name)
+    for column in wanted:
+        if column not in renamed.columns:
+            renamed[column] = None
+        elif column in _NUMERIC:
+            values = pd.to_numeric(renamed[column], errors="coerce")
+            bad = values.isna() & renamed[column].notna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.values)[0]) + 1
+                raise InputError(f"expected a number, got {renamed[column].iloc[row - 1]!r}",
+                                 path=source, layer=layer_name, row=row, field=column)
+            renamed[column] = values
+    return renamed[[*wanted, "geometry"]]
+
+
+def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, source: str) -> None:
+    types = frame.geom_type.values
+    allowed = ({"Polygon", "MultiPolygon"} if layer in _POLYGONS
+               else {"LineString", "MultiLineString"} if layer in ("roads", "terrain")
+               else {"LineString", "MultiLineString", "Polygon", "MultiPolygon"})
+    wrong = ~np.isin(types, list(allowed))
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0]) + 1
+        raise InputError(f"has a {types[row - 1]} where {' or '.join(sorted(allowed))} is expected",
+                         path=source, layer=layer_name, row=row)
+    invalid = ~shapely.is_valid(frame.geometry.values)
+    if invalid.any() and layer in ("neighbours", "jurisdiction"):
+        row = int(np.flatnonzero(invalid)[0]) + 1
+        reason = shapely.is_valid_reason(frame.geometry.values[row - 1])
+        raise InputError(f"geometry is invalid ({reason})", path=source, layer=layer_name, row=row)
+
+
+def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
+                  source: str = "") -> Context:
+    """Prepare context layers for validation: rename, project to the work CRS, check.
+
+    Parameters
+    ----------
+    layers
+        sijie's layer names (``neighbours``, ``roads`` ...) to frames as read; absent optional
+        layers may be missing or ``None``.
+    rules
+        Its column mapping and ``work_crs`` are applied.
+    source
+        The context file, named in error messages.
+
+    Raises
+    ------
+    InputError
+        A required layer or column is missing, a number column holds text, a geometry has the
+        wrong type, or a neighbour is invalid.
+    """
+    for name in REQUIRED_LAYERS:
+        if layers.get(name) is None:
+            raise InputError(f"has no layer '{getattr(rules.context.layers, name)}' ({name}), "
+                             "which validation needs", path=source)
+    neighbours = layers["neighbours"]
+    crs = work_crs(neighbours.crs, tuple(neighbours.total_bounds), override=rules.work_crs)
+    prepared: dict[str, gpd.GeoDataFrame | None] = {}
+    for name in LAYER_COLUMNS:
+        frame = layers.get(name)
+        if frame is None:
+            prepared[name] = None
+            continue
+        layer_name = getattr(rules.context.layers, name)
+        frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+        _check_geometries(frame, name, layer_name, source)
+        frame = _rename(frame, name, rules, source).to_crs(crs).reset_index(drop=True)
+        prepared[name] = frame
+    return Context(crs=crs, layers=prepared, rules=rules, source=source)

@@ -1,0 +1,101 @@
+"""A proposed community boundary: its name, type, geometry and declared custodial parts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import InputError
+
+__all__ = ["Proposal", "CustodialPart", "proposal_from_frame", "TYPE_ALIASES", "parts_by_area"]
+
+# the community types of 001 § 二(一)1, as written in the bureau's data
+TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
+                "building": "building", "楼宇社区": "building", "楼宇": "building"}
+
+
+@dataclass(frozen=True)
+class CustodialPart:
+    """A part declared as a custodial enclave (托管): its number (1 = largest) and reason."""
+
+    part: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposal as submitted; ``geometry`` is in ``crs`` (the input's CRS)."""
+
+    name: str
+    type: str  # "industrial" or "building"; anything else is reported by rule B9
+    geometry: BaseGeometry
+    crs: pyproj.CRS
+    custodial: tuple[CustodialPart, ...] = field(default_factory=tuple)
+    raw_type: str = ""
+
+    def to_crs(self, crs: pyproj.CRS) -> BaseGeometry:
+        """The geometry in ``crs``."""
+        if self.crs == crs or self.geometry is None or self.geometry.is_empty:
+            return self.geometry
+        series = gpd.GeoSeries([self.geometry], crs=self.crs).to_crs(crs)
+        return series.iloc[0]
+
+
+def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:
+    """The polygon parts of ``geom``, largest first: part 1 is the main part."""
+    parts = [p for p in shapely.get_parts(geom) if not p.is_empty]
+    return sorted(parts, key=lambda p: -p.area)
+
+
+def _custodial(value: object, *, source: str, layer: str | None, row: int) -> tuple[CustodialPart, ...]:
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return ()
+    try:
+        items = json.loads(value) if isinstance(value, str) else value
+        return tuple(CustodialPart(int(item["part"]), str(item["reason"])) for item in items)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InputError(
+            'custodial_parts must be a JSON list like [{"part": 2, "reason": "…"}], '
+            f"got {value!r}", path=source, layer=layer, row=row, field="custodial_parts",
+        ) from exc
+
+
+def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
+                        source: str = "") -> Proposal:
+    """The proposal in a layer: its only feature, or the one named ``feature``.
+
+    Raises
+    ------
+    InputError
+        The layer holds several features and none was picked (their names are listed), the
+        named feature is absent, or ``custodial_parts`` is malformed.
+    """
+    layer = frame.attrs.get("layer")
+    names = [str(n) for n in frame["name"]] if "name" in frame.columns else []
+    if feature is not None:
+        matches = [i for i, n in enumerate(names) if n == feature]
+        if not matches:
+            raise InputError(f"has no feature named '{feature}'; it has: {', '.join(names)}",
+                             path=source, layer=layer)
+        index = matches[0]
+    elif len(frame) > 1:
+        listed = ", ".join(names) if names else f"{len(frame)} unnamed features"
+        raise InputError(f"holds several proposals ({listed}); pick one with --feature NAME",
+                         path=source, layer=layer)
+    else:
+        index = 0
+    row = frame.iloc[index]
+    raw_type = str(row["type"]) if "type" in frame.columns and row["type"] is not None else ""
+    return Proposal(
+        name=names[index] if names else "",
+        type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()),
+        geometry=row.geometry,
+        crs=pyproj.CRS.from_user_input(frame.crs),
+        custodial=_custodial(row.get("custodial_parts"), source=source, layer=layer, row=index + 1),
+        raw_type=raw_type,
+    )

@@ -1,0 +1,62 @@
+"""B3 edges: "以道路为边界，也可以河流、山脉等自然地形为边界".
+
+Clause: 001 § 二(一)3(2). The share of the perimeter lying within tolerance of a road
+centreline (half its width plus a margin), a river or canal, a ridge or mountain foot, or the
+town's own border must reach the rules' minimum; every stretch that follows none of them and is
+at least the reporting length is located as a line with its length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.context import Context
+from geo.validate.report import ERROR, FOUR_BOUNDARIES, WARNING, Finding
+
+__all__ = ["check_edges", "followed_features"]
+
+
+def followed_features(ctx: Context) -> BaseGeometry:
+    """The area within tolerance of every road, water, ridge and the town border (cached)."""
+    if "followed" in ctx._cache:
+        return ctx._cache["followed"]
+    rules = ctx.rules.boundary
+    roads = ctx.layer("roads")
+    widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m)).fillna(
+        min(rules.road_width_default_m.values()))
+    zones = list(shapely.buffer(roads.geometry.values, widths.values / 2 + rules.road_tolerance_margin_m))
+    for layer, distance in (("water", rules.water_tolerance_m), ("terrain", rules.terrain_tolerance_m)):
+        frame = ctx.layer(layer)
+        if frame is not None:
+            zones.extend(shapely.buffer(frame.geometry.values, distance))
+    zones.append(shapely.buffer(ctx.town_border, rules.border_tolerance_m))
+    followed = shapely.union_all(np.array(zones, dtype=object))
+    shapely.prepare(followed)
+    ctx._cache["followed"] = followed
+    return followed
+
+
+def check_edges(geom: BaseGeometry, ctx: Context) -> tuple[list[Finding], dict[str, float]]:
+    """Findings for the boundary stretches that follow nothing, and the edge share."""
+    rules = ctx.rules.boundary
+    boundary = shapely.boundary(geom)
+    window = shapely.box(*shapely.bounds(boundary)).buffer(1.0)
+    loose = shapely.difference(boundary, shapely.intersection(followed_features(ctx), window))
+    share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
+    failed = share < rules.edge_share_min
+    findings = []
+    if failed:
+        findings.append(Finding("B3", ERROR, FOUR_BOUNDARIES, "b3_edge_share",
+                                {"share": share, "limit": rules.edge_share_min},
+                                {"edge_share": share, "limit": rules.edge_share_min,
+                                 "loose_m": loose.length}, loose))
+    stretches = shapely.get_parts(shapely.line_merge(loose)) if not loose.is_empty else []
+    for stretch in sorted(stretches, key=lambda s: -s.length):
+        if stretch.length >= rules.uncovered_stretch_min_m:
+            findings.append(Finding("B3", ERROR if failed else WARNING, FOUR_BOUNDARIES,
+                                    "b3_loose_stretch", {"length_m": stretch.length},
+                                    {"length_m": stretch.length,
+                                     "limit": rules.uncovered_stretch_min_m}, stretch))
+    return findings, {"edge_share": share}

@@ -1,0 +1,112 @@
+"""Findings and the validation report (the document of DESIGN.md, also served by the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.validate.messages import render
+
+__all__ = ["Finding", "Report", "NeighbourChange", "ERROR", "WARNING", "INFO"]
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+FOUR_BOUNDARIES = "001 § 二(一)3(2)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reviewer should see: which rule, how bad, where, and the numbers."""
+
+    rule: str
+    severity: str
+    clause: str
+    key: str
+    params: dict[str, Any]
+    measure: dict[str, float]
+    geometry: BaseGeometry | None  # in the work CRS
+
+    def message(self, lang: str = "zh") -> str:
+        return render(self.key, self.params, lang)
+
+
+@dataclass(frozen=True)
+class NeighbourChange:
+    """What the carve-out does to one neighbouring village or community."""
+
+    name: str
+    code: str
+    area_given_m2: float
+    area_left_m2: float
+    valid: bool
+    contiguous: bool
+
+
+def _round(value: Any) -> Any:
+    return round(value, 3) if isinstance(value, float) else value
+
+
+@dataclass
+class Report:
+    """The validation of one proposal against one context."""
+
+    proposal: str
+    input_crs: pyproj.CRS
+    work_crs: pyproj.CRS
+    rules_version: str
+    metrics: dict[str, float | int | None]
+    findings: list[Finding] = field(default_factory=list)
+    neighbours: list[NeighbourChange] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error (warnings and notes do not fail a proposal)."""
+        return not any(f.severity == ERROR for f in self.findings)
+
+    def _geometries(self, crs: pyproj.CRS) -> list[BaseGeometry | None]:
+        geoms = [f.geometry for f in self.findings]
+        present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+        if present and crs != self.work_crs:
+            moved = gpd.GeoSeries([geoms[i] for i in present], crs=self.work_crs).to_crs(crs)
+            for i, geom in zip(present, moved):
+                geoms[i] = geom
+        return geoms
+
+    def to_dict(self, lang: str = "zh", *, crs: pyproj.CRS | None = None) -> dict[str, Any]:
+        """The report document; finding geometries in ``crs`` (default: the proposal's)."""
+        crs = crs or self.input_crs
+        geoms = self._geometries(crs)
+        epsg = crs.to_epsg()
+        return {
+            "proposal": self.proposal,
+            "crs": f"EPSG:{epsg}" if epsg else crs.to_string(),
+            "ok": self.ok,
+            "rules_version": self.rules_version,
+            "metrics": {k: _round(v) for k, v in self.metrics.items()},
+            "findings": [
+                {"rule": f.rule, "severity": f.severity, "clause": f.clause,
+                 "message": f.message(lang),
+                 "measure": {k: _round(v) for k, v in f.measure.items()},
+                 "geometry": None if g is None or g.is_empty else shapely.geometry.mapping(g)}
+                for f, g in zip(self.findings, geoms)
+            ],
+            "neighbours": [
+                {"name": n.name, "code": n.code, "area_given_m2": round(n.area_given_m2, 1),
+                 "area_left_m2": round(n.area_left_m2, 1), "valid": n.valid,
+                 "contiguous": n.contiguous} for n in self.neighbours
+            ],
+        }
+
+    def to_geojson(self, lang: str = "zh") -> dict[str, Any]:
+        """Findings as an RFC 7946 FeatureCollection (EPSG:4326), the summary beside them."""
+        wgs84 = pyproj.CRS.from_epsg(4326)
+        document = self.to_dict(lang, crs=wgs84)
+        features = []
+        for finding in document.pop("findings"):
+            geometry = finding.pop("geometry")
+            features.append({"type": "Feature", "geometry": geometry, "properties": finding})
+        return {"type": "FeatureCollection", "features": features, "report": document}

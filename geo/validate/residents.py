@@ -1,0 +1,44 @@
+"""B10 residents: "产业型社区内有常驻居民的区域参照城市社区功能职责进行管理".
+
+Clause: 001 § 二(二). Residential land and homes inside are reported as a warning: they are
+managed under the rules of urban communities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.context import Context
+from geo.validate.report import INFO, WARNING, Finding
+
+__all__ = ["check_residents"]
+
+
+def check_residents(geom: BaseGeometry, ctx: Context) -> list[Finding]:
+    clause = ctx.rules.boundary.residents_clause
+    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
+    if landuse is None and buildings is None:
+        return [Finding("B10", INFO, clause, "skipped_layer", {"layer": "landuse"}, {}, None)]
+    places = []
+    area = 0.0
+    if landuse is not None:
+        index = ctx.query("landuse", geom)
+        homes = index[landuse["class"].values[index] == "residential"]
+        pieces = shapely.intersection(landuse.geometry.values[homes], geom)
+        pieces = pieces[shapely.area(pieces) >= 1.0]
+        area = float(shapely.area(pieces).sum())
+        places.extend(pieces)
+    count = 0
+    if buildings is not None:
+        index = ctx.query("buildings", geom)
+        homes = index[buildings["use"].values[index] == "residential"]
+        inside = shapely.within(shapely.point_on_surface(buildings.geometry.values[homes]), geom)
+        count = int(inside.sum())
+        places.extend(buildings.geometry.values[homes[inside]])
+    if area < 1.0 and count == 0:
+        return []
+    where = shapely.union_all(np.array(places, dtype=object))
+    return [Finding("B10", WARNING, clause, "b10_residents", {"area_m2": area, "buildings": count},
+                    {"area_m2": area, "buildings": count}, where)]

@@ -1,0 +1,36 @@
+"""B1 valid: the boundary is a non-empty, OGC-valid polygon. Never repaired silently.
+
+Clause: 001 § 二(一)3(2) (a boundary must exist before its four sides can be judged).
+"""
+
+from __future__ import annotations
+
+import re
+
+import shapely
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.validate.report import ERROR, FOUR_BOUNDARIES, Finding
+
+__all__ = ["check_validity"]
+
+_WHERE = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\]")
+
+
+def check_validity(geom: BaseGeometry | None) -> list[Finding]:
+    """Findings that stop the checks needing a valid polygon; empty when the boundary is fine."""
+    if geom is None or geom.is_empty:
+        return [Finding("B1", ERROR, FOUR_BOUNDARIES, "b1_empty", {}, {}, None)]
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return [Finding("B1", ERROR, FOUR_BOUNDARIES, "b1_not_polygon",
+                        {"geom_type": geom.geom_type}, {}, geom)]
+    if shapely.is_valid(geom):
+        return []
+    reason = shapely.is_valid_reason(geom)
+    match = _WHERE.search(reason)
+    where = Point(float(match[1]), float(match[2])) if match else geom.boundary
+    text = _WHERE.sub("", reason).strip()
+    return [Finding("B1", ERROR, FOUR_BOUNDARIES, "b1_invalid",
+                    {"reason": f"{text} @ {where.x:.3f}, {where.y:.3f}" if match else text},
+                    {}, where)]
