@@ -15,11 +15,20 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: install
 	$(BIN)/sijie demo-data --out $(DEMO_OUT)/town
 	$(BIN)/sijie info $(DEMO_OUT)/town/context.gpkg
-	$(BIN)/sijie info $(DEMO_OUT)/town/proposals/good_industrial.gpkg
+	@mkdir -p $(DEMO_OUT)/reports $(DEMO_OUT)/adjust
+	$(BIN)/sijie validate $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg
+	@# every proposal: exit 1 means "checked, has errors", which is what the flawed ones show
+	@for p in $(DEMO_OUT)/town/proposals/*.gpkg; do n=$$(basename $$p .gpkg); \
+	  $(BIN)/sijie validate $$p --context $(DEMO_OUT)/town/context.gpkg --format json -o $(DEMO_OUT)/reports/$$n.json 2>/dev/null; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	  $(BIN)/sijie validate $$p --context $(DEMO_OUT)/town/context.gpkg --format geojson -o $(DEMO_OUT)/reports/$$n.geojson 2>/dev/null; \
+	  echo "  $$n: $$([ $$rc = 0 ] && echo passes || echo 'has errors')"; done
+	$(BIN)/sijie adjust $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/adjust/good_industrial.gpkg
 	@echo
-	@echo "Demo town:      $(DEMO_OUT)/town/context.gpkg (context layers)"
-	@echo "Proposals:      $(DEMO_OUT)/town/proposals/*.gpkg"
-	@echo "Open them in QGIS, or run: $(BIN)/sijie info FILE"
+	@echo "Demo town:        $(DEMO_OUT)/town/context.gpkg (context layers) and $(DEMO_OUT)/town/proposals/"
+	@echo "Validation:       $(DEMO_OUT)/reports/<proposal>.json and .geojson (findings located on the map)"
+	@echo "Adjustment:       $(DEMO_OUT)/adjust/good_industrial.gpkg (community, neighbours after, land given)"
+	@echo "Open them in QGIS, or run: $(BIN)/sijie --help"
 
 test: install
 	$(BIN)/python -m pytest

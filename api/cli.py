@@ -152,6 +152,109 @@ def info(
     out.print(table)
 
 
+ProposalArg = Annotated[str, typer.Argument(
+    help="The proposal: any file GDAL reads; FILE:LAYER picks a layer.")]
+ContextOption = Annotated[str, typer.Option(
+    "--context", help="The context: a GeoPackage with neighbours, roads and more.")]
+FeatureOption = Annotated[str | None, typer.Option(
+    "--feature", help="The proposal's name, when its layer holds several.")]
+CrsOption = Annotated[str | None, typer.Option(
+    "--crs", help="CRS of a proposal file that names none (EPSG:4549, GCJ02 ...).")]
+
+
+def _inputs(proposal: str, context: str, rules: Path | None, feature: str | None,
+            crs: str | None):
+    """The proposal and the context, read and checked as every command reads them."""
+    from geo.io import read_context, read_layer
+    from geo.proposal import proposal_from_frame
+    from geo.rules import load_rules
+
+    rule_set = load_rules(rules)
+    ctx = read_context(context, rule_set)
+    frame = read_layer(proposal, crs=crs)
+    return proposal_from_frame(frame, feature=feature, source=proposal), ctx
+
+
+@app.command("validate")
+@reports_errors
+def validate_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    rules: RulesOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json or geojson")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
+    from geo.validate import validate
+
+    _require_format(fmt, ("text", "json", "geojson"))
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    report = validate(prop, ctx)
+    if fmt == "text":
+        from api.report_text import print_report
+
+        if output is None:
+            print_report(report, out, lang)
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                print_report(report, Console(file=handle, width=120), lang)
+    else:
+        document = report.to_dict(lang.value) if fmt == "json" else report.to_geojson(lang.value)
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        if output is None:
+            print(text)
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        err.print(label("report_written", lang, path=output), highlight=False)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+@app.command("adjust")
+@reports_errors
+def adjust_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    rules: RulesOption = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Carve the proposal out of its neighbours: write everyone's new boundary and the area
+    each neighbour gives up (exit 1 if a neighbour is left invalid or in pieces)."""
+    import geopandas as gpd
+
+    from geo.adjust import adjust
+    from geo.io import write_gpkg
+
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    result = adjust(prop, ctx)
+    output.unlink(missing_ok=True)
+    community = gpd.GeoDataFrame({"name": [prop.name], "type": [prop.raw_type],
+                                  "area_m2": [result.area_m2]}, geometry=[result.proposal],
+                                 crs=result.crs)
+    for layer, frame in (("proposal", community), ("neighbours", result.neighbours),
+                         ("given", result.given)):
+        write_gpkg(frame.to_crs(prop.crs), output, layer)
+    table = Table()
+    for key in ("name", "area_given", "area_after", "valid", "contiguous"):
+        table.add_column(label(key, lang))
+    for row in result.neighbours.itertuples():
+        if row.area_given_m2 > 0.01:
+            table.add_row(row.name, f"{row.area_given_m2:,.1f}", f"{row.area_after_m2:,.1f}",
+                          label("yes" if row.valid else "no", lang),
+                          label("yes" if row.contiguous else "no", lang))
+    out.print(table)
+    out.print(label("adjust_written", lang, path=output, area=result.area_m2,
+                    given=result.given_m2, diff=result.area_m2 - result.given_m2), highlight=False)
+    whole = bool(result.neighbours["valid"].all() and result.neighbours["contiguous"].all())
+    raise typer.Exit(EXIT_OK if whole else EXIT_FINDINGS)
+
+
 def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
     """Bounds as a GIS user reads them: metres to 0.1 m, degrees to 1e-6° (≈ 0.1 m)."""
     digits = 1 if max(abs(v) for v in bounds) > 360 else 6

@@ -125,3 +125,63 @@ def test_wrong_rules_type_is_refused_by_name(tmp_path):
 
 def test_missing_file_is_refused(tmp_path):
     assert_refused(sijie("info", str(tmp_path / "nope.gpkg")), "nope.gpkg")
+
+
+def _demo(demo_dir, name: str) -> list[str]:
+    return [str(demo_dir / "proposals" / f"{name}.gpkg"), "--context", str(demo_dir / "context.gpkg")]
+
+
+def test_validate_good_proposal_exits_0_with_the_design_report(demo_dir):
+    result = sijie("validate", *_demo(demo_dir, "good_industrial"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"proposal", "crs", "ok", "metrics", "findings", "neighbours"} <= set(report)
+    assert report["ok"] is True and report["crs"] == "EPSG:4549"
+    assert {"area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees"} <= set(report["metrics"])
+
+
+def test_validate_flawed_proposal_exits_1_and_names_rule_and_clause(demo_dir):
+    result = sijie("validate", *_demo(demo_dir, "flaw_b9_bad_name"), "--lang", "en")
+    assert result.returncode == 1, result.stderr
+    assert "B9" in result.stdout and "001 § 二(一)3(1)" in result.stdout
+
+
+def test_validate_geojson_locates_findings_in_wgs84(demo_dir, tmp_path):
+    target = tmp_path / "report.geojson"
+    result = sijie("validate", *_demo(demo_dir, "flaw_b3_offroad_edge"), "--format", "geojson",
+                   "-o", str(target))
+    assert result.returncode == 1
+    collection = json.loads(target.read_text(encoding="utf-8"))
+    from shapely.geometry import shape
+    where = shape(collection["features"][0]["geometry"]).centroid
+    assert abs(where.x - 121.6) < 0.1 and abs(where.y - 29.95) < 0.1
+    assert collection["features"][0]["properties"]["rule"] == "B3"
+
+
+def test_validate_context_without_roads_is_refused(demo_dir, tmp_path):
+    ctx = tmp_path / "ctx.gpkg"
+    gpd.read_file(demo_dir / "context.gpkg", layer="neighbours").to_file(ctx, layer="neighbours")
+    result = sijie("validate", str(demo_dir / "proposals" / "good_industrial.gpkg"), "--context", str(ctx))
+    assert_refused(result, "ctx.gpkg", "roads")
+
+
+def test_validate_layer_with_several_proposals_lists_them(demo_dir, tmp_path):
+    both = tmp_path / "both.gpkg"
+    frames = [gpd.read_file(demo_dir / "proposals" / f"{n}.gpkg") for n in ("good_industrial", "good_building")]
+    gpd.pd.concat(frames).to_file(both, layer="proposal")
+    assert_refused(sijie("validate", str(both), "--context", str(demo_dir / "context.gpkg")),
+                   "澥川新材料工业社区", "--feature")
+    picked = sijie("validate", str(both), "--context", str(demo_dir / "context.gpkg"),
+                   "--feature", "澥川商务楼宇社区", "--format", "json")
+    assert picked.returncode == 0 and json.loads(picked.stdout)["proposal"] == "澥川商务楼宇社区"
+
+
+def test_adjust_writes_the_community_the_neighbours_and_the_land_given(demo_dir, tmp_path):
+    target = tmp_path / "adjust.gpkg"
+    result = sijie("adjust", *_demo(demo_dir, "good_industrial"), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    import pyogrio
+    assert {"proposal", "neighbours", "given"} <= {n for n, _ in pyogrio.list_layers(target)}
+    given = gpd.read_file(target, layer="given")
+    community = gpd.read_file(target, layer="proposal")
+    assert abs(given["area_given_m2"].sum() - community.area.sum()) <= 1.0
