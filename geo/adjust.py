@@ -101,11 +101,17 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
         raise InputError(f"cannot be adjusted: {invalid[0].message('en')}", layer=proposal.name)
     tolerance = ctx.rules.boundary.snap_tolerance_m
     geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
+    if geom.area < 1.0:
+        raise InputError("cannot be adjusted: it lies outside the town's jurisdiction",
+                         layer=proposal.name)
     neighbours = ctx.layer("neighbours")
     before = neighbours.geometry.values
-    # thin strips left to a neighbour join the community; thin strips taken give back
-    gaps = [p for left in shapely.difference(before, geom) for p in slivers(left, tolerance)]
-    overlaps = [p for taken in shapely.intersection(before, geom) for p in slivers(taken, tolerance)]
+    touched = before[ctx.query("neighbours", geom)]
+    # strips left to a neighbour along the new edge join the community; strips taken give back
+    gaps = [p for left in shapely.difference(touched, geom)
+            for p in slivers(left, tolerance, along=geom)]
+    overlaps = [p for taken in shapely.intersection(touched, geom)
+                for p in slivers(taken, tolerance, along=geom)]
     if gaps:
         geom = shapely.union(geom, shapely.union_all(gaps))
     if overlaps:

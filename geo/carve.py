@@ -39,9 +39,13 @@ def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
             if t.area > 0.01]
 
 
-def slivers(geom: BaseGeometry, tolerance: float) -> list[BaseGeometry]:
-    """Strips of ``geom`` narrower than the snap ``tolerance``.
+def slivers(geom: BaseGeometry, tolerance: float, *, along: BaseGeometry) -> list[BaseGeometry]:
+    """Strips of ``geom`` narrower than the snap ``tolerance`` that lie along ``along``'s edge.
 
-    Pieces smaller than tolerance² are the tips of sharp corners, not strips, and are kept.
+    Only strips (nearly) all within ``tolerance`` of the proposal's boundary ``along`` are the
+    proposal's doing; a neighbour's own narrow strip elsewhere is not. Pieces smaller than
+    tolerance² are the tips of sharp corners, not strips.
     """
-    return thin_parts(geom, tolerance, min_area=tolerance * tolerance)
+    band = shapely.boundary(along).buffer(tolerance)
+    return [p for p in thin_parts(geom, tolerance, min_area=tolerance * tolerance)
+            if shapely.area(shapely.intersection(p, band)) >= 0.9 * p.area]
