@@ -255,6 +255,43 @@ def adjust_command(
     raise typer.Exit(EXIT_OK if whole else EXIT_FINDINGS)
 
 
+@app.command("grid")
+@reports_errors
+def grid_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    rules: RulesOption = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    code: Annotated[str | None, typer.Option(
+        "--code", help="The community's code; grid codes extend it.")] = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and
+    micro-grids (one enterprise, park or building each); layers grids and microgrids."""
+    from geo.grids import NOTES, make_grids
+    from geo.io import write_gpkg
+
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    plan = make_grids(prop, ctx, community_code=code)
+    output.unlink(missing_ok=True)
+    write_gpkg(plan.grids.to_crs(prop.crs), output, "grids")
+    write_gpkg(plan.microgrids.to_crs(prop.crs), output, "microgrids")
+    table = Table(title=label("grids_title", lang, name=prop.name, count=len(plan.grids),
+                              micro=len(plan.microgrids)))
+    for key in ("grid_code", "metric_employees", "metric_enterprises", "grid_area",
+                "compactness", "capacity_use"):
+        table.add_column(label(key, lang), no_wrap=key == "grid_code")
+    for g in plan.grids.itertuples():
+        table.add_row(g.code, f"{g.employees:,}", str(g.enterprises), f"{g.area_m2 / 1e6:.3f}",
+                      f"{g.polsby_popper:.2f}", f"{g.capacity_use:.0%}" + (" ⚠" if g.oversize else ""))
+    out.print(table)
+    for note in plan.notes:
+        err.print(NOTES[note][lang.value], highlight=False)
+    out.print(label("grids_written", lang, path=output), highlight=False)
+
+
 def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
     """Bounds as a GIS user reads them: metres to 0.1 m, degrees to 1e-6° (≈ 0.1 m)."""
     digits = 1 if max(abs(v) for v in bounds) > 360 else 6

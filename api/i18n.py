@@ -59,6 +59,14 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "metric_enterprises": {Lang.zh: "企业数", Lang.en: "enterprises"},
     "adjust_written": {Lang.zh: "调整结果已写入 {path}：社区 {area:,.1f} ㎡，周边划出合计 {given:,.1f} ㎡（差 {diff:.3f} ㎡）",
                        Lang.en: "Adjustment written to {path}: community {area:,.1f} m², given up by the neighbours {given:,.1f} m² (difference {diff:.3f} m²)"},
+    "grids_title": {Lang.zh: "{name}：{count} 个网格，{micro} 个微网格",
+                    Lang.en: "{name}: {count} grids, {micro} micro-grids"},
+    "grid_code": {Lang.zh: "网格编码", Lang.en: "grid code"},
+    "grid_area": {Lang.zh: "面积（km²）", Lang.en: "area (km²)"},
+    "compactness": {Lang.zh: "紧凑度", Lang.en: "PP"},
+    "capacity_use": {Lang.zh: "容量占用", Lang.en: "capacity used"},
+    "grids_written": {Lang.zh: "网格已写入 {path}（图层 grids、microgrids）",
+                      Lang.en: "Grids written to {path} (layers grids, microgrids)"},
     "report_written": {Lang.zh: "报告已写入 {path}", Lang.en: "Report written to {path}"},
 }
 

@@ -19,6 +19,8 @@ import numpy as np
 
 __all__ = ["Capacity", "partition"]
 
+ATTEMPTS = 6  # seedings tried for each number of grids before allowing one more
+
 
 @dataclass(frozen=True)
 class Capacity:
@@ -71,10 +73,12 @@ class _Solver:
     def fits(self, total: np.ndarray, unit: int) -> bool:
         return bool(np.all(total + self.loads[unit] <= self.caps + 1e-9))
 
-    def _seeds(self, nodes: list[int], k: int) -> list[int]:
+    def _seeds(self, nodes: list[int], k: int, attempt: int = 0) -> list[int]:
         pts = self.xy[nodes]
         centre = pts.mean(axis=0)
-        first = int(np.argmax(np.hypot(*(pts - centre).T)))
+        # attempt 0 starts from the unit farthest from the centre, later ones from the next
+        order = np.argsort(-np.hypot(*(pts - centre).T), kind="stable")
+        first = int(order[min(attempt * max(len(nodes) // 7, 1), len(nodes) - 1)])
         seeds = [first]
         dist = np.hypot(*(pts - pts[first]).T)
         while len(seeds) < k:
@@ -83,9 +87,9 @@ class _Solver:
             dist = np.minimum(dist, np.hypot(*(pts - pts[nxt]).T))
         return [nodes[s] for s in seeds]
 
-    def grow(self, nodes: list[int], k: int) -> dict[int, int] | None:
+    def grow(self, nodes: list[int], k: int, attempt: int = 0) -> dict[int, int] | None:
         """Assign every node to one of k contiguous regions within capacity, or None."""
-        seeds = self._seeds(nodes, k)
+        seeds = self._seeds(nodes, k, attempt)
         owner = {s: r for r, s in enumerate(seeds)}
         totals = [self.loads[s].copy() for s in seeds]
         inside = set(nodes)
@@ -180,10 +184,12 @@ def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
     for nodes in _components(normal, solver.adj):
         total = trimmed[nodes].sum(axis=0)
         k = max([1, *(math.ceil(t / c - 1e-9) for t, c in zip(total, caps))])
-        while True:
-            owner = solver.grow(nodes, min(k, len(nodes)))
-            if owner is not None:
-                break
+        owner = None
+        while owner is None:
+            for attempt in range(ATTEMPTS if k < len(nodes) else 1):
+                owner = solver.grow(nodes, min(k, len(nodes)), attempt)
+                if owner is not None:
+                    break
             k += 1
         solver.improve(owner)
         for r in sorted(set(owner.values())):
