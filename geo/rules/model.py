@@ -165,6 +165,12 @@ class FacilityRules(_Section):
     available_landuse: tuple[str, ...] = rule(
         ("vacant", "to_consolidate"), "004 第三十条", "land-use classes a site may take"
     )
+    allow_public: bool = rule(False, "004 第三十条", "whether public land may host the facilities")
+    allow_enterprise: bool = rule(False, "004 第三十条", "whether an enterprise's plot may be used")
+    excluded_landuse: tuple[str, ...] = rule(
+        ("water", "road", "farmland_protected", "ecological_redline"), "004 第三十条",
+        "land-use classes a site may never take")
+    max_floors: int = rule(3, "bureau setting", "storeys the service building may have")
     top_n: int = rule(5, "bureau setting", "candidate sites reported")
 
 

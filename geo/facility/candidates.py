@@ -1,0 +1,127 @@
+"""Candidate sites for the community's facility land: whole plots first, then parts of large ones.
+
+Only land that is actually available is offered: vacant parcels, land to be consolidated, and —
+where the rules allow — public land. A plot larger than the most the rules reserve is cut by a
+straight line across its long axis so the site has the target size and the remainder stays
+usable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+
+from geo.context import Context
+
+__all__ = ["Candidate", "available_land", "candidate_sites"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of land that might host the facilities."""
+
+    geometry: BaseGeometry
+    source: str  # "parcel" (a whole plot), "part" (cut from a larger plot), "land" (no parcel)
+    name: str | None
+    landuse: str
+
+
+def _axis(poly: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+    xy = np.asarray(shapely.minimum_rotated_rectangle(poly).exterior.coords)[:4]
+    edges = np.diff(np.vstack([xy, xy[:1]]), axis=0)
+    u = edges[np.argmax(np.hypot(*edges.T))]
+    u = u / np.hypot(*u)
+    return u, np.array([-u[1], u[0]])
+
+
+def _cut(poly: BaseGeometry, target: float, from_end: int) -> BaseGeometry:
+    """The piece of ``poly`` of area ``target`` cut off one end of its long axis."""
+    u, v = _axis(poly)
+    xy = shapely.get_coordinates(poly)
+    along = xy @ u
+    across = xy @ v
+    lo, hi = float(along.min()), float(along.max())
+    a0, a1 = float(across.min()) - 1, float(across.max()) + 1
+
+    def piece(at: float) -> BaseGeometry:
+        start, stop = (lo - 1, at) if from_end == 0 else (at, hi + 1)
+        return shapely.intersection(poly, Polygon([start * u + a0 * v, stop * u + a0 * v,
+                                                   stop * u + a1 * v, start * u + a1 * v]))
+
+    left, right = lo, hi
+    for _ in range(40):  # bisection on the cut position: area grows monotonically with it
+        mid = (left + right) / 2
+        area = piece(mid).area
+        if (area < target) == (from_end == 0):
+            left = mid
+        else:
+            right = mid
+    return piece((left + right) / 2)
+
+
+def _pieces(ctx: Context, geom: BaseGeometry, *, any_land: bool = False) -> list[Candidate]:
+    """Plots inside ``geom``: the available ones, or (``any_land``) every plot a site could
+    be measured on, which is where near misses come from when nothing is available."""
+    rules = ctx.rules.facility
+    found: list[Candidate] = []
+    parcels = ctx.layer("parcels")
+    taken = []
+    if parcels is not None:
+        kinds = ["vacant"] + (["public"] if rules.allow_public else []) + \
+            (["enterprise"] if rules.allow_enterprise else [])
+        index = ctx.query("parcels", geom)
+        if not any_land:
+            index = index[np.isin(parcels["kind"].values[index], kinds)]
+        for i in index:
+            piece = shapely.intersection(parcels.geometry.values[i], geom)
+            if piece.area >= 1.0:
+                kind = str(parcels["kind"].values[i])
+                found.append(Candidate(piece, "parcel", parcels["name"].values[i],
+                                       "vacant" if kind == "vacant" else kind))
+                taken.append(parcels.geometry.values[i])
+    landuse = ctx.layer("landuse")
+    if landuse is not None:
+        index = ctx.query("landuse", geom)
+        classes = landuse["class"].values[index]
+        index = index[~np.isin(classes, rules.excluded_landuse) if any_land
+                      else np.isin(classes, rules.available_landuse)]
+        held = shapely.union_all(np.array(taken, dtype=object)) if taken else None
+        for i in index:
+            piece = shapely.intersection(landuse.geometry.values[i], geom)
+            if held is not None:
+                piece = shapely.difference(piece, held)
+            for part in shapely.get_parts(piece):
+                if part.area >= 0.25 * rules.land_min_m2:
+                    found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
+    return found
+
+
+def available_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
+    """The available plots inside ``geom`` (whole, before any cut)."""
+    return _pieces(ctx, geom)
+
+
+def candidate_sites(ctx: Context, geom: BaseGeometry, *,
+                    any_land: bool = False) -> list[Candidate]:
+    """Every candidate inside ``geom``: whole plots, and target-size parts of large plots.
+
+    With ``any_land`` plots that are not available are offered too, so that a community with
+    no available land still gets its nearest misses measured.
+    """
+    rules = ctx.rules.facility
+    target = (rules.land_min_m2 + rules.land_max_m2) / 2
+    result = []
+    for c in _pieces(ctx, geom, any_land=any_land):
+        if c.geometry.area <= rules.land_max_m2:
+            result.append(c)
+            continue
+        for end in (0, 1):
+            part = _cut(c.geometry, target, end)
+            rest = shapely.difference(c.geometry, part)
+            if rest.area >= rules.land_min_m2:  # the remainder stays a usable plot
+                result.append(Candidate(part, "part", c.name, c.landuse))
+    return result

@@ -1,0 +1,101 @@
+"""What makes a candidate a good site: available, big enough, buildable, on a road, fits the
+programme of 004 第三十二条 under the bureau's plot ratio and site coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.context import Context
+from geo.facility.candidates import Candidate
+
+__all__ = ["SiteCheck", "check_site", "programme_floor_m2"]
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """Measured values of one candidate and the checks it fails (empty when it qualifies)."""
+
+    area_m2: float
+    available_share: float
+    inscribed_width_m: float
+    frontage_m: float
+    frontage_road: str | None
+    floor_needed_m2: float
+    floor_allowed_m2: float
+    footprint_needed_m2: float
+    footprint_allowed_m2: float
+    open_land_m2: float
+    failed: tuple[str, ...]
+
+
+def programme_floor_m2(ctx: Context) -> float:
+    """Floor area the facility programme needs, and never less than the centre's minimum."""
+    rules = ctx.rules.facility
+    return max(sum(rules.programme_m2.values()), rules.centre_floor_min_m2)
+
+
+def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
+    """Shares of the site on available land and on land it may never take."""
+    landuse = ctx.layer("landuse")
+    if landuse is None:
+        return 1.0, 0.0
+    rules = ctx.rules.facility
+    index = ctx.query("landuse", site)
+    areas = shapely.area(shapely.intersection(landuse.geometry.values[index], site))
+    classes = landuse["class"].values[index]
+    allowed = set(rules.available_landuse) | ({"public"} if rules.allow_public else set()) | \
+        ({"industrial", "office", "commercial"} if rules.allow_enterprise else set())
+    return (float(areas[np.isin(classes, list(allowed))].sum()) / site.area,
+            float(areas[np.isin(classes, rules.excluded_landuse)].sum()) / site.area)
+
+
+def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
+    """Length of the site's edge along a road of a frontage class, and that road's name."""
+    roads = ctx.layer("roads")
+    rules = ctx.rules
+    margin = rules.boundary.road_tolerance_margin_m
+    index = ctx.query("roads", site.buffer(60.0))
+    index = index[np.isin(roads["class"].values[index], rules.facility.frontage_road_classes)]
+    if index.size == 0:
+        return 0.0, None
+    widths = roads["width_m"].values[index].astype(float)
+    widths = np.where(np.isnan(widths), roads["class"].map(rules.boundary.road_width_default_m)
+                      .values[index].astype(float), widths)
+    zones = shapely.buffer(roads.geometry.values[index], widths / 2 + margin)
+    edge = shapely.boundary(site)
+    along = shapely.length(shapely.intersection(edge, zones))
+    best = int(np.argmax(along))
+    total = shapely.length(shapely.intersection(edge, shapely.union_all(zones)))
+    name = roads["name"].values[index[best]]
+    return float(total), (str(name) if name is not None else None)
+
+
+def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
+    """Measure a candidate against every requirement of a facility site."""
+    rules = ctx.rules.facility
+    site = candidate.geometry
+    area = float(site.area)
+    available, excluded = _available_share(site, ctx)
+    radius = shapely.length(shapely.maximum_inscribed_circle(site, 0.5))
+    width = 2 * float(radius)
+    frontage, road = _frontage(site, ctx)
+    needed = programme_floor_m2(ctx)
+    footprint = needed / rules.max_floors
+    failed = []
+    if not rules.land_min_m2 <= area <= rules.land_max_m2:
+        failed.append("area")
+    if available < 0.95 or excluded > 0.01:
+        failed.append("available")
+    if width < rules.min_width_m:
+        failed.append("width")
+    if frontage < rules.frontage_min_m:
+        failed.append("frontage")
+    if needed > rules.plot_ratio_max * area or footprint > rules.site_coverage_max * area \
+            or area - footprint < rules.plaza_min_m2:
+        failed.append("programme")
+    return SiteCheck(area, available, width, frontage, road, needed, rules.plot_ratio_max * area,
+                     footprint, rules.site_coverage_max * area, area - footprint, tuple(failed))
