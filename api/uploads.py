@@ -1,0 +1,464 @@
+"""The upload gate: untrusted bytes in, a proposal layer out, or a refusal with a 4xx reason.
+
+Bureau staff upload a zipped Shapefile, a GeoPackage, KML, DXF or GeoJSON. Nothing the
+client says is trusted: the file name only hints at the type, the content is sniffed in
+Python (zip headers, the SQLite header and GeoPackage tables, XML without DTDs, JSON)
+before GDAL sees it, files are saved under names the server chooses inside the caller's
+work folder, GDAL must identify each one as the single driver its type allows, and GDAL
+runs with network access and sibling-file probing turned off.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import re
+import sqlite3
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from uuid import uuid4
+
+import defusedxml.ElementTree as safe_xml
+import geopandas as gpd
+import pyogrio
+from defusedxml import DefusedXmlException
+
+from geo.crs import resolve_crs
+from geo.errors import CRSError, InputError, MissingCRSError
+from geo.io.archive import choose_zipped, zipped_shapefiles
+from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
+from geo.io.frames import gdal_layers, read_dxf, read_frame, read_shapefile
+from geo.io.gdal_env import gdal_config, gdal_errors
+from geo.io.kml import kml_to_planning
+from geo.io.layers import choose_layer
+
+__all__ = ["UploadLimits", "UploadRejected", "read_upload"]
+
+# Extension -> (format, the only GDAL drivers that may open it).
+_TYPES: dict[str, tuple[str, frozenset[str]]] = {
+    ".zip": ("zip", frozenset({"ESRI Shapefile"})),
+    ".gpkg": ("gpkg", frozenset({"GPKG"})),
+    ".kml": ("kml", frozenset({"LIBKML", "KML"})),
+    ".dxf": ("dxf", frozenset({"DXF"})),
+    ".geojson": ("geojson", frozenset({"GeoJSON"})),
+    ".json": ("geojson", frozenset({"GeoJSON"})),
+}
+# GDAL runs with these while it touches an upload: no network, no directory listing.
+_SANDBOX = {
+    "GDAL_DISABLE_READDIR_ON_OPEN": "TRUE",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".sijie-network-disabled",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "LIBKML_RESOLVE_STYLE": "NO",
+    "LIBKML_EXTERNAL_STYLE": "NO",
+    "GDAL_VRT_ENABLE_PYTHON": "NO",
+}
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_VSI_OR_URL = re.compile(r"/vsi|\\vsi|[a-z][a-z0-9+.\-]*://", re.I)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
+_GPKG_TABLES = {"gpkg_contents", "gpkg_spatial_ref_sys", "gpkg_geometry_columns"}
+_GEOJSON_TYPES = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "GeometryCollection"}
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_SYMLINK = 0o120000
+_CHUNK = 1 << 16
+_GDAL_OF_VECTOR = 0x04
+
+
+class UploadRejected(InputError):
+    """An upload that cannot be used; ``status`` and ``code`` say why to an HTTP client.
+
+    Attributes
+    ----------
+    status
+        400 bad or unsafe content, 413 too large, 415 unsupported type, 422 unusable geodata.
+    code
+        A short machine key, e.g. ``"zip-traversal"`` or ``"missing-crs"``.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int,
+        code: str,
+        path: str | Path | None = None,
+        layer: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        super().__init__(reason, path=path, layer=layer)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Size limits of one upload: body bytes, unpacked bytes, zip ratio and zip members."""
+
+    max_bytes: int = 50 * 1024**2
+    max_unzipped_bytes: int = 200 * 1024**2
+    max_ratio: float = 100.0
+    max_members: int = 64
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """One upload being read: its bytes, the name shown in messages and where files go."""
+
+    data: bytes
+    name: str
+    workdir: Path
+    limits: UploadLimits
+    drivers: frozenset[str]
+    crs: str | None
+    layer: str | None
+
+    def refuse(self, reason: str, status: int, code: str) -> UploadRejected:
+        return UploadRejected(reason, status=status, code=code, path=self.name, layer=self.layer)
+
+    def save(self, data: bytes, suffix: str) -> Path:
+        """Write ``data`` under a server-chosen name in the work folder."""
+        target = self.workdir / f"{uuid4().hex}{suffix}"
+        with target.open("xb") as handle:
+            handle.write(data)
+        return target
+
+
+def _display_name(filename: str) -> str:
+    """The client's base name, printable and short, for messages only."""
+    base = PurePosixPath(filename.replace("\\", "/")).name
+    shown = "".join(ch for ch in base if ch.isprintable())[:120]
+    return shown or "upload"
+
+
+@cache
+def _gdal() -> Any | None:
+    """The GDAL library pyogrio uses, for the driver check pyogrio does not offer."""
+    try:
+        import pyogrio._io as gdal_module  # its handle resolves the symbols of its libgdal
+
+        lib = ctypes.CDLL(gdal_module.__file__)
+        lib.GDALIdentifyDriverEx.restype = ctypes.c_void_p
+        lib.GDALIdentifyDriverEx.argtypes = [ctypes.c_char_p, ctypes.c_uint, ctypes.c_void_p,
+                                             ctypes.c_void_p]
+        lib.GDALGetDriverShortName.restype = ctypes.c_char_p
+        lib.GDALGetDriverShortName.argtypes = [ctypes.c_void_p]
+    except (OSError, AttributeError, ImportError):
+        return None
+    return lib
+
+
+def _identified_driver(path: Path) -> str | None:
+    """The driver GDAL would open ``path`` with, asked before it opens anything."""
+    lib = _gdal()
+    if lib is None:
+        return None
+    handle = lib.GDALIdentifyDriverEx(str(path).encode(), _GDAL_OF_VECTOR, None, None)
+    return lib.GDALGetDriverShortName(handle).decode() if handle else ""
+
+
+def _require_driver(up: _Upload, path: Path) -> None:
+    """Refuse a file GDAL would open with a driver its type does not allow."""
+    with gdal_config(_SANDBOX):  # re-entrant: callers may already hold it
+        driver = _identified_driver(path)
+        if driver is None:  # no direct GDAL access: ask pyogrio, which opens the file
+            with gdal_errors("could not be read", path=path):
+                driver = str(pyogrio.read_info(path)["driver"])
+    if not driver:
+        raise up.refuse("GDAL does not recognise its contents (damaged or not a map file)",
+                        422, "unreadable")
+    if driver not in up.drivers:
+        allowed = " or ".join(sorted(up.drivers))
+        raise up.refuse(f"GDAL recognises it as '{driver}', but only {allowed} is accepted "
+                        "for this file type", 400, "driver-not-allowed")
+
+
+@contextmanager
+def _as_unusable(up: _Upload) -> Iterator[None]:
+    """Turn the readers' :class:`InputError` into a 422 that names the upload, not the disk."""
+    try:
+        yield
+    except UploadRejected:
+        raise
+    except MissingCRSError as err:
+        raise up.refuse("has no coordinate reference system; send the crs parameter (for "
+                        "example EPSG:4549 or GCJ02) or include it in the file", 422,
+                        "missing-crs") from err
+    except InputError as err:
+        reason = err.reason.replace(str(up.workdir), "").replace("--crs", "the crs parameter")
+        code = "bad-crs" if isinstance(err, CRSError) else "unreadable"
+        raise UploadRejected(reason, status=422, code=code, path=up.name,
+                             layer=err.layer or up.layer) from err
+
+
+def _safe_member(info: zipfile.ZipInfo) -> bool:
+    """A member name that stays inside the folder it is unpacked to and is no symlink."""
+    name = info.filename.replace("\\", "/")
+    parts = PurePosixPath(name).parts
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+        return False
+    return (info.external_attr >> 16) & 0o170000 != _SYMLINK
+
+
+def _check_archive(up: _Upload, archive: zipfile.ZipFile) -> None:
+    """Refuse traversal, symlinks and bombs from the zip directory, before unpacking."""
+    infos = archive.infolist()
+    limits = up.limits
+    if len(infos) > limits.max_members:
+        raise up.refuse(f"the zip archive holds {len(infos)} members; at most "
+                        f"{limits.max_members} are accepted", 400, "zip-bomb")
+    for info in infos:
+        if not _safe_member(info):
+            raise up.refuse(f"zip member '{info.filename}' points outside the archive (absolute "
+                            "path, '..' or symbolic link); such archives are refused", 400,
+                            "zip-traversal")
+    declared = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if declared > limits.max_unzipped_bytes:
+        raise up.refuse(f"the zip archive unpacks to {declared:,} bytes; at most "
+                        f"{limits.max_unzipped_bytes:,} are accepted", 400, "zip-bomb")
+    if declared > limits.max_ratio * max(packed, 1):
+        raise up.refuse(f"the zip archive unpacks to {declared / max(packed, 1):,.0f} times its "
+                        f"packed size; at most {limits.max_ratio:g} times is accepted", 400,
+                        "zip-bomb")
+
+
+def _unpack(up: _Upload, archive: zipfile.ZipFile, member: str, target: Path) -> None:
+    """Copy one member to ``target``, never writing more than it declared."""
+    info = archive.getinfo(member)
+    written = 0
+    try:
+        with archive.open(info) as src, target.open("xb") as dst:
+            while chunk := src.read(_CHUNK):
+                written += len(chunk)
+                if written > min(info.file_size, up.limits.max_unzipped_bytes):
+                    raise up.refuse(f"zip member '{member}' unpacks to more than it declares",
+                                    400, "zip-bomb")
+                dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise up.refuse(f"zip member '{member}' cannot be unpacked (damaged, encrypted or its "
+                        "data does not match its declared size and checksum)", 422,
+                        "unreadable") from exc
+
+
+def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    if not up.data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise up.refuse("is not a zip archive (no zip header)", 400, "driver-not-allowed")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(up.data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise up.refuse("is not a readable zip archive (damaged)", 422, "unreadable") from exc
+    with archive, _as_unusable(up):
+        _check_archive(up, archive)
+        saved = up.save(up.data, ".zip")
+        chosen = choose_zipped(saved, zipped_shapefiles(saved, layer=up.layer), up.layer)
+        stem = up.workdir / uuid4().hex
+        parts = {PurePosixPath(m).suffix.lower(): m for m in chosen.sidecars}
+        for suffix in _SHAPEFILE_PARTS:
+            if suffix in parts:
+                _unpack(up, archive, parts[suffix], stem.with_suffix(suffix))
+        if ".prj" not in parts and up.crs is None:
+            raise up.refuse(f"shapefile '{chosen.layer}' has no .prj, so its coordinate "
+                            "reference system is unknown; add the .prj to the zip or send the "
+                            "crs parameter (for example EPSG:4549)", 422, "missing-crs")
+        shp = stem.with_suffix(".shp")
+        _require_driver(up, shp)
+        with gdal_config(_SANDBOX):
+            frame, _ = read_shapefile(shp, path=saved, layer=chosen.layer)
+    return frame, chosen.layer
+
+
+def _saved_geopackage(up: _Upload) -> Path:
+    """Save a real GeoPackage: SQLite header, GeoPackage id, its tables, no foreign virtual
+    tables; anything else is refused before GDAL sees it."""
+    if not up.data.startswith(_SQLITE_MAGIC):
+        looks = " (it looks like XML, e.g. a GDAL VRT)" if up.data.lstrip()[:1] == b"<" else ""
+        raise up.refuse(f"is not a GeoPackage: it lacks the SQLite header{looks}", 400,
+                        "driver-not-allowed")
+    if up.data[68:72] not in _GPKG_APPLICATION_IDS:
+        raise up.refuse("is an SQLite database but not a GeoPackage (wrong application_id)",
+                        400, "driver-not-allowed")
+    path = up.save(up.data, ".gpkg")
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+            db.execute("PRAGMA trusted_schema = OFF")
+            rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    except sqlite3.Error as exc:
+        raise up.refuse("is a damaged GeoPackage (its database cannot be read)", 422,
+                        "unreadable") from exc
+    missing = _GPKG_TABLES - {name for kind, name, _ in rows if kind == "table"}
+    if missing:
+        raise up.refuse(f"is not a GeoPackage: table(s) {', '.join(sorted(missing))} missing",
+                        400, "driver-not-allowed")
+    for _, name, sql in rows:
+        text = " ".join((sql or "").split()).lower()
+        if text.startswith("create virtual table") and "using rtree" not in text:
+            raise up.refuse(f"table '{name}' is a virtual table other than a spatial index; "
+                            "such GeoPackages are refused", 400, "virtual-table")
+    return path
+
+
+def _read_gpkg(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    return _read_gdal(up, _saved_geopackage(up))
+
+
+def _read_gdal(up: _Upload, saved: Path) -> tuple[gpd.GeoDataFrame, str]:
+    """Read the chosen layer of a single-file upload once its driver is known to be allowed."""
+    with _as_unusable(up), gdal_config(_SANDBOX):
+        _require_driver(up, saved)
+        name = choose_layer(saved, up.layer, gdal_layers(saved, layer=up.layer))
+        return read_frame(saved, name, path=saved, layer=name), name
+
+
+def _read_kml(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    try:
+        root = safe_xml.fromstring(up.data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise up.refuse("the KML declares a DOCTYPE or entities (possibly external ones); "
+                        "such XML is refused", 400, "xml-entity") from exc
+    except (safe_xml.ParseError, ValueError) as exc:
+        raise up.refuse(f"is not well-formed XML: {exc}", 422, "unreadable") from exc
+    if root.tag.rsplit("}", 1)[-1] != "kml":
+        raise up.refuse(f"is not KML: its root element is <{root.tag}>", 400,
+                        "driver-not-allowed")
+    frame, name = _read_gdal(up, up.save(up.data, ".kml"))
+    return kml_to_planning(frame), name
+
+
+def _read_dxf(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    head = up.data[:4096]
+    text = head.lstrip().split(b"\n", 2)
+    ascii_dxf = len(text) > 1 and text[0].strip() in (b"0", b"999") and b"SECTION" in head
+    if not (ascii_dxf or head.startswith(b"AutoCAD Binary DXF")):
+        raise up.refuse("is not a DXF drawing (no DXF section header)", 400,
+                        "driver-not-allowed")
+    saved = up.save(up.data, ".dxf")
+    with _as_unusable(up), gdal_config(_SANDBOX):
+        _require_driver(up, saved)
+        frame, _ = read_dxf(saved)
+        return select_cad_layer(frame, up.layer, saved), up.layer or GDAL_DXF_LAYER
+
+
+def _external_refs(value: Any) -> bool:
+    """Whether a JSON value holds a URL or GDAL virtual path anywhere."""
+    if isinstance(value, str):
+        return bool(_VSI_OR_URL.search(value))
+    if isinstance(value, dict):
+        return any(_external_refs(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_external_refs(v) for v in value)
+    return False
+
+
+def _read_geojson(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    try:
+        doc = json.loads(up.data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise up.refuse(f"is not valid UTF-8 JSON: {exc}"[:300], 422, "unreadable") from exc
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if kind not in _GEOJSON_TYPES:
+        raise up.refuse(f"is not polygon GeoJSON: its 'type' is {kind!r}; expected one of "
+                        f"{', '.join(sorted(_GEOJSON_TYPES))}", 400, "driver-not-allowed")
+    if "crs" in doc and (_external_refs(doc["crs"]) or
+                         (isinstance(doc["crs"], dict) and doc["crs"].get("type") == "link")):
+        raise up.refuse("its 'crs' member links to an external resource; name the CRS "
+                        "instead (e.g. urn:ogc:def:crs:EPSG::4549)", 400, "vsi-path")
+    return _read_gdal(up, up.save(up.data, ".geojson"))
+
+
+_READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
+    "zip": _read_zip,
+    "gpkg": _read_gpkg,
+    "kml": _read_kml,
+    "dxf": _read_dxf,
+    "geojson": _read_geojson,
+}
+
+
+def _check_request(data: bytes, filename: str, limits: UploadLimits) -> tuple[str, frozenset[str]]:
+    """Refuse virtual paths and URLs as names, oversize bodies and unsupported types."""
+    if _VSI_OR_URL.search(filename):
+        shown = "".join(ch for ch in filename if ch.isprintable())[:120]
+        raise UploadRejected("the file name is a GDAL virtual path or a URL; upload the file "
+                             "itself", status=400, code="vsi-path", path=shown)
+    name = _display_name(filename)
+    if len(data) > limits.max_bytes:
+        raise UploadRejected(f"the upload is {len(data):,} bytes; at most {limits.max_bytes:,} "
+                             "are accepted", status=413, code="too-large", path=name)
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in _TYPES:
+        raise UploadRejected(f"file type '{suffix or '(none)'}' is not accepted; upload one of "
+                             f"{', '.join(sorted(_TYPES))} (a Shapefile as .zip)",
+                             status=415, code="unsupported-type", path=name)
+    if not data.strip():
+        raise UploadRejected("the file is empty", status=422, code="empty", path=name)
+    return _TYPES[suffix]
+
+
+def _polygons(up: _Upload, frame: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
+    """The features with polygon geometry, in a settled CRS; refuse when there are none."""
+    if len(frame) == 0:
+        raise up.refuse("the layer has no features", 422, "empty")
+    with _as_unusable(up):
+        frame = resolve_crs(frame, declared=up.crs, path=up.name, layer=layer)
+    polygonal = frame.geometry.geom_type.isin(_POLYGONAL).to_numpy()
+    if not polygonal.any():
+        kinds = ", ".join(sorted(set(frame.geometry.geom_type.dropna()))) or "none"
+        raise up.refuse(f"has no polygon features (geometry types found: {kinds}); a proposal "
+                        "must be an area", 422, "no-polygons")
+    return frame.loc[polygonal]
+
+
+def read_upload(
+    data: bytes,
+    filename: str,
+    workdir: Path,
+    *,
+    limits: UploadLimits = UploadLimits(),
+    crs: str | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an uploaded proposal file, or refuse it with a status and a reason.
+
+    Parameters
+    ----------
+    data
+        The request body: a zipped Shapefile, GeoPackage, KML, DXF or GeoJSON.
+    filename
+        The client's file name; only its extension is used, as a hint to the type.
+    workdir
+        An empty folder the caller made and deletes; every file is written there under a
+        name the server chooses.
+    limits
+        Size limits.
+    crs
+        A CRS to declare, needed when the file has none (DXF, Shapefile without ``.prj``).
+    layer
+        The layer to read when the file has several (a CAD layer for DXF).
+
+    Returns
+    -------
+    GeoDataFrame
+        The polygon features, with a CRS; ``attrs`` hold ``source`` (the client's name),
+        ``layer``, ``format`` and ``dropped_features`` (non-polygons left out).
+
+    Raises
+    ------
+    UploadRejected
+        With ``status`` (400, 413, 415, 422) and ``code``, e.g. ``"zip-bomb"``.
+    """
+    kind, drivers = _check_request(data, filename, limits)
+    up = _Upload(data=data, name=_display_name(filename), workdir=Path(workdir).resolve(),
+                 limits=limits, drivers=drivers, crs=crs, layer=layer)
+    frame, name = _READERS[kind](up)
+    result = _polygons(up, frame, name)
+    result.attrs = {"source": up.name, "layer": name, "format": kind,
+                    "dropped_features": len(frame) - len(result)}
+    return result
