@@ -1,0 +1,111 @@
+"""The grid map: grids coloured by employees and labelled with their codes, micro-grids on zoom,
+and a legend of how full each grid is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import numpy as np
+import shapely
+
+from geo.context import Context
+from geo.grids import GridPlan
+from maps.base import MapSetup, add_context, finish, legend_item, new_map
+from maps.basemaps import Basemap
+from maps.display import feature_collection
+from maps.elements import add_layer
+from maps.labels import number, percent, t
+
+__all__ = ["grid_map", "employee_classes", "capacity_classes"]
+
+_RAMP = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark: more employees
+_GRID = {"color": "#1b2a49", "weight": 2, "fillOpacity": 0.6}
+_OVER = {"color": "#d32f2f", "weight": 3, "dashArray": "8 5"}
+_MICRO = {"color": "#6a1b9a", "weight": 1, "fillColor": "#ce93d8", "fillOpacity": 0.2}
+_CAPACITY = ("capacity_low", "capacity_mid", "capacity_high", "capacity_over")
+_MICRO_ZOOM = 16  # micro-grids are one plot each: legible from street-block scale on
+_MANY = 300  # with more grids than this, codes are shown only when zoomed in
+
+
+def employee_classes(employees: np.ndarray, target: float) -> tuple[np.ndarray, list[str]]:
+    """Each grid's colour class (0–4) by employees, in fifths of 1.25 × the grid target, and
+    the legend text of each class."""
+    step = 0.25 * target
+    classes = np.clip((np.asarray(employees, float) // step).astype(int), 0, 4)
+    texts = [f"{number(i * step)}–{number((i + 1) * step)}" for i in range(4)]
+    return classes, [*texts, f"≥ {number(4 * step)}"]
+
+
+def capacity_classes(use: np.ndarray, oversize: np.ndarray) -> np.ndarray:
+    """Each grid's capacity class: 0 under 60 %, 1 to 90 %, 2 to 100 %, 3 over (or oversize)."""
+    use = np.asarray(use, float)
+    classes = np.searchsorted([0.6, 0.9, 1.0], use, side="left")
+    return np.where(np.asarray(oversize, bool) | (use > 1.0), 3, np.minimum(classes, 2))
+
+
+def _grid_popup(row: Any, lang: str) -> dict[str, Any]:
+    rows = [[t("employees", lang), number(row.employees)],
+            [t("enterprises", lang), number(row.enterprises)],
+            [t("area_km2", lang), f"{row.area_m2 / 1e6:.3f}"],
+            [t("compactness", lang), f"{row.polsby_popper:.2f}"],
+            [t("capacity_use", lang), percent(row.capacity_use)]]
+    return {"title": str(row.code), "rows": rows,
+            "note": t("oversize", lang) if row.oversize else None}
+
+
+def _micro_popup(row: Any, lang: str) -> dict[str, Any]:
+    rows = [[t("code", lang), str(row.code)], [t("kind", lang), str(row.kind)],
+            [t("grid", lang), str(row.grid)]]
+    if row.employees == row.employees and row.employees is not None:  # not NaN
+        rows.append([t("employees", lang), number(row.employees)])
+    return {"title": str(row.name), "rows": rows}
+
+
+def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
+             basemap: Basemap | str = Basemap.plain, tianditu_token: str | None = None,
+             simplify_m: float = 0.5, canvas: bool | None = None) -> folium.Map:
+    """Grids coloured by employees with their codes as labels, micro-grids from street-block
+    zoom on, and a legend of employees and capacity use (over-capacity grids in red dashes).
+
+    ``simplify_m`` simplifies the drawing (never the data) keeping shared edges shared;
+    ``canvas`` (default: when there are many grids) draws on a canvas instead of SVG.
+    """
+    grids, micro = plan.grids, plan.microgrids
+    if canvas is None:
+        canvas = len(grids) + len(micro) > 1_000
+    setup = MapSetup.of(lang=lang, basemap=basemap, tianditu_token=tianditu_token,
+                        simplify_m=simplify_m, canvas=canvas)
+    outline = shapely.union_all(grids.geometry.values)
+    m = new_map(setup, outline, grids.crs, title=t("title_grid", lang),
+                subtitle=(f"{name} · " if name else "") + t("grid_count", lang, count=len(grids)))
+    context_items = add_context(m, ctx, setup, outline) if len(grids) <= _MANY else []
+    emp_class, emp_texts = employee_classes(grids["employees"].to_numpy(),
+                                            ctx.rules.grid.employees_target)
+    cap_class = capacity_classes(grids["capacity_use"].to_numpy(), grids["oversize"].to_numpy())
+    props = []
+    for row, e, c in zip(grids.itertuples(), emp_class, cap_class):
+        style = {"fillColor": _RAMP[e], **(_OVER if c == 3 else {})}
+        props.append({"key": str(row.code), "label": f"{row.code}\n{percent(row.capacity_use)}",
+                      "popup": _grid_popup(row, lang), "style": style})
+    add_layer(m, "grids", t("layer_grids", lang),
+              feature_collection(setup.display.frame(grids, coverage=True), props), style=_GRID,
+              labelMinZoom=16 if len(grids) > _MANY else None)
+    if len(micro):
+        add_layer(m, "microgrids", t("layer_microgrids", lang), feature_collection(
+            setup.display.frame(micro), [{"key": str(r.code), "tooltip": str(r.name),
+                                          "popup": _micro_popup(r, lang)}
+                                         for r in micro.itertuples()]),
+            style=_MICRO, minZoom=_MICRO_ZOOM)
+    counts = np.bincount(cap_class, minlength=4)
+    employees = [legend_item(text, {**_GRID, "fillColor": colour})
+                 for text, colour in zip(emp_texts, _RAMP)]
+    capacity = [legend_item(t("count_suffix", lang, label=t(key, lang), count=int(n)),
+                            _OVER if key == "capacity_over" else _GRID, "line")
+                for key, n in zip(_CAPACITY, counts)]
+    sections = [{"title": t("legend_employees", lang), "items": employees},
+                {"title": t("legend_capacity", lang), "items": capacity},
+                {"title": t("legend_context", lang),
+                 "items": [legend_item(t("layer_microgrids", lang), _MICRO), *context_items]}]
+    return finish(m, sections, lang)
+

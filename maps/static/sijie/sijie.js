@@ -1,0 +1,202 @@
+/* sijie map helpers: GeoJSON layers whose popups, tooltips and labels are plain text.
+ *
+ * Every name, note and message arrives as JSON data and reaches the page only through
+ * textContent, so "<img src=x onerror=alert(1)>" or "${document.title=7}" shows as written.
+ * Layers are registered by id in sijie.layers so pages and tests can find them by name.
+ */
+(function () {
+  'use strict';
+
+  var sijie = (window.sijie = window.sijie || {});
+  sijie.layers = sijie.layers || {};
+  sijie.labels = sijie.labels || {};
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function popupNode(popup) {
+    var box = el('div', 'sijie-popup');
+    if (popup.title) box.appendChild(el('div', 'sijie-popup-title', popup.title));
+    if (popup.rows && popup.rows.length) {
+      var table = el('table', 'sijie-popup-table');
+      popup.rows.forEach(function (row) {
+        var tr = el('tr');
+        tr.appendChild(el('th', null, row[0]));
+        tr.appendChild(el('td', null, row[1]));
+        table.appendChild(tr);
+      });
+      box.appendChild(table);
+    }
+    if (popup.note) box.appendChild(el('div', 'sijie-popup-note', popup.note));
+    return box;
+  }
+
+  function merge(a, b) {
+    var out = {};
+    Object.keys(a || {}).forEach(function (k) { out[k] = a[k]; });
+    Object.keys(b || {}).forEach(function (k) { out[k] = b[k]; });
+    return out;
+  }
+
+  function pointStyle(style) {
+    return merge({radius: 7, weight: 2, fillOpacity: 0.9}, style);
+  }
+
+  /* Keep a layer's labels open only from a zoom level on (thousands of labels at once
+   * would bury the map and slow it down). */
+  function zoomLabels(map, geo, minZoom) {
+    var shown = null;
+    function update() {
+      var want = map.hasLayer(geo) && map.getZoom() >= minZoom;
+      if (want === shown) return;
+      shown = want;
+      geo.eachLayer(function (layer) {
+        if (!layer.getTooltip()) return;
+        if (want) layer.openTooltip(); else layer.closeTooltip();
+      });
+    }
+    map.on('zoomend', update);
+    geo.on('add', function () { shown = null; setTimeout(update, 0); });
+    geo.on('remove', function () { shown = null; });
+  }
+
+  /* A GeoJSON layer. spec: {id, label, data, style, popupMaxWidth, labelClass,
+   * labelMinZoom, minZoom}. Each feature's properties may hold popup {title, rows, note},
+   * tooltip (text), label (text, shown permanently) and style (overrides). */
+  sijie.geojson = function (map, spec) {
+    var geo = L.geoJSON(spec.data, {
+      style: function (feature) { return merge(spec.style, feature.properties.style); },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, pointStyle(merge(spec.style, feature.properties.style)));
+      },
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties;
+        if (p.popup) layer.bindPopup(function () { return popupNode(p.popup); },
+                                     {maxWidth: spec.popupMaxWidth || 360});
+        if (p.label) {
+          layer.bindTooltip(el('span', null, p.label), {
+            permanent: true, direction: 'center', interactive: false,
+            className: 'sijie-label ' + (spec.labelClass || '')
+          });
+        } else if (p.tooltip) {
+          layer.bindTooltip(el('span', null, p.tooltip), {sticky: true, className: 'sijie-tip'});
+        }
+      }
+    });
+    if (spec.labelMinZoom) zoomLabels(map, geo, spec.labelMinZoom);
+    var layer = geo;
+    if (spec.minZoom) {
+      // shown only when zoomed in, and only while its entry in the layer control is ticked
+      layer = L.layerGroup();
+      var sync = function () {
+        var want = map.hasLayer(layer) && map.getZoom() >= spec.minZoom;
+        if (want && !layer.hasLayer(geo)) layer.addLayer(geo);
+        if (!want && layer.hasLayer(geo)) layer.removeLayer(geo);
+      };
+      map.on('zoomend', sync);
+      layer.on('add', function () { setTimeout(sync, 0); });
+    }
+    sijie.layers[spec.id] = layer;
+    sijie.labels[spec.id] = spec.label;
+    layer.sijieFeatures = geo;
+    return layer;
+  };
+
+  /* The feature of a registered layer whose properties.key is `key`. */
+  sijie.feature = function (layerId, key) {
+    var layer = sijie.layers[layerId];
+    var found = null;
+    if (!layer) return null;
+    layer.sijieFeatures.eachLayer(function (f) {
+      if (f.feature && f.feature.properties.key === key) found = f;
+    });
+    return found;
+  };
+
+  /* Zoom to a feature and open its popup. */
+  sijie.open = function (map, layerId, key) {
+    var feature = sijie.feature(layerId, key);
+    if (!feature) return false;
+    if (!map.hasLayer(sijie.layers[layerId])) map.addLayer(sijie.layers[layerId]);
+    var bounds = feature.getBounds ? feature.getBounds() : L.latLngBounds([feature.getLatLng()]);
+    map.fitBounds(bounds, {maxZoom: 17, padding: [40, 40], animate: false});
+    feature.openPopup(bounds.getCenter());
+    return true;
+  };
+
+  function control(map, position, className, build) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var box = el('div', 'sijie-control ' + className);
+        build(box);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    var ctl = new Ctl({position: position});
+    ctl.addTo(map);
+    return ctl;
+  }
+
+  function swatch(spec) {
+    var s = el('span', 'sijie-swatch sijie-swatch-' + (spec.kind || 'fill'));
+    s.style.borderColor = spec.color || 'transparent';
+    if (spec.fillColor) s.style.background = spec.fillColor;
+    if (spec.dash) s.style.borderStyle = 'dashed';
+    return s;
+  }
+
+  /* A legend: {title, sections: [{title, items: [{label, swatch: {kind, color, fillColor, dash}}]}]} */
+  sijie.legend = function (map, spec) {
+    return control(map, spec.position || 'bottomleft', 'sijie-legend', function (box) {
+      if (spec.title) box.appendChild(el('div', 'sijie-control-title', spec.title));
+      spec.sections.forEach(function (section) {
+        if (section.title) box.appendChild(el('div', 'sijie-legend-section', section.title));
+        section.items.forEach(function (item) {
+          var row = el('div', 'sijie-legend-item');
+          row.appendChild(swatch(item.swatch || {}));
+          row.appendChild(el('span', null, item.label));
+          box.appendChild(row);
+        });
+      });
+    });
+  };
+
+  /* A list beside the map: {title, summary, items: [{text, detail, badge, className, layer, key}]};
+   * an item with a layer and key opens that feature's popup when clicked. */
+  sijie.panel = function (map, spec) {
+    return control(map, spec.position || 'topright', 'sijie-panel', function (box) {
+      box.appendChild(el('div', 'sijie-control-title', spec.title));
+      if (spec.summary) box.appendChild(el('div', 'sijie-panel-summary ' + (spec.summaryClass || ''),
+                                           spec.summary));
+      var list = el('ol', 'sijie-panel-list');
+      spec.items.forEach(function (item) {
+        var li = el('li', 'sijie-panel-item ' + (item.className || ''));
+        if (item.badge) li.appendChild(el('span', 'sijie-badge', item.badge));
+        li.appendChild(el('span', 'sijie-panel-text', item.text));
+        if (item.detail) li.appendChild(el('div', 'sijie-panel-detail', item.detail));
+        if (item.layer && item.key) {
+          li.setAttribute('data-key', item.key);
+          li.classList.add('sijie-clickable');
+          li.addEventListener('click', function () { sijie.open(map, item.layer, item.key); });
+        }
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    });
+  };
+
+  /* A title box: {text, subtitle, big} */
+  sijie.title = function (map, spec) {
+    return control(map, spec.position || 'topleft',
+                   'sijie-title' + (spec.big ? ' sijie-title-big' : ''), function (box) {
+      box.appendChild(el('div', 'sijie-title-text', spec.text));
+      if (spec.subtitle) box.appendChild(el('div', 'sijie-title-sub', spec.subtitle));
+    });
+  };
+})();
