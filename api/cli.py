@@ -302,4 +302,7 @@ def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
 def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise typer.BadParameter(f"--format must be one of {', '.join(allowed)}, got '{fmt}'")
+
+
+from api import cli_community  # noqa: E402,F401  (registers "sijie facility/profile/package")
 from api import cli_map  # noqa: E402,F401  (registers "sijie map")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["Lang", "label", "lang_from_header"]
+__all__ = ["Lang", "label", "landuse_label", "lang_from_header"]
 
 
 class Lang(str, Enum):
@@ -68,12 +68,39 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "grids_written": {Lang.zh: "网格已写入 {path}（图层 grids、microgrids）",
                       Lang.en: "Grids written to {path} (layers grids, microgrids)"},
     "report_written": {Lang.zh: "报告已写入 {path}", Lang.en: "Report written to {path}"},
+    "rank": {Lang.zh: "排名", Lang.en: "rank"},
+    "site_area": {Lang.zh: "用地面积（㎡）", Lang.en: "area (m²)"},
+    "frontage": {Lang.zh: "临路（m）", Lang.en: "frontage (m)"},
+    "road": {Lang.zh: "道路", Lang.en: "road"},
+    "landuse": {Lang.zh: "用地", Lang.en: "land use"},
+    **{f"lu_{key}": {Lang.zh: zh, Lang.en: key.replace("_", " ")} for key, zh in (
+        ("vacant", "闲置地"), ("to_consolidate", "待整理地"), ("public", "公共用地"),
+        ("industrial", "工业用地"), ("office", "商务办公用地"), ("commercial", "商业用地"),
+        ("residential", "居住用地"), ("green", "绿地"), ("farmland_protected", "永久基本农田"),
+        ("ecological_redline", "生态保护红线"), ("road", "道路"), ("water", "水域"),
+        ("enterprise", "企业用地"), ("park", "园区"))},
+    "distance": {Lang.zh: "职工加权距离（m）", Lang.en: "employee distance (m)"},
+    "reason": {Lang.zh: "理由", Lang.en: "why"},
+    "fails": {Lang.zh: "不符合之处", Lang.en: "fails"},
+    "sites_written": {Lang.zh: "候选用地已写入 {path}（图层 sites）",
+                      Lang.en: "Candidate sites written to {path} (layer sites)"},
+    "profile_title": {Lang.zh: "{name}：社区概况（{year} 年）", Lang.en: "{name}: community profile ({year})"},
+    "table_written": {Lang.zh: "信息表已写入 {path}", Lang.en: "Information table written to {path}"},
+    "xlsx_needs_output": {Lang.zh: "--format xlsx 需要 -o 指定 .xlsx 文件",
+                          Lang.en: "--format xlsx needs -o with an .xlsx path"},
+    "package_written": {Lang.zh: "申报材料已写入 {path}：", Lang.en: "Application package written to {path}:"},
 }
 
 
 def label(key: str, lang: Lang = Lang.zh, **values: object) -> str:
     """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     return _LABELS[key][lang].format(**values)
+
+
+def landuse_label(name: str, lang: Lang = Lang.zh) -> str:
+    """A land-use class (or parcel kind) as the reader calls it; unknown classes as given."""
+    entry = _LABELS.get(f"lu_{name}")
+    return entry[lang] if entry else name
 
 
 def lang_from_header(accept_language: str | None) -> Lang:

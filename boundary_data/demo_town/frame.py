@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.ops import linemerge
@@ -46,14 +48,14 @@ class Frame:
 
 def river_y(x: float | np.ndarray) -> float | np.ndarray:
     """The river's centreline: it meanders west to east across the south of the town."""
-    return -1150.0 + 120.0 * np.sin(x / 700.0) + 40.0 * np.sin(x / 230.0 + 1.0)
+    return -1150.0 + 120.0 * fm.sin(x / 700.0) + 40.0 * fm.sin(x / 230.0 + 1.0)
 
 
 def _jurisdiction(rng: np.random.Generator) -> Polygon:
     angles = np.linspace(0.0, 2 * np.pi, 28, endpoint=False)
-    c, s = np.cos(angles), np.sin(angles)
+    c, s = fm.cos(angles), fm.sin(angles)
     # a rounded rectangle (superellipse, n = 4) with a ragged outline, as real borders are
-    r = (np.abs(c / HALF_W) ** 4 + np.abs(s / HALF_H) ** 4) ** -0.25
+    r = fm.power(fm.power(np.abs(c / HALF_W), 4) + fm.power(np.abs(s / HALF_H), 4), -0.25)
     r = r * (1.0 + rng.uniform(-0.04, 0.04, angles.size))
     poly = Polygon(np.column_stack([r * c, r * s]))
     return shapely.affinity.scale(poly, *(2 * [np.sqrt(AREA_M2 / poly.area)]), origin=(0, 0))
@@ -61,7 +63,7 @@ def _jurisdiction(rng: np.random.Generator) -> Polygon:
 
 def _hill() -> tuple[Polygon, list[LineString]]:
     t = np.linspace(0.0, 2 * np.pi, 40, endpoint=False)
-    foot = Polygon(np.column_stack([620 * np.cos(t), 430 * np.sin(t) * (1 + 0.12 * np.cos(3 * t))]))
+    foot = Polygon(np.column_stack([620 * fm.cos(t), 430 * fm.sin(t) * (1 + 0.12 * fm.cos(3 * t))]))
     foot = shapely.affinity.translate(shapely.affinity.rotate(foot, 18.0), *HILL_CENTRE)
     cx, cy = HILL_CENTRE
     ridges = []
@@ -77,8 +79,8 @@ def _wavy(p0: tuple[float, float], p1: tuple[float, float], amp: float, waves: f
     t = np.linspace(0.0, 1.0, n)
     (x0, y0), (x1, y1) = p0, p1
     dx, dy = x1 - x0, y1 - y0
-    length = np.hypot(dx, dy)
-    off = amp * np.sin(2 * np.pi * waves * t + phase)
+    length = fm.hypot(dx, dy)
+    off = amp * fm.sin(2 * np.pi * waves * t + phase)
     return LineString(np.column_stack([x0 + dx * t - dy / length * off, y0 + dy * t + dx / length * off]))
 
 
@@ -122,12 +124,12 @@ def _branch_roads(cells: list[Polygon], rng: np.random.Generator, names) -> list
         rect = shapely.minimum_rotated_rectangle(cell)
         xy = np.asarray(rect.exterior.coords)[:4]
         edges = np.diff(np.vstack([xy, xy[:1]]), axis=0)
-        sides = np.hypot(*edges.T)
+        sides = fm.hypot(*edges.T)
         long_side, short_side = float(sides.max()), float(sides.min())
-        along = float(np.arctan2(*edges[np.argmax(sides)][::-1]))
+        along = float(fm.arctan2(*edges[np.argmax(sides)][::-1]))
         centre = np.asarray(cell.centroid.coords[0])
         reach = long_side + short_side
-        u = np.array([np.cos(along), np.sin(along)])
+        u = np.array([fm.cos(along), fm.sin(along)])
         v = np.array([-u[1], u[0]])
         cuts = [(u, v, long_side, max(int(round(long_side / 330.0)) - 1, 1))]
         if short_side > 520:
@@ -137,7 +139,7 @@ def _branch_roads(cells: list[Polygon], rng: np.random.Generator, names) -> list
                 frac = (k + 1) / (count + 1) + rng.uniform(-0.06, 0.06)
                 base = centre + (frac - 0.5) * span * axis
                 skew = rng.uniform(-0.12, 0.12)
-                d = reach * (across * np.cos(skew) + axis * np.sin(skew))
+                d = reach * (across * fm.cos(skew) + axis * fm.sin(skew))
                 line = shapely.intersection(LineString([base - d, base + d]), cell)
                 for part in _lines(line):
                     if part.length > 60:

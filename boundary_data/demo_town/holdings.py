@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import Polygon, box
 
@@ -48,8 +50,8 @@ def _axis_angle(poly: Polygon) -> float:
     """Direction (radians) of the long side of the polygon's minimum rotated rectangle."""
     xy = np.asarray(shapely.minimum_rotated_rectangle(poly).exterior.coords)[:4]
     edges = np.diff(np.vstack([xy, xy[:1]]), axis=0)
-    long_edge = edges[np.argmax(np.hypot(*edges.T))]
-    return float(np.arctan2(long_edge[1], long_edge[0]))
+    long_edge = edges[np.argmax(fm.hypot(*edges.T))]
+    return float(fm.arctan2(long_edge[1], long_edge[0]))
 
 
 def subdivide(poly: Polygon, target_m2: float, rng: np.random.Generator,
@@ -58,7 +60,7 @@ def subdivide(poly: Polygon, target_m2: float, rng: np.random.Generator,
     if poly.area <= 1.6 * target_m2:
         return [poly]
     angle = _axis_angle(poly)
-    u = np.array([np.cos(angle), np.sin(angle)])
+    u = np.array([fm.cos(angle), fm.sin(angle)])
     v = np.array([-u[1], u[0]])
     xy = np.asarray(poly.exterior.coords)
     along = xy @ u
@@ -123,7 +125,7 @@ def parcels_of_block(net: Polygon, block_id: int, landuse: str, rng: np.random.G
         mean = {"industrial": 55.0, "office": 140.0, "commercial": 90.0}[landuse]
         parcels.append(Parcel(piece, "enterprise", landuse, block_id, name=company,
                               uscc=names.credit_code(), industry=industry,
-                              raw_employees=float(rng.lognormal(np.log(mean), 0.7))))
+                              raw_employees=float(rng.lognormal(fm.log(mean), 0.7))))
     return parcels
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box
 from shapely.ops import linemerge, substring
@@ -47,7 +49,7 @@ def _grow(blocks: list[Polygon], adj: list[set[int]], allowed: set[int],
           centre: tuple[float, float], area_m2: float) -> list[int]:
     """Blocks taken nearest-first from ``centre`` through adjacency, until ``area_m2``."""
     cxy = np.asarray(centre)
-    dist = {b: float(np.hypot(*(np.asarray(blocks[b].centroid.coords[0]) - cxy))) for b in allowed}
+    dist = {b: float(fm.hypot(*(np.asarray(blocks[b].centroid.coords[0]) - cxy))) for b in allowed}
     start = min(allowed, key=lambda b: (dist[b], b))
     taken, total = [start], blocks[start].area
     while total < area_m2:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
+
+from boundary_data.demo_town import mathfn as fm
 from shapely.geometry import Polygon
 
 from boundary_data.demo_town.blocks import connected
@@ -21,10 +23,10 @@ def grow_villages(blocks: list[Polygon], adj: list[set[int]], count: int) -> lis
     centres = np.array([b.representative_point().coords[0] for b in blocks])
     areas = np.array([b.area for b in blocks])
     seeds = [int(np.argmax(areas))]
-    dist = np.hypot(*(centres - centres[seeds[0]]).T)
+    dist = fm.hypot(*(centres - centres[seeds[0]]).T)
     while len(seeds) < count:
         seeds.append(int(np.argmax(dist)))
-        dist = np.minimum(dist, np.hypot(*(centres - centres[seeds[-1]]).T))
+        dist = np.minimum(dist, fm.hypot(*(centres - centres[seeds[-1]]).T))
     owner = [-1] * len(blocks)
     for v, s in enumerate(seeds):
         owner[s] = v
@@ -39,7 +41,7 @@ def grow_villages(blocks: list[Polygon], adj: list[set[int]], count: int) -> lis
             stuck.add(v)
             continue
         seed_xy = centres[seeds[v]]
-        take = min(frontier, key=lambda b: (np.hypot(*(centres[b] - seed_xy)), b))
+        take = min(frontier, key=lambda b: (fm.hypot(*(centres[b] - seed_xy)), b))
         owner[take] = v
         size[v] += areas[take]
         heapq.heappush(heap, (size[v], v))

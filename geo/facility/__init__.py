@@ -110,13 +110,14 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
         # nothing qualifies: measure every plot a site could stand on, available or not
         frame = _measure(candidate_sites(ctx, geom, any_land=True), ctx)
         target = (rules.land_min_m2 + rules.land_max_m2) / 2
-        near = frame.assign(misses=frame["failed"].str.count(",") + (frame["failed"] != ""),
+        # available land that misses a number beats any land that is not available at all
+        near = frame.assign(taken=frame["failed"].str.contains("available"),
+                            misses=frame["failed"].str.count(",") + (frame["failed"] != ""),
                             off_size=(frame["area_m2"] - target).abs())
-        ranked = near.sort_values(["misses", "off_size"], kind="stable").head(rules.top_n)
-        ranked = rank_sites(ranked.drop(columns=["misses", "off_size"]), xy, weights, None,
-                            top_n=rules.top_n)
-        ranked = ranked.loc[near.loc[ranked.index].sort_values(["misses", "off_size"],
-                                                                kind="stable").index]
+        order = ["taken", "misses", "off_size"]
+        ranked = near.sort_values(order, kind="stable").head(rules.top_n)
+        ranked = rank_sites(ranked.drop(columns=order), xy, weights, None, top_n=rules.top_n)
+        ranked = ranked.loc[near.loc[ranked.index].sort_values(order, kind="stable").index]
         qualified = False
     ranked = ranked.reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))

@@ -1,9 +1,9 @@
 """Candidate sites for the community's facility land: whole plots first, then parts of large ones.
 
 Only land that is actually available is offered: vacant parcels, land to be consolidated, and —
-where the rules allow — public land. A plot larger than the most the rules reserve is cut by a
-straight line across its long axis so the site has the target size and the remainder stays
-usable.
+where the rules allow — public land. A plot larger than the most the rules reserve is cut to the
+target size, by a straight line across its long axis or, for a wide plot, by two cuts at right
+angles in one of its corners, wherever what remains is still a usable plot.
 """
 
 from __future__ import annotations
@@ -63,6 +63,41 @@ def _cut(poly: BaseGeometry, target: float, from_end: int) -> BaseGeometry:
     return piece((left + right) / 2)
 
 
+def _corner(poly: BaseGeometry, target: float, corner: tuple[int, int]) -> BaseGeometry:
+    """The square-ish piece of area ``target`` in one corner of ``poly``'s oriented box.
+
+    Two cuts at right angles, so a wide plot yields a buildable block rather than a strip.
+    """
+    u, v = _axis(poly)
+    xy = shapely.get_coordinates(poly)
+    along, across = xy @ u, xy @ v
+    a0 = along.max() if corner[0] else along.min()
+    b0 = across.max() if corner[1] else across.min()
+    su, sv = (-1 if corner[0] else 1), (-1 if corner[1] else 1)
+
+    def piece(side: float) -> BaseGeometry:
+        a1, b1 = a0 + su * side, b0 + sv * side
+        return shapely.intersection(poly, Polygon([a0 * u + b0 * v, a1 * u + b0 * v,
+                                                   a1 * u + b1 * v, a0 * u + b1 * v]))
+
+    low, high = 0.0, float(max(np.ptp(along), np.ptp(across)))
+    for _ in range(40):
+        mid = (low + high) / 2
+        if piece(mid).area < target:
+            low = mid
+        else:
+            high = mid
+    return piece((low + high) / 2)
+
+
+def _usable(rest: BaseGeometry, min_area: float, min_width: float) -> bool:
+    """Whether what is left of a plot after a cut can still be built on."""
+    if rest.area < min_area:
+        return False
+    largest = max(shapely.get_parts(rest), key=lambda p: p.area)
+    return 2 * shapely.maximum_inscribed_circle(largest, 0.5).length >= min_width
+
+
 def _pieces(ctx: Context, geom: BaseGeometry, *, any_land: bool = False) -> list[Candidate]:
     """Plots inside ``geom``: the available ones, or (``any_land``) every plot a site could
     be measured on, which is where near misses come from when nothing is available."""
@@ -119,9 +154,10 @@ def candidate_sites(ctx: Context, geom: BaseGeometry, *,
         if c.geometry.area <= rules.land_max_m2:
             result.append(c)
             continue
-        for end in (0, 1):
-            part = _cut(c.geometry, target, end)
+        cuts = [_cut(c.geometry, target, end) for end in (0, 1)]
+        cuts += [_corner(c.geometry, target, (i, j)) for i in (0, 1) for j in (0, 1)]
+        for part in cuts:
             rest = shapely.difference(c.geometry, part)
-            if rest.area >= rules.land_min_m2:  # the remainder stays a usable plot
+            if _usable(rest, rules.land_min_m2, rules.min_width_m):
                 result.append(Candidate(part, "part", c.name, c.landuse))
     return result

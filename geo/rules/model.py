@@ -194,10 +194,15 @@ class ClassificationRules(_Section):
 class StaffingRules(_Section):
     quota_min: int = rule(4, "001 § 二(四)2", "least full-time community workers")
     quota_max: int = rule(13, "001 § 二(四)2", "usual most full-time workers (特大 may exceed)")
+    employees_per_worker: int = rule(
+        500, "001 § 二(四)2", "employees per full-time worker when the quota is sized")
+    extra_large_max: int = rule(
+        20, "001 § 二(四)2", "most full-time workers of a 特大 community (特大社区可适当增加)")
 
 
 class FundingRules(_Section):
     per_employee_yuan: float = rule(50.0, "001 § 二(五)1", "yearly funding per employee")
+    base_year: int = rule(2023, "001 § 二(五)1", "year the per-employee standard applies as is")
     district_share: float = rule(0.5, "001 § 二(五)1", "district's share (district:town 1:1)")
     annual_growth: float = rule(0.05, "001 § 二(五)1", "yearly increase")
     minimum_yuan: float = rule(350_000.0, "001 § 二(五)1", "least yearly funding per community")
@@ -208,6 +213,9 @@ class FundingRules(_Section):
     )
     per_party_member_yuan: float = rule(120.0, "001 § 二(五)1", "yearly activity funds per member")
     service_fund_min_yuan: float = rule(200_000.0, "001 § 二(五)1", "least yearly service fund")
+    party_level_from_members: dict[str, int] = rule(
+        {"party_committee": 100, "general_branch": 50, "branch": 3}, "bureau setting",
+        "party members from which each organisation level is set up")
 
 
 class LayerNames(_Section):

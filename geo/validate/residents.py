@@ -13,14 +13,12 @@ from shapely.geometry.base import BaseGeometry
 from geo.context import Context
 from geo.validate.report import INFO, WARNING, Finding
 
-__all__ = ["check_residents"]
+__all__ = ["check_residents", "residents_inside"]
 
 
-def check_residents(geom: BaseGeometry, ctx: Context) -> list[Finding]:
-    clause = ctx.rules.boundary.residents_clause
+def residents_inside(geom: BaseGeometry, ctx: Context) -> tuple[float, int, list[BaseGeometry]]:
+    """Residential land (m²) and homes (buildings) inside ``geom``, and where they are."""
     landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
-    if landuse is None and buildings is None:
-        return [Finding("B10", INFO, clause, "skipped_layer", {"layer": "landuse"}, {}, None)]
     places = []
     area = 0.0
     if landuse is not None:
@@ -37,6 +35,14 @@ def check_residents(geom: BaseGeometry, ctx: Context) -> list[Finding]:
         inside = shapely.within(shapely.point_on_surface(buildings.geometry.values[homes]), geom)
         count = int(inside.sum())
         places.extend(buildings.geometry.values[homes[inside]])
+    return area, count, places
+
+
+def check_residents(geom: BaseGeometry, ctx: Context) -> list[Finding]:
+    clause = ctx.rules.boundary.residents_clause
+    if ctx.layer("landuse") is None and ctx.layer("buildings") is None:
+        return [Finding("B10", INFO, clause, "skipped_layer", {"layer": "landuse"}, {}, None)]
+    area, count, places = residents_inside(geom, ctx)
     if area < 1.0 and count == 0:
         return []
     where = shapely.union_all(np.array(places, dtype=object))

@@ -1,0 +1,145 @@
+"""``sijie facility``, ``sijie profile`` and ``sijie package``: what the community needs and
+gets, and the application package (registered on :data:`api.cli.app`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli import (EXIT_FINDINGS, EXIT_OK, ContextOption, CrsOption, FeatureOption, LangOption,
+                     ProposalArg, RulesOption, _inputs, _require_format, app, err, out,
+                     reports_errors)
+from api.i18n import Lang, label, landuse_label
+
+__all__ = ["facility_command", "profile_command", "package_command"]
+
+YearOption = Annotated[int | None, typer.Option(
+    "--year", help="Funding year (default: this year); the standard rises 5 % a year.")]
+
+
+@app.command("facility")
+@reports_errors
+def facility_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    rules: RulesOption = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Find and rank 3,000–5,000 m² sites for the community's service facilities (layer
+    sites); exit 1 when none qualifies (the nearest misses are listed with what each fails)."""
+    from api.package import facility_rows
+    from geo.facility import find_sites, headline
+    from geo.io import write_gpkg
+
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    result = find_sites(prop, ctx)
+    output.unlink(missing_ok=True)
+    write_gpkg(result.sites.to_crs(prop.crs), output, "sites")
+    out.print(headline(result, ctx.rules.facility, lang.value), highlight=False)
+    table = Table()
+    for key in ("rank", "site_area", "landuse", "frontage", "road", "distance"):
+        table.add_column(label(key, lang))
+    rows = facility_rows(result, ctx, lang)
+    for row in rows:
+        table.add_row(str(row["rank"]), f"{row['area_m2']:,.0f}", landuse_label(row["landuse"], lang),
+                      f"{row['frontage_m']:,.0f}", row["frontage_road"], f"{row['distance_m']:,.0f}")
+    out.print(table)
+    out.print(label("reason" if result.qualified else "fails", lang) + "：" if lang == Lang.zh
+              else label("reason" if result.qualified else "fails", lang) + ":")
+    for row in rows:
+        out.print(f"  {row['rank']}. {row['reason']}", highlight=False)
+    out.print(label("sites_written", lang, path=output), highlight=False)
+    raise typer.Exit(EXIT_OK if result.qualified else EXIT_FINDINGS)
+
+
+@app.command("profile")
+@reports_errors
+def profile_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    rules: RulesOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json or xlsx (附件1 信息表)")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    year: YearOption = None,
+    party_members: Annotated[int | None, typer.Option(
+        "--party-members", min=0, help="Party members in the community.")] = None,
+    live_work_share: Annotated[float | None, typer.Option(
+        "--live-work-share", min=0.0, max=1.0, help="职住一体占比, 0–1.")] = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """The community's facts, class (一般/较大/特大), staff quota and funds; with --format xlsx
+    the information table 附件1 新建产业型社区信息表."""
+    from api.package import info_extras
+    from geo.profile import community_profile
+    from geo.profile.info_table import InfoExtras, info_rows, write_info_table
+
+    _require_format(fmt, ("text", "json", "xlsx"))
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter(label("xlsx_needs_output", lang))
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    profile = community_profile(prop, ctx, year=year or dt.date.today().year,
+                                party_members=party_members, live_work_share=live_work_share)
+    if fmt == "json":
+        text = json.dumps(profile.to_dict(), ensure_ascii=False, indent=2)
+        if output is None:
+            print(text)
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+        return
+    extras = None
+    if fmt == "xlsx":
+        from geo.facility import find_sites
+        from geo.grids import make_grids
+
+        extras = info_extras(make_grids(prop, ctx), find_sites(prop, ctx), ctx, lang)
+    rows = info_rows(profile, lang.value, extras or InfoExtras(),
+                     minimum_yuan=ctx.rules.funding.minimum_yuan)
+    if fmt == "xlsx":
+        write_info_table(rows, output, lang.value)
+        err.print(label("table_written", lang, path=output), highlight=False)
+        return
+    table = Table(title=label("profile_title", lang, name=profile.name, year=profile.funding.year),
+                  show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for name, value in rows:
+        table.add_row(name, value)
+    out.print(table)
+
+
+@app.command("package")
+@reports_errors
+def package_command(
+    proposal: ProposalArg,
+    context: ContextOption,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")],
+    rules: RulesOption = None,
+    year: YearOption = None,
+    code: Annotated[str | None, typer.Option(
+        "--code", help="The community's code; grid codes extend it.")] = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    lang: LangOption = Lang.zh,
+) -> None:
+    """Write the application package (001 § 二(一)4(1)): validation report, neighbours'
+    adjustment, grids, facility sites, information table and a GeoPackage of every layer
+    (exit 1 if the boundary has errors)."""
+    from api.package import build_package
+
+    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    package = build_package(prop, ctx, output, year=year or dt.date.today().year, lang=lang,
+                            community_code=code)
+    out.print(label("package_written", lang, path=output), highlight=False)
+    for path in package.files:
+        out.print(f"  {path}", highlight=False)
+    raise typer.Exit(EXIT_OK if package.ok else EXIT_FINDINGS)

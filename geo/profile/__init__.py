@@ -1,0 +1,130 @@
+"""The community profile: the facts of 附件1 and the class, staff quota and funds they imply.
+
+001 § 二(一)4(1) asks for the information table (新建产业型社区信息表) with the application;
+§ 二(一)5 classes a community 一般 / 较大 / 特大 from a weighted index; § 二(四)2 sizes its staff;
+§ 二(五)1 sets its funds. Every number comes from the rules file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+
+from geo.context import Context
+from geo.errors import InputError
+from geo.profile.four_sides import SIDES, four_sides
+from geo.profile.money import (CLASSES, Funding, PartyFunds, annual_funding, class_index,
+                               classify, party_funds, staff_quota)
+from geo.proposal import Proposal
+from geo.validate.character import land_shares
+from geo.validate.residents import residents_inside
+from geo.validate.scale import employees_inside
+from geo.validate.validity import check_validity
+
+__all__ = ["Profile", "community_profile", "CLASSES", "SIDES"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a community is and what it is entitled to."""
+
+    name: str
+    type: str
+    area_m2: float
+    employees: int
+    enterprises: int
+    parks: int
+    industrial_share: float  # industrial land in the land (roads and water left out)
+    office_share: float  # office and commercial land
+    large_buildings: int  # buildings of ≥ 1,000 m² floor area
+    residential_area_m2: float
+    residential_buildings: int
+    live_work_share: float | None
+    index: float
+    community_class: str
+    staff_quota: int
+    funding: Funding
+    party: PartyFunds
+    party_members: int | None
+    four_sides: dict[str, list[str]]
+    neighbours: dict[str, float]  # land each village or community gives up (m²)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (keys in English, values as measured)."""
+        return asdict(self)
+
+
+def _large_buildings(geom: Any, ctx: Context, min_floor_m2: float) -> int:
+    buildings = ctx.layer("buildings")
+    if buildings is None:
+        return 0
+    index = ctx.query("buildings", geom)
+    inside = shapely.within(shapely.point_on_surface(buildings.geometry.values[index]), geom)
+    floor = np.nan_to_num(buildings["floor_area_m2"].values[index].astype(float))
+    return int(((floor >= min_floor_m2) & inside).sum())
+
+
+def community_profile(proposal: Proposal, ctx: Context, *, year: int,
+                      party_members: int | None = None, party_level: str | None = None,
+                      live_work_share: float | None = None) -> Profile:
+    """Measure the community inside ``proposal`` and derive its class, staff and funds.
+
+    ``live_work_share`` (职住一体占比) and the party figures are the town's own numbers; when
+    the share is not given it counts as 0 in the index and the profile says so.
+
+    Raises
+    ------
+    InputError
+        The proposal is not a valid polygon (rule B1), or a given share is outside 0–1.
+    """
+    geom = proposal.to_crs(ctx.crs)
+    invalid = check_validity(geom)
+    if invalid:
+        raise InputError(f"cannot profile the community: {invalid[0].message('en')}",
+                         layer=proposal.name)
+    if live_work_share is not None and not 0.0 <= live_work_share <= 1.0:
+        raise InputError(f"live_work_share must be between 0 and 1, got {live_work_share}",
+                         field="live_work_share")
+    notes = []
+    employees, enterprises = employees_inside(geom, ctx) if ctx.layer("parcels") is not None \
+        else (0, 0)
+    if ctx.layer("parcels") is None:
+        notes.append("no_parcels")
+    parcels = ctx.layer("parcels")
+    parks = 0
+    if parcels is not None:
+        index = ctx.query("parcels", geom)
+        centres = shapely.point_on_surface(parcels.geometry.values[index])
+        parks = int(((parcels["kind"].values[index] == "park") & shapely.within(centres, geom)).sum())
+    shares = land_shares(geom, ctx) if ctx.layer("landuse") is not None else {}
+    land = sum(v for k, v in shares.items() if k not in ("road", "water"))
+    industrial = shares.get("industrial", 0.0) / land if land else 0.0
+    office = (shares.get("office", 0.0) + shares.get("commercial", 0.0)) / land if land else 0.0
+    homes_m2, homes, _ = residents_inside(geom, ctx)
+    if live_work_share is None:
+        notes.append("live_work_share_missing")
+    area = float(geom.area)
+    rules = ctx.rules
+    index = class_index({"employees": employees, "area": area / 1e6, "entities": enterprises,
+                         "live_work_share": live_work_share or 0.0}, rules.classification)
+    community_class = classify(index, rules.classification)
+    neighbours = ctx.layer("neighbours")
+    touched = ctx.query("neighbours", geom)
+    given = shapely.area(shapely.intersection(neighbours.geometry.values[touched], geom))
+    return Profile(
+        name=proposal.name, type=proposal.type, area_m2=area, employees=employees,
+        enterprises=enterprises, parks=parks, industrial_share=industrial, office_share=office,
+        large_buildings=_large_buildings(geom, ctx, rules.microgrid.building_floor_area_min_m2),
+        residential_area_m2=homes_m2, residential_buildings=homes,
+        live_work_share=live_work_share, index=round(index, 4), community_class=community_class,
+        staff_quota=staff_quota(employees, community_class, rules.staffing),
+        funding=annual_funding(employees, year, rules.funding),
+        party=party_funds(party_members, party_level, rules.funding),
+        party_members=party_members, four_sides=four_sides(geom, ctx),
+        neighbours={str(neighbours["name"].values[i]): round(float(a), 1)
+                    for i, a in sorted(zip(touched, given), key=lambda t: -t[1]) if a >= 1.0},
+        notes=notes)

@@ -1,0 +1,89 @@
+"""Class, staff quota and funds of a community: pure arithmetic on the rules' numbers.
+
+001 § 二(一)5 (classification), § 二(四)2 (staff quota), § 二(五)1 (funds).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from geo.rules.model import ClassificationRules, FundingRules, StaffingRules
+
+__all__ = ["CLASSES", "Funding", "PartyFunds", "class_index", "classify", "staff_quota",
+           "annual_funding", "party_level", "party_funds"]
+
+CLASSES = ("general", "larger", "extra_large")  # 一般 / 较大 / 特大
+
+
+def class_index(factors: dict[str, float], rules: ClassificationRules) -> float:
+    """The weighted index: each factor divided by its reference value, times its weight."""
+    return sum(weight * factors.get(name, 0.0) / rules.reference[name]
+               for name, weight in rules.weights.items() if rules.reference.get(name))
+
+
+def classify(index: float, rules: ClassificationRules) -> str:
+    """一般 / 较大 / 特大 (``general`` / ``larger`` / ``extra_large``) by the rules' cut-offs."""
+    if index >= rules.extra_large_from:
+        return "extra_large"
+    return "larger" if index >= rules.larger_from else "general"
+
+
+def staff_quota(employees: int, community_class: str, rules: StaffingRules) -> int:
+    """Full-time community workers: one per ``employees_per_worker`` employees, at least the
+    minimum, at most the usual maximum (a 特大 community up to its own maximum)."""
+    wanted = math.ceil(employees / rules.employees_per_worker) if employees > 0 else 0
+    ceiling = rules.extra_large_max if community_class == "extra_large" else rules.quota_max
+    return max(rules.quota_min, min(wanted, ceiling))
+
+
+@dataclass(frozen=True)
+class Funding:
+    """The yearly community funds (事业保障经费) of one year, in yuan."""
+
+    year: int
+    per_employee_yuan: float
+    computed_yuan: float  # employees × the year's standard
+    total_yuan: float  # never below the minimum
+    minimum_applied: bool
+    district_yuan: float
+    town_yuan: float
+
+
+def annual_funding(employees: int, year: int, rules: FundingRules) -> Funding:
+    """50 yuan per employee in the base year, rising 5 % a year, at least 350,000 yuan,
+    shared 1:1 by district and town (all from ``rules``)."""
+    years = max(0, year - rules.base_year)
+    standard = rules.per_employee_yuan * (1 + rules.annual_growth) ** years
+    computed = round(employees * standard, 2)
+    total = max(computed, rules.minimum_yuan)
+    district = round(total * rules.district_share, 2)
+    return Funding(year, round(standard, 4), computed, total, computed < rules.minimum_yuan,
+                   district, round(total - district, 2))
+
+
+def party_level(members: int, rules: FundingRules) -> str | None:
+    """The party organisation a community of ``members`` sets up, or None below a branch."""
+    for level, start in sorted(rules.party_level_from_members.items(), key=lambda kv: -kv[1]):
+        if members >= start:
+            return level
+    return None
+
+
+@dataclass(frozen=True)
+class PartyFunds:
+    """Yearly party-organisation, member-activity and service funds, in yuan."""
+
+    level: str | None
+    organisation_yuan: float
+    activity_yuan: float
+    service_yuan: float
+
+
+def party_funds(members: int | None, level: str | None, rules: FundingRules) -> PartyFunds:
+    """Funds of 001 § 二(五)1 for the given organisation level (or the one ``members`` sets up)."""
+    if level is None and members is not None:
+        level = party_level(members, rules)
+    organisation = rules.party_funds_yuan.get(level, 0.0) if level else 0.0
+    activity = rules.per_party_member_yuan * (members or 0)
+    return PartyFunds(level, organisation, activity, rules.service_fund_min_yuan)

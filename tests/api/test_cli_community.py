@@ -1,0 +1,110 @@
+"""``sijie facility``, ``sijie profile`` and ``sijie package`` on the demo town."""
+
+from __future__ import annotations
+
+import json
+
+import pyogrio
+import pytest
+from openpyxl import load_workbook
+
+from tests.api.test_cli import assert_refused, sijie
+
+
+@pytest.fixture(scope="module")
+def demo(demo_dir):
+    return str(demo_dir / "context.gpkg"), demo_dir / "proposals"
+
+
+def test_facility_writes_ranked_sites_and_tells_why_in_chinese(demo, tmp_path):
+    ctx, proposals = demo
+    out = tmp_path / "sites.gpkg"
+    result = sijie("facility", str(proposals / "good_industrial.gpkg"), "--context", ctx, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "符合条件的设施用地" in result.stdout and "理由" in result.stdout
+    assert [name for name, _ in pyogrio.list_layers(out)] == ["sites"]
+    sites = pyogrio.read_dataframe(out)
+    assert list(sites["rank"]) == list(range(1, len(sites) + 1))
+    assert sites["area_m2"].between(3_000, 5_000).all()
+
+
+def test_facility_without_available_land_exits_1_with_near_misses_in_english(demo, tmp_path):
+    ctx, proposals = demo
+    result = sijie("facility", str(proposals / "flaw_b4_irregular.gpkg"), "--context", ctx,
+                   "-o", str(tmp_path / "s.gpkg"), "--lang", "en")
+    assert result.returncode == 1, result.stderr
+    assert "no site qualifies" in result.stdout
+    assert "fails:" in result.stdout and "available land" in result.stdout
+    assert len(pyogrio.read_dataframe(tmp_path / "s.gpkg")) > 0
+
+
+def test_profile_json_carries_class_staff_and_funding(demo):
+    ctx, proposals = demo
+    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
+                   "--format", "json", "--year", "2023")
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["community_class"] in ("general", "larger", "extra_large")
+    assert 4 <= profile["staff_quota"] <= 13
+    assert profile["funding"]["total_yuan"] == max(50 * profile["employees"], 350_000)
+
+
+def test_profile_xlsx_is_the_information_table(demo, tmp_path):
+    ctx, proposals = demo
+    out = tmp_path / "info.xlsx"
+    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
+                   "--format", "xlsx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    sheet = load_workbook(out).active
+    assert sheet["A1"].value == "新建产业型社区信息表"
+    labels = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
+    assert "四至范围" in labels and "党群服务中心选址" in labels
+    values = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)}
+    assert values["网格数（个）"].isdigit() and values["党群服务中心选址"] != "—"
+
+
+def test_profile_xlsx_without_output_is_refused(demo):
+    ctx, proposals = demo
+    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
+                   "--format", "xlsx")
+    assert result.returncode == 2
+    assert "-o" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_package_holds_every_document_and_layer(demo, tmp_path):
+    ctx, proposals = demo
+    out = tmp_path / "package"
+    result = sijie("package", str(proposals / "good_industrial.gpkg"), "--context", ctx,
+                   "-o", str(out), "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.iterdir()}
+    assert {"validation.txt", "validation.json", "validation.geojson", "adjustment.csv",
+            "grids.csv", "facility.csv", "profile.json", "manifest.json", "community.gpkg",
+            "附件1_新建产业型社区信息表.xlsx"} <= names
+    layers = {name for name, _ in pyogrio.list_layers(out / "community.gpkg")}
+    assert {"proposal", "neighbours", "given", "grids", "microgrids", "sites"} <= layers
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["ok"] is True
+    assert abs(manifest["area_m2"] - manifest["given_m2"]) <= 1.0
+    assert set(manifest["files"]) == names
+    assert json.loads((out / "validation.json").read_text("utf-8"))["ok"] is True
+
+
+def test_package_of_a_flawed_proposal_exits_1_and_keeps_its_findings(demo, tmp_path):
+    ctx, proposals = demo
+    out = tmp_path / "package"
+    result = sijie("package", str(proposals / "flaw_b6_cut_parcel.gpkg"), "--context", ctx,
+                   "-o", str(out))
+    assert result.returncode == 1, result.stderr
+    layers = {name for name, _ in pyogrio.list_layers(out / "community.gpkg")}
+    assert layers & {"findings_lines", "findings_areas", "findings_points"}
+    report = json.loads((out / "validation.json").read_text("utf-8"))
+    assert any(f["rule"] == "B6" for f in report["findings"])
+
+
+@pytest.mark.parametrize("command", ["facility", "profile", "package"])
+def test_missing_proposal_file_exits_2_naming_it(command, demo, tmp_path):
+    ctx, _ = demo
+    extra = [] if command == "profile" else ["-o", str(tmp_path / "x")]
+    result = sijie(command, str(tmp_path / "nope.gpkg"), "--context", ctx, *extra)
+    assert_refused(result, "nope.gpkg")
