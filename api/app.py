@@ -1,0 +1,96 @@
+"""The FastAPI application factory: ``create_app(settings)``.
+
+The engine, migrations, demo seeding, context cache and job runner are made in the lifespan
+and kept on ``app.state``; tests build apps with their own settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from api.db.engine import gpkg_path, is_geopackage, make_engine
+from api.db.migrate import upgrade
+from api.db.models import Town
+from api.demo import seed_demo
+from api.problems import add_problem_handlers
+from api.routes import routers
+from api.services.runs import Runner
+from api.services.towns import ContextCache
+from api.settings import Settings
+from geo.rules import load_rules
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def _upload_dir(settings: Settings) -> Path:
+    if settings.uploads.dir:
+        return Path(settings.uploads.dir)
+    if is_geopackage(settings.database_url):
+        path = gpkg_path(settings.database_url)
+        return path.with_name(f"{path.stem}_uploads")
+    return Path(tempfile.gettempdir()) / "sijie_uploads"
+
+
+def start(app: FastAPI, settings: Settings) -> None:
+    """Open the database, migrate it, seed it if empty, and make the shared services."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    rules = load_rules(settings.rules_file)
+    if settings.load_demo:
+        with sessions() as session:
+            app.state.seeded = seed_demo(session, rules, settings.demo_password.get_secret_value())
+    with sessions() as session:
+        codes = [t.work_crs for t in session.scalars(select(Town)).all()]
+    app.state.town_epsgs = sorted({int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")})
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.contexts = ContextCache(sessions, rules)
+    app.state.runner = Runner(sessions, app.state.contexts, threads=settings.job_threads)
+    app.state.upload_dir = _upload_dir(settings)
+    app.state.upload_dir.mkdir(parents=True, exist_ok=True)
+
+
+def stop(app: FastAPI) -> None:
+    app.state.runner.shutdown()
+    app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The sijie service for ``settings`` (read from the environment when not given)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        start(app, settings)
+        try:
+            yield
+        finally:
+            stop(app)
+
+    app = FastAPI(title="四界 sijie", version="0.1.0", lifespan=lifespan,
+                  description="产业型社区边界、网格与服务设施用地服务 — boundaries, grids and "
+                              "facility land of industrial communities; OGC API Features.",
+                  docs_url="/api", openapi_url="/api.json", redoc_url=None)
+    app.state.settings = settings
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    if secret is None:
+        log.warning("SIJIE_SECRET_KEY is not set: tokens are signed with a random key and end "
+                    "when the service stops")
+        secret = secrets.token_urlsafe(32)
+    app.state.secret = secret
+    add_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    return app

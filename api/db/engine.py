@@ -1,0 +1,89 @@
+"""The one place that knows how to open sijie's database: a GeoPackage file or PostGIS.
+
+``gpkg:///path.gpkg`` opens (and creates) a GeoPackage through SpatiaLite, using the
+``pysqlite3`` build of SQLite because the standard library's cannot load extensions;
+``postgresql+psycopg://…`` opens PostGIS. Everything else in sijie just calls
+:func:`make_engine`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import JSON, Engine, String, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
+
+from geo.errors import InputError
+
+__all__ = ["make_engine", "is_geopackage", "gpkg_path"]
+
+_GPKG_PREFIX = "gpkg:///"
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+
+
+def is_geopackage(url: str) -> bool:
+    """True for a ``gpkg:///path`` URL."""
+    return url.startswith(_GPKG_PREFIX)
+
+
+def gpkg_path(url: str) -> Path:
+    """The file a ``gpkg:///path`` URL names (``gpkg:////abs/path`` for an absolute path)."""
+    return Path(url[len(_GPKG_PREFIX):])
+
+
+@compiles(String, "geopackage")
+@compiles(JSON, "geopackage")
+def _gpkg_text(type_, compiler, **kw) -> str:
+    # GeoPackage knows TEXT, not VARCHAR(n) or JSON; GDAL (QGIS, ArcGIS) would skip such columns
+    return "TEXT"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL lets readers go on while one writer commits; the busy timeout makes a second writer
+    # wait for the first instead of failing at once
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    if cursor.execute("PRAGMA application_id").fetchone()[0] != _GPKG_APPLICATION_ID:
+        # mark the file as a GeoPackage 1.2 so GDAL, QGIS and ArcGIS open it without warnings
+        cursor.execute(f"PRAGMA application_id={_GPKG_APPLICATION_ID}")
+        cursor.execute("PRAGMA user_version=10200")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``gpkg:///path.gpkg`` or ``postgresql+psycopg://…``.
+
+    Raises
+    ------
+    InputError
+        The URL names neither a GeoPackage nor PostgreSQL.
+    """
+    if is_geopackage(url):
+        # GDAL (pyogrio) must load its SQLite before pysqlite3 and SpatiaLite are loaded:
+        # the other order crashes the process when geo.io later reads a GeoPackage
+        import pyogrio  # noqa: F401
+        import pysqlite3.dbapi2 as pysqlite3
+        from geoalchemy2.admin.dialects.geopackage import load_spatialite_gpkg
+
+        os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+        path = gpkg_path(url)
+        if path.parent and not path.parent.exists():
+            raise InputError("folder does not exist", path=path.parent)
+        engine = create_engine(url, module=pysqlite3, echo=echo,
+                               connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", load_spatialite_gpkg)
+        return engine
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError for anything unparsable
+        raise InputError(f"database URL '{url}' cannot be read; use gpkg:///file.gpkg or "
+                         "postgresql+psycopg://user@host/db") from exc
+    if parsed.get_backend_name() != "postgresql":
+        raise InputError(f"database '{parsed.get_backend_name()}' is not supported; use "
+                         "gpkg:///file.gpkg or postgresql+psycopg://user@host/db")
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -1,0 +1,237 @@
+"""sijie's tables: one set of GeoAlchemy2 models for both GeoPackage and PostGIS.
+
+Geometries are stored in CGCS2000 (EPSG:4490), valid for every town in China; each town
+records the Gauss–Krüger zone its measurements are made in. Every geometry table also keeps
+its bounding box in plain columns so ``bbox`` queries are ordinary indexed comparisons on
+both engines. Proposal versions, workflow events, findings and opinions are only ever
+inserted: an edit is a new version, a decision a new event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "STORAGE_SRID", "Base", "Town", "ContextFeature", "User", "Proposal", "ProposalVersion",
+    "Run", "ValidationResult", "Grid", "MicroGrid", "FacilitySite", "SurveyFinding", "Opinion",
+    "WorkflowEvent", "utcnow",
+]
+
+STORAGE_SRID = 4490  # CGCS2000 geographic; metric work happens in the town's GK zone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _geometry() -> Mapped[Any]:
+    return mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=True),
+                         nullable=False)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BBoxMixin:
+    """The geometry's bounds in the storage CRS, for portable bbox filters."""
+
+    minx: Mapped[float] = mapped_column(Float)
+    miny: Mapped[float] = mapped_column(Float)
+    maxx: Mapped[float] = mapped_column(Float)
+    maxy: Mapped[float] = mapped_column(Float)
+
+
+class Town(Base):
+    """A town (镇/街道) and the context its proposals are judged against."""
+
+    __tablename__ = "towns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(50))
+    work_crs: Mapped[str] = mapped_column(String(50))
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ContextFeature(BBoxMixin, Base):
+    """One feature of a context layer (neighbours, roads, parcels …) of a town."""
+
+    __tablename__ = "context_features"
+    __table_args__ = (Index("ix_context_features_town_layer", "town_id", "layer", "fid"),
+                      Index("ix_context_features_bbox", "layer", "minx", "maxx", "miny", "maxy"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    layer: Mapped[str] = mapped_column(String(50))
+    fid: Mapped[int] = mapped_column(Integer)
+    properties: Mapped[dict] = mapped_column(JSON)
+    geom = _geometry()
+
+
+class User(Base):
+    """A person who signs in: role ``gis``, ``reviewer``, ``civil_affairs`` or ``admin``."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(30))
+    department: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Proposal(Base):
+    """A proposed community; its boundary lives in its versions, its state in its events."""
+
+    __tablename__ = "proposals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    state: Mapped[str] = mapped_column(String(30), default="draft", index=True)
+    # the version the district government approved; kept with the state for fast public reads
+    approved_version: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProposalVersion(BBoxMixin, Base):
+    """One immutable version of a proposal's boundary and attributes."""
+
+    __tablename__ = "proposal_versions"
+    __table_args__ = (UniqueConstraint("proposal_id", "version", name="uq_proposal_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(50))
+    custodial: Mapped[list] = mapped_column(JSON, default=list)
+    input_crs: Mapped[str] = mapped_column(String(50))
+    area_m2: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    etag: Mapped[str] = mapped_column(String(80))
+    geom = _geometry()
+
+
+class Run(Base):
+    """One run of validation, adjustment, grids or facility search on a version (also a job)."""
+
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ValidationResult(Base):
+    """The validation report of a version, in Chinese and English."""
+
+    __tablename__ = "validation_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    rules_version: Mapped[str] = mapped_column(String(100))
+    report_zh: Mapped[dict] = mapped_column(JSON)
+    report_en: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Grid(BBoxMixin, Base):
+    """A grid (网格) of a version, made by one run."""
+
+    __tablename__ = "grids"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    properties: Mapped[dict] = mapped_column(JSON)
+    geom = _geometry()
+
+
+class MicroGrid(BBoxMixin, Base):
+    """A micro-grid (微网格: one enterprise, park or building) of a version."""
+
+    __tablename__ = "microgrids"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(50))
+    grid_code: Mapped[str | None] = mapped_column(String(50))
+    properties: Mapped[dict] = mapped_column(JSON)
+    geom = _geometry()
+
+
+class FacilitySite(BBoxMixin, Base):
+    """A ranked candidate site for the community's service facilities."""
+
+    __tablename__ = "facility_sites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    qualified: Mapped[bool] = mapped_column(Boolean)
+    properties: Mapped[dict] = mapped_column(JSON)
+    geom = _geometry()
+
+
+class SurveyFinding(BBoxMixin, Base):
+    """A joint-site-survey finding (实地踏勘) at a place, with an optional photo."""
+
+    __tablename__ = "survey_findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    department: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # point, line, area
+    note: Mapped[str] = mapped_column(Text)
+    photo_path: Mapped[str | None] = mapped_column(String(300))
+    photo_type: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    geom = _geometry()
+
+
+class Opinion(Base):
+    """A department's opinion in the joint review (部门联审)."""
+
+    __tablename__ = "opinions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    department: Mapped[str] = mapped_column(String(100))
+    verdict: Mapped[str] = mapped_column(String(30))  # agree, agree_with_conditions, disagree
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkflowEvent(Base):
+    """One step of the approval workflow: who did what, when and why, on which version."""
+
+    __tablename__ = "workflow_events"
+    __table_args__ = (UniqueConstraint("proposal_id", "seq", name="uq_workflow_event_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

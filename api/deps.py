@@ -1,0 +1,71 @@
+"""Request dependencies: the database session, the caller, the language, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import read_token
+from api.db.models import User
+from api.i18n import Lang, lang_from_header
+from api.problems import Problem
+
+__all__ = ["SessionDep", "CurrentUser", "OptionalUser", "LangDep", "require_roles", "get_session"]
+
+_bearer = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_lang(request: Request) -> Lang:
+    return lang_from_header(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[Lang, Depends(get_lang)]
+
+
+def optional_user(request: Request, session: SessionDep,
+                  token: Annotated[str | None, Depends(_bearer)]) -> User | None:
+    """The signed-in user, or ``None`` for the public; a bad token is refused, not ignored."""
+    if token is None:
+        return None
+    username = read_token(token, request.app.state.secret)
+    user = None if username is None else session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Problem(401, "token_invalid", headers=_CHALLENGE)
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Problem(401, "token_missing", headers=_CHALLENGE)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: str) -> Callable[[User], User]:
+    """A dependency admitting only users with one of ``roles`` (401 anonymous, 403 others)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Problem(403, "forbidden_role", role=user.role, allowed=", ".join(roles))
+        return user
+
+    return check

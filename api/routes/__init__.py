@@ -1,0 +1,8 @@
+"""The service's routers, one per resource, gathered in :data:`routers`."""
+
+from api.routes import analysis, auth, features, jobs, proposals, workflow
+
+routers = [auth.router, features.router, proposals.router, analysis.router, workflow.router,
+           jobs.router]
+
+__all__ = ["routers"]

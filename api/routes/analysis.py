@@ -1,0 +1,121 @@
+"""``/proposals/{id}/versions/{v}/validation|adjustment|grids|facility``: POST runs the spatial
+core on that version against its town's context and stores the result (``?async=true`` or
+``Prefer: respond-async`` makes it a job); GET reads the newest stored result."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.crs import from_storage
+from api.db.models import FacilitySite, Grid, MicroGrid, ProposalVersion, Run, User, ValidationResult
+from api.deps import LangDep, SessionDep, require_roles
+from api.i18n import Lang
+from api.problems import Problem
+from api.routes.common import GEOJSON, crs_header, output_crs
+from api.routes.jobs import job_document
+from api.services import proposals as svc
+from api.services.geometry import shape_of
+from api.services.runs import latest_run
+
+router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
+
+Runner = Annotated[User, Depends(require_roles("gis", "admin"))]
+Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
+CrsQuery = Annotated[str | None, Query(description="CRS of geometries (CRS84, EPSG:4490, EPSG:4549 …)")]
+
+_KIND_LABELS = {"validation": {Lang.zh: "边界检查", Lang.en: "validation"},
+                "adjustment": {Lang.zh: "周边边界调整", Lang.en: "adjustment"},
+                "grids": {Lang.zh: "网格划分", Lang.en: "grids"},
+                "facility": {Lang.zh: "服务设施选址", Lang.en: "facility search"}}
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
+          media_type: str = "application/json") -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=media_type,
+                    headers=headers)
+
+
+def _collection(rows, out: str, public_fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    features = []
+    for row in rows:
+        props = row.properties if public_fields is None else \
+            {k: row.properties.get(k) for k in public_fields}
+        features.append({"type": "Feature", "id": row.id, "properties": props,
+                         "geometry": from_storage(shape_of(row.geom), out).__geo_interface__})
+    return {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}
+
+
+def run_result(session: Session, run: Run, out: str, lang: Lang) -> dict[str, Any]:
+    """What a finished run produced, as clients read it."""
+    if run.kind == "validation":
+        stored = session.scalar(select(ValidationResult).where(ValidationResult.run_id == run.id))
+        return stored.report_en if lang == Lang.en else stored.report_zh
+    if run.kind == "grids":
+        grids = session.scalars(select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)).all()
+        micro = session.scalars(select(MicroGrid).where(MicroGrid.run_id == run.id)
+                                .order_by(MicroGrid.id)).all()
+        notes = [note[lang.value] for note in run.result.get("notes", [])]
+        return {"run": run.id, "notes": notes, "grids": _collection(grids, out),
+                "microgrids": _collection(micro, out)}
+    if run.kind == "facility":
+        sites = session.scalars(select(FacilitySite).where(FacilitySite.run_id == run.id)
+                                .order_by(FacilitySite.rank, FacilitySite.id)).all()
+        return {"run": run.id, "qualified": run.result["qualified"],
+                "largest_available_m2": run.result["largest_available_m2"],
+                "sites": _collection(sites, out)}
+    return {"run": run.id, **run.result}
+
+
+def _version(session: Session, proposal_id: int, version: int, user: User) -> ProposalVersion:
+    svc.get_proposal(session, proposal_id, user)
+    return svc.version_of(session, proposal_id, version)
+
+
+def _wants_async(request: Request, flag: bool) -> bool:
+    return flag or "respond-async" in request.headers.get("prefer", "").lower()
+
+
+def _post(kind: str):
+    def post(proposal_id: int, version: int, request: Request, session: SessionDep, user: Runner,
+             lang: LangDep, crs: CrsQuery = None,
+             run_async: Annotated[bool, Query(alias="async")] = False) -> Response:
+        out = output_crs(request, crs)
+        row = _version(session, proposal_id, version, user)
+        runner = request.app.state.runner
+        if _wants_async(request, run_async):
+            run = runner.submit(session, row, kind, user.id)
+            return _json(job_document(run), 202, {"Location": f"/jobs/{run.id}",
+                                                   "Preference-Applied": "respond-async"})
+        run = runner.run_now(session, row, kind, user.id)
+        return _json(run_result(session, run, out, lang), 201,
+                     {"Location": f"/proposals/{proposal_id}/versions/{version}/{kind}",
+                      **crs_header(out)})
+    post.__name__ = f"run_{kind}"
+    post.__doc__ = f"Run {kind} on this version and store the result (async: a job)."
+    return post
+
+
+def _get(kind: str):
+    def get(proposal_id: int, version: int, request: Request, session: SessionDep, user: Staff,
+            lang: LangDep, crs: CrsQuery = None) -> Response:
+        out = output_crs(request, crs)
+        row = _version(session, proposal_id, version, user)
+        run = latest_run(session, row.id, kind)
+        if run is None:
+            raise Problem(404, "not_run", version=version, kind=_KIND_LABELS[kind][lang])
+        return _json(run_result(session, run, out, lang), headers=crs_header(out))
+    get.__name__ = f"read_{kind}"
+    get.__doc__ = f"The newest stored {kind} of this version (staff)."
+    return get
+
+
+for _kind in _KIND_LABELS:
+    router.add_api_route(f"/{_kind}", _post(_kind), methods=["POST"], status_code=201,
+                         summary=f"Run {_kind} on this version")
+    router.add_api_route(f"/{_kind}", _get(_kind), methods=["GET"],
+                         summary=f"Newest stored {_kind} of this version")

@@ -1,0 +1,51 @@
+"""Small helpers the routers share: allowed CRSs, user names, Content-Crs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import STAFF
+from api.crs import crs_uri, parse_crs, supported_crs
+from api.db.models import User
+
+__all__ = ["allowed_crs", "output_crs", "content_crs", "usernames", "is_staff", "GEOJSON"]
+
+GEOJSON = "application/geo+json"
+
+
+def allowed_crs(request: Request) -> list[str]:
+    return supported_crs(tuple(request.app.state.town_epsgs))
+
+
+def output_crs(request: Request, value: str | None) -> str:
+    """The ``crs`` a client asked for (CRS84 by default); 400 if unsupported."""
+    return parse_crs(value, allowed_crs(request))
+
+
+def content_crs(request: Request) -> str:
+    """The CRS of a request body (``Content-Crs`` header, OGC API Features Part 4)."""
+    return parse_crs(request.headers.get("content-crs"), allowed_crs(request))
+
+
+def crs_header(uri: str) -> dict[str, str]:
+    return {"Content-Crs": f"<{uri}>"}
+
+
+def usernames(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role in STAFF
+
+
+def epsg_uri(code: str) -> str:
+    """``EPSG:4549`` as an OGC URI."""
+    return crs_uri(int(code.split(":")[1])) if code.upper().startswith("EPSG:") else code

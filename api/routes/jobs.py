@@ -1,0 +1,53 @@
+"""``/jobs/{id}``: background runs, OGC API Processes style (status, progress, result link)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from api.db.models import Run, User
+from api.deps import LangDep, SessionDep, require_roles
+from api.problems import Problem
+from api.serialize import iso
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
+
+
+def job_document(run: Run) -> dict[str, Any]:
+    """A run as an OGC API Processes status document."""
+    links = [{"href": f"/jobs/{run.id}", "rel": "self", "type": "application/json"}]
+    if run.status == "successful":
+        links.append({"href": f"/jobs/{run.id}/results", "rel": "http://www.opengis.net/def/rel/ogc/1.0/results",
+                      "type": "application/json"})
+    return {"jobID": run.id, "type": "process", "processID": run.kind, "status": run.status,
+            "progress": run.progress, "created": iso(run.created_at), "finished": iso(run.finished_at),
+            "proposal_id": run.proposal_id, "message": (run.error or {}).get("detail"), "links": links}
+
+
+def _run(session, job_id: str) -> Run:
+    run = session.get(Run, job_id)
+    if run is None:
+        raise Problem(404, "job_not_found", id=job_id)
+    return run
+
+
+@router.get("/{job_id}", summary="A job's status and progress")
+def job_status(job_id: str, session: SessionDep, user: Staff) -> dict[str, Any]:
+    return job_document(_run(session, job_id))
+
+
+@router.get("/{job_id}/results", summary="What a finished job produced")
+def job_results(job_id: str, request: Request, session: SessionDep, user: Staff, lang: LangDep,
+                crs: Annotated[str | None, Query()] = None) -> Response:
+    from api.routes.analysis import run_result
+    from api.routes.common import output_crs
+
+    run = _run(session, job_id)
+    if run.status != "successful":
+        raise Problem(409, "job_not_finished", id=job_id, status=run.status)
+    body = run_result(session, run, output_crs(request, crs), lang)
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")

@@ -1,0 +1,1 @@
+"""The service layer: what the routes ask of the database and the spatial core."""

@@ -1,0 +1,233 @@
+"""Proposals and their immutable versions: create, edit with If-Match, read as GeoJSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.crs import CRS84, to_storage
+from api.db.models import STORAGE_SRID, Proposal, ProposalVersion, User, utcnow
+from api.problems import Problem
+from api.services.geometry import bbox_columns, db_geom, shape_of
+from geo.context import Context
+from geo.crs import resolve_crs
+from geo.proposal import Proposal as GeoProposal
+from geo.proposal import proposal_from_frame
+
+__all__ = ["ProposalInput", "input_from_geojson", "input_from_frame", "create", "edit",
+           "PUBLIC_STATES", "EDITABLE_STATES", "head", "version_of", "get_proposal",
+           "geo_proposal", "etag_header", "parse_if_match"]
+
+PUBLIC_STATES = ("approved", "registered")
+EDITABLE_STATES = ("draft", "postponed")
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    """A checked proposal as submitted: attributes, lon/lat geometry, the CRS it came in."""
+
+    name: str
+    type: str
+    custodial: list[dict[str, Any]]
+    geometry: BaseGeometry  # storage CRS (lon/lat)
+    input_crs: str
+
+
+def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> ProposalInput:
+    """A proposal from a one-feature layer read by geo.io or the upload gate."""
+    geo = proposal_from_frame(frame, source=source)
+    if geo.geometry is None or geo.geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise Problem(422, "not_polygon", got=None if geo.geometry is None else geo.geometry.geom_type)
+    if not geo.name.strip():
+        raise Problem(422, "name_missing")
+    epsg = geo.crs.to_epsg()
+    stored = gpd.GeoSeries([geo.geometry], crs=geo.crs).to_crs(epsg=STORAGE_SRID).iloc[0]
+    return ProposalInput(name=geo.name.strip(), type=geo.raw_type or geo.type,
+                         custodial=[{"part": c.part, "reason": c.reason} for c in geo.custodial],
+                         geometry=stored, input_crs=f"EPSG:{epsg}" if epsg else "EPSG:4490")
+
+
+def _feature_of(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise Problem(422, "bad_geojson", reason="not a JSON object")
+    if body.get("type") == "FeatureCollection":
+        features = body.get("features")
+        if not isinstance(features, list) or len(features) != 1:
+            raise Problem(422, "bad_geojson", reason="a FeatureCollection must hold exactly one feature")
+        body = features[0]
+    if not isinstance(body, dict) or body.get("type") != "Feature":
+        raise Problem(422, "bad_geojson", reason="expected a Feature")
+    return body
+
+
+def parse_geometry(value: Any, crs_uri: str) -> BaseGeometry:
+    """A GeoJSON geometry given in ``crs_uri`` as a lon/lat shapely geometry; 422 if unusable."""
+    try:
+        geom = shape(value)
+        coords = shapely.get_coordinates(geom)
+    except Exception as exc:  # shapely raises several types for malformed GeoJSON
+        raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
+    if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
+        raise Problem(422, "bad_geojson", reason="empty geometry or non-finite coordinates")
+    return to_storage(geom, crs_uri)
+
+
+def input_from_geojson(body: Any, crs_uri: str = CRS84, *,
+                       current: ProposalVersion | None = None) -> tuple[ProposalInput, str]:
+    """A proposal (and the edit's reason) from a GeoJSON Feature in ``crs_uri``.
+
+    With ``current`` (PATCH) absent members keep the current version's values.
+    """
+    feature = _feature_of(body)
+    props = feature.get("properties") or {}
+    if not isinstance(props, dict):
+        raise Problem(422, "bad_geojson", reason="properties must be an object")
+    reason = feature.get("reason", props.get("reason", ""))
+    if current is not None and feature.get("geometry") is None:
+        geom, input_crs = shape_of(current.geom), current.input_crs
+    else:
+        geom = parse_geometry(feature.get("geometry"), crs_uri)
+        input_crs = "EPSG:4490" if crs_uri == CRS84 else f"EPSG:{crs_uri.rsplit('/', 1)[1]}"
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise Problem(422, "not_polygon", got=geom.geom_type)
+    defaults = {"name": current.name, "type": current.type,
+                "custodial_parts": current.custodial} if current is not None else {}
+    values = {key: props.get(key, defaults.get(key)) for key in ("name", "type", "custodial_parts")}
+    if not isinstance(values["name"], str) or not values["name"].strip():
+        raise Problem(422, "name_missing")
+    custodial = values["custodial_parts"]
+    frame = gpd.GeoDataFrame(
+        {"name": [values["name"]], "type": [str(values["type"] or "")],
+         "custodial_parts": [json.dumps(custodial, ensure_ascii=False) if custodial else None]},
+        geometry=[geom], crs=f"EPSG:{STORAGE_SRID}")
+    frame = resolve_crs(frame, layer="proposal")  # refuses coordinates far outside China
+    checked = input_from_frame(frame, source="request")
+    return ProposalInput(checked.name, checked.type, checked.custodial, geom, input_crs), str(reason)
+
+
+def _etag(proposal_id: int, version: int, inp: ProposalInput) -> str:
+    content = json.dumps([proposal_id, version, inp.name, inp.type, inp.custodial, inp.input_crs,
+                          shapely.to_wkb(inp.geometry, hex=True)], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def etag_header(version: ProposalVersion) -> str:
+    return f'"{version.etag}"'
+
+
+def parse_if_match(value: str | None) -> list[str] | None:
+    """The entity tags of an If-Match header, without quotes or ``W/``; ``None`` if absent."""
+    if value is None or not value.strip():
+        return None
+    tags = []
+    for part in value.split(","):
+        tag = part.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        tags.append(tag.strip('"'))
+    return tags
+
+
+def _check_in_town(inp: ProposalInput, ctx: Context, town_name: str) -> float:
+    geo = GeoProposal(name=inp.name, type=inp.type, geometry=inp.geometry,
+                      crs=pyproj.CRS.from_epsg(STORAGE_SRID))
+    metric = geo.to_crs(ctx.crs)
+    if not metric.intersects(ctx.town):
+        raise Problem(422, "outside_town", town=town_name)
+    return float(metric.area)
+
+
+def _version_row(proposal_id: int, number: int, inp: ProposalInput, user: User, reason: str,
+                 area: float) -> ProposalVersion:
+    return ProposalVersion(
+        proposal_id=proposal_id, version=number, name=inp.name, type=inp.type,
+        custodial=inp.custodial, input_crs=inp.input_crs, area_m2=area, reason=reason,
+        author_id=user.id, created_at=utcnow(), etag=_etag(proposal_id, number, inp),
+        geom=db_geom(inp.geometry), **bbox_columns(inp.geometry))
+
+
+def create(session: Session, *, town_id: int, town_name: str, ctx: Context, user: User,
+           inp: ProposalInput, reason: str) -> tuple[Proposal, ProposalVersion]:
+    """A new draft proposal with its version 1."""
+    area = _check_in_town(inp, ctx, town_name)
+    proposal = Proposal(town_id=town_id, state="draft", created_by=user.id, created_at=utcnow())
+    session.add(proposal)
+    session.flush()
+    version = _version_row(proposal.id, 1, inp, user, reason, area)
+    session.add(version)
+    session.commit()
+    return proposal, version
+
+
+def head(session: Session, proposal_id: int) -> ProposalVersion:
+    """The newest version of a proposal."""
+    return session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
+                           .order_by(ProposalVersion.version.desc()).limit(1)).one()
+
+
+def edit(session: Session, proposal: Proposal, *, ctx: Context, town_name: str, user: User,
+         inp: ProposalInput, reason: str, if_match: list[str] | None,
+         current: ProposalVersion) -> ProposalVersion:
+    """Store an edit as version n+1 if ``if_match`` names version n, the current one.
+
+    Two writers racing for n+1 are settled by the database's uniqueness of
+    (proposal, version): the loser's insert fails and it gets 412, so no edit is lost.
+    """
+    if if_match is None:
+        raise Problem(428, "if_match_missing", etag=etag_header(current))
+    if current.etag not in if_match:
+        raise Problem(412, "if_match_stale", version=current.version, etag=etag_header(current))
+    if proposal.state not in EDITABLE_STATES:
+        raise Problem(409, "edit_locked", state=proposal.state)
+    area = _check_in_town(inp, ctx, town_name)
+    version = _version_row(proposal.id, current.version + 1, inp, user, reason, area)
+    session.add(version)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        latest = head(session, proposal.id)
+        raise Problem(412, "if_match_stale", version=latest.version, etag=etag_header(latest)) from None
+    return version
+
+
+def get_proposal(session: Session, proposal_id: int, user: User | None) -> Proposal:
+    """A proposal the caller may see: staff see all, the public approved ones only (404 else)."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or (user is None and proposal.state not in PUBLIC_STATES):
+        raise Problem(404, "proposal_not_found", id=proposal_id)
+    return proposal
+
+
+def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersion:
+    version = session.scalar(select(ProposalVersion).where(
+        ProposalVersion.proposal_id == proposal_id, ProposalVersion.version == number))
+    if version is None:
+        raise Problem(404, "version_not_found", id=proposal_id, version=number)
+    return version
+
+
+def count_versions(session: Session, proposal_id: int) -> int:
+    return int(session.scalar(select(func.count()).select_from(ProposalVersion)
+                              .where(ProposalVersion.proposal_id == proposal_id)) or 0)
+
+
+def geo_proposal(version: ProposalVersion) -> GeoProposal:
+    """The version as the spatial core's Proposal (geometry in lon/lat)."""
+    frame = gpd.GeoDataFrame(
+        {"name": [version.name], "type": [version.type],
+         "custodial_parts": [json.dumps(version.custodial, ensure_ascii=False) if version.custodial else None]},
+        geometry=[shape_of(version.geom)], crs=f"EPSG:{STORAGE_SRID}")
+    return proposal_from_frame(frame, source=f"proposal {version.proposal_id} v{version.version}")

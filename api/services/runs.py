@@ -1,0 +1,165 @@
+"""Analyses of a proposal version — validation, adjustment, grids, facility land — stored as
+runs; a run asked for asynchronously is a job run by a background thread."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pyproj
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db.models import (FacilitySite, Grid, MicroGrid, Proposal, ProposalVersion, Run,
+                           ValidationResult, utcnow)
+from api.services.geometry import bbox_columns, db_geom, frame_records, plain
+from api.services.proposals import geo_proposal
+from api.services.towns import ContextCache
+from geo.adjust import adjust
+from geo.context import Context
+from geo.errors import SijieError
+from geo.facility import find_sites
+from geo.grids import NOTES, make_grids
+from geo.validate import validate
+
+__all__ = ["KINDS", "Runner", "latest_run"]
+
+log = logging.getLogger(__name__)
+
+KINDS = ("validation", "adjustment", "grids", "facility")
+_CRS84 = pyproj.CRS("OGC:CRS84")
+
+
+def _feature_collection(frame) -> dict[str, Any]:
+    frame = frame.to_crs(_CRS84)
+    features = [{"type": "Feature", "properties": props,
+                 "geometry": None if geom is None else geom.__geo_interface__}
+                for props, geom in frame_records(frame)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _validation(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+    report = validate(geo_proposal(version), ctx)
+    crs = pyproj.CRS.from_user_input(version.input_crs)
+    zh, en = report.to_dict("zh", crs=crs), report.to_dict("en", crs=crs)
+    session.add(ValidationResult(run_id=run.id, version_id=version.id, ok=report.ok,
+                                 rules_version=report.rules_version, report_zh=plain(zh),
+                                 report_en=plain(en), created_at=utcnow()))
+    return {"ok": report.ok, "errors": sum(f.severity == "error" for f in report.findings),
+            "findings": len(report.findings)}
+
+
+def _adjustment(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+    result = adjust(geo_proposal(version), ctx)
+    return {"area_m2": round(result.area_m2, 2), "given_m2": round(result.given_m2, 2),
+            "neighbours": _feature_collection(result.neighbours),
+            "given": _feature_collection(result.given)}
+
+
+def _rows(frame, run: Run, version: ProposalVersion, extra: Callable[[dict], dict]) -> list[dict]:
+    frame = frame.to_crs(_CRS84)
+    return [{"run_id": run.id, "version_id": version.id, "properties": props,
+             "geom": db_geom(geom), **bbox_columns(geom), **extra(props)}
+            for props, geom in frame_records(frame)]
+
+
+def _grids(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+    plan = make_grids(geo_proposal(version), ctx)
+    grids = _rows(plan.grids, run, version, lambda p: {"code": p["code"]})
+    micro = _rows(plan.microgrids, run, version,
+                  lambda p: {"code": str(p.get("code") or ""), "grid_code": p.get("grid")})
+    if grids:
+        session.execute(insert(Grid), grids)
+    if micro:
+        session.execute(insert(MicroGrid), micro)
+    return {"grids": len(grids), "microgrids": len(micro), "units": plan.units,
+            "notes": [{"key": n, **NOTES[n]} for n in plan.notes]}
+
+
+def _facility(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+    result = find_sites(geo_proposal(version), ctx)
+    rows = _rows(result.sites, run, version,
+                 lambda p: {"rank": int(p.get("rank") or 0), "qualified": result.qualified})
+    if rows:
+        session.execute(insert(FacilitySite), rows)
+    return {"qualified": result.qualified, "sites": len(rows),
+            "largest_available_m2": round(result.largest_available_m2, 1)}
+
+
+_ANALYSES: dict[str, Callable[[Session, Run, ProposalVersion, Context], dict[str, Any]]] = {
+    "validation": _validation, "adjustment": _adjustment, "grids": _grids, "facility": _facility}
+
+
+def latest_run(session: Session, version_id: int, kind: str) -> Run | None:
+    """The newest successful run of ``kind`` on a version."""
+    return session.scalar(select(Run).where(Run.version_id == version_id, Run.kind == kind,
+                                            Run.status == "successful")
+                          .order_by(Run.created_at.desc(), Run.id.desc()).limit(1))
+
+
+class Runner:
+    """Runs analyses now (in the request) or later (a background thread, as a job)."""
+
+    def __init__(self, sessions: sessionmaker, contexts: ContextCache, *, threads: int) -> None:
+        self._sessions = sessions
+        self._contexts = contexts
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sijie-job")
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _new_run(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+        run = Run(id=uuid.uuid4().hex, proposal_id=version.proposal_id, version_id=version.id,
+                  kind=kind, status="accepted", progress=0, created_by=user_id, created_at=utcnow())
+        session.add(run)
+        session.commit()
+        return run
+
+    def _execute(self, run_id: str) -> None:
+        with self._sessions() as session:
+            run = session.get(Run, run_id)
+            version = session.get(ProposalVersion, run.version_id)
+            proposal = session.get(Proposal, version.proposal_id)
+            run.status, run.progress = "running", 10
+            session.commit()
+            try:
+                ctx = self._contexts.get(proposal.town_id)
+                result = _ANALYSES[run.kind](session, run, version, ctx)
+            except SijieError as exc:
+                session.rollback()
+                run = session.get(Run, run_id)
+                run.status, run.error = "failed", {"detail": str(exc), "code": "input_error"}
+            except Exception:  # a job must end in a state a client can read
+                log.exception("job %s failed", run_id)
+                session.rollback()
+                run = session.get(Run, run_id)
+                run.status, run.error = "failed", {"detail": "internal error", "code": "internal"}
+            else:
+                run.status, run.progress, run.result = "successful", 100, plain(result)
+            run.finished_at = utcnow()
+            session.commit()
+
+    def run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+        """Run and store an analysis in the request; its typed errors reach the client."""
+        run = self._new_run(session, version, kind, user_id)
+        ctx = self._contexts.get(session.get(Proposal, version.proposal_id).town_id)
+        try:
+            result = _ANALYSES[kind](session, run, version, ctx)
+        except Exception:
+            session.rollback()
+            failed = session.get(Run, run.id)
+            failed.status, failed.finished_at = "failed", utcnow()
+            session.commit()
+            raise
+        run.status, run.progress, run.result, run.finished_at = "successful", 100, plain(result), utcnow()
+        session.commit()
+        return run
+
+    def submit(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+        """Queue an analysis as a job; the caller polls ``/jobs/{id}``."""
+        run = self._new_run(session, version, kind, user_id)
+        self._pool.submit(self._execute, run.id)
+        return run

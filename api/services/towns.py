@@ -1,0 +1,95 @@
+"""Towns and their context layers: loaded from a file once, rebuilt as a geo Context on use."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db.models import STORAGE_SRID, ContextFeature, Town
+from api.problems import Problem
+from api.services.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
+from geo.context import LAYER_COLUMNS, Context, build_context
+from geo.io import read_context
+from geo.rules import Rules
+
+__all__ = ["load_town", "ContextCache", "first_town"]
+
+
+def load_town(session: Session, source: str | Path, rules: Rules, *, name: str | None = None) -> Town:
+    """Read a context file, check it as validation would, and store its layers for a town.
+
+    Raises
+    ------
+    InputError
+        The context file cannot be used (missing layer or column, wrong geometry …).
+    """
+    ctx = read_context(source, rules)
+    jurisdiction = ctx.layer("jurisdiction")
+    town_name = name or (str(jurisdiction["name"].iloc[0]) if jurisdiction is not None
+                         else Path(source).stem)
+    code = str(jurisdiction["code"].iloc[0]) if jurisdiction is not None else None
+    epsg = ctx.crs.to_epsg()
+    town = Town(name=town_name, code=code, work_crs=f"EPSG:{epsg}" if epsg else ctx.crs.to_string(),
+                source=str(source))
+    session.add(town)
+    session.flush()
+    for layer, frame in ctx.layers.items():
+        if frame is None:
+            continue
+        stored = frame.to_crs(epsg=STORAGE_SRID)
+        rows = [{"town_id": town.id, "layer": layer, "fid": i + 1, "properties": props,
+                 "geom": db_geom(geom), **bbox_columns(geom)}
+                for i, (props, geom) in enumerate(frame_records(stored))]
+        session.execute(insert(ContextFeature), rows)
+    return town
+
+
+def first_town(session: Session) -> Town:
+    """The town new proposals belong to when none is named."""
+    town = session.scalar(select(Town).order_by(Town.id).limit(1))
+    if town is None:
+        raise Problem(409, "no_town")
+    return town
+
+
+def _build(session: Session, town_id: int, rules: Rules) -> Context:
+    layers: dict[str, gpd.GeoDataFrame | None] = {name: None for name in LAYER_COLUMNS}
+    rows = session.execute(select(ContextFeature.layer, ContextFeature.properties, ContextFeature.geom)
+                           .where(ContextFeature.town_id == town_id)
+                           .order_by(ContextFeature.layer, ContextFeature.fid)).all()
+    grouped: dict[str, tuple[list, list]] = {}
+    for layer, props, geom in rows:
+        props_list, geoms = grouped.setdefault(layer, ([], []))
+        props_list.append(props)
+        geoms.append(shape_of(geom))
+    for layer, (props_list, geoms) in grouped.items():
+        layers[layer] = frame_from_rows(props_list, geoms)
+    return build_context(layers, rules, source=f"town {town_id}")
+
+
+class ContextCache:
+    """Each town's Context, built from the database on first use and kept (contexts are
+    read-only, so threads may share them)."""
+
+    def __init__(self, sessions: sessionmaker, rules: Rules) -> None:
+        self._sessions = sessions
+        self._rules = rules
+        self._contexts: dict[int, Context] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def rules(self) -> Rules:
+        return self._rules
+
+    def get(self, town_id: int) -> Context:
+        with self._lock:
+            ctx = self._contexts.get(town_id)
+            if ctx is None:
+                with self._sessions() as session:
+                    ctx = _build(session, town_id, self._rules)
+                self._contexts[town_id] = ctx
+            return ctx

@@ -1,0 +1,50 @@
+"""The service's settings, read from the environment (prefix ``SIJIE_``) or given by tests.
+
+``DATABASE_URL`` is also read without the prefix, as deployments usually name it.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "UploadSettings"]
+
+
+class UploadSettings(BaseSettings):
+    """Limits on what users may upload (proposal files and survey photos)."""
+
+    model_config = SettingsConfigDict(env_prefix="SIJIE_UPLOAD_", extra="ignore")
+
+    max_file_mb: float = Field(50.0, gt=0, description="largest proposal file accepted")
+    max_photo_mb: float = Field(10.0, gt=0, description="largest survey photo accepted")
+    dir: str = Field("", description="folder for uploaded files; empty = 'uploads' beside the "
+                                     "GeoPackage, or a temporary folder for PostGIS")
+
+
+class Settings(BaseSettings):
+    """Everything ``create_app`` needs; tests pass their own instance."""
+
+    model_config = SettingsConfigDict(env_prefix="SIJIE_", extra="ignore")
+
+    database_url: str = Field(
+        "gpkg:///./sijie.gpkg",
+        validation_alias=AliasChoices("SIJIE_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="gpkg:///path.gpkg or postgresql+psycopg://user@host/db",
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="key that signs access tokens; a random one per process when unset "
+                          "(tokens then end with the process)")
+    token_minutes: int = Field(480, gt=0, description="lifetime of an access token")
+    demo_password: SecretStr = Field(
+        SecretStr("sijie-demo"), description="password of the demo users that `sijie serve` "
+                                             "creates on first run (demo only)")
+    load_demo: bool = Field(True, description="load the demo town and demo users into an "
+                                              "empty database at start-up")
+    rules_file: str | None = Field(None, description="TOML rules file overriding the defaults")
+    uploads: UploadSettings = Field(default_factory=UploadSettings)
+    basemap: str = Field("tianditu", description="basemap of served maps: tianditu, amap or osm")
+    tianditu_token: SecretStr | None = Field(None, description="Tianditu API key for basemaps")
+    page_limit: int = Field(100, gt=0, description="default number of features per page")
+    max_page_limit: int = Field(10000, gt=0, description="largest page a client may ask for")
+    job_threads: int = Field(2, gt=0, description="threads that run background jobs")
