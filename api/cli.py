@@ -306,3 +306,4 @@ def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 from api import cli_community  # noqa: E402,F401  (registers "sijie facility/profile/package")
 from api import cli_map  # noqa: E402,F401  (registers "sijie map")
+from api import cli_serve  # noqa: E402,F401  (registers "sijie serve")
