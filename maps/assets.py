@@ -140,17 +140,22 @@ def page_html(m: folium.Map, *, static_url: str | None = None) -> str:
     if not isinstance(figure, Figure):
         figure = Figure()
         m.add_to(figure)
-    with _without_cdn_links(figure) as names:
-        header = figure.header._children
-        rest = [(k, v) for k, v in header.items() if not k.startswith("sijie_asset_")]
-        header.clear()
-        for name in (n for n in ASSETS if n in set(names)):
-            tag = _inline_text(name) if static_url is None else _link(name, static_url)
-            header[f"sijie_asset_{name}"] = Element(tag)
-        header.update(rest)
-        for element in header.values():
-            element._parent = figure.header
-        page = figure.render()
+    # rendering adds to the page's sections; restore them so a map renders the same twice
+    sections = (figure.header, figure.html, figure.script)
+    saved = [section._children.copy() for section in sections]
+    try:
+        with _without_cdn_links(figure) as names:
+            header = figure.header._children
+            header.clear()
+            for name in (n for n in ASSETS if n in set(names)):
+                tag = _inline_text(name) if static_url is None else _link(name, static_url)
+                header[f"sijie_asset_{name}"] = Element(tag)
+                header[f"sijie_asset_{name}"]._parent = figure.header
+            header.update(saved[0])
+            page = figure.render()
+    finally:
+        for section, children in zip(sections, saved):
+            section._children = children
     if _EXTERNAL.search(page):
         raise UnknownAssetError("the page would load a script or stylesheet from the internet")
     return page

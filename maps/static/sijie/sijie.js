@@ -1,7 +1,7 @@
 /* sijie map helpers: GeoJSON layers whose popups, tooltips and labels are plain text.
  *
  * Every name, note and message arrives as JSON data and reaches the page only through
- * textContent, so "<img src=x onerror=alert(1)>" or "${document.title=7}" shows as written.
+ * textContent, so a name that looks like markup or a template literal shows as written.
  * Layers are registered by id in sijie.layers so pages and tests can find them by name.
  */
 (function () {
