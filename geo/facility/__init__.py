@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.errors import InputError
-from geo.facility.candidates import Candidate, available_land, candidate_sites
+from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
 from geo.facility.checks import check_site, programme_floor_m2
 from geo.facility.messages import explain, headline
 from geo.measure import polsby_popper
@@ -98,7 +98,11 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
         raise InputError(f"cannot host a facility search: {invalid[0].message('en')}",
                          layer=proposal.name)
     rules = ctx.rules.facility
-    frame = _measure(candidate_sites(ctx, geom), ctx)
+    plots = available_land(ctx, geom)
+    candidates = cut_to_size(plots, ctx)
+    # the size is the cheapest check: only plots of the right size are measured in full
+    sized = [c for c in candidates if rules.land_min_m2 <= c.geometry.area <= rules.land_max_m2]
+    frame = _measure(sized, ctx)
     xy, weights = _employees(geom, ctx)
     roads = ctx.layer("roads")
     network = road_network(roads.geometry.values[ctx.query("roads", geom.buffer(500.0))])
@@ -107,22 +111,33 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
         ranked = rank_sites(good, xy, weights, network, top_n=rules.top_n).head(rules.top_n)
         qualified = True
     else:
-        # nothing qualifies: measure every plot a site could stand on, available or not
-        frame = _measure(candidate_sites(ctx, geom, any_land=True), ctx)
-        target = (rules.land_min_m2 + rules.land_max_m2) / 2
-        # available land that misses a number beats any land that is not available at all
-        near = frame.assign(taken=frame["failed"].str.contains("available"),
-                            misses=frame["failed"].str.count(",") + (frame["failed"] != ""),
-                            off_size=(frame["area_m2"] - target).abs())
-        order = ["taken", "misses", "off_size"]
-        ranked = near.sort_values(order, kind="stable").head(rules.top_n)
-        ranked = rank_sites(ranked.drop(columns=order), xy, weights, None, top_n=rules.top_n)
-        ranked = ranked.loc[near.loc[ranked.index].sort_values(order, kind="stable").index]
+        ranked = _near_misses(candidates, geom, ctx, xy, weights)
         qualified = False
     ranked = ranked.reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    largest = max((c.geometry.area for c in available_land(ctx, geom)), default=0.0)
+    largest = max((c.geometry.area for c in plots), default=0.0)
     return FacilityResult(ranked, qualified, float(largest))
+
+
+def _near_misses(candidates: list[Candidate], geom: BaseGeometry, ctx: Context,
+                 xy: np.ndarray, weights: np.ndarray) -> gpd.GeoDataFrame:
+    """The best sites that fail: available land of about the right size first, then other
+    land; only a shortlist by size is measured in full."""
+    rules = ctx.rules.facility
+    target = (rules.land_min_m2 + rules.land_max_m2) / 2
+    shortlist = 8 * rules.top_n
+    others = sorted(other_land(ctx, geom), key=lambda c: abs(c.geometry.area - target))
+    pool = sorted(candidates, key=lambda c: abs(c.geometry.area - target))[:shortlist]
+    pool += cut_to_size(others[:shortlist], ctx)
+    frame = _measure(pool, ctx)
+    # available land that misses a number beats any land that is not available at all
+    near = frame.assign(taken=frame["failed"].str.contains("available"),
+                        misses=frame["failed"].str.count(",") + (frame["failed"] != ""),
+                        off_size=(frame["area_m2"] - target).abs())
+    order = ["taken", "misses", "off_size"]
+    head = near.sort_values(order, kind="stable").head(rules.top_n)
+    ranked = rank_sites(head.drop(columns=order), xy, weights, None, top_n=rules.top_n)
+    return ranked.loc[head.index]
 
 
 _COLUMNS = ["source", "name", "landuse", "area_m2", "available_share", "inscribed_width_m",

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 
-__all__ = ["Candidate", "available_land", "candidate_sites"]
+__all__ = ["Candidate", "available_land", "other_land", "cut_to_size", "candidate_sites"]
 
 
 @dataclass(frozen=True)
@@ -98,37 +98,36 @@ def _usable(rest: BaseGeometry, min_area: float, min_width: float) -> bool:
     return 2 * shapely.maximum_inscribed_circle(largest, 0.5).length >= min_width
 
 
-def _pieces(ctx: Context, geom: BaseGeometry, *, any_land: bool = False) -> list[Candidate]:
-    """Plots inside ``geom``: the available ones, or (``any_land``) every plot a site could
-    be measured on, which is where near misses come from when nothing is available."""
+def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list[Candidate]:
+    """Whole plots inside ``geom``: the available ones, or (``available=False``) every other
+    plot a site could be measured on, which is where near misses come from."""
     rules = ctx.rules.facility
     found: list[Candidate] = []
     parcels = ctx.layer("parcels")
-    taken = []
+    held = None
     if parcels is not None:
         kinds = ["vacant"] + (["public"] if rules.allow_public else []) + \
             (["enterprise"] if rules.allow_enterprise else [])
         index = ctx.query("parcels", geom)
-        if not any_land:
-            index = index[np.isin(parcels["kind"].values[index], kinds)]
-        for i in index:
-            piece = shapely.intersection(parcels.geometry.values[i], geom)
+        free = np.isin(parcels["kind"].values[index], kinds)
+        chosen = index[free if available else ~free]
+        pieces = shapely.intersection(parcels.geometry.values[chosen], geom)
+        names, parcel_kinds = parcels["name"].values, parcels["kind"].values
+        for i, piece in zip(chosen, pieces):
             if piece.area >= 1.0:
-                kind = str(parcels["kind"].values[i])
-                found.append(Candidate(piece, "parcel", parcels["name"].values[i],
-                                       "vacant" if kind == "vacant" else kind))
-                taken.append(parcels.geometry.values[i])
+                found.append(Candidate(piece, "parcel", names[i], str(parcel_kinds[i])))
+        if len(index):
+            held = shapely.union_all(parcels.geometry.values[index])
     landuse = ctx.layer("landuse")
     if landuse is not None:
         index = ctx.query("landuse", geom)
         classes = landuse["class"].values[index]
-        index = index[~np.isin(classes, rules.excluded_landuse) if any_land
-                      else np.isin(classes, rules.available_landuse)]
-        held = shapely.union_all(np.array(taken, dtype=object)) if taken else None
-        for i in index:
-            piece = shapely.intersection(landuse.geometry.values[i], geom)
-            if held is not None:
-                piece = shapely.difference(piece, held)
+        usable = np.isin(classes, rules.available_landuse)
+        chosen = index[usable if available else ~usable & ~np.isin(classes, rules.excluded_landuse)]
+        pieces = shapely.intersection(landuse.geometry.values[chosen], geom)
+        if held is not None:  # land a parcel already stands for is not offered twice
+            pieces = shapely.difference(pieces, held)
+        for i, piece in zip(chosen, pieces):
             for part in shapely.get_parts(piece):
                 if part.area >= 0.25 * rules.land_min_m2:
                     found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
@@ -140,17 +139,17 @@ def available_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
     return _pieces(ctx, geom)
 
 
-def candidate_sites(ctx: Context, geom: BaseGeometry, *,
-                    any_land: bool = False) -> list[Candidate]:
-    """Every candidate inside ``geom``: whole plots, and target-size parts of large plots.
+def other_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
+    """The plots inside ``geom`` that are not available but not forbidden either."""
+    return _pieces(ctx, geom, available=False)
 
-    With ``any_land`` plots that are not available are offered too, so that a community with
-    no available land still gets its nearest misses measured.
-    """
+
+def cut_to_size(plots: list[Candidate], ctx: Context) -> list[Candidate]:
+    """Plots up to the largest size as they are; larger plots as target-size parts."""
     rules = ctx.rules.facility
     target = (rules.land_min_m2 + rules.land_max_m2) / 2
     result = []
-    for c in _pieces(ctx, geom, any_land=any_land):
+    for c in plots:
         if c.geometry.area <= rules.land_max_m2:
             result.append(c)
             continue
@@ -161,3 +160,8 @@ def candidate_sites(ctx: Context, geom: BaseGeometry, *,
             if _usable(rest, rules.land_min_m2, rules.min_width_m):
                 result.append(Candidate(part, "part", c.name, c.landuse))
     return result
+
+
+def candidate_sites(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
+    """Every candidate on available land inside ``geom``: whole plots and target-size parts."""
+    return cut_to_size(available_land(ctx, geom), ctx)

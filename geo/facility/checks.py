@@ -53,24 +53,34 @@ def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
             float(areas[np.isin(classes, rules.excluded_landuse)].sum()) / site.area)
 
 
+def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes of the roads a site may front, and each one's zone within tolerance (cached)."""
+    if "facility_roads" not in ctx._cache:
+        roads = ctx.layer("roads")
+        rules = ctx.rules
+        fronting = np.flatnonzero(np.isin(roads["class"].values,
+                                          rules.facility.frontage_road_classes))
+        widths = roads["width_m"].values[fronting].astype(float)
+        defaults = roads["class"].map(rules.boundary.road_width_default_m).values[fronting]
+        widths = np.where(np.isnan(widths), defaults.astype(float), widths)
+        zones = shapely.buffer(roads.geometry.values[fronting],
+                               widths / 2 + rules.boundary.road_tolerance_margin_m)
+        ctx._cache["facility_roads"] = (fronting, zones)
+    return ctx._cache["facility_roads"]
+
+
 def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
     """Length of the site's edge along a road of a frontage class, and that road's name."""
-    roads = ctx.layer("roads")
-    rules = ctx.rules
-    margin = rules.boundary.road_tolerance_margin_m
-    index = ctx.query("roads", site.buffer(60.0))
-    index = index[np.isin(roads["class"].values[index], rules.facility.frontage_road_classes)]
-    if index.size == 0:
+    fronting, zones = _road_reach(ctx)
+    near = np.isin(fronting, ctx.query("roads", site.buffer(60.0)))
+    if not near.any():
         return 0.0, None
-    widths = roads["width_m"].values[index].astype(float)
-    widths = np.where(np.isnan(widths), roads["class"].map(rules.boundary.road_width_default_m)
-                      .values[index].astype(float), widths)
-    zones = shapely.buffer(roads.geometry.values[index], widths / 2 + margin)
     edge = shapely.boundary(site)
-    along = shapely.length(shapely.intersection(edge, zones))
-    best = int(np.argmax(along))
-    total = shapely.length(shapely.intersection(edge, shapely.union_all(zones)))
-    name = roads["name"].values[index[best]]
+    along = shapely.length(shapely.intersection(edge, zones[near]))
+    if along.max() <= 0.0:
+        return 0.0, None
+    total = shapely.length(shapely.intersection(edge, shapely.union_all(zones[near])))
+    name = ctx.layer("roads")["name"].values[fronting[near][int(np.argmax(along))]]
     return float(total), (str(name) if name is not None else None)
 
 
