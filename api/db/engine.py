@@ -44,13 +44,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
     # WAL lets readers go on while one writer commits; the busy timeout makes a second writer
     # wait for the first instead of failing at once
+    if cursor.execute("PRAGMA application_id").fetchone()[0] != _GPKG_APPLICATION_ID:
+        # mark the file as a GeoPackage 1.2 so GDAL, QGIS and ArcGIS open it without warnings;
+        # before WAL is on, so the header is written to the file itself at once
+        cursor.execute(f"PRAGMA application_id={_GPKG_APPLICATION_ID}")
+        cursor.execute("PRAGMA user_version=10200")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
-    if cursor.execute("PRAGMA application_id").fetchone()[0] != _GPKG_APPLICATION_ID:
-        # mark the file as a GeoPackage 1.2 so GDAL, QGIS and ArcGIS open it without warnings
-        cursor.execute(f"PRAGMA application_id={_GPKG_APPLICATION_ID}")
-        cursor.execute("PRAGMA user_version=10200")
     cursor.close()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from geoalchemy2 import Geometry
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String,
                         Text, UniqueConstraint)
+from sqlalchemy.types import TypeDecorator, UserDefinedType
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -28,6 +29,39 @@ STORAGE_SRID = 4490  # CGCS2000 geographic; metric work happens in the town's GK
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class _GpkgDateTime(UserDefinedType):
+    """GeoPackage's DATETIME column, holding text the decorator below formats."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "DATETIME"
+
+
+class Timestamp(TypeDecorator):
+    """A UTC time; in a GeoPackage stored as the spec's ``YYYY-MM-DDTHH:MM:SS.SSSZ`` so GDAL,
+    QGIS and ArcGIS read it."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "geopackage":
+            return dialect.type_descriptor(_GpkgDateTime())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None or dialect.name != "geopackage":
+            return value
+        value = value.astimezone(timezone.utc) if value.tzinfo else value
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+    def process_result_value(self, value, dialect):
+        if value is None or dialect.name != "geopackage":
+            return value
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
 def _geometry() -> Mapped[Any]:
@@ -57,7 +91,7 @@ class Town(Base):
     code: Mapped[str | None] = mapped_column(String(50))
     work_crs: Mapped[str] = mapped_column(String(50))
     source: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class ContextFeature(BBoxMixin, Base):
@@ -84,7 +118,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(30))
     department: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class Proposal(Base):
@@ -97,7 +131,7 @@ class Proposal(Base):
     # the version the district government approved; kept with the state for fast public reads
     approved_version: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class ProposalVersion(BBoxMixin, Base):
@@ -115,7 +149,7 @@ class ProposalVersion(BBoxMixin, Base):
     area_m2: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     etag: Mapped[str] = mapped_column(String(80))
     geom = _geometry()
 
@@ -131,8 +165,8 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
     progress: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[dict | None] = mapped_column(JSON)
 
@@ -148,7 +182,7 @@ class ValidationResult(Base):
     rules_version: Mapped[str] = mapped_column(String(100))
     report_zh: Mapped[dict] = mapped_column(JSON)
     report_en: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class Grid(BBoxMixin, Base):
@@ -202,7 +236,7 @@ class SurveyFinding(BBoxMixin, Base):
     note: Mapped[str] = mapped_column(Text)
     photo_path: Mapped[str | None] = mapped_column(String(300))
     photo_type: Mapped[str | None] = mapped_column(String(50))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     geom = _geometry()
 
 
@@ -217,7 +251,7 @@ class Opinion(Base):
     department: Mapped[str] = mapped_column(String(100))
     verdict: Mapped[str] = mapped_column(String(30))  # agree, agree_with_conditions, disagree
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class WorkflowEvent(Base):
@@ -234,4 +268,4 @@ class WorkflowEvent(Base):
     version: Mapped[int] = mapped_column(Integer)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -68,7 +68,14 @@ def _build(session: Session, town_id: int, rules: Rules) -> Context:
         geoms.append(shape_of(geom))
     for layer, (props_list, geoms) in grouped.items():
         layers[layer] = frame_from_rows(props_list, geoms)
-    return build_context(layers, rules, source=f"town {town_id}")
+    # measure in the zone the town was loaded in, not the one its centre falls in: a town
+    # kept in a neighbouring zone must give the same areas as the CLI on its own files
+    town = session.get(Town, town_id)
+    if town is None:
+        raise Problem(404, "town_not_found", id=town_id)
+    if rules.work_crs is None:
+        rules = rules.model_copy(update={"work_crs": town.work_crs})
+    return build_context(layers, rules, source=town.name)
 
 
 class ContextCache:

@@ -1,0 +1,94 @@
+"""Fixtures of the API suite: one service per engine (GeoPackage file, PostGIS database made
+on the local server and dropped afterwards), the demo town loaded once per engine."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.demo import DEMO_USERS
+from api.settings import Settings, UploadSettings
+
+DEMO = Path(__file__).resolve().parents[2] / "boundary_data" / "demo"
+PASSWORD = "test-password"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session", params=["gpkg", "postgis"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh database on each engine."""
+    if request.param == "gpkg":
+        yield f"gpkg:///{tmp_path_factory.mktemp('gpkg') / 'sijie.gpkg'}"
+        return
+    name = f"sijie_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(PG_ADMIN.replace("/test", f"/{name}"), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION postgis")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def settings(database_url, tmp_path_factory) -> Settings:
+    uploads = tmp_path_factory.mktemp("uploads")
+    return Settings(database_url=database_url, secret_key="test-secret-key-of-32-bytes-len!",
+                    demo_password=PASSWORD,
+                    uploads=UploadSettings(dir=str(uploads), max_photo_mb=0.5, max_file_mb=5))
+
+
+@pytest.fixture(scope="session")
+def client(settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def auth(client) -> dict[str, dict[str, str]]:
+    """Authorization headers of every demo user, by user name."""
+    headers = {}
+    for user in DEMO_USERS:
+        response = client.post("/token", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        headers[user.username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return headers
+
+
+def demo_feature(name: str, crs: int = 4490) -> dict[str, Any]:
+    """A demo proposal as a GeoJSON Feature in ``crs`` (traditional x/y order)."""
+    frame = gpd.read_file(DEMO / "proposals" / f"{name}.gpkg").to_crs(epsg=crs)
+    return json.loads(frame.to_json())["features"][0]
+
+
+def create_proposal(client: TestClient, headers: dict[str, str], name: str = "good_industrial",
+                    **props: Any) -> tuple[int, str]:
+    """Post a demo proposal; its id and ETag."""
+    feature = demo_feature(name)
+    feature["properties"].update(props)
+    response = client.post("/proposals", json=feature, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"], response.headers["ETag"]
+
+
+def assert_problem(response, status: int, code: str | None = None) -> dict[str, Any]:
+    """An RFC 9457 problem document with ``status`` (and ``code``)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
+    assert body["status"] == status and body["detail"]
+    if code is not None:
+        assert body["code"] == code, body
+    return body
