@@ -9,6 +9,8 @@ the profile on one proposal and writes, into a folder:
 - the information table (附件1) as ``.xlsx`` and the profile as ``profile.json``;
 - ``community.gpkg``: every layer (proposal, neighbours, given, findings, grids, micro-grids,
   sites) for QGIS;
+- ``map_validation.html``, ``map_adjustment.html``, ``map_grids.html``, ``map_facility.html``:
+  the current-state and layout maps the application asks for, as pages that open offline;
 - ``manifest.json``: what is where, and the headline numbers.
 
 The CLI (``sijie package``) and the service (``…/package``) both call it.
@@ -108,6 +110,25 @@ def _findings_layers(report: Report, crs: Any) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
+def _write_maps(out: Path, report: Report, adjustment: Adjustment, grids: GridPlan,
+                facility: FacilityResult, proposal: Proposal, ctx: Context,
+                lang: Lang) -> list[Path]:
+    """The maps of the application as standalone pages (scripts inlined, no tiles needed)."""
+    from maps import adjustment_map, facility_map, grid_map, page_html, validation_map
+
+    pages = {
+        "map_validation.html": validation_map(report, proposal, ctx, lang=lang.value),
+        "map_adjustment.html": adjustment_map(adjustment, ctx, name=proposal.name, lang=lang.value),
+        "map_grids.html": grid_map(grids, ctx, name=proposal.name, lang=lang.value),
+        "map_facility.html": facility_map(facility, proposal, ctx, lang=lang.value),
+    }
+    written = []
+    for name, page in pages.items():
+        (out / name).write_text(page_html(page), encoding="utf-8")
+        written.append(out / name)
+    return written
+
+
 def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year: int,
                   lang: Lang = Lang.zh, community_code: str | None = None) -> Package:
     """Run every step on ``proposal`` and write the package into ``out_dir``.
@@ -164,6 +185,7 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     extras = info_extras(grids, facility, ctx, lang)
     rows = info_rows(profile, lang.value, extras, minimum_yuan=ctx.rules.funding.minimum_yuan)
     files.append(write_info_table(rows, out / INFO_TABLE_NAME[lang], lang.value))
+    files += _write_maps(out, report, adjustment, grids, facility, proposal, ctx, lang)
     (out / "profile.json").write_text(
         json.dumps(profile.to_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8")
     files.append(out / "profile.json")

@@ -80,7 +80,10 @@ def test_package_holds_every_document_and_layer(demo, tmp_path):
     names = {p.name for p in out.iterdir()}
     assert {"validation.txt", "validation.json", "validation.geojson", "adjustment.csv",
             "grids.csv", "facility.csv", "profile.json", "manifest.json", "community.gpkg",
-            "附件1_新建产业型社区信息表.xlsx"} <= names
+            "附件1_新建产业型社区信息表.xlsx", "map_validation.html", "map_adjustment.html",
+            "map_grids.html", "map_facility.html"} <= names
+    page = (out / "map_grids.html").read_text("utf-8")
+    assert "leaflet" in page.lower() and "https://cdn" not in page
     layers = {name for name, _ in pyogrio.list_layers(out / "community.gpkg")}
     assert {"proposal", "neighbours", "given", "grids", "microgrids", "sites"} <= layers
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
