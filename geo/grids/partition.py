@@ -1,12 +1,20 @@
 """Partition units into contiguous grids within capacity, as few and as compact as possible.
 
-The solver works on the unit adjacency graph. For each connected part it tries the fewest
-grids the capacity allows, k = max over the caps of ⌈total / cap⌉: k seeds spread by
-farthest-point sampling grow together, the least-loaded grid taking the adjacent unit nearest
-its seed that still fits; units left over join an adjacent grid they fit in, or k grows by one.
-Local moves then hand boundary units to the neighbouring grid whose centre is nearer, when
-both grids stay contiguous and within capacity, which makes the grids compact. A unit that
-alone exceeds capacity is its own grid and is reported.
+The solver works on the unit adjacency graph, one connected part at a time, with every load
+scaled so that each cap is 1:
+
+1. **Sweep.** A grid starts from the free unit with the fewest free neighbours (a corner or a
+   pocket left behind, so no island of stranded units is made), the farthest from the part's
+   centre on ties, and takes adjacent free units nearest its seed while they fit. When nothing
+   more fits the next grid starts. Every unit is placed; every grid is contiguous.
+2. **Dissolve.** The emptiest grids are handed out unit by unit to adjacent grids with room;
+   a grid is dissolved only if all its units find a place, so the count falls towards the
+   lower bound ⌈total / cap⌉ without breaking a cap.
+3. **Polish.** Boundary units move to the adjacent grid whose centre is nearer, when both
+   grids stay contiguous and within capacity, which makes the grids compact and evens them out.
+
+A unit that alone exceeds capacity is its own grid and is reported. Ties are broken by unit
+number, so the result depends on the input alone. Each step is near-linear in the units.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ import numpy as np
 
 __all__ = ["Capacity", "partition"]
 
-ATTEMPTS = 6  # seedings tried for each number of grids before allowing one more
+EPS = 1e-9
+POLISH_PASSES = 6
 
 
 @dataclass(frozen=True)
@@ -53,10 +62,11 @@ def _components(nodes: list[int], adj: list[set[int]]) -> list[list[int]]:
 
 
 def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> bool:
+    """Whether ``members`` minus ``removed`` is non-empty and connected."""
     rest = members - {removed}
     if not rest:
         return False
-    start = next(iter(rest))
+    start = min(rest)
     seen, stack = {start}, [start]
     while stack:
         for n in adj[stack.pop()]:
@@ -67,90 +77,185 @@ def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> 
 
 
 class _Solver:
-    def __init__(self, loads: np.ndarray, caps: np.ndarray, xy: np.ndarray, adj: list[set[int]]):
-        self.loads, self.caps, self.xy, self.adj = loads, caps, xy, adj
+    """The three steps on one connected part; loads are scaled so that every cap is 1."""
 
-    def fits(self, total: np.ndarray, unit: int) -> bool:
-        return bool(np.all(total + self.loads[unit] <= self.caps + 1e-9))
+    def __init__(self, loads: list[tuple[float, ...]], xy: np.ndarray, adj: list[set[int]]):
+        self.loads, self.adj = loads, adj
+        self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
+        self.dims = range(len(loads[0])) if loads else range(0)
 
-    def _seeds(self, nodes: list[int], k: int, attempt: int = 0) -> list[int]:
-        pts = self.xy[nodes]
-        centre = pts.mean(axis=0)
-        # attempt 0 starts from the unit farthest from the centre, later ones from the next
-        order = np.argsort(-np.hypot(*(pts - centre).T), kind="stable")
-        first = int(order[min(attempt * max(len(nodes) // 7, 1), len(nodes) - 1)])
-        seeds = [first]
-        dist = np.hypot(*(pts - pts[first]).T)
-        while len(seeds) < k:
-            nxt = int(np.argmax(dist))
-            seeds.append(nxt)
-            dist = np.minimum(dist, np.hypot(*(pts - pts[nxt]).T))
-        return [nodes[s] for s in seeds]
+    def _fits(self, total: list[float], unit: int) -> bool:
+        load = self.loads[unit]
+        return all(total[d] + load[d] <= 1.0 + EPS for d in self.dims)
 
-    def grow(self, nodes: list[int], k: int, attempt: int = 0) -> dict[int, int] | None:
-        """Assign every node to one of k contiguous regions within capacity, or None."""
-        seeds = self._seeds(nodes, k, attempt)
-        owner = {s: r for r, s in enumerate(seeds)}
-        totals = [self.loads[s].copy() for s in seeds]
+    def _add(self, total: list[float], unit: int, sign: float = 1.0) -> None:
+        load = self.loads[unit]
+        for d in self.dims:
+            total[d] += sign * load[d]
+
+    def sweep(self, nodes: list[int]) -> list[list[int]]:
+        """Grids grown one after another from the most hemmed-in free unit."""
+        adj, x, y = self.adj, self.x, self.y
         inside = set(nodes)
-        frontier = [{n for n in self.adj[s] if n in inside and n not in owner} for s in seeds]
-        heap = [(float(np.max(totals[r] / self.caps, initial=0.0)), r) for r in range(k)]
-        heapq.heapify(heap)
-        while heap:
-            _, r = heapq.heappop(heap)
-            frontier[r] = {n for n in frontier[r] if n not in owner}
-            fitting = [n for n in frontier[r] if self.fits(totals[r], n)]
-            if not fitting:
+        cx = sum(x[n] for n in nodes) / len(nodes)
+        cy = sum(y[n] for n in nodes) / len(nodes)
+        far = {n: -math.hypot(x[n] - cx, y[n] - cy) for n in nodes}
+        free_count = {n: sum(1 for m in adj[n] if m in inside) for n in nodes}
+        seeds = [(free_count[n], far[n], n) for n in nodes]
+        heapq.heapify(seeds)
+        free = set(nodes)
+        regions: list[list[int]] = []
+        while free:
+            count, _, seed = heapq.heappop(seeds)
+            if seed not in free or count != free_count[seed]:
                 continue
-            sx, sy = self.xy[seeds[r]]
-            take = min(fitting, key=lambda n: (math.hypot(self.xy[n][0] - sx, self.xy[n][1] - sy), n))
-            owner[take] = r
-            totals[r] = totals[r] + self.loads[take]
-            frontier[r] |= {n for n in self.adj[take] if n in inside and n not in owner}
-            heapq.heappush(heap, (float(np.max(totals[r] / self.caps, initial=0.0)), r))
-        left = [n for n in nodes if n not in owner]
-        while left:
+            sx, sy = x[seed], y[seed]
+            members, total = [], [0.0 for _ in self.dims]
+            tried: set[int] = set()
+            heap = [(0.0, seed)]
+            while heap:
+                _, u = heapq.heappop(heap)
+                if u not in free or u in tried:
+                    continue
+                tried.add(u)
+                if members and not self._fits(total, u):
+                    continue
+                members.append(u)
+                self._add(total, u)
+                free.discard(u)
+                for m in adj[u]:
+                    if m in free:
+                        free_count[m] -= 1
+                        heapq.heappush(seeds, (free_count[m], far[m], m))
+                        if m not in tried:
+                            heapq.heappush(heap, ((x[m] - sx) ** 2 + (y[m] - sy) ** 2, m))
+            regions.append(members)
+        return regions
+
+    def dissolve(self, regions: list[list[int]]) -> list[list[int]]:
+        """Hand out the emptiest grids to their neighbours where every unit finds room."""
+        state = _State(self, regions)
+        order = sorted(range(len(regions)), key=lambda r: (max(state.totals[r], default=0.0), r))
+        for r in order:
+            if sum(1 for m in state.members if m) <= 1:
+                break
+            mark = len(state.log)
+            if not self._hand_out(state, r):
+                state.undo(mark)
+        return [sorted(m) for m in state.members if m]
+
+    def _hand_out(self, state: _State, r: int) -> bool:
+        """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
+        grid's units on to a third grid with room; False if some unit finds no place."""
+        while state.members[r]:
             placed = False
-            for n in list(left):
-                options = sorted({owner[m] for m in self.adj[n] if m in owner
-                                  and self.fits(totals[owner[m]], n)})
-                if options:
-                    r = min(options, key=lambda r: (float(np.max(totals[r] / self.caps, initial=0.0)), r))
-                    owner[n] = r
-                    totals[r] = totals[r] + self.loads[n]
-                    left.remove(n)
+            for u in sorted(state.members[r]):
+                if self._give(state, r, u) or self._give_pushing(state, r, u):
                     placed = True
             if not placed:
-                return None
-        return owner
+                return False
+        return True
 
-    def improve(self, owner: dict[int, int], passes: int = 4) -> None:
+    def _give(self, state: _State, r: int, u: int) -> bool:
+        best, best_key = -1, None
+        for s in state.around(u, r):
+            if self._fits(state.totals[s], u):
+                key = (max(state.totals[s]), s)
+                if best_key is None or key < best_key:
+                    best, best_key = s, key
+        if best < 0:
+            return False
+        state.move(u, best)
+        return True
+
+    def _give_pushing(self, state: _State, r: int, u: int) -> bool:
+        for s in state.around(u, r):
+            state.move(u, s)
+            for v in sorted(state.members[s] - {u}):
+                if not self._fits_without(state.totals[s], v):
+                    continue
+                targets = [t for t in state.around(v, s) if t != r
+                           and self._fits(state.totals[t], v)]
+                if targets and _connected_without(state.members[s], v, self.adj):
+                    state.move(v, min(targets, key=lambda t: (max(state.totals[t]), t)))
+                    return True
+            state.move(u, r)
+            state.log.pop()
+            state.log.pop()
+        return False
+
+    def _fits_without(self, total: list[float], unit: int) -> bool:
+        load = self.loads[unit]
+        return all(total[d] - load[d] <= 1.0 + EPS for d in self.dims)
+
+    def _total(self, members: list[int]) -> list[float]:
+        total = [0.0 for _ in self.dims]
+        for u in members:
+            self._add(total, u)
+        return total
+
+    def polish(self, regions: list[list[int]]) -> list[list[int]]:
         """Move boundary units to the adjacent grid with the nearer centre, keeping both valid."""
-        for _ in range(passes):
-            members: dict[int, set[int]] = {}
-            for n, r in owner.items():
-                members.setdefault(r, set()).add(n)
-            totals = {r: self.loads[sorted(m)].sum(axis=0) for r, m in members.items()}
-            centres = {r: self.xy[sorted(m)].mean(axis=0) for r, m in members.items()}
+        x, y, adj = self.x, self.y, self.adj
+        owner = {u: r for r, members in enumerate(regions) for u in members}
+        members = [set(m) for m in regions]
+        totals = [self._total(m) for m in regions]
+        for _ in range(POLISH_PASSES):
+            centres = [(sum(x[u] for u in m) / len(m), sum(y[u] for u in m) / len(m))
+                       for m in members]
             moved = 0
-            for n in sorted(owner):
-                r = owner[n]
-                here = float(np.hypot(*(self.xy[n] - centres[r])))
-                for s in sorted({owner[m] for m in self.adj[n] if m in owner} - {r}):
-                    there = float(np.hypot(*(self.xy[n] - centres[s])))
-                    if there >= here * 0.9 or not self.fits(totals[s], n):
-                        continue
-                    if not _connected_without(members[r], n, self.adj):
-                        continue
-                    owner[n] = s
-                    members[r].discard(n)
-                    members[s].add(n)
-                    totals[r] = totals[r] - self.loads[n]
-                    totals[s] = totals[s] + self.loads[n]
-                    moved += 1
-                    break
+            for u in sorted(owner):
+                r = owner[u]
+                others = sorted({owner[m] for m in adj[u] if m in owner} - {r})
+                if not others or len(members[r]) == 1:
+                    continue
+                here = math.hypot(x[u] - centres[r][0], y[u] - centres[r][1])
+                best, best_d = -1, here * 0.9
+                for s in others:
+                    d = math.hypot(x[u] - centres[s][0], y[u] - centres[s][1])
+                    if d < best_d and self._fits(totals[s], u):
+                        best, best_d = s, d
+                if best < 0 or not _connected_without(members[r], u, adj):
+                    continue
+                owner[u] = best
+                members[r].discard(u)
+                members[best].add(u)
+                self._add(totals[r], u, -1.0)
+                self._add(totals[best], u)
+                moved += 1
             if not moved:
-                return
+                break
+        return [sorted(m) for m in members]
+
+
+class _State:
+    """Grids as member sets with their totals; moves are logged so a failed attempt undoes."""
+
+    def __init__(self, solver: _Solver, regions: list[list[int]]):
+        self.solver = solver
+        self.members = [set(m) for m in regions]
+        self.owner = {u: r for r, m in enumerate(regions) for u in m}
+        self.totals = [solver._total(m) for m in regions]
+        self.log: list[tuple[int, int]] = []
+
+    def around(self, u: int, r: int) -> list[int]:
+        """The grids other than r next to unit u."""
+        return sorted({self.owner[m] for m in self.solver.adj[u] if m in self.owner} - {r})
+
+    def move(self, u: int, to: int) -> None:
+        came = self.owner[u]
+        self.log.append((u, came))
+        self.owner[u] = to
+        self.members[came].discard(u)
+        self.members[to].add(u)
+        self.solver._add(self.totals[came], u, -1.0)
+        self.solver._add(self.totals[to], u)
+
+    def undo(self, mark: int) -> None:
+        while len(self.log) > mark:
+            u, came = self.log.pop()
+            self.move(u, came)
+            self.log.pop()
 
 
 def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
@@ -172,28 +277,25 @@ def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
     use = capacity.caps()
     cols = [i for i, _ in use]
     caps = np.array([c for _, c in use], dtype=float)
-    trimmed = loads[:, cols].astype(float) if cols else np.zeros((n, 0))
-    oversize = np.array([bool(np.any(trimmed[u] > caps + 1e-9)) for u in range(n)], dtype=bool)
+    scaled = loads[:, cols].astype(float) / caps if cols else np.zeros((n, 0))
+    oversize = np.any(scaled > 1.0 + EPS, axis=1) if cols else np.zeros(n, dtype=bool)
     grid = np.full(n, -1, dtype=int)
     next_id = 0
-    solver = _Solver(trimmed, caps, xy, [a - set(np.flatnonzero(oversize)) for a in adj])
     for u in np.flatnonzero(oversize):
         grid[u] = next_id
         next_id += 1
+    big = set(np.flatnonzero(oversize).tolist())
+    solver = _Solver([tuple(row) for row in scaled.tolist()], np.asarray(xy, dtype=float),
+                     [set(a) - big for a in adj])
     normal = [u for u in range(n) if not oversize[u]]
     for nodes in _components(normal, solver.adj):
-        total = trimmed[nodes].sum(axis=0)
-        k = max([1, *(math.ceil(t / c - 1e-9) for t, c in zip(total, caps))])
-        owner = None
-        while owner is None:
-            for attempt in range(ATTEMPTS if k < len(nodes) else 1):
-                owner = solver.grow(nodes, min(k, len(nodes)), attempt)
-                if owner is not None:
-                    break
-            k += 1
-        solver.improve(owner)
-        for r in sorted(set(owner.values())):
-            for u in sorted(u for u, o in owner.items() if o == r):
-                grid[u] = next_id
+        regions = solver.sweep(nodes)
+        while True:
+            before = len(regions)
+            regions = solver.polish(solver.dissolve(regions))
+            if len(regions) == before:
+                break
+        for members in sorted(regions, key=min):
+            grid[members] = next_id
             next_id += 1
     return grid, oversize
