@@ -62,6 +62,10 @@ def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
                         & shapely.within(shapely.point_on_surface(chosen.geometry.values), geom)]
         large = chosen
     rows = _parcel_rows(geom, ctx, large)
+    if community_type == "building":
+        # a 楼宇社区's micro-grids are its buildings: a plot holding registered buildings is
+        # covered by them and is not a second micro-grid over the same floor space
+        rows = [r for r in rows if r["floor_area_m2"] is None]
     if len(large):
         held = shapely.union_all([r["geometry"] for r in rows]) if rows else None
         for _, b in large.iterrows():
