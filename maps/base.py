@@ -77,7 +77,7 @@ def new_map(setup: MapSetup, frame: BaseGeometry, crs: Any, *, title: str,
     box = Display(setup.basemap).geometries([shapely.box(*frame.bounds)], crs)[0]
     west, south, east, north = box.bounds
     m.location = [(south + north) / 2, (west + east) / 2]
-    m.fit_bounds([[south, west], [north, east]], padding=(20, 20))
+    Control("fit", {"bounds": [[south, west], [north, east]], "padding": [20, 20]}).add_to(m)
     Control("title", {"text": title, "subtitle": subtitle, "big": big_title}).add_to(m)
     if fullscreen:
         from folium.plugins import Fullscreen

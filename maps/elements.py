@@ -54,7 +54,8 @@ class TextLayer(JSCSSMixin, Layer):
 
 
 class Control(JSCSSMixin, MacroElement):
-    """A map control drawn by ``sijie.<kind>``: ``legend``, ``panel`` or ``title``."""
+    """A map control drawn by ``sijie.<kind>``: ``legend``, ``panel`` or ``title``; ``fit``
+    frames the map."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -65,8 +66,8 @@ class Control(JSCSSMixin, MacroElement):
     default_css = _SIJIE_CSS
 
     def __init__(self, kind: str, spec: dict[str, Any]) -> None:
-        if kind not in ("legend", "panel", "title"):
-            raise ValueError(f"kind must be legend, panel or title, got {kind!r}")
+        if kind not in ("legend", "panel", "title", "fit"):
+            raise ValueError(f"kind must be legend, panel, title or fit, got {kind!r}")
         super().__init__()
         self._name = "SijieControl"
         self.kind = kind

@@ -142,6 +142,8 @@ def measure_text(measure: dict[str, float], lang: str = "zh") -> str:
     parts = []
     for key, value in measure.items():
         name = t(f"mk_{key}", lang) if f"mk_{key}" in _LABELS else key
-        shown = f"{value:,.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+        digits = 1 if abs(value) >= 10 else 3  # metres to 0.1 m; shares and ratios to 0.001
+        shown = (f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float)
+                 else str(value))
         parts.append(f"{name} {shown}")
     return ("；" if lang == "zh" else "; ").join(parts)

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-_CALL = re.compile(r"sijie\.(geojson|legend|panel|title)\(\s*\w+\s*,\s*")
+_CALL = re.compile(r"sijie\.(geojson|legend|panel|title|fit)\(\s*\w+\s*,\s*")
 
 
 def calls(page: str) -> list[tuple[str, dict[str, Any]]]:

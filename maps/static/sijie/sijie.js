@@ -68,6 +68,7 @@
    * labelMinZoom, minZoom}. Each feature's properties may hold popup {title, rows, note},
    * tooltip (text), label (text, shown permanently) and style (overrides). */
   sijie.geojson = function (map, spec) {
+    sijie.map = map;
     var geo = L.geoJSON(spec.data, {
       style: function (feature) { return merge(spec.style, feature.properties.style); },
       pointToLayer: function (feature, latlng) {
@@ -189,6 +190,12 @@
       });
       box.appendChild(list);
     });
+  };
+
+  /* Frame the map on its content at once (no zoom animation while the page opens):
+   * {bounds: [[south, west], [north, east]], padding: [x, y]} */
+  sijie.fit = function (map, spec) {
+    map.fitBounds(spec.bounds, {padding: spec.padding, animate: false});
   };
 
   /* A title box: {text, subtitle, big} */
