@@ -43,7 +43,8 @@ class Settings(BaseSettings):
                                               "empty database at start-up")
     rules_file: str | None = Field(None, description="TOML rules file overriding the defaults")
     uploads: UploadSettings = Field(default_factory=UploadSettings)
-    basemap: str = Field("tianditu", description="basemap of served maps: tianditu, amap or osm")
+    basemap: str = Field("plain", description="basemap of served maps: plain (offline), osm, "
+                                              "tianditu-vec, tianditu-img or amap")
     tianditu_token: SecretStr | None = Field(None, description="Tianditu API key for basemaps")
     page_limit: int = Field(100, gt=0, description="default number of features per page")
     max_page_limit: int = Field(10000, gt=0, description="largest page a client may ask for")

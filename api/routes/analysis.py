@@ -1,13 +1,16 @@
-"""``/proposals/{id}/versions/{v}/validation|adjustment|grids|facility``: POST runs the spatial
-core on that version against its town's context and stores the result (``?async=true`` or
-``Prefer: respond-async`` makes it a job); GET reads the newest stored result."""
+"""``/proposals/{id}/versions/{v}/validation|adjustment|grids|facility|profile|package``: POST
+runs the spatial core on that version against its town's context and stores the result
+(``?async=true`` or ``Prefer: respond-async`` makes it a job); GET reads the newest stored
+result. ``…/map`` draws a map of the version for staff."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,7 +34,9 @@ CrsQuery = Annotated[str | None, Query(description="CRS of geometries (CRS84, EP
 _KIND_LABELS = {"validation": {Lang.zh: "边界检查", Lang.en: "validation"},
                 "adjustment": {Lang.zh: "周边边界调整", Lang.en: "adjustment"},
                 "grids": {Lang.zh: "网格划分", Lang.en: "grids"},
-                "facility": {Lang.zh: "服务设施选址", Lang.en: "facility search"}}
+                "facility": {Lang.zh: "服务设施选址", Lang.en: "facility search"},
+                "profile": {Lang.zh: "社区概况测算", Lang.en: "community profile"},
+                "package": {Lang.zh: "申报材料打包", Lang.en: "application package"}}
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
@@ -68,7 +73,34 @@ def run_result(session: Session, run: Run, out: str, lang: Lang) -> dict[str, An
         return {"run": run.id, "qualified": run.result["qualified"],
                 "largest_available_m2": run.result["largest_available_m2"],
                 "sites": _collection(sites, out)}
+    if run.kind == "package":
+        return {"run": run.id, "ok": run.result["ok"], "files": run.result["files"],
+                "download": f"/proposals/{run.proposal_id}/versions/{_number(session, run)}/package"}
     return {"run": run.id, **run.result}
+
+
+def _number(session: Session, run: Run) -> int:
+    return session.get(ProposalVersion, run.version_id).version
+
+
+def _options(kind: str, request: Request, lang: Lang) -> dict[str, Any]:
+    """What a profile or package run needs beyond the version (query parameters)."""
+    if kind not in ("profile", "package"):
+        return {}
+    params = request.query_params
+    try:
+        year = int(params.get("year") or date.today().year)
+        share = params.get("live_work_share")
+        members = params.get("party_members")
+        options: dict[str, Any] = {"year": year}
+        if kind == "profile":
+            options["live_work_share"] = None if share is None else float(share)
+            options["party_members"] = None if members is None else int(members)
+    except ValueError as exc:
+        raise Problem(400, "bad_request", detail=str(exc)) from exc
+    if kind == "package":
+        options.update(lang=lang.value, folder=str(request.app.state.upload_dir / "packages"))
+    return options
 
 
 def _version(session: Session, proposal_id: int, version: int, user: User) -> ProposalVersion:
@@ -87,11 +119,12 @@ def _post(kind: str):
         out = output_crs(request, crs)
         row = _version(session, proposal_id, version, user)
         runner = request.app.state.runner
+        options = _options(kind, request, lang)
         if _wants_async(request, run_async):
-            run = runner.submit(session, row, kind, user.id)
+            run = runner.submit(session, row, kind, user.id, options)
             return _json(job_document(run), 202, {"Location": f"/jobs/{run.id}",
                                                    "Preference-Applied": "respond-async"})
-        run = runner.run_now(session, row, kind, user.id)
+        run = runner.run_now(session, row, kind, user.id, options)
         return _json(run_result(session, run, out, lang), 201,
                      {"Location": f"/proposals/{proposal_id}/versions/{version}/{kind}",
                       **crs_header(out)})
@@ -108,6 +141,10 @@ def _get(kind: str):
         run = latest_run(session, row.id, kind)
         if run is None:
             raise Problem(404, "not_run", version=version, kind=_KIND_LABELS[kind][lang])
+        if kind == "package":
+            archive = request.app.state.upload_dir / "packages" / run.result["archive"]
+            return FileResponse(archive, media_type="application/zip",
+                                filename=f"proposal{proposal_id}_v{version}_package.zip")
         return _json(run_result(session, run, out, lang), headers=crs_header(out))
     get.__name__ = f"read_{kind}"
     get.__doc__ = f"The newest stored {kind} of this version (staff)."
@@ -119,3 +156,24 @@ for _kind in _KIND_LABELS:
                          summary=f"Run {_kind} on this version")
     router.add_api_route(f"/{_kind}", _get(_kind), methods=["GET"],
                          summary=f"Newest stored {_kind} of this version")
+
+
+@router.get("/map", response_class=HTMLResponse,
+            summary="A web map of this version: validation, adjustment, grid or facility (staff)")
+def version_map(proposal_id: int, version: int, request: Request, session: SessionDep, user: Staff,
+                lang: LangDep, kind: Annotated[str, Query(pattern="^(validation|adjustment|grid|facility)$")]
+                = "validation") -> HTMLResponse:
+    from maps import build_map, page_html
+
+    row = _version(session, proposal_id, version, user)
+    proposal = svc.get_proposal(session, proposal_id, user)
+    return HTMLResponse(map_page(request, build_map, page_html, kind, row, proposal.town_id, lang))
+
+
+def map_page(request: Request, build_map, page_html, kind: str, row: ProposalVersion, town_id: int,
+              lang: Lang) -> str:
+    settings = request.app.state.settings
+    token = settings.tianditu_token.get_secret_value() if settings.tianditu_token else None
+    page = build_map(kind, svc.geo_proposal(row), request.app.state.contexts.get(town_id),
+                     lang=lang.value, basemap=settings.basemap, tianditu_token=token)
+    return page_html(page)

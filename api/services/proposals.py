@@ -225,9 +225,11 @@ def count_versions(session: Session, proposal_id: int) -> int:
 
 
 def geo_proposal(version: ProposalVersion) -> GeoProposal:
-    """The version as the spatial core's Proposal (geometry in lon/lat)."""
+    """The version as the spatial core's Proposal, in the CRS it was submitted in."""
     frame = gpd.GeoDataFrame(
         {"name": [version.name], "type": [version.type],
          "custodial_parts": [json.dumps(version.custodial, ensure_ascii=False) if version.custodial else None]},
         geometry=[shape_of(version.geom)], crs=f"EPSG:{STORAGE_SRID}")
+    # back in the CRS it came in, so reports and packages speak the bureau's coordinates
+    frame = frame.to_crs(version.input_crs)
     return proposal_from_frame(frame, source=f"proposal {version.proposal_id} v{version.version}")

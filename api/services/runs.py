@@ -4,9 +4,12 @@ runs; a run asked for asynchronously is a job run by a background thread."""
 from __future__ import annotations
 
 import logging
+import shutil
 import uuid
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pyproj
@@ -29,7 +32,7 @@ __all__ = ["KINDS", "Runner", "latest_run"]
 
 log = logging.getLogger(__name__)
 
-KINDS = ("validation", "adjustment", "grids", "facility")
+KINDS = ("validation", "adjustment", "grids", "facility", "profile", "package")
 _CRS84 = pyproj.CRS("OGC:CRS84")
 
 
@@ -41,7 +44,8 @@ def _feature_collection(frame) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _validation(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+def _validation(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+                options: dict[str, Any]) -> dict[str, Any]:
     report = validate(geo_proposal(version), ctx)
     crs = pyproj.CRS.from_user_input(version.input_crs)
     zh, en = report.to_dict("zh", crs=crs), report.to_dict("en", crs=crs)
@@ -52,7 +56,8 @@ def _validation(session: Session, run: Run, version: ProposalVersion, ctx: Conte
             "findings": len(report.findings)}
 
 
-def _adjustment(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+def _adjustment(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+                options: dict[str, Any]) -> dict[str, Any]:
     result = adjust(geo_proposal(version), ctx)
     return {"area_m2": round(result.area_m2, 2), "given_m2": round(result.given_m2, 2),
             "neighbours": _feature_collection(result.neighbours),
@@ -66,7 +71,8 @@ def _rows(frame, run: Run, version: ProposalVersion, extra: Callable[[dict], dic
             for props, geom in frame_records(frame)]
 
 
-def _grids(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+def _grids(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+           options: dict[str, Any]) -> dict[str, Any]:
     plan = make_grids(geo_proposal(version), ctx)
     grids = _rows(plan.grids, run, version, lambda p: {"code": p["code"]})
     micro = _rows(plan.microgrids, run, version,
@@ -79,7 +85,8 @@ def _grids(session: Session, run: Run, version: ProposalVersion, ctx: Context) -
             "notes": [{"key": n, **NOTES[n]} for n in plan.notes]}
 
 
-def _facility(session: Session, run: Run, version: ProposalVersion, ctx: Context) -> dict[str, Any]:
+def _facility(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+              options: dict[str, Any]) -> dict[str, Any]:
     result = find_sites(geo_proposal(version), ctx)
     rows = _rows(result.sites, run, version,
                  lambda p: {"rank": int(p.get("rank") or 0), "qualified": result.qualified})
@@ -89,8 +96,37 @@ def _facility(session: Session, run: Run, version: ProposalVersion, ctx: Context
             "largest_available_m2": round(result.largest_available_m2, 1)}
 
 
-_ANALYSES: dict[str, Callable[[Session, Run, ProposalVersion, Context], dict[str, Any]]] = {
-    "validation": _validation, "adjustment": _adjustment, "grids": _grids, "facility": _facility}
+def _profile(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+             options: dict[str, Any]) -> dict[str, Any]:
+    from geo.profile import community_profile
+
+    profile = community_profile(geo_proposal(version), ctx, year=options["year"],
+                                live_work_share=options.get("live_work_share"),
+                                party_members=options.get("party_members"))
+    return {"options": options, "profile": profile.to_dict()}
+
+
+def _package(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+             options: dict[str, Any]) -> dict[str, Any]:
+    from api.i18n import Lang
+    from api.package import build_package
+
+    folder = Path(options["folder"]) / run.id
+    lang = Lang(options.get("lang", "zh"))
+    package = build_package(geo_proposal(version), ctx, folder, year=options["year"], lang=lang)
+    archive = folder.with_suffix(".zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in package.files:
+            bundle.write(path, arcname=path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"ok": package.ok, "files": [p.name for p in package.files], "lang": lang.value,
+            "archive": archive.name}
+
+
+Analysis = Callable[[Session, Run, ProposalVersion, Context, dict[str, Any]], dict[str, Any]]
+_ANALYSES: dict[str, Analysis] = {
+    "validation": _validation, "adjustment": _adjustment, "grids": _grids, "facility": _facility,
+    "profile": _profile, "package": _package}
 
 
 def latest_run(session: Session, version_id: int, kind: str) -> Run | None:
@@ -111,9 +147,12 @@ class Runner:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def _new_run(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+    def _new_run(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
+                 options: dict[str, Any]) -> Run:
+        # a job's options wait in its result until it runs
         run = Run(id=uuid.uuid4().hex, proposal_id=version.proposal_id, version_id=version.id,
-                  kind=kind, status="accepted", progress=0, created_by=user_id, created_at=utcnow())
+                  kind=kind, status="accepted", progress=0, created_by=user_id, created_at=utcnow(),
+                  result={"options": options})
         session.add(run)
         session.commit()
         return run
@@ -127,7 +166,7 @@ class Runner:
             session.commit()
             try:
                 ctx = self._contexts.get(proposal.town_id)
-                result = _ANALYSES[run.kind](session, run, version, ctx)
+                result = _ANALYSES[run.kind](session, run, version, ctx, run.result["options"])
             except SijieError as exc:
                 session.rollback()
                 run = session.get(Run, run_id)
@@ -142,12 +181,14 @@ class Runner:
             run.finished_at = utcnow()
             session.commit()
 
-    def run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+    def run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
+                options: dict[str, Any] | None = None) -> Run:
         """Run and store an analysis in the request; its typed errors reach the client."""
-        run = self._new_run(session, version, kind, user_id)
+        options = options or {}
+        run = self._new_run(session, version, kind, user_id, options)
         ctx = self._contexts.get(session.get(Proposal, version.proposal_id).town_id)
         try:
-            result = _ANALYSES[kind](session, run, version, ctx)
+            result = _ANALYSES[kind](session, run, version, ctx, options)
         except Exception:
             session.rollback()
             failed = session.get(Run, run.id)
@@ -158,8 +199,9 @@ class Runner:
         session.commit()
         return run
 
-    def submit(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Run:
+    def submit(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
+               options: dict[str, Any] | None = None) -> Run:
         """Queue an analysis as a job; the caller polls ``/jobs/{id}``."""
-        run = self._new_run(session, version, kind, user_id)
+        run = self._new_run(session, version, kind, user_id, options or {})
         self._pool.submit(self._execute, run.id)
         return run

@@ -77,3 +77,43 @@ def test_adjustment_conserves_area_and_facility_finds_sites(client, auth):
     lo, hi = 3000, 5000  # 004 第三十条
     assert lo <= first["properties"]["area_m2"] <= hi + 1e-6
     assert shape(first["geometry"]).is_valid
+
+
+def test_profile_classes_the_community_and_counts_its_employees(client, auth):
+    pid, _ = create_proposal(client, auth["gis"])
+    profile = client.post(f"/proposals/{pid}/versions/1/profile?year=2025&live_work_share=0.3",
+                          headers=auth["gis"]).json()["profile"]
+    grids = client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]).json()["grids"]
+    assert profile["employees"] == sum(g["properties"]["employees"] for g in grids["features"])
+    assert profile["community_class"] and profile["staff_quota"] >= 4
+    assert_problem(client.post(f"/proposals/{pid}/versions/1/profile?live_work_share=lots",
+                               headers=auth["gis"]), 400)
+
+
+def test_package_is_built_as_a_job_and_downloaded_as_a_zip(client, auth):
+    import io
+    import zipfile
+
+    pid, _ = create_proposal(client, auth["gis"])
+    response = client.post(f"/proposals/{pid}/versions/1/package?async=true&year=2025", headers=auth["gis"])
+    assert response.status_code == 202
+    location = response.headers["Location"]
+    for _ in range(600):
+        status = client.get(location, headers=auth["gis"]).json()
+        if status["status"] in ("successful", "failed"):
+            break
+        client.app.state.runner._pool.submit(lambda: None).result()
+    assert status["status"] == "successful", status
+    download = client.get(f"/proposals/{pid}/versions/1/package", headers=auth["minzheng"])
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert "community.gpkg" in names and "validation.json" in names and "manifest.json" in names
+
+
+def test_maps_are_html_for_staff_and_the_public_map_shows_only_approved_work(client, auth):
+    pid, _ = create_proposal(client, auth["gis"])
+    page = client.get(f"/proposals/{pid}/versions/1/map?kind=grid", headers=auth["gis"])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<html" in page.text.lower()
+    assert_problem(client.get(f"/proposals/{pid}/versions/1/map"), 401)
+    assert_problem(client.get(f"/public/map?proposal={pid}"), 404)

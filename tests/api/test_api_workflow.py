@@ -76,6 +76,8 @@ def test_good_industrial_walks_every_step_and_the_history_reads_back(client, aut
     # the public now sees the approved boundary
     public = client.get(f"/proposals/{pid}")
     assert public.status_code == 200 and public.json()["properties"]["state"] == "registered"
+    briefing = client.get(f"/public/map?proposal={pid}")
+    assert briefing.status_code == 200 and briefing.headers["content-type"].startswith("text/html")
 
 
 def test_photo_is_saved_under_a_server_chosen_name_inside_the_upload_folder(client, auth, settings):
