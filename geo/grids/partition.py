@@ -140,7 +140,7 @@ class _Solver:
             if sum(1 for m in state.members if m) <= 1:
                 break
             mark = len(state.log)
-            if not self._hand_out(state, r):
+            if not self._room_near(state, r) or not self._hand_out(state, r):
                 state.undo(mark)
         return [sorted(m) for m in state.members if m]
 
@@ -169,24 +169,34 @@ class _Solver:
         return True
 
     def _give_pushing(self, state: _State, r: int, u: int) -> bool:
+        load_u = self.loads[u]
         for s in state.around(u, r):
-            state.move(u, s)
-            for v in sorted(state.members[s] - {u}):
-                if not self._fits_without(state.totals[s], v):
-                    continue
+            excess = [state.totals[s][d] + load_u[d] - 1.0 - EPS for d in self.dims]
+            over = [d for d in self.dims if excess[d] > 0]
+            for v in sorted(state.members[s]):
+                load_v = self.loads[v]
+                if any(load_v[d] < excess[d] for d in over):
+                    continue  # taking v out would not make room for u
                 targets = [t for t in state.around(v, s) if t != r
                            and self._fits(state.totals[t], v)]
-                if targets and _connected_without(state.members[s], v, self.adj):
+                if not targets:
+                    continue
+                state.move(u, s)
+                if _connected_without(state.members[s], v, self.adj):
                     state.move(v, min(targets, key=lambda t: (max(state.totals[t]), t)))
                     return True
-            state.move(u, r)
-            state.log.pop()
-            state.log.pop()
+                state.undo(len(state.log) - 1)
         return False
 
-    def _fits_without(self, total: list[float], unit: int) -> bool:
-        load = self.loads[unit]
-        return all(total[d] - load[d] <= 1.0 + EPS for d in self.dims)
+    def _room_near(self, state: _State, r: int) -> bool:
+        """Whether the grids within two steps of grid r have room for all of it (a cheap
+        necessary condition for dissolving r)."""
+        ring = {t for u in state.members[r] for t in state.around(u, r)}
+        for s in list(ring):
+            ring |= {t for v in state.members[s] for t in state.around(v, s)}
+        ring.discard(r)
+        return all(sum(1.0 - state.totals[t][d] for t in ring) >= state.totals[r][d] - EPS
+                   for d in self.dims)
 
     def _total(self, members: list[int]) -> list[float]:
         total = [0.0 for _ in self.dims]
