@@ -185,42 +185,37 @@ class ValidationResult(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
-class Grid(BBoxMixin, Base):
+class RunFeatureMixin(BBoxMixin):
+    """A feature one run made on one version, with the core's attributes as JSON."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
+    properties: Mapped[dict] = mapped_column(JSON)
+    geom = _geometry()
+
+
+class Grid(RunFeatureMixin, Base):
     """A grid (网格) of a version, made by one run."""
 
     __tablename__ = "grids"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
     code: Mapped[str] = mapped_column(String(50))
-    properties: Mapped[dict] = mapped_column(JSON)
-    geom = _geometry()
 
 
-class MicroGrid(BBoxMixin, Base):
+class MicroGrid(RunFeatureMixin, Base):
     """A micro-grid (微网格: one enterprise, park or building) of a version."""
 
     __tablename__ = "microgrids"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
     code: Mapped[str] = mapped_column(String(50))
     grid_code: Mapped[str | None] = mapped_column(String(50))
-    properties: Mapped[dict] = mapped_column(JSON)
-    geom = _geometry()
 
 
-class FacilitySite(BBoxMixin, Base):
+class FacilitySite(RunFeatureMixin, Base):
     """A ranked candidate site for the community's service facilities."""
 
     __tablename__ = "facility_sites"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
     rank: Mapped[int] = mapped_column(Integer)
     qualified: Mapped[bool] = mapped_column(Boolean)
-    properties: Mapped[dict] = mapped_column(JSON)
-    geom = _geometry()
 
 
 class SurveyFinding(BBoxMixin, Base):

@@ -43,3 +43,17 @@ def test_geopackage_opens_in_gdal_with_versions_as_a_layer(client, auth, setting
         stored = session.scalar(select(func.count()).select_from(ProposalVersion))
     frame = gpd.read_file(path, layer="proposal_versions")
     assert len(frame) == stored and frame.crs.to_epsg() == 4490
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_declare(client):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from geoalchemy2 import alembic_helpers
+
+    from api.db.models import Base
+
+    with client.app.state.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_object": alembic_helpers.include_object})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
