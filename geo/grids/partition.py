@@ -5,8 +5,9 @@ scaled so that each cap is 1:
 
 1. **Sweep.** A grid starts from the free unit with the fewest free neighbours (a corner or a
    pocket left behind, so no island of stranded units is made), the farthest from the part's
-   centre on ties, and takes adjacent free units nearest its seed while they fit. When nothing
-   more fits the next grid starts. Every unit is placed; every grid is contiguous.
+   centre on ties, and takes the adjacent free unit nearest its own centre while it fits; once
+   90 % full it stops at the first unit that does not fit rather than reach past it for
+   smaller, farther ones. Every unit is placed; every grid is contiguous.
 2. **Dissolve.** The emptiest grids are handed out unit by unit to adjacent grids with room;
    a grid is dissolved only if all its units find a place, so the count falls towards the
    lower bound ⌈total / cap⌉ without breaking a cap.
@@ -29,6 +30,8 @@ __all__ = ["Capacity", "partition"]
 
 EPS = 1e-9
 POLISH_PASSES = 6
+FULL = 0.9  # a grid this full stops at the first unit that does not fit
+RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
 
 
 @dataclass(frozen=True)
@@ -109,26 +112,39 @@ class _Solver:
             count, _, seed = heapq.heappop(seeds)
             if seed not in free or count != free_count[seed]:
                 continue
-            sx, sy = x[seed], y[seed]
             members, total = [], [0.0 for _ in self.dims]
+            sum_x = sum_y = 0.0
             tried: set[int] = set()
             heap = [(0.0, seed)]
             while heap:
-                _, u = heapq.heappop(heap)
+                key, u = heapq.heappop(heap)
                 if u not in free or u in tried:
                     continue
+                if members:
+                    # the key was the distance to the grid's centre when u was met; the
+                    # centre has moved since, so look again before taking u
+                    mx, my = sum_x / len(members), sum_y / len(members)
+                    now = (x[u] - mx) ** 2 + (y[u] - my) ** 2
+                    if heap and now > key * RECHECK + EPS and now > heap[0][0]:
+                        heapq.heappush(heap, (now, u))
+                        continue
                 tried.add(u)
                 if members and not self._fits(total, u):
+                    if max(total, default=0.0) >= FULL:
+                        break  # rather than reach past it for smaller, farther units
                     continue
                 members.append(u)
+                sum_x += x[u]
+                sum_y += y[u]
                 self._add(total, u)
                 free.discard(u)
+                mx, my = sum_x / len(members), sum_y / len(members)
                 for m in adj[u]:
                     if m in free:
                         free_count[m] -= 1
                         heapq.heappush(seeds, (free_count[m], far[m], m))
                         if m not in tried:
-                            heapq.heappush(heap, ((x[m] - sx) ** 2 + (y[m] - sy) ** 2, m))
+                            heapq.heappush(heap, ((x[m] - mx) ** 2 + (y[m] - my) ** 2, m))
             regions.append(members)
         return regions
 
