@@ -19,7 +19,7 @@ from api.db.models import FacilitySite, Grid, MicroGrid, ProposalVersion, Run, U
 from api.deps import LangDep, SessionDep, require_roles
 from api.i18n import Lang
 from api.problems import Problem
-from api.routes.common import GEOJSON, crs_header, output_crs
+from api.routes.common import Id, GEOJSON, crs_header, output_crs
 from api.routes.jobs import job_document
 from api.services import proposals as svc
 from api.services.geometry import shape_of
@@ -113,7 +113,7 @@ def _wants_async(request: Request, flag: bool) -> bool:
 
 
 def _post(kind: str):
-    def post(proposal_id: int, version: int, request: Request, session: SessionDep, user: Runner,
+    def post(proposal_id: Id, version: Id, request: Request, session: SessionDep, user: Runner,
              lang: LangDep, crs: CrsQuery = None,
              run_async: Annotated[bool, Query(alias="async")] = False) -> Response:
         out = output_crs(request, crs)
@@ -134,7 +134,7 @@ def _post(kind: str):
 
 
 def _get(kind: str):
-    def get(proposal_id: int, version: int, request: Request, session: SessionDep, user: Staff,
+    def get(proposal_id: Id, version: Id, request: Request, session: SessionDep, user: Staff,
             lang: LangDep, crs: CrsQuery = None) -> Response:
         out = output_crs(request, crs)
         row = _version(session, proposal_id, version, user)
@@ -160,7 +160,7 @@ for _kind in _KIND_LABELS:
 
 @router.get("/map", response_class=HTMLResponse,
             summary="A web map of this version: validation, adjustment, grid or facility (staff)")
-def version_map(proposal_id: int, version: int, request: Request, session: SessionDep, user: Staff,
+def version_map(proposal_id: Id, version: Id, request: Request, session: SessionDep, user: Staff,
                 lang: LangDep, kind: Annotated[str, Query(pattern="^(validation|adjustment|grid|facility)$")]
                 = "validation") -> HTMLResponse:
     from maps import build_map, page_html

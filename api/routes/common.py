@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,9 +13,12 @@ from api.auth import STAFF
 from api.crs import crs_uri, parse_crs, supported_crs
 from api.db.models import User
 
-__all__ = ["allowed_crs", "output_crs", "content_crs", "usernames", "is_staff", "GEOJSON"]
+__all__ = ["allowed_crs", "output_crs", "content_crs", "usernames", "is_staff", "GEOJSON", "Id",
+           "MAX_ID"]
 
 GEOJSON = "application/geo+json"
+MAX_ID = 2_147_483_647  # the databases' integer keys; larger numbers name nothing
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def allowed_crs(request: Request) -> list[str]:

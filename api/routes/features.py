@@ -22,7 +22,7 @@ from api.db.models import (STORAGE_SRID, ContextFeature, FacilitySite, Grid, Mic
                            ProposalVersion, Run, User)
 from api.deps import OptionalUser, SessionDep
 from api.problems import Problem
-from api.routes.common import GEOJSON, allowed_crs, crs_header, is_staff, output_crs
+from api.routes.common import MAX_ID, Id, GEOJSON, allowed_crs, crs_header, is_staff, output_crs
 from api.serialize import PUBLIC_GRID_FIELDS, PUBLIC_MICROGRID_FIELDS, geometry_json
 from api.services.proposals import PUBLIC_STATES
 
@@ -208,7 +208,7 @@ def items(collection_id: str, request: Request, session: SessionDep, user: Optio
           bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
           crs: Annotated[str | None, Query()] = None,
           limit: Annotated[int | None, Query(ge=1)] = None,
-          offset: Annotated[int, Query(ge=0)] = 0,
+          offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
           f: Annotated[str | None, Query(pattern="^(json|geojson)$")] = None) -> Response:
     c = _get(collection_id, user)
     settings = request.app.state.settings
@@ -240,7 +240,7 @@ def items(collection_id: str, request: Request, session: SessionDep, user: Optio
 
 
 @router.get("/collections/{collection_id}/items/{fid}", summary="One feature")
-def item(collection_id: str, fid: int, request: Request, session: SessionDep, user: OptionalUser,
+def item(collection_id: str, fid: Id, request: Request, session: SessionDep, user: OptionalUser,
          crs: Annotated[str | None, Query()] = None) -> Response:
     c = _get(collection_id, user)
     out = output_crs(request, crs)

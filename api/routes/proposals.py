@@ -18,7 +18,7 @@ from api.crs import from_storage
 from api.db.models import Proposal, ProposalVersion, Town, User
 from api.deps import OptionalUser, SessionDep, require_roles
 from api.problems import Problem
-from api.routes.common import GEOJSON, content_crs, crs_header, is_staff, output_crs, usernames
+from api.routes.common import MAX_ID, Id, GEOJSON, content_crs, crs_header, is_staff, output_crs, usernames
 from api.serialize import version_feature
 from api.services import proposals as svc
 from api.services.geometry import shape_of
@@ -92,7 +92,7 @@ def _form_text(form: Any, key: str) -> str | None:
 def _town(session, town_id: int | None) -> Town:
     if town_id is None:
         return first_town(session)
-    town = session.get(Town, town_id)
+    town = session.get(Town, town_id) if 1 <= town_id <= MAX_ID else None
     if town is None:
         raise Problem(422, "town_not_found", id=town_id)
     return town
@@ -125,7 +125,7 @@ async def create_proposal(request: Request, session: SessionDep, user: GisUser) 
 @router.get("", summary="Proposals (the public sees approved ones only)")
 def list_proposals(request: Request, session: SessionDep, user: OptionalUser, crs: CrsQuery = None,
                    state: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                   offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Response:
     out = output_crs(request, crs)
     query = select(Proposal).order_by(Proposal.id)
     if not is_staff(user):
@@ -139,7 +139,7 @@ def list_proposals(request: Request, session: SessionDep, user: OptionalUser, cr
 
 
 @router.get("/{proposal_id}", summary="A proposal: its newest version (public: the approved one)")
-def get_proposal(proposal_id: int, request: Request, session: SessionDep, user: OptionalUser,
+def get_proposal(proposal_id: Id, request: Request, session: SessionDep, user: OptionalUser,
                  crs: CrsQuery = None) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
@@ -170,13 +170,13 @@ async def _edit(proposal_id: int, request: Request, session, user: User, *, merg
 
 @router.put("/{proposal_id}", openapi_extra=_BODY,
             summary="Replace the boundary and attributes: a new version (If-Match required)")
-async def put_proposal(proposal_id: int, request: Request, session: SessionDep, user: GisUser) -> Response:
+async def put_proposal(proposal_id: Id, request: Request, session: SessionDep, user: GisUser) -> Response:
     return await _edit(proposal_id, request, session, user, merge=False)
 
 
 @router.patch("/{proposal_id}", openapi_extra=_BODY,
               summary="Change some members (geometry or properties): a new version (If-Match required)")
-async def patch_proposal(proposal_id: int, request: Request, session: SessionDep, user: GisUser) -> Response:
+async def patch_proposal(proposal_id: Id, request: Request, session: SessionDep, user: GisUser) -> Response:
     return await _edit(proposal_id, request, session, user, merge=True)
 
 
@@ -184,7 +184,7 @@ StaffUser = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affa
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")
-def list_versions(proposal_id: int, request: Request, session: SessionDep, user: StaffUser,
+def list_versions(proposal_id: Id, request: Request, session: SessionDep, user: StaffUser,
                   crs: CrsQuery = None) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
@@ -198,7 +198,7 @@ def list_versions(proposal_id: int, request: Request, session: SessionDep, user:
 
 
 @router.get("/{proposal_id}/versions/{version}", summary="One version (the public: the approved one)")
-def get_version(proposal_id: int, version: int, request: Request, session: SessionDep,
+def get_version(proposal_id: Id, version: Id, request: Request, session: SessionDep,
                 user: OptionalUser, crs: CrsQuery = None) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
@@ -210,8 +210,9 @@ def get_version(proposal_id: int, version: int, request: Request, session: Sessi
 
 
 @router.get("/{proposal_id}/diff", summary="Area added and removed between two versions (staff)")
-def diff(proposal_id: int, request: Request, session: SessionDep, user: StaffUser,
-         from_: Annotated[int, Query(alias="from", ge=1)], to: Annotated[int, Query(ge=1)],
+def diff(proposal_id: Id, request: Request, session: SessionDep, user: StaffUser,
+         from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+         to: Annotated[int, Query(ge=1, le=MAX_ID)],
          crs: CrsQuery = None) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)

@@ -13,6 +13,7 @@ from api.db.models import Proposal
 from api.deps import LangDep, SessionDep
 from api.problems import Problem
 from api.routes.analysis import map_page
+from api.routes.common import MAX_ID
 from api.services import proposals as svc
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/public", tags=["public"])
 @router.get("/map", response_class=HTMLResponse,
             summary="Briefing map of an approved community (the newest approved when none is named)")
 def public_map(request: Request, session: SessionDep, lang: LangDep,
-               proposal: Annotated[int | None, Query(description="the proposal's id")] = None) -> HTMLResponse:
+               proposal: Annotated[int | None, Query(ge=1, le=MAX_ID, description="the proposal's id")] = None) -> HTMLResponse:
     from maps import build_map, page_html
 
     query = select(Proposal).where(Proposal.state.in_(svc.PUBLIC_STATES))

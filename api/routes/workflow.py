@@ -16,7 +16,7 @@ from sqlalchemy import select
 from api.db.models import Opinion, ProposalVersion, SurveyFinding, User, WorkflowEvent, utcnow
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
-from api.routes.common import GEOJSON, content_crs, crs_header, output_crs, usernames
+from api.routes.common import Id, GEOJSON, content_crs, crs_header, output_crs, usernames
 from api.serialize import geometry_json, iso
 from api.services import proposals as svc
 from api.services.geometry import bbox_columns, db_geom
@@ -61,7 +61,7 @@ def _events(session, proposal_id: int) -> list[WorkflowEvent]:
 
 
 @router.get("/events", summary="The proposal's workflow history: who did what, when, why (staff)")
-def list_events(proposal_id: int, session: SessionDep, user: Staff, lang: LangDep) -> dict[str, Any]:
+def list_events(proposal_id: Id, session: SessionDep, user: Staff, lang: LangDep) -> dict[str, Any]:
     proposal = svc.get_proposal(session, proposal_id, user)
     events = _events(session, proposal_id)
     names = usernames(session, [e.actor_id for e in events])
@@ -72,7 +72,7 @@ def list_events(proposal_id: int, session: SessionDep, user: Staff, lang: LangDe
 
 
 @router.post("/events", status_code=201, summary="Take a workflow step (allowed transitions only)")
-def post_event(proposal_id: int, body: EventIn, session: SessionDep, user: Staff,
+def post_event(proposal_id: Id, body: EventIn, session: SessionDep, user: Staff,
                lang: LangDep) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     event = apply_action(session, proposal, body.action, user, body.reason)
@@ -106,7 +106,7 @@ def _save_photo(request: Request, data: bytes) -> tuple[str, str]:
 
 @router.post("/versions/{version}/findings", status_code=201,
              summary="Record a joint-site-survey finding: a place, a note and an optional photo")
-async def post_finding(proposal_id: int, version: int, request: Request, session: SessionDep,
+async def post_finding(proposal_id: Id, version: Id, request: Request, session: SessionDep,
                        user: Reviewer, geometry: Annotated[str, Form(description="GeoJSON geometry")],
                        note: Annotated[str, Form(min_length=1, max_length=8000)],
                        photo: Annotated[UploadFile | None, File()] = None) -> Response:
@@ -140,7 +140,7 @@ async def post_finding(proposal_id: int, version: int, request: Request, session
 
 
 @router.get("/versions/{version}/findings", summary="The survey findings on a version (staff)")
-def list_findings(proposal_id: int, version: int, request: Request, session: SessionDep,
+def list_findings(proposal_id: Id, version: Id, request: Request, session: SessionDep,
                   user: Staff, crs: Annotated[str | None, Query()] = None) -> Response:
     out = output_crs(request, crs)
     svc.get_proposal(session, proposal_id, user)
@@ -154,7 +154,7 @@ def list_findings(proposal_id: int, version: int, request: Request, session: Ses
 
 
 @router.get("/versions/{version}/findings/{finding_id}/photo", summary="A finding's photo (staff)")
-def finding_photo(proposal_id: int, version: int, finding_id: int, request: Request,
+def finding_photo(proposal_id: Id, version: Id, finding_id: Id, request: Request,
                   session: SessionDep, user: Staff) -> FileResponse:
     svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
@@ -164,13 +164,13 @@ def finding_photo(proposal_id: int, version: int, finding_id: int, request: Requ
     return FileResponse(request.app.state.upload_dir / finding.photo_path, media_type=finding.photo_type)
 
 
-def _opinion_json(o: Opinion, names: dict[int, str], version: int) -> dict[str, Any]:
+def _opinion_json(o: Opinion, names: dict[int, str], version: Id) -> dict[str, Any]:
     return {"id": o.id, "department": o.department, "verdict": o.verdict, "text": o.text,
             "author": names.get(o.author_id), "version": version, "created_at": iso(o.created_at)}
 
 
 @router.post("/opinions", status_code=201, summary="Give the department's joint-review opinion")
-def post_opinion(proposal_id: int, body: OpinionIn, session: SessionDep, user: Reviewer) -> Response:
+def post_opinion(proposal_id: Id, body: OpinionIn, session: SessionDep, user: Reviewer) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     if proposal.state != REVIEW_STATE:
         raise Problem(409, "review_closed", state=proposal.state)
@@ -188,7 +188,7 @@ def post_opinion(proposal_id: int, body: OpinionIn, session: SessionDep, user: R
 
 
 @router.get("/opinions", summary="The departments' opinions (staff)")
-def list_opinions(proposal_id: int, session: SessionDep, user: Staff) -> dict[str, Any]:
+def list_opinions(proposal_id: Id, session: SessionDep, user: Staff) -> dict[str, Any]:
     svc.get_proposal(session, proposal_id, user)
     rows = session.scalars(select(Opinion).where(Opinion.proposal_id == proposal_id)
                            .order_by(Opinion.id)).all()

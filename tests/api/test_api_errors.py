@@ -37,3 +37,12 @@ def test_openapi_document_and_docs_are_served(client):
     for path in ("/proposals", "/proposals/{proposal_id}/versions/{version}/validation",
                  "/proposals/{proposal_id}/events", "/collections/{collection_id}/items", "/jobs/{job_id}"):
         assert path in spec["paths"], path
+
+
+def test_numbers_beyond_the_database_integers_are_client_errors_not_crashes(client, auth):
+    huge = 10 ** 14
+    for path in (f"/proposals/{huge}", f"/proposals/1/versions/{huge}", f"/collections/roads/items/{huge}",
+                 f"/collections/roads/items?offset={huge * 10 ** 6}", f"/proposals/1/diff?from=1&to={huge}"):
+        response = client.get(path, headers=auth["gis"])
+        assert 400 <= response.status_code < 500, (path, response.text)
+        assert_problem(response, response.status_code)
