@@ -91,6 +91,7 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
                                "cannot be given"},
     "department_missing": {Lang.zh: "用户“{user}”未设置所属部门", Lang.en:
                            "User '{user}' has no department"},
+    "user_exists": {Lang.zh: "用户名“{user}”已存在", Lang.en: "User name '{user}' is taken"},
     "photo_too_large": {Lang.zh: "照片 {size:.1f} MB，超过上限 {limit:.1f} MB",
                         Lang.en: "The photo is {size:.1f} MB, above the limit of {limit:.1f} MB"},
     "photo_type": {Lang.zh: "照片须为 JPEG 或 PNG 图像", Lang.en: "The photo must be a JPEG or PNG image"},

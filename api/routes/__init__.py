@@ -1,8 +1,8 @@
 """The service's routers, one per resource, gathered in :data:`routers`."""
 
-from api.routes import analysis, auth, features, jobs, proposals, public, workflow
+from api.routes import admin, analysis, auth, features, jobs, proposals, public, workflow
 
 routers = [auth.router, features.router, proposals.router, analysis.router, workflow.router,
-           jobs.router, public.router]
+           jobs.router, public.router, admin.router]
 
 __all__ = ["routers"]

@@ -91,3 +91,24 @@ def test_public_cannot_read_enterprise_employees(client, auth, under_review):
     assert "parcels" not in [c["id"] for c in client.get("/collections").json()["collections"]]
     assert_problem(client.get("/collections/parcels/items"), 404, "collection_not_found")
     assert_problem(client.get("/collections/sites/items"), 401)
+
+
+def test_an_administrator_adds_a_department_reviewer_who_can_then_sign_in(client, auth):
+    body = {"username": "gongan", "password": "a-long-password", "role": "reviewer",
+            "department": "区公安分局"}
+    assert_problem(client.post("/users", json=body, headers=auth["gis"]), 403, "forbidden_role")
+    assert_problem(client.post("/users", json={**body, "department": None}, headers=auth["admin"]),
+                   422, "department_missing")
+    created = client.post("/users", json=body, headers=auth["admin"])
+    assert created.status_code == 201 and "password" not in created.text
+    assert_problem(client.post("/users", json=body, headers=auth["admin"]), 409, "user_exists")
+    token = client.post("/token", data={"username": "gongan", "password": "a-long-password"})
+    me = client.get("/users/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert me.json() == {"username": "gongan", "display_name": "gongan", "role": "reviewer",
+                         "department": "区公安分局"}
+    assert "gongan" in [u["username"] for u in client.get("/users", headers=auth["admin"]).json()["users"]]
+
+
+def test_the_loaded_town_is_listed_with_its_measuring_zone(client):
+    towns = client.get("/towns").json()["towns"]
+    assert towns[0]["work_crs"] == "EPSG:4549" and towns[0]["name"]
