@@ -64,7 +64,7 @@ def _micro_popup(row: Any, lang: str) -> dict[str, Any]:
 
 def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
              basemap: Basemap | str = Basemap.plain, tianditu_token: str | None = None,
-             simplify_m: float = 0.5, canvas: bool | None = None) -> folium.Map:
+             simplify_m: float = 1.0, canvas: bool | None = None) -> folium.Map:
     """Grids coloured by employees with their codes as labels, micro-grids from street-block
     zoom on, and a legend of employees and capacity use (over-capacity grids in red dashes).
 

@@ -46,22 +46,33 @@
     return merge({radius: 7, weight: 2, fillOpacity: 0.9}, style);
   }
 
-  /* Keep a layer's labels open only from a zoom level on (thousands of labels at once
-   * would bury the map and slow it down). */
-  function zoomLabels(map, geo, minZoom) {
-    var shown = null;
+  function bindLabel(layer, text, spec) {
+    layer.bindTooltip(el('span', null, text), {
+      permanent: true, direction: 'center', interactive: false,
+      className: 'sijie-label ' + (spec.labelClass || '')
+    });
+  }
+
+  function boundsOf(layer) {
+    return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+  }
+
+  /* Labels of the features in view only, and only from spec.labelMinZoom on: thousands of
+   * labels at once would bury the map and slow it down. */
+  function viewLabels(map, geo, spec) {
     function update() {
-      var want = map.hasLayer(geo) && map.getZoom() >= minZoom;
-      if (want === shown) return;
-      shown = want;
+      var on = map.hasLayer(geo) && map.getZoom() >= spec.labelMinZoom;
+      var view = map.getBounds();
       geo.eachLayer(function (layer) {
-        if (!layer.getTooltip()) return;
-        if (want) layer.openTooltip(); else layer.closeTooltip();
+        var text = layer.feature.properties.label;
+        if (!text) return;
+        var want = on && view.intersects(boundsOf(layer));
+        if (want && !layer.getTooltip()) bindLabel(layer, text, spec);
+        else if (!want && layer.getTooltip()) layer.unbindTooltip();
       });
     }
-    map.on('zoomend', update);
-    geo.on('add', function () { shown = null; setTimeout(update, 0); });
-    geo.on('remove', function () { shown = null; });
+    map.on('moveend', update);
+    geo.on('add', function () { setTimeout(update, 0); });
   }
 
   /* A GeoJSON layer. spec: {id, label, data, style, popupMaxWidth, labelClass,
@@ -79,16 +90,13 @@
         if (p.popup) layer.bindPopup(function () { return popupNode(p.popup); },
                                      {maxWidth: spec.popupMaxWidth || 360});
         if (p.label) {
-          layer.bindTooltip(el('span', null, p.label), {
-            permanent: true, direction: 'center', interactive: false,
-            className: 'sijie-label ' + (spec.labelClass || '')
-          });
+          if (!spec.labelMinZoom) bindLabel(layer, p.label, spec);
         } else if (p.tooltip) {
           layer.bindTooltip(el('span', null, p.tooltip), {sticky: true, className: 'sijie-tip'});
         }
       }
     });
-    if (spec.labelMinZoom) zoomLabels(map, geo, spec.labelMinZoom);
+    if (spec.labelMinZoom) viewLabels(map, geo, spec);
     var layer = geo;
     if (spec.minZoom) {
       // shown only when zoomed in, and only while its entry in the layer control is ticked
@@ -123,7 +131,7 @@
     var feature = sijie.feature(layerId, key);
     if (!feature) return false;
     if (!map.hasLayer(sijie.layers[layerId])) map.addLayer(sijie.layers[layerId]);
-    var bounds = feature.getBounds ? feature.getBounds() : L.latLngBounds([feature.getLatLng()]);
+    var bounds = boundsOf(feature);
     map.fitBounds(bounds, {maxZoom: 17, padding: [40, 40], animate: false});
     feature.openPopup(bounds.getCenter());
     return true;
