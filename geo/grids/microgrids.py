@@ -49,6 +49,15 @@ def _parcel_rows(geom: BaseGeometry, ctx: Context, large: gpd.GeoDataFrame) -> l
     return rows
 
 
+def _polygonal(shapes: np.ndarray) -> np.ndarray:
+    """The polygonal part of each geometry (an intersection may add stray lines or points)."""
+    out = shapes.copy()
+    for i in np.flatnonzero(shapely.get_type_id(shapes) == 7):  # GeometryCollection
+        parts = shapely.get_parts(shapes[i])
+        out[i] = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
+    return out
+
+
 def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
                     grids: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Micro-grids inside ``geom``, each coded within the grid that holds it."""
@@ -80,6 +89,9 @@ def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
     frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=["kind", "name", "uscc", "employees",
                                                          "floor_area_m2", *REGISTRY, "geometry"]),
                              geometry="geometry", crs=ctx.crs)
+    # a plot or building reaching past the community's edge is its micro-grid only inside it
+    frame = frame.set_geometry(_polygonal(shapely.intersection(frame.geometry.values, geom)),
+                               crs=ctx.crs)
     targets = {"occupancy": rules.occupancy_target, "registration": rules.registration_target,
                "tax_share": rules.tax_share_target}
     for field, target in targets.items():

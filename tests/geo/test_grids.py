@@ -115,24 +115,20 @@ def lower_bound(ctx: Context, community) -> int:
                math.ceil(community.area / AREA_CAP_M2), 1)
 
 
-def homes_of_microgrids(plan: GridPlan, community) -> list[list[int]]:
-    """For each micro-grid, the grids holding more than 0.01 m² of its part in the community."""
+def homes_of_microgrids(plan: GridPlan) -> list[list[int]]:
+    """For each micro-grid, the grids sharing more than 0.01 m² with it."""
     shapes = plan.grids.geometry.values
-    homes = []
-    for micro in plan.microgrids.geometry.values:
-        part = shapely.intersection(micro, community)
-        shared = shapely.area(shapely.intersection(shapes, part))
-        homes.append([int(g) for g in np.flatnonzero(shared > 0.01)])
-    return homes
+    return [[int(g) for g in np.flatnonzero(shapely.area(shapely.intersection(shapes, m)) > 0.01)]
+            for m in plan.microgrids.geometry.values]
 
 
-def assert_microgrids_in_one_grid_each(plan: GridPlan, community) -> None:
+def assert_microgrids_in_one_grid_each(plan: GridPlan) -> None:
+    """Each micro-grid lies inside one grid, names it, and its code extends the grid's."""
     grids, micro = plan.grids, plan.microgrids
-    for home, row in zip(homes_of_microgrids(plan, community), micro.itertuples()):
+    for home, row in zip(homes_of_microgrids(plan), micro.itertuples()):
         assert len(home) == 1, (row.name, home)
         grid = grids.iloc[home[0]]
-        part = shapely.intersection(row.geometry, community)
-        assert shapely.difference(part, grid.geometry).area < 0.01, row.name
+        assert shapely.difference(row.geometry, grid.geometry).area < 0.01, row.name
         assert row.grid == grid["code"]
         assert re.fullmatch(re.escape(grid["code"]) + r"\d{3}", row.code), row.code
     assert micro["code"].is_unique
@@ -155,7 +151,7 @@ def assert_plan_holds(plan: GridPlan, ctx: Context, community, community_code: s
     assert all(g.geom_type == "Polygon" and g.is_valid for g in plan.grids.geometry)
     assert cut_parcels(plan, ctx, community) == []
     assert_within_capacity_unless_reported(plan, ctx, community)
-    assert_microgrids_in_one_grid_each(plan, community)
+    assert_microgrids_in_one_grid_each(plan)
     assert_codes_read_north_west_to_south_east(plan, community_code)
 
 
@@ -213,9 +209,23 @@ def test_an_enclave_is_a_grid_of_its_own(plans, proposals, ctx):
 
 
 @pytest.mark.parametrize("name", CHECKED)
-def test_every_microgrid_lies_in_exactly_one_grid_and_extends_its_code(name, plans, proposals,
-                                                                       ctx):
-    assert_microgrids_in_one_grid_each(plans[name], _community(name, proposals, ctx))
+def test_every_microgrid_lies_in_exactly_one_grid_and_extends_its_code(name, plans):
+    assert_microgrids_in_one_grid_each(plans[name])
+
+
+def test_a_plot_reaching_past_the_community_is_a_microgrid_only_inside_it(plans, proposals, ctx):
+    community = _community("flaw_b6_cut_parcel", proposals, ctx)
+    parcels = ctx.layer("parcels")
+    crossing = parcels[parcels["kind"].isin(STAFFED) & parcels.intersects(community)
+                       & ~parcels.within(community)]
+    micro = plans["flaw_b6_cut_parcel"].microgrids.set_index("name")
+    inside = [n for n, g in zip(crossing["name"], crossing.geometry)
+              if shapely.intersection(g, community).area > 0.5 * g.area]
+    assert inside
+    for name in inside:
+        whole = crossing.loc[crossing["name"] == name].geometry.iloc[0]
+        assert math.isclose(micro.loc[name].geometry.area,
+                            shapely.intersection(whole, community).area, abs_tol=0.01)
 
 
 @pytest.mark.parametrize("name", CHECKED)

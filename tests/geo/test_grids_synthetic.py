@@ -207,8 +207,7 @@ def test_random_town_capacity_holds_but_for_the_reported_oversize_plot(seed, ran
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_town_microgrids_lie_in_one_grid_and_extend_its_code(seed, random_plans):
-    _, community, plan = random_plans[seed]
-    assert_microgrids_in_one_grid_each(plan, community)
+    assert_microgrids_in_one_grid_each(random_plans[seed][2])
 
 
 @pytest.mark.parametrize("seed", SEEDS)
