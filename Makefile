@@ -29,6 +29,17 @@ demo: install
 	@echo "Validation:       $(DEMO_OUT)/reports/<proposal>.json and .geojson (findings located on the map)"
 	@echo "Adjustment:       $(DEMO_OUT)/adjust/good_industrial.gpkg (community, neighbours after, land given)"
 	@echo "Open them in QGIS, or run: $(BIN)/sijie --help"
+	@mkdir -p $(DEMO_OUT)/maps
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/flaw_b3_offroad_edge.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/maps/validation_flaw_b3_offroad_edge.html
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/maps/validation_good_industrial.html
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --kind adjustment -o $(DEMO_OUT)/maps/adjustment_good_industrial.html
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --kind grid -o $(DEMO_OUT)/maps/grid_good_industrial.html
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --kind facility -o $(DEMO_OUT)/maps/facility_good_industrial.html
+	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --public -o $(DEMO_OUT)/maps/public_good_industrial.html
+	@echo
+	@echo "Maps (open in any browser; they need no network):"
+	@for f in $(DEMO_OUT)/maps/*.html; do echo "  $$f"; done
+	@echo "API: $(BIN)/sijie serve, then http://127.0.0.1:8000/ (maps at /proposals/{id}/versions/{v}/map?kind=validation, public briefing at /public/map)"
 
 test: install
 	$(BIN)/python -m pytest
