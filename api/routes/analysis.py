@@ -19,11 +19,11 @@ from api.db.models import FacilitySite, Grid, MicroGrid, ProposalVersion, Run, U
 from api.deps import LangDep, SessionDep, require_roles
 from api.i18n import Lang
 from api.problems import Problem
-from api.routes.common import Id, GEOJSON, crs_header, output_crs
+from api.routes.common import Id, crs_header, output_crs
 from api.routes.jobs import job_document
 from api.services import proposals as svc
 from api.services.geometry import shape_of
-from api.services.runs import latest_run
+from api.services.runs import KINDS, latest_run
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
 
@@ -151,7 +151,7 @@ def _get(kind: str):
     return get
 
 
-for _kind in _KIND_LABELS:
+for _kind in KINDS:
     router.add_api_route(f"/{_kind}", _post(_kind), methods=["POST"], status_code=201,
                          summary=f"Run {_kind} on this version")
     router.add_api_route(f"/{_kind}", _get(_kind), methods=["GET"],

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import STAFF
-from api.crs import crs_uri, parse_crs, supported_crs
+from api.crs import parse_crs, supported_crs
 from api.db.models import User
 
 __all__ = ["allowed_crs", "output_crs", "content_crs", "usernames", "is_staff", "GEOJSON", "Id",
@@ -48,8 +48,3 @@ def usernames(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 def is_staff(user: User | None) -> bool:
     return user is not None and user.role in STAFF
-
-
-def epsg_uri(code: str) -> str:
-    """``EPSG:4549`` as an OGC URI."""
-    return crs_uri(int(code.split(":")[1])) if code.upper().startswith("EPSG:") else code

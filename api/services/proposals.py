@@ -13,7 +13,7 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from geo.proposal import proposal_from_frame
 
 __all__ = ["ProposalInput", "input_from_geojson", "input_from_frame", "create", "edit",
            "PUBLIC_STATES", "EDITABLE_STATES", "head", "version_of", "get_proposal",
-           "geo_proposal", "etag_header", "parse_if_match"]
+           "geo_proposal", "etag_header", "parse_if_match", "parse_geometry"]
 
 PUBLIC_STATES = ("approved", "registered")
 EDITABLE_STATES = ("draft", "postponed")
@@ -217,11 +217,6 @@ def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersi
     if version is None:
         raise Problem(404, "version_not_found", id=proposal_id, version=number)
     return version
-
-
-def count_versions(session: Session, proposal_id: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(ProposalVersion)
-                              .where(ProposalVersion.proposal_id == proposal_id)) or 0)
 
 
 def geo_proposal(version: ProposalVersion) -> GeoProposal:
