@@ -57,3 +57,25 @@ def test_the_migrations_build_exactly_the_schema_the_models_declare(client):
             "include_object": alembic_helpers.include_object})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE proposal_versions SET name = 'overwritten' WHERE version = 1",
+    "DELETE FROM proposal_versions",
+    "UPDATE workflow_events SET reason = 'rewritten'",
+    "DELETE FROM workflow_events",
+])
+def test_the_database_refuses_to_change_or_delete_records(client, auth, statement):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.api.conftest import create_proposal
+
+    pid, _ = create_proposal(client, auth["gis"])
+    client.post(f"/proposals/{pid}/events", json={"action": "application"}, headers=auth["gis"])
+    before = client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json()
+    with client.app.state.engine.connect() as connection:
+        with pytest.raises(DBAPIError, match="never changed or deleted"):
+            connection.execute(text(statement))  # rows exist: the proposal and its event
+        connection.rollback()
+    assert client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json() == before
