@@ -25,7 +25,7 @@ _OVER = {"color": "#d32f2f", "weight": 3, "dashArray": "8 5"}
 _MICRO = {"color": "#6a1b9a", "weight": 1, "fillColor": "#ce93d8", "fillOpacity": 0.2}
 _CAPACITY = ("capacity_low", "capacity_mid", "capacity_high", "capacity_over")
 _MICRO_ZOOM = 16  # micro-grids are one plot each: legible from street-block scale on
-_MANY = 300  # with more grids than this, codes are shown only when zoomed in
+_MANY = 300  # more grids than this: canvas, no context, codes only in view when zoomed in
 
 
 def employee_classes(employees: np.ndarray, target: float) -> tuple[np.ndarray, list[str]]:
@@ -69,11 +69,11 @@ def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
     zoom on, and a legend of employees and capacity use (over-capacity grids in red dashes).
 
     ``simplify_m`` simplifies the drawing (never the data) keeping shared edges shared;
-    ``canvas`` (default: when there are many grids) draws on a canvas instead of SVG.
+    ``canvas`` (default: beyond 300 grids and micro-grids) draws on a canvas instead of SVG.
     """
     grids, micro = plan.grids, plan.microgrids
     if canvas is None:
-        canvas = len(grids) + len(micro) > 1_000
+        canvas = len(grids) + len(micro) > _MANY
     setup = MapSetup.of(lang=lang, basemap=basemap, tianditu_token=tianditu_token,
                         simplify_m=simplify_m, canvas=canvas)
     outline = shapely.union_all(grids.geometry.values)

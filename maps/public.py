@@ -56,8 +56,11 @@ def public_map(proposal: Proposal, ctx: Context, *, plan: GridPlan | None = None
     if best is not None:
         centre = (f"{proposal.name}{t('centre_label', lang)}" if lang == "zh"
                   else f"{t('centre_label', lang)}, {proposal.name}")
+        # the site is small at community scale: a dot beside it carries the label
+        site = [best.geometry, best.geometry.representative_point()]
         add_layer(m, "centre", t("layer_centre", lang), feature_collection(
-            setup.display.geometries([best.geometry], sites.sites.crs),
-            [{"key": "centre", "label": centre}]), style=_CENTRE, labelClass="sijie-label-site")
+            setup.display.geometries(site, sites.sites.crs),
+            [{"key": "centre"}, {"key": "centre_dot", "label": centre}]), style=_CENTRE,
+            labelClass="sijie-label-site", labelDirection="right")
         legend.append(legend_item(t("legend_centre", lang), _CENTRE))
     return finish(m, [{"title": None, "items": legend}], lang, layer_control=False)

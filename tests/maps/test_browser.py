@@ -187,3 +187,39 @@ def test_sijie_map_page_works_as_one_file_with_no_server_assets(browser, site, t
     assert "B2" in opened.page.inner_text(".sijie-panel")
     opened.page.screenshot(path=str(tmp_path / "usb.png"))
     opened.page.context.close()
+
+
+def test_many_grids_draw_on_canvas_with_codes_only_in_view_when_zoomed_in(browser, site, ctx):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.grids import GridPlan
+
+    side, cell = 20, 200.0  # 400 grids of 200 m beside the demo town
+    x0, y0 = 640_000.0, 3_300_000.0
+    cells = [box(x0 + i * cell, y0 + j * cell, x0 + (i + 1) * cell, y0 + (j + 1) * cell)
+             for i in range(side) for j in range(side)]
+    codes = [f"330211102900{k + 1:03d}" for k in range(len(cells))]
+    grids = gpd.GeoDataFrame({"code": codes, "employees": 500, "enterprises": 10,
+                              "area_m2": cell * cell, "units": 1, "polsby_popper": 0.785,
+                              "capacity_use": 0.5, "oversize": False},
+                             geometry=cells, crs=ctx.crs)
+    micro = gpd.GeoDataFrame({"code": [], "kind": [], "name": [], "employees": [], "grid": []},
+                             geometry=[], crs=ctx.crs)
+    page = page_html(grid_map(GridPlan(grids, micro, len(cells)), ctx), static_url=STATIC_URL)
+    opened = open_map(browser, site.publish("many.html", page))
+    labels = "() => document.querySelectorAll('.sijie-label').length"
+    assert opened.page.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 1
+    assert opened.page.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") == 0
+    assert opened.feature_count("grids") == len(cells)
+    assert opened.page.evaluate(labels) == 0
+    opened.page.evaluate("""() => {
+        const first = sijie.feature('grids', '330211102900001');
+        sijie.map.setView(first.getBounds().getCenter(), 17, {animate: false});
+    }""")
+    opened.page.wait_for_function(f"() => ({labels})() > 0")
+    shown = opened.page.evaluate(labels)
+    assert 0 < shown < 20
+    assert "330211102900001" in opened.page.inner_text(".leaflet-tooltip-pane")
+    _assert_clean(opened)
+    opened.page.context.close()

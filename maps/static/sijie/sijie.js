@@ -48,7 +48,7 @@
 
   function bindLabel(layer, text, spec) {
     layer.bindTooltip(el('span', null, text), {
-      permanent: true, direction: 'center', interactive: false,
+      permanent: true, direction: spec.labelDirection || 'center', interactive: false,
       className: 'sijie-label ' + (spec.labelClass || '')
     });
   }
@@ -76,7 +76,7 @@
   }
 
   /* A GeoJSON layer. spec: {id, label, data, style, popupMaxWidth, labelClass,
-   * labelMinZoom, minZoom}. Each feature's properties may hold popup {title, rows, note},
+   * labelDirection, labelMinZoom, minZoom}. Each feature's properties may hold popup {title, rows, note},
    * tooltip (text), label (text, shown permanently) and style (overrides). */
   sijie.geojson = function (map, spec) {
     sijie.map = map;
