@@ -55,6 +55,7 @@ ASSETS: dict[str, Asset] = {
 _DROPPED = frozenset({"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
                       "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"})
 _CSS_URL = re.compile(r"url\((?!['\"]?(?:data:|#|https?:))['\"]?([^'\")]+)['\"]?\)")
+_ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)  # scheme: or //host
 _EXTERNAL = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//",
                        re.IGNORECASE)
 
@@ -134,8 +135,8 @@ def page_html(m: folium.Map, *, static_url: str | None = None) -> str:
         A URL prefix (e.g. ``/static/maps``) links them under it instead; serve
         :func:`static_dir` there.
     """
-    if static_url is not None and _EXTERNAL.match(f'<script src="{static_url}'):
-        raise UnknownAssetError(f"static_url must be a local path, got {static_url!r}")
+    if static_url is not None and _ABSOLUTE.match(static_url):
+        raise UnknownAssetError(f"static_url must be a path on this server, got {static_url!r}")
     figure = m.get_root()
     if not isinstance(figure, Figure):
         figure = Figure()

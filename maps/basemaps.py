@@ -13,6 +13,7 @@ from enum import Enum
 import folium
 
 from geo.errors import SijieError
+from maps.choices import parse_choice
 
 __all__ = ["Basemap", "BasemapError", "add_basemap"]
 
@@ -36,11 +37,7 @@ class Basemap(str, Enum):
     @classmethod
     def parse(cls, value: Basemap | str) -> Basemap:
         """The base map named ``value``; a BasemapError naming the choices otherwise."""
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(b.value for b in cls)
-            raise BasemapError(f"basemap must be one of {choices}, got {value!r}") from None
+        return parse_choice(cls, value, BasemapError, "basemap")
 
 
 _TIANDITU = ("https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"

@@ -10,6 +10,7 @@ from geo.context import Context
 from geo.errors import SijieError
 from geo.proposal import Proposal
 from maps.basemaps import Basemap
+from maps.choices import parse_choice
 
 __all__ = ["MapKind", "MapKindError", "build_map"]
 
@@ -27,11 +28,8 @@ class MapKind(str, Enum):
 
     @classmethod
     def parse(cls, value: MapKind | str) -> MapKind:
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(k.value for k in cls)
-            raise MapKindError(f"kind must be one of {choices}, got {value!r}") from None
+        """The kind named ``value``; a MapKindError naming the choices otherwise."""
+        return parse_choice(cls, value, MapKindError, "kind")
 
 
 def build_map(kind: MapKind | str, proposal: Proposal, ctx: Context, *, lang: str = "zh",
