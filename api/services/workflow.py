@@ -18,7 +18,7 @@ from api.problems import Problem
 from api.services.proposals import head
 
 __all__ = ["Step", "STEPS", "apply_action", "allowed_actions", "SURVEY_STATE", "REVIEW_STATE",
-           "latest_opinions", "STATE_LABELS"]
+           "latest_opinions", "STATE_LABELS", "events_of"]
 
 _REVIEWING = ("applied", "initially_reviewed", "surveyed", "jointly_reviewed")
 SURVEY_STATE = "initially_reviewed"   # the joint site survey happens after the initial review
@@ -56,6 +56,12 @@ STATE_LABELS = {
     "rejected": {"zh": "已驳回", "en": "rejected"},
     "postponed": {"zh": "暂缓", "en": "postponed"},
 }
+
+
+def events_of(session: Session, proposal_id: int) -> list[WorkflowEvent]:
+    """A proposal's workflow events in order."""
+    return list(session.scalars(select(WorkflowEvent).where(WorkflowEvent.proposal_id == proposal_id)
+                                .order_by(WorkflowEvent.seq)).all())
 
 
 def allowed_actions(state: str) -> list[str]:

@@ -1,0 +1,112 @@
+"""The joint site survey (findings at places, with photos) and the joint review (department
+opinions): recorded only in the workflow state they belong to, never changed afterwards."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db.models import Opinion, Proposal, ProposalVersion, SurveyFinding, User, utcnow
+from api.problems import Problem
+from api.services.geometry import bbox_columns, db_geom
+from api.services.proposals import head
+from api.services.workflow import REVIEW_STATE, SURVEY_STATE
+
+__all__ = ["save_photo", "finding_kind", "check_survey_open", "record_finding", "findings_of", "finding_of", "record_opinion",
+           "opinions_of", "FINDING_KINDS"]
+
+FINDING_KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line",
+                 "MultiLineString": "line", "Polygon": "area", "MultiPolygon": "area"}
+# the photo types accepted, told by their first bytes, not by the client's name or type
+_PHOTO_TYPES = ((b"\xff\xd8\xff", ".jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", ".png", "image/png"))
+
+
+def save_photo(folder: Path, data: bytes, *, max_mb: float) -> tuple[str, str]:
+    """Save a JPEG or PNG under a name the server chooses; its path below ``folder`` and type.
+
+    Raises
+    ------
+    Problem
+        413 above ``max_mb``, 415 if the bytes are not a JPEG or PNG image.
+    """
+    if len(data) > max_mb * 1024 ** 2:
+        raise Problem(413, "photo_too_large", size=len(data) / 1024 ** 2, limit=max_mb)
+    for magic, suffix, media in _PHOTO_TYPES:
+        if data.startswith(magic):
+            (folder / "photos").mkdir(parents=True, exist_ok=True)
+            name = f"photos/{uuid.uuid4().hex}{suffix}"
+            with (folder / name).open("xb") as handle:
+                handle.write(data)
+            return name, media
+    raise Problem(415, "photo_type")
+
+
+def _department(user: User) -> str:
+    if not user.department:
+        raise Problem(409, "department_missing", user=user.username)
+    return user.department
+
+
+def check_survey_open(proposal: Proposal, user: User) -> None:
+    """409 unless the proposal is in its joint site survey and the user has a department."""
+    if proposal.state != SURVEY_STATE:
+        raise Problem(409, "survey_closed", state=proposal.state)
+    _department(user)
+
+
+def finding_kind(geometry: BaseGeometry) -> str:
+    """``point``, ``line`` or ``area``; 422 for anything else."""
+    kind = FINDING_KINDS.get(geometry.geom_type)
+    if kind is None:
+        raise Problem(422, "geometry_kind", got=geometry.geom_type)
+    return kind
+
+
+def record_finding(session: Session, proposal: Proposal, version: ProposalVersion, user: User, *,
+                   geometry: BaseGeometry, note: str, photo: tuple[str, str] | None) -> SurveyFinding:
+    """Store a survey finding at ``geometry`` (lon/lat) for the user's department."""
+    check_survey_open(proposal, user)
+    kind = finding_kind(geometry)
+    finding = SurveyFinding(proposal_id=proposal.id, version_id=version.id, author_id=user.id,
+                            department=_department(user), kind=kind, note=note,
+                            photo_path=photo[0] if photo else None,
+                            photo_type=photo[1] if photo else None, created_at=utcnow(),
+                            geom=db_geom(geometry), **bbox_columns(geometry))
+    session.add(finding)
+    session.commit()
+    return finding
+
+
+def findings_of(session: Session, version: ProposalVersion) -> list[SurveyFinding]:
+    return list(session.scalars(select(SurveyFinding).where(SurveyFinding.version_id == version.id)
+                                .order_by(SurveyFinding.id)).all())
+
+
+def finding_of(session: Session, version: ProposalVersion, finding_id: int) -> SurveyFinding | None:
+    finding = session.get(SurveyFinding, finding_id)
+    return finding if finding is not None and finding.version_id == version.id else None
+
+
+def record_opinion(session: Session, proposal: Proposal, user: User, *, verdict: str,
+                   text: str) -> tuple[Opinion, int]:
+    """Store the user's department's opinion on the proposal's current version."""
+    if proposal.state != REVIEW_STATE:
+        raise Problem(409, "review_closed", state=proposal.state)
+    current = head(session, proposal.id)
+    opinion = Opinion(proposal_id=proposal.id, version_id=current.id, author_id=user.id,
+                      department=_department(user), verdict=verdict, text=text, created_at=utcnow())
+    session.add(opinion)
+    session.commit()
+    return opinion, current.version
+
+
+def opinions_of(session: Session, proposal_id: int) -> list[tuple[Opinion, int]]:
+    """Every opinion on a proposal, oldest first, with the version number it was given on."""
+    rows = session.execute(select(Opinion, ProposalVersion.version)
+                           .join(ProposalVersion, ProposalVersion.id == Opinion.version_id)
+                           .where(Opinion.proposal_id == proposal_id).order_by(Opinion.id)).all()
+    return [(opinion, number) for opinion, number in rows]
