@@ -139,3 +139,22 @@ def test_names_are_data_never_markup(hostile):
     assert any(TEMPLATE in text for text in drawn)  # the cut parcels' names, verbatim
     assert any(IMG in text for text in texts(layers(pages[1])))
     assert "<title>四界 · 边界校核图</title>" in pages[0]
+
+
+def test_when_no_site_qualifies_the_near_misses_show_what_each_fails(ctx):
+    from geo.facility import find_sites
+    from geo.grids import make_grids
+    from maps.facility import SITE_STYLES
+    from tests.maps.conftest import demo_proposal
+
+    irregular = demo_proposal("flaw_b4_irregular")
+    sites = find_sites(irregular, ctx)
+    assert not sites.qualified
+    page = _page(facility_map(sites, irregular, ctx))
+    features = layers(page)["sites"]["data"]["features"]
+    assert {f["properties"]["style"]["dashArray"] for f in features} == {
+        SITE_STYLES["miss"]["dashArray"]}
+    assert features[0]["properties"]["popup"]["title"] == "最接近的备选 1"
+    assert control(page, "panel")["summary"].startswith("没有符合条件的设施用地")
+    public = _page(public_map(irregular, ctx, plan=make_grids(irregular, ctx), sites=sites))
+    assert "centre" not in layers(public)  # no centre is shown where none qualifies
