@@ -11,11 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.crs import from_storage
-from api.db.models import FacilitySite, Grid, MicroGrid, ProposalVersion, Run, User, ValidationResult
+from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
 from api.i18n import Lang
 from api.problems import Problem
@@ -23,7 +22,7 @@ from api.routes.common import Id, crs_header, output_crs
 from api.routes.jobs import job_document
 from api.services import proposals as svc
 from api.services.geometry import shape_of
-from api.services.runs import KINDS, latest_run
+from api.services.runs import KINDS, latest_run, stored_rows
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
 
@@ -45,42 +44,31 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None,
                     headers=headers)
 
 
-def _collection(rows, out: str, public_fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+def _collection(rows, out: str) -> dict[str, Any]:
     features = []
     for row in rows:
-        props = row.properties if public_fields is None else \
-            {k: row.properties.get(k) for k in public_fields}
-        features.append({"type": "Feature", "id": row.id, "properties": props,
+        features.append({"type": "Feature", "id": row.id, "properties": row.properties,
                          "geometry": from_storage(shape_of(row.geom), out).__geo_interface__})
     return {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}
 
 
-def run_result(session: Session, run: Run, out: str, lang: Lang) -> dict[str, Any]:
+def run_result(session: Session, run: Run, out: str, lang: Lang, version: int) -> dict[str, Any]:
     """What a finished run produced, as clients read it."""
+    rows = stored_rows(session, run)
     if run.kind == "validation":
-        stored = session.scalar(select(ValidationResult).where(ValidationResult.run_id == run.id))
-        return stored.report_en if lang == Lang.en else stored.report_zh
+        return rows["report"].report_en if lang == Lang.en else rows["report"].report_zh
     if run.kind == "grids":
-        grids = session.scalars(select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)).all()
-        micro = session.scalars(select(MicroGrid).where(MicroGrid.run_id == run.id)
-                                .order_by(MicroGrid.id)).all()
         notes = [note[lang.value] for note in run.result.get("notes", [])]
-        return {"run": run.id, "notes": notes, "grids": _collection(grids, out),
-                "microgrids": _collection(micro, out)}
+        return {"run": run.id, "notes": notes, "grids": _collection(rows["grids"], out),
+                "microgrids": _collection(rows["microgrids"], out)}
     if run.kind == "facility":
-        sites = session.scalars(select(FacilitySite).where(FacilitySite.run_id == run.id)
-                                .order_by(FacilitySite.rank, FacilitySite.id)).all()
         return {"run": run.id, "qualified": run.result["qualified"],
                 "largest_available_m2": run.result["largest_available_m2"],
-                "sites": _collection(sites, out)}
+                "sites": _collection(rows["sites"], out)}
     if run.kind == "package":
         return {"run": run.id, "ok": run.result["ok"], "files": run.result["files"],
-                "download": f"/proposals/{run.proposal_id}/versions/{_number(session, run)}/package"}
+                "download": f"/proposals/{run.proposal_id}/versions/{version}/package"}
     return {"run": run.id, **run.result}
-
-
-def _number(session: Session, run: Run) -> int:
-    return session.get(ProposalVersion, run.version_id).version
 
 
 def _options(kind: str, request: Request, lang: Lang) -> dict[str, Any]:
@@ -125,7 +113,7 @@ def _post(kind: str):
             return _json(job_document(run), 202, {"Location": f"/jobs/{run.id}",
                                                    "Preference-Applied": "respond-async"})
         run = runner.run_now(session, row, kind, user.id, options)
-        return _json(run_result(session, run, out, lang), 201,
+        return _json(run_result(session, run, out, lang, version), 201,
                      {"Location": f"/proposals/{proposal_id}/versions/{version}/{kind}",
                       **crs_header(out)})
     post.__name__ = f"run_{kind}"
@@ -145,7 +133,7 @@ def _get(kind: str):
             archive = request.app.state.upload_dir / "packages" / run.result["archive"]
             return FileResponse(archive, media_type="application/zip",
                                 filename=f"proposal{proposal_id}_v{version}_package.zip")
-        return _json(run_result(session, run, out, lang), headers=crs_header(out))
+        return _json(run_result(session, run, out, lang, version), headers=crs_header(out))
     get.__name__ = f"read_{kind}"
     get.__doc__ = f"The newest stored {kind} of this version (staff)."
     return get

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from api.db.models import Run, User
+from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
 from api.serialize import iso
@@ -49,5 +49,6 @@ def job_results(job_id: str, request: Request, session: SessionDep, user: Staff,
     run = _run(session, job_id)
     if run.status != "successful":
         raise Problem(409, "job_not_finished", id=job_id, status=run.status)
-    body = run_result(session, run, output_crs(request, crs), lang)
+    version = session.get(ProposalVersion, run.version_id).version
+    body = run_result(session, run, output_crs(request, crs), lang, version)
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")

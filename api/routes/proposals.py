@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import pyproj
 import shapely
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import select
 
 from api.crs import from_storage
 from api.db.models import Proposal, ProposalVersion, Town, User
@@ -127,12 +126,7 @@ def list_proposals(request: Request, session: SessionDep, user: OptionalUser, cr
                    state: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Response:
     out = output_crs(request, crs)
-    query = select(Proposal).order_by(Proposal.id)
-    if not is_staff(user):
-        query = query.where(Proposal.state.in_(svc.PUBLIC_STATES))
-    if state:
-        query = query.where(Proposal.state == state)
-    proposals = session.scalars(query.offset(offset).limit(limit)).all()
+    proposals = svc.listed(session, staff=is_staff(user), state=state, offset=offset, limit=limit)
     features = [_feature(session, p, _visible_version(session, p, user), out, user) for p in proposals]
     return _geojson({"type": "FeatureCollection", "features": features,
                      "numberReturned": len(features)}, headers=crs_header(out))
@@ -188,8 +182,7 @@ def list_versions(proposal_id: Id, request: Request, session: SessionDep, user: 
                   crs: CrsQuery = None) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
-    versions = session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
-                               .order_by(ProposalVersion.version)).all()
+    versions = svc.versions_of(session, proposal_id)
     names = usernames(session, [v.author_id for v in versions])
     features = [version_feature(proposal, v, out, staff=True, author=names.get(v.author_id))
                 for v in versions]

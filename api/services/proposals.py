@@ -28,7 +28,8 @@ from geo.proposal import proposal_from_frame
 
 __all__ = ["ProposalInput", "input_from_geojson", "input_from_frame", "create", "edit",
            "PUBLIC_STATES", "EDITABLE_STATES", "head", "version_of", "get_proposal",
-           "geo_proposal", "etag_header", "parse_if_match", "parse_geometry"]
+           "geo_proposal", "etag_header", "parse_if_match", "parse_geometry", "listed",
+           "versions_of"]
 
 PUBLIC_STATES = ("approved", "registered")
 EDITABLE_STATES = ("draft", "postponed")
@@ -209,6 +210,23 @@ def get_proposal(session: Session, proposal_id: int, user: User | None) -> Propo
     if proposal is None or (user is None and proposal.state not in PUBLIC_STATES):
         raise Problem(404, "proposal_not_found", id=proposal_id)
     return proposal
+
+
+def listed(session: Session, *, staff: bool, state: str | None, offset: int,
+           limit: int) -> list[Proposal]:
+    """Proposals in id order: all for staff, approved ones for the public."""
+    query = select(Proposal).order_by(Proposal.id)
+    if not staff:
+        query = query.where(Proposal.state.in_(PUBLIC_STATES))
+    if state:
+        query = query.where(Proposal.state == state)
+    return list(session.scalars(query.offset(offset).limit(limit)).all())
+
+
+def versions_of(session: Session, proposal_id: int) -> list[ProposalVersion]:
+    """Every version of a proposal, oldest first."""
+    return list(session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
+                                .order_by(ProposalVersion.version)).all())
 
 
 def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersion:

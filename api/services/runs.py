@@ -28,7 +28,7 @@ from geo.facility import find_sites
 from geo.grids import NOTES, make_grids
 from geo.validate import validate
 
-__all__ = ["KINDS", "Runner", "latest_run"]
+__all__ = ["KINDS", "Runner", "latest_run", "stored_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,20 @@ Analysis = Callable[[Session, Run, ProposalVersion, Context, dict[str, Any]], di
 _ANALYSES: dict[str, Analysis] = {
     "validation": _validation, "adjustment": _adjustment, "grids": _grids, "facility": _facility,
     "profile": _profile, "package": _package}
+
+
+def stored_rows(session: Session, run: Run) -> dict[str, Any]:
+    """What a successful run stored beside its summary: the report, grids, micro-grids, sites."""
+    if run.kind == "validation":
+        return {"report": session.scalar(select(ValidationResult).where(ValidationResult.run_id == run.id))}
+    if run.kind == "grids":
+        return {"grids": session.scalars(select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)).all(),
+                "microgrids": session.scalars(select(MicroGrid).where(MicroGrid.run_id == run.id)
+                                              .order_by(MicroGrid.id)).all()}
+    if run.kind == "facility":
+        return {"sites": session.scalars(select(FacilitySite).where(FacilitySite.run_id == run.id)
+                                         .order_by(FacilitySite.rank, FacilitySite.id)).all()}
+    return {}
 
 
 def latest_run(session: Session, version_id: int, kind: str) -> Run | None:
