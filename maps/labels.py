@@ -30,6 +30,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "title_public": ("网格与服务中心", "Grids and service centre"),
     "legend": ("图例", "Legend"),
     "legend_context": ("背景", "Context"),
+    "legend_finding": ("检查发现：{severity}", "findings: {severity}"),
     "legend_result": ("结果", "Result"),
     "fullscreen": ("全屏显示", "Full screen"),
     "fullscreen_exit": ("退出全屏", "Exit full screen"),

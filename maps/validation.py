@@ -68,7 +68,7 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
     result = [legend_item(t("layer_proposal", lang), STYLES["proposal"])]
-    result += [legend_item(f"{t('layer_findings', lang)}{'：' if lang == 'zh' else ': '}"
-                           f"{t(s, lang)}", STYLES[s], "line") for s in (ERROR, WARNING, INFO)]
+    result += [legend_item(t("legend_finding", lang, severity=t(s, lang)), STYLES[s], "line")
+               for s in (ERROR, WARNING, INFO)]
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)
