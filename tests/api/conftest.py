@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +24,29 @@ PASSWORD = "test-password"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+@contextmanager
+def fresh_postgis() -> Iterator[str]:
+    """A new PostGIS database on the local server, dropped afterwards; its URL."""
+    name = f"sijie_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(PG_ADMIN.replace("/test", f"/{name}"), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session", params=["gpkg", "postgis"])
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A fresh database on each engine."""
     if request.param == "gpkg":
         yield f"gpkg:///{tmp_path_factory.mktemp('gpkg') / 'sijie.gpkg'}"
         return
-    name = f"sijie_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(PG_ADMIN.replace("/test", f"/{name}"), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION postgis")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgis() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
