@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium
+# fonts-wqy-microhei: Chinese text in browser screenshots of the maps
+APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts-wqy-microhei
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -24,11 +25,7 @@ demo: install
 	  $(BIN)/sijie validate $$p --context $(DEMO_OUT)/town/context.gpkg --format geojson -o $(DEMO_OUT)/reports/$$n.geojson 2>/dev/null; \
 	  echo "  $$n: $$([ $$rc = 0 ] && echo passes || echo 'has errors')"; done
 	$(BIN)/sijie adjust $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/adjust/good_industrial.gpkg
-	@echo
-	@echo "Demo town:        $(DEMO_OUT)/town/context.gpkg (context layers) and $(DEMO_OUT)/town/proposals/"
-	@echo "Validation:       $(DEMO_OUT)/reports/<proposal>.json and .geojson (findings located on the map)"
-	@echo "Adjustment:       $(DEMO_OUT)/adjust/good_industrial.gpkg (community, neighbours after, land given)"
-	@echo "Open them in QGIS, or run: $(BIN)/sijie --help"
+	$(BIN)/sijie package $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/package/good_industrial
 	@mkdir -p $(DEMO_OUT)/maps
 	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/flaw_b3_offroad_edge.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/maps/validation_flaw_b3_offroad_edge.html
 	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/maps/validation_good_industrial.html
@@ -37,8 +34,13 @@ demo: install
 	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --kind facility -o $(DEMO_OUT)/maps/facility_good_industrial.html
 	$(BIN)/sijie map $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg --public -o $(DEMO_OUT)/maps/public_good_industrial.html
 	@echo
+	@echo "Demo town:        $(DEMO_OUT)/town/context.gpkg (context layers) and $(DEMO_OUT)/town/proposals/"
+	@echo "Validation:       $(DEMO_OUT)/reports/<proposal>.json and .geojson (findings located on the map)"
+	@echo "Adjustment:       $(DEMO_OUT)/adjust/good_industrial.gpkg (community, neighbours after, land given)"
+	@echo "Package:          $(DEMO_OUT)/package/good_industrial/ (report, tables, 附件1 .xlsx, maps, community.gpkg)"
 	@echo "Maps (open in any browser; they need no network):"
 	@for f in $(DEMO_OUT)/maps/*.html; do echo "  $$f"; done
+	@echo "Open the GeoPackages in QGIS, or run: $(BIN)/sijie --help"
 	@echo "API: $(BIN)/sijie serve, then http://127.0.0.1:8000/ (maps at /proposals/{id}/versions/{v}/map?kind=validation, public briefing at /public/map)"
 
 test: install
