@@ -11,6 +11,7 @@ from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
 from api.serialize import iso
+from api.services.runs import recent_runs
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
@@ -33,6 +34,14 @@ def _run(session, job_id: str) -> Run:
     if run is None:
         raise Problem(404, "job_not_found", id=job_id)
     return run
+
+
+@router.get("", summary="Recent jobs, newest first (staff)")
+def list_jobs(session: SessionDep, user: Staff,
+              status: Annotated[str | None, Query(pattern="^(accepted|running|successful|failed)$")] = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    return {"jobs": [job_document(run) for run in recent_runs(session, status=status, limit=limit)],
+            "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}]}
 
 
 @router.get("/{job_id}", summary="A job's status and progress")

@@ -28,7 +28,7 @@ from geo.facility import find_sites
 from geo.grids import NOTES, make_grids
 from geo.validate import validate
 
-__all__ = ["KINDS", "Runner", "latest_run", "stored_rows"]
+__all__ = ["KINDS", "Runner", "latest_run", "recent_runs", "stored_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,14 @@ def stored_rows(session: Session, run: Run) -> dict[str, Any]:
         return {"sites": session.scalars(select(FacilitySite).where(FacilitySite.run_id == run.id)
                                          .order_by(FacilitySite.rank, FacilitySite.id)).all()}
     return {}
+
+
+def recent_runs(session: Session, *, status: str | None, limit: int) -> list[Run]:
+    """Runs newest first, optionally only those in ``status``."""
+    query = select(Run).order_by(Run.created_at.desc(), Run.id)
+    if status is not None:
+        query = query.where(Run.status == status)
+    return list(session.scalars(query.limit(limit)).all())
 
 
 def latest_run(session: Session, version_id: int, kind: str) -> Run | None:

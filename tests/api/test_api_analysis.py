@@ -63,6 +63,9 @@ def test_grids_as_a_background_job_report_status_and_results(client, auth):
     assert body == synced and body["grids"]["numberReturned"] >= 1
     assert_problem(client.get(location), 401)
     assert_problem(client.get("/jobs/nope", headers=auth["gis"]), 404, "job_not_found")
+    done = client.get("/jobs?status=successful", headers=auth["gis"]).json()["jobs"]
+    assert status["jobID"] in [job["jobID"] for job in done]
+    assert all(job["status"] == "successful" for job in done)
 
 
 def test_adjustment_conserves_area_and_facility_finds_sites(client, auth):
