@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,8 +91,10 @@ def apply_action(session: Session, proposal: Proposal, action: str, user: User,
                  reason: str) -> WorkflowEvent:
     """Record ``action`` by ``user`` if the proposal's state and the user's role allow it.
 
-    Concurrent actions are settled by the uniqueness of (proposal, seq): the second writer
-    fails and gets 409, so no decision is recorded against a state that no longer holds.
+    Concurrent actions are settled in the database: the state moves only from the state the
+    decision was taken on (a conditional update), and events are numbered uniquely per
+    proposal; the losers get 409, so no decision is recorded against a state that no longer
+    holds.
     """
     step = STEPS.get(action)
     if step is None:
@@ -106,19 +108,27 @@ def apply_action(session: Session, proposal: Proposal, action: str, user: User,
     version = head(session, proposal.id).version
     if action == "joint_review":
         _check_joint_review(session, proposal, version)
+    # claim the transition: only one writer can move the proposal out of ``state``
+    values: dict = {"state": step.target}
+    if action == "approval":
+        values["approved_version"] = version
+    claimed = session.execute(update(Proposal).where(Proposal.id == proposal.id, Proposal.state == state)
+                              .values(**values).execution_options(synchronize_session=False))
+    refused = Problem(409, "transition_invalid", state=state, action=action,
+                      allowed=", ".join(allowed_actions(state)) or "—")
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise refused
     seq = int(session.scalar(select(func.coalesce(func.max(WorkflowEvent.seq), 0))
                              .where(WorkflowEvent.proposal_id == proposal.id)) or 0) + 1
     event = WorkflowEvent(proposal_id=proposal.id, seq=seq, action=action, from_state=state,
                           to_state=step.target, version=version, actor_id=user.id,
                           reason=reason, created_at=utcnow())
     session.add(event)
-    proposal.state = step.target
-    if action == "approval":
-        proposal.approved_version = version
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Problem(409, "transition_invalid", state=state, action=action,
-                      allowed=", ".join(allowed_actions(state)) or "—") from None
+        raise refused from None
+    session.refresh(proposal)
     return event

@@ -155,3 +155,29 @@ def test_rejection_is_final(client, auth):
     step(client, auth["minzheng"], pid, "rejection", "不符合设立条件")
     assert_problem(client.post(f"/proposals/{pid}/events", json={"action": "application"},
                                headers=auth["gis"]), 409, "transition_invalid")
+
+
+def test_concurrent_decisions_on_one_state_record_exactly_one_event(client, auth):
+    import threading
+
+    pid, _ = create_proposal(client, auth["gis"])
+    step(client, auth["gis"], pid, "application")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def decide(action: str) -> None:  # each reviewer decides on the application as they saw it
+        barrier.wait()
+        response = client.post(f"/proposals/{pid}/events", json={"action": action, "reason": action},
+                               headers=auth["minzheng"])
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=decide, args=(a,))
+               for a in ("initial_review",) * 4]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [201, 409, 409, 409]
+    events = client.get(f"/proposals/{pid}/events", headers=auth["gis"]).json()
+    assert [e["seq"] for e in events["events"]] == [1, 2]
+    assert events["state"] == "initially_reviewed"
