@@ -13,7 +13,7 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -193,6 +193,14 @@ def edit(session: Session, proposal: Proposal, *, ctx: Context, town_name: str, 
     if proposal.state not in EDITABLE_STATES:
         raise Problem(409, "edit_locked", state=proposal.state)
     area = _check_in_town(inp, ctx, town_name)
+    # hold the proposal while the version is written: a workflow step taken meanwhile waits
+    # and then sees this version, and an edit never lands once the proposal left editing
+    held = session.execute(update(Proposal).where(Proposal.id == proposal.id,
+                                                  Proposal.state.in_(EDITABLE_STATES))
+                           .values(state=Proposal.state).execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        session.rollback()
+        raise Problem(409, "edit_locked", state=session.get(Proposal, proposal.id).state)
     version = _version_row(proposal.id, current.version + 1, inp, user, reason, area)
     session.add(version)
     try:

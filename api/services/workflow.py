@@ -105,20 +105,22 @@ def apply_action(session: Session, proposal: Proposal, action: str, user: User,
     if state not in step.sources:
         raise Problem(409, "transition_invalid", state=state, action=action,
                       allowed=", ".join(allowed_actions(state)) or "—")
-    version = head(session, proposal.id).version
     if action == "joint_review":
-        _check_joint_review(session, proposal, version)
+        _check_joint_review(session, proposal, head(session, proposal.id).version)
     # claim the transition: only one writer can move the proposal out of ``state``
-    values: dict = {"state": step.target}
-    if action == "approval":
-        values["approved_version"] = version
     claimed = session.execute(update(Proposal).where(Proposal.id == proposal.id, Proposal.state == state)
-                              .values(**values).execution_options(synchronize_session=False))
+                              .values(state=step.target).execution_options(synchronize_session=False))
     refused = Problem(409, "transition_invalid", state=state, action=action,
                       allowed=", ".join(allowed_actions(state)) or "—")
     if claimed.rowcount != 1:
         session.rollback()
         raise refused
+    # read the version only now that the proposal is claimed: an edit that was committing
+    # meanwhile is then the version this decision is about
+    version = head(session, proposal.id).version
+    if action == "approval":
+        session.execute(update(Proposal).where(Proposal.id == proposal.id)
+                        .values(approved_version=version).execution_options(synchronize_session=False))
     seq = int(session.scalar(select(func.coalesce(func.max(WorkflowEvent.seq), 0))
                              .where(WorkflowEvent.proposal_id == proposal.id)) or 0) + 1
     event = WorkflowEvent(proposal_id=proposal.id, seq=seq, action=action, from_state=state,
