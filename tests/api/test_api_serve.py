@@ -8,10 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+import geopandas as gpd
 import httpx
+import pyogrio
 import pytest
 
-from tests.api.conftest import fresh_postgis
+from tests.api.conftest import DEMO, fresh_postgis
 
 SIJIE = Path(sys.executable).with_name("sijie")
 
@@ -49,6 +51,11 @@ def test_serve_creates_the_database_loads_the_demo_and_answers(tmp_path, empty_d
         assert {link["rel"] for link in landing.json()["links"]} >= {"service-desc", "data"}
         towns = httpx.get(f"http://127.0.0.1:{port}/towns").json()["towns"]
         assert len(towns) == 1
+        # GDAL's OGC API Features client (what QGIS and ogr2ogr use) reads the layers
+        roads = pyogrio.read_dataframe(f"OAPIF:http://127.0.0.1:{port}", layer="roads")
+        source = gpd.read_file(DEMO / "context.gpkg", layer="roads").to_crs(4490)
+        assert len(roads) == len(source) and roads.crs.to_epsg() == 4490
+        assert roads.total_bounds == pytest.approx(source.total_bounds, abs=1e-9)
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
