@@ -22,6 +22,7 @@ from api.routes.common import Id, crs_header, output_crs
 from api.routes.jobs import job_document
 from api.services import proposals as svc
 from api.services.geometry import shape_of
+from api.services.maps import map_page
 from api.services.runs import KINDS, latest_run, stored_rows
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
@@ -146,22 +147,13 @@ for _kind in KINDS:
                          summary=f"Newest stored {_kind} of this version")
 
 
+
 @router.get("/map", response_class=HTMLResponse,
             summary="A web map of this version: validation, adjustment, grid or facility (staff)")
 def version_map(proposal_id: Id, version: Id, request: Request, session: SessionDep, user: Staff,
                 lang: LangDep, kind: Annotated[str, Query(pattern="^(validation|adjustment|grid|facility)$")]
                 = "validation") -> HTMLResponse:
-    from maps import build_map, page_html
-
     row = _version(session, proposal_id, version, user)
-    proposal = svc.get_proposal(session, proposal_id, user)
-    return HTMLResponse(map_page(request, build_map, page_html, kind, row, proposal.town_id, lang))
-
-
-def map_page(request: Request, build_map, page_html, kind: str, row: ProposalVersion, town_id: int,
-              lang: Lang) -> str:
-    settings = request.app.state.settings
-    token = settings.tianditu_token.get_secret_value() if settings.tianditu_token else None
-    page = build_map(kind, svc.geo_proposal(row), request.app.state.contexts.get(town_id),
-                     lang=lang.value, basemap=settings.basemap, tianditu_token=token)
-    return page_html(page)
+    town_id = svc.get_proposal(session, proposal_id, user).town_id
+    state = request.app.state
+    return HTMLResponse(map_page(state.settings, state.contexts, kind, row, town_id, lang))

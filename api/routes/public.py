@@ -12,9 +12,9 @@ from sqlalchemy import select
 from api.db.models import Proposal
 from api.deps import LangDep, SessionDep
 from api.problems import Problem
-from api.routes.analysis import map_page
 from api.routes.common import MAX_ID
 from api.services import proposals as svc
+from api.services.maps import map_page
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -23,8 +23,6 @@ router = APIRouter(prefix="/public", tags=["public"])
             summary="Briefing map of an approved community (the newest approved when none is named)")
 def public_map(request: Request, session: SessionDep, lang: LangDep,
                proposal: Annotated[int | None, Query(ge=1, le=MAX_ID, description="the proposal's id")] = None) -> HTMLResponse:
-    from maps import build_map, page_html
-
     query = select(Proposal).where(Proposal.state.in_(svc.PUBLIC_STATES))
     query = query.where(Proposal.id == proposal) if proposal is not None else \
         query.order_by(Proposal.id.desc()).limit(1)
@@ -32,4 +30,5 @@ def public_map(request: Request, session: SessionDep, lang: LangDep,
     if row is None:
         raise Problem(404, "proposal_not_found", id=proposal if proposal is not None else "—")
     version = svc.version_of(session, row.id, row.approved_version)
-    return HTMLResponse(map_page(request, build_map, page_html, "public", version, row.town_id, lang))
+    state = request.app.state
+    return HTMLResponse(map_page(state.settings, state.contexts, "public", version, row.town_id, lang))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,14 @@ class Runner:
         self._sessions = sessions
         self._contexts = contexts
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sijie-job")
+        self._pending: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def drain(self) -> None:
+        """Wait until every job submitted so far has finished (for tests and shutdown)."""
+        with self._lock:
+            pending = list(self._pending)
+        wait(pending)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
@@ -225,5 +234,12 @@ class Runner:
                options: dict[str, Any] | None = None) -> Run:
         """Queue an analysis as a job; the caller polls ``/jobs/{id}``."""
         run = self._new_run(session, version, kind, user_id, options or {})
-        self._pool.submit(self._execute, run.id)
+        future = self._pool.submit(self._execute, run.id)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
         return run
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)

@@ -50,12 +50,9 @@ def test_grids_as_a_background_job_report_status_and_results(client, auth):
     assert response.status_code == 202, response.text
     location = response.headers["Location"]
     assert location == f"/jobs/{response.json()['jobID']}"
-    status = response.json()
-    for _ in range(600):  # the job ends; the loop only bounds a broken runner
-        status = client.get(location, headers=auth["gis"]).json()
-        if status["status"] in ("successful", "failed"):
-            break
-        client.app.state.runner._pool.submit(lambda: None).result()
+    assert response.json()["status"] in ("accepted", "running", "successful")
+    client.app.state.runner.drain()
+    status = client.get(location, headers=auth["gis"]).json()
     assert status["status"] == "successful" and status["progress"] == 100
     results = [link["href"] for link in status["links"] if link["rel"].endswith("/results")]
     body = client.get(results[0], headers=auth["gis"]).json()
@@ -101,11 +98,8 @@ def test_package_is_built_as_a_job_and_downloaded_as_a_zip(client, auth):
     response = client.post(f"/proposals/{pid}/versions/1/package?async=true&year=2025", headers=auth["gis"])
     assert response.status_code == 202
     location = response.headers["Location"]
-    for _ in range(600):
-        status = client.get(location, headers=auth["gis"]).json()
-        if status["status"] in ("successful", "failed"):
-            break
-        client.app.state.runner._pool.submit(lambda: None).result()
+    client.app.state.runner.drain()
+    status = client.get(location, headers=auth["gis"]).json()
     assert status["status"] == "successful", status
     download = client.get(f"/proposals/{pid}/versions/1/package", headers=auth["minzheng"])
     assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
