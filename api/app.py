@@ -53,7 +53,9 @@ def start(app: FastAPI, settings: Settings) -> None:
             app.state.seeded = seed_demo(session, rules, settings.demo_password.get_secret_value())
     with sessions() as session:
         codes = [t.work_crs for t in session.scalars(select(Town)).all()]
-    app.state.town_epsgs = sorted({int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")})
+    app.state.town_epsgs = sorted(
+        {int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")}
+    )
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.contexts = ContextCache(sessions, rules)
@@ -79,15 +81,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             stop(app)
 
-    app = FastAPI(title="四界 sijie", version="0.1.0", lifespan=lifespan,
-                  description="产业型社区边界、网格与服务设施用地服务 — boundaries, grids and "
-                              "facility land of industrial communities; OGC API Features.",
-                  docs_url="/api", openapi_url="/api.json", redoc_url=None)
+    app = FastAPI(
+        title="四界 sijie",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="产业型社区边界、网格与服务设施用地服务 — boundaries, grids and "
+        "facility land of industrial communities; OGC API Features.",
+        docs_url="/api",
+        openapi_url="/api.json",
+        redoc_url=None,
+    )
     app.state.settings = settings
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     if secret is None:
-        log.warning("SIJIE_SECRET_KEY is not set: tokens are signed with a random key and end "
-                    "when the service stops")
+        log.warning(
+            "SIJIE_SECRET_KEY is not set: tokens are signed with a random key and end "
+            "when the service stops"
+        )
         secret = secrets.token_urlsafe(32)
     app.state.secret = secret
     add_problem_handlers(app)

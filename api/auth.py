@@ -21,7 +21,7 @@ __all__ = ["ROLES", "STAFF", "hash_password", "verify_password", "create_token",
 
 ROLES = ("gis", "reviewer", "civil_affairs", "admin")
 STAFF = frozenset(ROLES)
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _ALGORITHM = "HS256"
 
 
@@ -40,8 +40,14 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
-                               p=int(p), dklen=len(digest) // 2)
+    candidate = hashlib.scrypt(
+        password.encode(),
+        salt=bytes.fromhex(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        dklen=len(digest) // 2,
+    )
     return hmac.compare_digest(candidate.hex(), digest)
 
 
@@ -55,7 +61,9 @@ def create_token(username: str, secret: str, minutes: int) -> str:
 def read_token(token: str, secret: str) -> str | None:
     """The user name in a valid, unexpired token; ``None`` otherwise."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(
+            token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
+        )
     except jwt.PyJWTError:
         return None
     sub = claims.get("sub")

@@ -14,9 +14,14 @@ __all__ = ["serve"]
 @app.command("serve")
 @reports_errors
 def serve(
-    database: Annotated[str | None, typer.Option(
-        "--database", help="gpkg:///path.gpkg or postgresql+psycopg://user@host/db "
-                           "(default: DATABASE_URL or gpkg:///./sijie.gpkg)")] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="gpkg:///path.gpkg or postgresql+psycopg://user@host/db "
+            "(default: DATABASE_URL or gpkg:///./sijie.gpkg)",
+        ),
+    ] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
@@ -36,19 +41,29 @@ def serve(
     upgrade(engine)
     if settings.load_demo:
         with sessionmaker(engine)() as session:
-            added = seed_demo(session, load_rules(settings.rules_file),
-                              settings.demo_password.get_secret_value())
+            added = seed_demo(
+                session, load_rules(settings.rules_file), settings.demo_password.get_secret_value()
+            )
         if any(item.startswith("town:") for item in added):
-            out.print(f"已载入示范镇 demo town loaded into {settings.database_url}", highlight=False)
+            out.print(
+                f"已载入示范镇 demo town loaded into {settings.database_url}", highlight=False
+            )
         if any(item.startswith("user:") for item in added):
-            out.print("已创建示范用户 demo users created (password: SIJIE_DEMO_PASSWORD, "
-                      "demo default if unset):", highlight=False)
+            out.print(
+                "已创建示范用户 demo users created (password: SIJIE_DEMO_PASSWORD, "
+                "demo default if unset):",
+                highlight=False,
+            )
             for user in DEMO_USERS:
-                out.print(f"  {user.username:<12} {user.role:<14} {user.department or ''}",
-                          highlight=False)
+                out.print(
+                    f"  {user.username:<12} {user.role:<14} {user.department or ''}",
+                    highlight=False,
+                )
     engine.dispose()
     if settings.secret_key is None:
-        err.print("SIJIE_SECRET_KEY 未设置：令牌在服务停止后失效 (tokens end with the process)",
-                  highlight=False)
+        err.print(
+            "SIJIE_SECRET_KEY 未设置：令牌在服务停止后失效 (tokens end with the process)",
+            highlight=False,
+        )
     out.print(f"http://{host}:{port}/api", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -16,8 +16,15 @@ from shapely.geometry.base import BaseGeometry
 
 from api.problems import Problem
 
-__all__ = ["CRS84", "crs_uri", "parse_crs", "supported_crs", "from_storage", "to_storage",
-           "storage_bbox"]
+__all__ = [
+    "CRS84",
+    "crs_uri",
+    "parse_crs",
+    "supported_crs",
+    "from_storage",
+    "to_storage",
+    "storage_bbox",
+]
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
@@ -55,7 +62,12 @@ def parse_crs(value: str | None, allowed: list[str]) -> str:
 @lru_cache(maxsize=32)
 def _transformer(source: str, target: str) -> pyproj.Transformer:
     def crs(uri: str) -> pyproj.CRS:
-        return pyproj.CRS("OGC:CRS84") if uri == CRS84 else pyproj.CRS.from_epsg(int(uri.rsplit("/", 1)[1]))
+        return (
+            pyproj.CRS("OGC:CRS84")
+            if uri == CRS84
+            else pyproj.CRS.from_epsg(int(uri.rsplit("/", 1)[1]))
+        )
+
     return pyproj.Transformer.from_crs(crs(source), crs(target), always_xy=False)
 
 
@@ -63,6 +75,7 @@ def _apply(geom: BaseGeometry, transformer: pyproj.Transformer) -> BaseGeometry:
     def move(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
+
     return shapely.transform(geom, move)
 
 
@@ -80,7 +93,9 @@ def to_storage(geom: BaseGeometry, uri: str) -> BaseGeometry:
     return _apply(geom, _transformer(uri, CRS84))
 
 
-def storage_bbox(bbox: tuple[float, float, float, float], uri: str) -> tuple[float, float, float, float]:
+def storage_bbox(
+    bbox: tuple[float, float, float, float], uri: str
+) -> tuple[float, float, float, float]:
     """A ``bbox`` given in ``uri`` as lon/lat bounds (densified edges, so nothing is cut off)."""
     if uri == CRS84:
         return bbox

@@ -39,10 +39,22 @@ DEMO_USERS = (
 )
 
 
-def create_user(session: Session, username: str, password: str, role: str, *,
-                department: str | None = None, display_name: str = "") -> User:
-    user = User(username=username, password_hash=hash_password(password), role=role,
-                department=department, display_name=display_name or username)
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    department: str | None = None,
+    display_name: str = "",
+) -> User:
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        department=department,
+        display_name=display_name or username,
+    )
     session.add(user)
     return user
 
@@ -55,8 +67,14 @@ def seed_demo(session: Session, rules: Rules, password: str) -> list[str]:
         added.append(f"town:{town.name}")
     if not session.scalar(select(func.count()).select_from(User)):
         for demo in DEMO_USERS:
-            create_user(session, demo.username, password, demo.role, department=demo.department,
-                        display_name=demo.display_name)
+            create_user(
+                session,
+                demo.username,
+                password,
+                demo.role,
+                department=demo.department,
+                display_name=demo.display_name,
+            )
             added.append(f"user:{demo.username}")
     session.commit()
     if added:

@@ -36,13 +36,16 @@ def get_lang(request: Request) -> Lang:
 LangDep = Annotated[Lang, Depends(get_lang)]
 
 
-def optional_user(request: Request, session: SessionDep,
-                  token: Annotated[str | None, Depends(_bearer)]) -> User | None:
+def optional_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+) -> User | None:
     """The signed-in user, or ``None`` for the public; a bad token is refused, not ignored."""
     if token is None:
         return None
     username = read_token(token, request.app.state.secret)
-    user = None if username is None else session.scalar(select(User).where(User.username == username))
+    user = (
+        None if username is None else session.scalar(select(User).where(User.username == username))
+    )
     if user is None:
         raise Problem(401, "token_invalid", headers=_CHALLENGE)
     return user

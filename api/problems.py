@@ -30,8 +30,9 @@ PROBLEM_JSON = "application/problem+json"
 class Problem(Exception):
     """An error a client can act on: an HTTP status, a message key and its values."""
 
-    def __init__(self, status: int, code: str, *, headers: dict[str, str] | None = None,
-                 **values: Any) -> None:
+    def __init__(
+        self, status: int, code: str, *, headers: dict[str, str] | None = None, **values: Any
+    ) -> None:
         self.status = status
         self.code = code
         self.values = values
@@ -42,15 +43,32 @@ class Problem(Exception):
         return message(self.code, lang, **self.values)
 
 
-def problem_response(request: Request, status: int, code: str, detail: str,
-                     headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def problem_response(
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     """A problem+json response for ``request``."""
     lang = lang_from_header(request.headers.get("accept-language"))
     title = TITLES.get(status, TITLES[400 if status < 500 else 500])[lang]
-    body = {"type": f"urn:sijie:problem:{code}", "title": title, "status": status,
-            "detail": detail, "instance": request.url.path, "code": code, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON,
-                        headers={**(headers or {}), "Content-Language": lang.value})
+    body = {
+        "type": f"urn:sijie:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        **extra,
+    }
+    return JSONResponse(
+        body,
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers={**(headers or {}), "Content-Language": lang.value},
+    )
 
 
 def _lang(request: Request) -> Lang:
@@ -70,8 +88,9 @@ def add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(request, exc.status, exc.code, exc.detail(_lang(request)),
-                                exc.headers)
+        return problem_response(
+            request, exc.status, exc.code, exc.detail(_lang(request)), exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -84,20 +103,22 @@ def add_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             code, detail = "not_found", message("not_found", lang, path=request.url.path)
         elif exc.status_code == 405:
-            code, detail = "method_not_allowed", message(
-                "method_not_allowed", lang, path=request.url.path, method=request.method)
+            code, detail = (
+                "method_not_allowed",
+                message("method_not_allowed", lang, path=request.url.path, method=request.method),
+            )
         else:
             code, detail = "http_error", str(exc.detail)
-        return problem_response(request, exc.status_code, code, detail,
-                                dict(exc.headers or {}))
+        return problem_response(request, exc.status_code, code, detail, dict(exc.headers or {}))
 
     @app.exception_handler(SijieError)
     async def _sijie(request: Request, exc: SijieError) -> JSONResponse:
         # an upload refusal knows its own status (400/413/415/422); other input errors are 422
         status = int(getattr(exc, "status", 422 if isinstance(exc, InputError) else 400))
         code = str(getattr(exc, "code", "input_error"))
-        return problem_response(request, status, code,
-                                message("input_error", _lang(request), detail=str(exc)))
+        return problem_response(
+            request, status, code, message("input_error", _lang(request), detail=str(exc))
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -18,8 +18,11 @@ class UploadSettings(BaseSettings):
 
     max_file_mb: float = Field(50.0, gt=0, description="largest proposal file accepted")
     max_photo_mb: float = Field(10.0, gt=0, description="largest survey photo accepted")
-    dir: str = Field("", description="folder for uploaded files; empty = 'uploads' beside the "
-                                     "GeoPackage, or a temporary folder for PostGIS")
+    dir: str = Field(
+        "",
+        description="folder for uploaded files; empty = 'uploads' beside the "
+        "GeoPackage, or a temporary folder for PostGIS",
+    )
 
 
 class Settings(BaseSettings):
@@ -33,18 +36,26 @@ class Settings(BaseSettings):
         description="gpkg:///path.gpkg or postgresql+psycopg://user@host/db",
     )
     secret_key: SecretStr | None = Field(
-        None, description="key that signs access tokens; a random one per process when unset "
-                          "(tokens then end with the process)")
+        None,
+        description="key that signs access tokens; a random one per process when unset "
+        "(tokens then end with the process)",
+    )
     token_minutes: int = Field(480, gt=0, description="lifetime of an access token")
     demo_password: SecretStr = Field(
-        SecretStr("sijie-demo"), description="password of the demo users that `sijie serve` "
-                                             "creates on first run (demo only)")
-    load_demo: bool = Field(True, description="load the demo town and demo users into an "
-                                              "empty database at start-up")
+        SecretStr("sijie-demo"),
+        description="password of the demo users that `sijie serve` "
+        "creates on first run (demo only)",
+    )
+    load_demo: bool = Field(
+        True, description="load the demo town and demo users into an empty database at start-up"
+    )
     rules_file: str | None = Field(None, description="TOML rules file overriding the defaults")
     uploads: UploadSettings = Field(default_factory=UploadSettings)
-    basemap: str = Field("plain", description="basemap of served maps: plain (offline), osm, "
-                                              "tianditu-vec, tianditu-img or amap")
+    basemap: str = Field(
+        "plain",
+        description="basemap of served maps: plain (offline), osm, "
+        "tianditu-vec, tianditu-img or amap",
+    )
     tianditu_token: SecretStr | None = Field(None, description="Tianditu API key for basemaps")
     page_limit: int = Field(100, gt=0, description="default number of features per page")
     max_page_limit: int = Field(10000, gt=0, description="largest page a client may ask for")

@@ -67,11 +67,30 @@ def database(engine: str) -> Iterator[str]:
 def server(url: str) -> Iterator[str]:
     """uvicorn serving sijie on ``url``'s database in a subprocess; its base URL."""
     port = _free_port()
-    env = {**os.environ, "SIJIE_DATABASE_URL": url, "SIJIE_SECRET_KEY": "bench-secret-key-32-bytes-long!!",
-           "SIJIE_DEMO_PASSWORD": PASSWORD, "SIJIE_UPLOAD_DIR": tempfile.mkdtemp(prefix="sijie-bench-")}
+    env = {
+        **os.environ,
+        "SIJIE_DATABASE_URL": url,
+        "SIJIE_SECRET_KEY": "bench-secret-key-32-bytes-long!!",
+        "SIJIE_DEMO_PASSWORD": PASSWORD,
+        "SIJIE_UPLOAD_DIR": tempfile.mkdtemp(prefix="sijie-bench-"),
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -88,19 +107,26 @@ def server(url: str) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-async def _load(base: str, method: str, path: str, headers: dict[str, str], clients: int,
-                requests: int) -> list[float]:
+async def _load(
+    base: str, method: str, path: str, headers: dict[str, str], clients: int, requests: int
+) -> list[float]:
     """Latencies (s) of ``clients`` concurrent clients each sending ``requests`` requests."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=120) as http:
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=120
+    ) as http:
+
         async def one_client() -> None:
             for _ in range(requests):
                 start = time.perf_counter()
                 response = await http.request(method, path)
                 latencies.append(time.perf_counter() - start)
                 if response.status_code >= 400:
-                    raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:200]}")
+                    raise RuntimeError(
+                        f"{method} {path}: {response.status_code} {response.text[:200]}"
+                    )
+
         await http.request(method, path)  # warm-up: context cache, connection pool
         await asyncio.gather(*(one_client() for _ in range(clients)))
     return latencies
@@ -112,18 +138,29 @@ def _pct(values: list[float], q: float) -> float:
 
 def measure(engine: str, clients: int, requests: int) -> None:
     with database(engine) as url, server(url) as base:
-        token = httpx.post(f"{base}/token", data={"username": "gis", "password": PASSWORD}).json()["access_token"]
+        token = httpx.post(f"{base}/token", data={"username": "gis", "password": PASSWORD}).json()[
+            "access_token"
+        ]
         auth = {"Authorization": f"Bearer {token}"}
-        feature = json.loads(gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4490).to_json())
+        feature = json.loads(
+            gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4490).to_json()
+        )
         created = httpx.post(f"{base}/proposals", json=feature["features"][0], headers=auth)
         created.raise_for_status()
         pid = created.json()["id"]
         roads = gpd.read_file(DEMO / "context.gpkg", layer="roads").to_crs(4490).total_bounds
         cx, cy = (roads[0] + roads[2]) / 2, (roads[1] + roads[3]) / 2
         bbox = f"{cx - 0.01},{cy - 0.01},{cx + 0.01},{cy + 0.01}"
-        cases = [("baseline /conformance", "GET", "/conformance", {}),
-                 ("items roads bbox limit=100", "GET", f"/collections/roads/items?bbox={bbox}&limit=100", {}),
-                 ("validate good_industrial", "POST", f"/proposals/{pid}/versions/1/validation", auth)]
+        cases = [
+            ("baseline /conformance", "GET", "/conformance", {}),
+            (
+                "items roads bbox limit=100",
+                "GET",
+                f"/collections/roads/items?bbox={bbox}&limit=100",
+                {},
+            ),
+            ("validate good_industrial", "POST", f"/proposals/{pid}/versions/1/validation", auth),
+        ]
         results = {}
         for name, method, path, headers in cases:
             latencies = asyncio.run(_load(base, method, path, headers, clients, requests))
@@ -132,7 +169,10 @@ def measure(engine: str, clients: int, requests: int) -> None:
         print(f"\n{engine}: {clients} concurrent clients × {requests} requests each")
         print(f"  {'request':<30} {'p50 ms':>8} {'p95 ms':>8} {'p50 ×':>7} {'p95 ×':>7}")
         for name, (p50, p95) in results.items():
-            print(f"  {name:<30} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} {p50 / p50_0:7.1f} {p95 / p95_0:7.1f}")
+            print(
+                f"  {name:<30} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} "
+                f"{p50 / p50_0:7.1f} {p95 / p95_0:7.1f}"
+            )
 
 
 def main() -> None:

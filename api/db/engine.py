@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import JSON, Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
@@ -30,17 +31,17 @@ def is_geopackage(url: str) -> bool:
 
 def gpkg_path(url: str) -> Path:
     """The file a ``gpkg:///path`` URL names (``gpkg:////abs/path`` for an absolute path)."""
-    return Path(url[len(_GPKG_PREFIX):])
+    return Path(url[len(_GPKG_PREFIX) :])
 
 
 @compiles(String, "geopackage")
 @compiles(JSON, "geopackage")
-def _gpkg_text(type_, compiler, **kw) -> str:
+def _gpkg_text(type_: Any, compiler: Any, **kw: Any) -> str:
     # GeoPackage knows TEXT, not VARCHAR(n) or JSON; GDAL (QGIS, ArcGIS) would skip such columns
     return "TEXT"
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     # WAL lets readers go on while one writer commits; the busy timeout makes a second writer
     # wait for the first instead of failing at once
@@ -74,17 +75,25 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         path = gpkg_path(url)
         if path.parent and not path.parent.exists():
             raise InputError("folder does not exist", path=path.parent)
-        engine = create_engine(url, module=pysqlite3, echo=echo,
-                               connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            module=pysqlite3,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "connect", load_spatialite_gpkg)
         return engine
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError for anything unparsable
-        raise InputError(f"database URL '{url}' cannot be read; use gpkg:///file.gpkg or "
-                         "postgresql+psycopg://user@host/db") from exc
+        raise InputError(
+            f"database URL '{url}' cannot be read; use gpkg:///file.gpkg or "
+            "postgresql+psycopg://user@host/db"
+        ) from exc
     if parsed.get_backend_name() != "postgresql":
-        raise InputError(f"database '{parsed.get_backend_name()}' is not supported; use "
-                         "gpkg:///file.gpkg or postgresql+psycopg://user@host/db")
+        raise InputError(
+            f"database '{parsed.get_backend_name()}' is not supported; use "
+            "gpkg:///file.gpkg or postgresql+psycopg://user@host/db"
+        )
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -9,26 +9,50 @@ inserted: an edit is a new version, a decision a new event.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
-from sqlalchemy.types import TypeDecorator, UserDefinedType
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 __all__ = [
-    "STORAGE_SRID", "Base", "Town", "ContextFeature", "User", "Proposal", "ProposalVersion",
-    "Run", "ValidationResult", "Grid", "MicroGrid", "FacilitySite", "SurveyFinding", "Opinion",
-    "WorkflowEvent", "utcnow",
+    "STORAGE_SRID",
+    "Base",
+    "Town",
+    "ContextFeature",
+    "User",
+    "Proposal",
+    "ProposalVersion",
+    "Run",
+    "ValidationResult",
+    "Grid",
+    "MicroGrid",
+    "FacilitySite",
+    "SurveyFinding",
+    "Opinion",
+    "WorkflowEvent",
+    "utcnow",
 ]
 
 STORAGE_SRID = 4490  # CGCS2000 geographic; metric work happens in the town's GK zone
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _GpkgDateTime(UserDefinedType):
@@ -47,26 +71,27 @@ class Timestamp(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "geopackage":
             return dialect.type_descriptor(_GpkgDateTime())
         return dialect.type_descriptor(DateTime(timezone=True))
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None or dialect.name != "geopackage":
             return value
-        value = value.astimezone(timezone.utc) if value.tzinfo else value
+        value = value.astimezone(UTC) if value.tzinfo else value
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None or dialect.name != "geopackage":
             return value
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
 def _geometry() -> Mapped[Any]:
-    return mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=True),
-                         nullable=False)
+    return mapped_column(
+        Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=True), nullable=False
+    )
 
 
 class Base(DeclarativeBase):
@@ -98,8 +123,10 @@ class ContextFeature(BBoxMixin, Base):
     """One feature of a context layer (neighbours, roads, parcels …) of a town."""
 
     __tablename__ = "context_features"
-    __table_args__ = (Index("ix_context_features_town_layer", "town_id", "layer", "fid"),
-                      Index("ix_context_features_bbox", "layer", "minx", "maxx", "miny", "maxy"))
+    __table_args__ = (
+        Index("ix_context_features_town_layer", "town_id", "layer", "fid"),
+        Index("ix_context_features_bbox", "layer", "minx", "maxx", "miny", "maxy"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
     layer: Mapped[str] = mapped_column(String(50))

@@ -2,7 +2,15 @@
 
 from api.routes import admin, analysis, auth, features, jobs, proposals, public, workflow
 
-routers = [auth.router, features.router, proposals.router, analysis.router, workflow.router,
-           jobs.router, public.router, admin.router]
+routers = [
+    auth.router,
+    features.router,
+    proposals.router,
+    analysis.router,
+    workflow.router,
+    jobs.router,
+    public.router,
+    admin.router,
+]
 
 __all__ = ["routers"]

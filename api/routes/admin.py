@@ -33,23 +33,38 @@ class UserIn(BaseModel):
 
 
 def _user_json(user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "department": user.department, "created_at": iso(user.created_at)}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "department": user.department,
+        "created_at": iso(user.created_at),
+    }
 
 
 @router.post("/users", status_code=201, summary="Create a user (administrators)")
 def create(body: UserIn, session: SessionDep, admin: Admin) -> Response:
     if body.role in ("reviewer", "civil_affairs") and not body.department:
         raise Problem(422, "department_missing", user=body.username)
-    user = create_user(session, body.username, body.password, body.role,
-                       department=body.department, display_name=body.display_name)
+    user = create_user(
+        session,
+        body.username,
+        body.password,
+        body.role,
+        department=body.department,
+        display_name=body.display_name,
+    )
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         raise Problem(409, "user_exists", user=body.username) from None
-    return Response(json.dumps(_user_json(user), ensure_ascii=False), status_code=201,
-                    media_type="application/json", headers={"Location": "/users"})
+    return Response(
+        json.dumps(_user_json(user), ensure_ascii=False),
+        status_code=201,
+        media_type="application/json",
+        headers={"Location": "/users"},
+    )
 
 
 @router.get("/users", summary="Every user, role and department (administrators)")
@@ -61,5 +76,15 @@ def list_users(session: SessionDep, admin: Admin) -> dict[str, Any]:
 @router.get("/towns", summary="The towns whose context is loaded")
 def list_towns(session: SessionDep) -> dict[str, Any]:
     towns = session.scalars(select(Town).order_by(Town.id)).all()
-    return {"towns": [{"id": t.id, "name": t.name, "code": t.code, "work_crs": t.work_crs,
-                       "loaded_at": iso(t.created_at)} for t in towns]}
+    return {
+        "towns": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "code": t.code,
+                "work_crs": t.work_crs,
+                "loaded_at": iso(t.created_at),
+            }
+            for t in towns
+        ]
+    }

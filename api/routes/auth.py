@@ -17,18 +17,26 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/token", summary="Sign in (OAuth2 password flow) and get a bearer token")
-def token(request: Request, session: SessionDep,
-          form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, str]:
+def token(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> dict[str, str]:
     user = session.scalar(select(User).where(User.username == form.username))
     if user is None or not verify_password(form.password, user.password_hash):
         raise Problem(401, "login_failed", headers={"WWW-Authenticate": "Bearer"})
     settings = request.app.state.settings
-    return {"access_token": create_token(user.username, request.app.state.secret,
-                                         settings.token_minutes),
-            "token_type": "bearer"}
+    return {
+        "access_token": create_token(
+            user.username, request.app.state.secret, settings.token_minutes
+        ),
+        "token_type": "bearer",
+    }
 
 
 @router.get("/users/me", summary="The signed-in user: name, role and department")
 def me(user: CurrentUser) -> dict[str, str | None]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "department": user.department}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "department": user.department,
+    }

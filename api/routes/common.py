@@ -13,8 +13,16 @@ from api.auth import STAFF
 from api.crs import parse_crs, supported_crs
 from api.db.models import User
 
-__all__ = ["allowed_crs", "output_crs", "content_crs", "usernames", "is_staff", "GEOJSON", "Id",
-           "MAX_ID"]
+__all__ = [
+    "allowed_crs",
+    "output_crs",
+    "content_crs",
+    "usernames",
+    "is_staff",
+    "GEOJSON",
+    "Id",
+    "MAX_ID",
+]
 
 GEOJSON = "application/geo+json"
 MAX_ID = 2_147_483_647  # the databases' integer keys; larger numbers name nothing

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from api.crs import CRS84, crs_uri, parse_crs, storage_bbox
 from api.db.models import STORAGE_SRID, Proposal, User
 from api.deps import OptionalUser, SessionDep
 from api.problems import Problem
-from api.routes.common import MAX_ID, Id, GEOJSON, allowed_crs, crs_header, is_staff, output_crs
+from api.routes.common import GEOJSON, MAX_ID, Id, allowed_crs, crs_header, is_staff, output_crs
 from api.serialize import geometry_json
 from api.services import features as layers
 from api.services.features import COLLECTIONS, Collection
@@ -39,18 +39,43 @@ def _base(request: Request) -> str:
 @router.get("/", summary="Landing page")
 def landing(request: Request) -> dict[str, Any]:
     base = _base(request)
-    return {"title": "四界 sijie 产业型社区边界服务",
-            "description": "Boundaries, grids and facility land of industrial communities "
-                           "(OGC API Features)",
-            "links": [
-                {"href": f"{base}/", "rel": "self", "type": "application/json", "title": "this document"},
-                {"href": f"{base}/api.json", "rel": "service-desc",
-                 "type": "application/vnd.oai.openapi+json;version=3.0", "title": "OpenAPI definition"},
-                {"href": f"{base}/api", "rel": "service-doc", "type": "text/html", "title": "API documentation"},
-                {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json",
-                 "title": "conformance classes"},
-                {"href": f"{base}/collections", "rel": "data", "type": "application/json",
-                 "title": "collections"}]}
+    return {
+        "title": "四界 sijie 产业型社区边界服务",
+        "description": "Boundaries, grids and facility land of industrial communities "
+        "(OGC API Features)",
+        "links": [
+            {
+                "href": f"{base}/",
+                "rel": "self",
+                "type": "application/json",
+                "title": "this document",
+            },
+            {
+                "href": f"{base}/api.json",
+                "rel": "service-desc",
+                "type": "application/vnd.oai.openapi+json;version=3.0",
+                "title": "OpenAPI definition",
+            },
+            {
+                "href": f"{base}/api",
+                "rel": "service-doc",
+                "type": "text/html",
+                "title": "API documentation",
+            },
+            {
+                "href": f"{base}/conformance",
+                "rel": "conformance",
+                "type": "application/json",
+                "title": "conformance classes",
+            },
+            {
+                "href": f"{base}/collections",
+                "rel": "data",
+                "type": "application/json",
+                "title": "collections",
+            },
+        ],
+    }
 
 
 @router.get("/conformance", summary="Conformance classes")
@@ -58,22 +83,36 @@ def conformance() -> dict[str, list[str]]:
     return {"conformsTo": CONFORMANCE}
 
 
-def _collection(request: Request, session: Session, user: User | None, c: Collection) -> dict[str, Any]:
+def _collection(
+    request: Request, session: Session, user: User | None, c: Collection
+) -> dict[str, Any]:
     base = _base(request)
     bbox = layers.extent(session, c, is_staff(user))
-    return {"id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
-            "crs": allowed_crs(request), "storageCrs": crs_uri(STORAGE_SRID),
-            "extent": {"spatial": {"bbox": bbox, "crs": CRS84}},
-            "links": [{"href": f"{base}/collections/{c.id}", "rel": "self", "type": "application/json"},
-                      {"href": f"{base}/collections/{c.id}/items", "rel": "items", "type": GEOJSON}]}
+    return {
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "itemType": "feature",
+        "crs": allowed_crs(request),
+        "storageCrs": crs_uri(STORAGE_SRID),
+        "extent": {"spatial": {"bbox": bbox, "crs": CRS84}},
+        "links": [
+            {"href": f"{base}/collections/{c.id}", "rel": "self", "type": "application/json"},
+            {"href": f"{base}/collections/{c.id}/items", "rel": "items", "type": GEOJSON},
+        ],
+    }
 
 
 @router.get("/collections", summary="The collections")
 def collections(request: Request, session: SessionDep, user: OptionalUser) -> dict[str, Any]:
     base = _base(request)
-    return {"links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
-            "crs": allowed_crs(request),
-            "collections": [_collection(request, session, user, c) for c in layers.visible(is_staff(user))]}
+    return {
+        "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
+        "crs": allowed_crs(request),
+        "collections": [
+            _collection(request, session, user, c) for c in layers.visible(is_staff(user))
+        ],
+    }
 
 
 def _get(collection_id: str, user: User | None) -> Collection:
@@ -86,7 +125,9 @@ def _get(collection_id: str, user: User | None) -> Collection:
 
 
 @router.get("/collections/{collection_id}", summary="One collection")
-def collection(collection_id: str, request: Request, session: SessionDep, user: OptionalUser) -> dict[str, Any]:
+def collection(
+    collection_id: str, request: Request, session: SessionDep, user: OptionalUser
+) -> dict[str, Any]:
     return _collection(request, session, user, _get(collection_id, user))
 
 
@@ -104,45 +145,86 @@ def _bbox(value: str | None, bbox_crs: str) -> tuple[float, float, float, float]
     return storage_bbox(tuple(numbers), bbox_crs)  # type: ignore[arg-type]
 
 
-def _feature(c: Collection, row: Any, out: str, user: User | None, states: dict[int, Proposal]) -> dict[str, Any]:
-    return {"type": "Feature", "id": layers.feature_id(c, row), "geometry": geometry_json(row.geom, out),
-            "properties": layers.properties(c, row, is_staff(user), states)}
+def _feature(
+    c: Collection, row: Any, out: str, user: User | None, states: dict[int, Proposal]
+) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": layers.feature_id(c, row),
+        "geometry": geometry_json(row.geom, out),
+        "properties": layers.properties(c, row, is_staff(user), states),
+    }
 
 
 @router.get("/collections/{collection_id}/items", summary="Features of a collection")
-def items(collection_id: str, request: Request, session: SessionDep, user: OptionalUser,
-          bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy in bbox-crs")] = None,
-          bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
-          crs: Annotated[str | None, Query()] = None,
-          limit: Annotated[int | None, Query(ge=1)] = None,
-          offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-          f: Annotated[str | None, Query(pattern="^(json|geojson)$")] = None) -> Response:
+def items(
+    collection_id: str,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    bbox: Annotated[str | None, Query(description="minx,miny,maxx,maxy in bbox-crs")] = None,
+    bbox_crs: Annotated[str | None, Query(alias="bbox-crs")] = None,
+    crs: Annotated[str | None, Query()] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    f: Annotated[str | None, Query(pattern="^(json|geojson)$")] = None,
+) -> Response:
     c = _get(collection_id, user)
     settings = request.app.state.settings
     limit = min(limit or settings.page_limit, settings.max_page_limit)
     out = output_crs(request, crs)
     box = _bbox(bbox, parse_crs(bbox_crs, allowed_crs(request)))
-    matched, rows, states = layers.page(session, c, is_staff(user), box=box, offset=offset, limit=limit)
+    matched, rows, states = layers.page(
+        session, c, is_staff(user), box=box, offset=offset, limit=limit
+    )
     features = [_feature(c, r, out, user, states) for r in rows]
     base = f"{_base(request)}/collections/{c.id}/items"
     params = {k: v for k, v in request.query_params.items() if k not in ("offset", "limit")}
-    links = [{"href": f"{base}?{urlencode({**params, 'offset': offset, 'limit': limit})}",
-              "rel": "self", "type": GEOJSON}]
+    links = [
+        {
+            "href": f"{base}?{urlencode({**params, 'offset': offset, 'limit': limit})}",
+            "rel": "self",
+            "type": GEOJSON,
+        }
+    ]
     if offset + len(rows) < matched:
-        links.append({"href": f"{base}?{urlencode({**params, 'offset': offset + limit, 'limit': limit})}",
-                      "rel": "next", "type": GEOJSON})
+        links.append(
+            {
+                "href": f"{base}?{urlencode({**params, 'offset': offset + limit, 'limit': limit})}",
+                "rel": "next",
+                "type": GEOJSON,
+            }
+        )
     if offset > 0:
-        links.append({"href": f"{base}?{urlencode({**params, 'offset': max(0, offset - limit), 'limit': limit})}",
-                      "rel": "prev", "type": GEOJSON})
-    body = {"type": "FeatureCollection", "features": features, "numberMatched": matched,
-            "numberReturned": len(features), "links": links,
-            "timeStamp": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")}
-    return Response(json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out))
+        links.append(
+            {
+                "href": f"{base}?{urlencode({**params, 'offset': max(0, offset - limit), 'limit': limit})}",  # noqa: E501
+                "rel": "prev",
+                "type": GEOJSON,
+            }
+        )
+    body = {
+        "type": "FeatureCollection",
+        "features": features,
+        "numberMatched": matched,
+        "numberReturned": len(features),
+        "links": links,
+        "timeStamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
+    )
 
 
 @router.get("/collections/{collection_id}/items/{fid}", summary="One feature")
-def item(collection_id: str, fid: Id, request: Request, session: SessionDep, user: OptionalUser,
-         crs: Annotated[str | None, Query()] = None) -> Response:
+def item(
+    collection_id: str,
+    fid: Id,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    crs: Annotated[str | None, Query()] = None,
+) -> Response:
     c = _get(collection_id, user)
     out = output_crs(request, crs)
     row, states = layers.one(session, c, is_staff(user), fid)
@@ -150,6 +232,10 @@ def item(collection_id: str, fid: Id, request: Request, session: SessionDep, use
         raise Problem(404, "feature_not_found", collection=c.id, fid=fid)
     base = _base(request)
     body = _feature(c, row, out, user, states)
-    body["links"] = [{"href": f"{base}/collections/{c.id}/items/{fid}", "rel": "self", "type": GEOJSON},
-                     {"href": f"{base}/collections/{c.id}", "rel": "collection", "type": "application/json"}]
-    return Response(json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out))
+    body["links"] = [
+        {"href": f"{base}/collections/{c.id}/items/{fid}", "rel": "self", "type": GEOJSON},
+        {"href": f"{base}/collections/{c.id}", "rel": "collection", "type": "application/json"},
+    ]
+    return Response(
+        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
+    )

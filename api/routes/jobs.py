@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
@@ -22,14 +23,28 @@ def job_document(run: Run) -> dict[str, Any]:
     """A run as an OGC API Processes status document."""
     links = [{"href": f"/jobs/{run.id}", "rel": "self", "type": "application/json"}]
     if run.status == "successful":
-        links.append({"href": f"/jobs/{run.id}/results", "rel": "http://www.opengis.net/def/rel/ogc/1.0/results",
-                      "type": "application/json"})
-    return {"jobID": run.id, "type": "process", "processID": run.kind, "status": run.status,
-            "progress": run.progress, "created": iso(run.created_at), "finished": iso(run.finished_at),
-            "proposal_id": run.proposal_id, "message": (run.error or {}).get("detail"), "links": links}
+        links.append(
+            {
+                "href": f"/jobs/{run.id}/results",
+                "rel": "http://www.opengis.net/def/rel/ogc/1.0/results",
+                "type": "application/json",
+            }
+        )
+    return {
+        "jobID": run.id,
+        "type": "process",
+        "processID": run.kind,
+        "status": run.status,
+        "progress": run.progress,
+        "created": iso(run.created_at),
+        "finished": iso(run.finished_at),
+        "proposal_id": run.proposal_id,
+        "message": (run.error or {}).get("detail"),
+        "links": links,
+    }
 
 
-def _run(session, job_id: str) -> Run:
+def _run(session: Session, job_id: str) -> Run:
     run = session.get(Run, job_id)
     if run is None:
         raise Problem(404, "job_not_found", id=job_id)
@@ -37,11 +52,16 @@ def _run(session, job_id: str) -> Run:
 
 
 @router.get("", summary="Recent jobs, newest first (staff)")
-def list_jobs(session: SessionDep, user: Staff,
-              status: Annotated[str | None, Query(pattern="^(accepted|running|successful|failed)$")] = None,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    return {"jobs": [job_document(run) for run in recent_runs(session, status=status, limit=limit)],
-            "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}]}
+def list_jobs(
+    session: SessionDep,
+    user: Staff,
+    status: Annotated[str | None, Query(pattern="^(accepted|running|successful|failed)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    return {
+        "jobs": [job_document(run) for run in recent_runs(session, status=status, limit=limit)],
+        "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}],
+    }
 
 
 @router.get("/{job_id}", summary="A job's status and progress")
@@ -50,8 +70,14 @@ def job_status(job_id: str, session: SessionDep, user: Staff) -> dict[str, Any]:
 
 
 @router.get("/{job_id}/results", summary="What a finished job produced")
-def job_results(job_id: str, request: Request, session: SessionDep, user: Staff, lang: LangDep,
-                crs: Annotated[str | None, Query()] = None) -> Response:
+def job_results(
+    job_id: str,
+    request: Request,
+    session: SessionDep,
+    user: Staff,
+    lang: LangDep,
+    crs: Annotated[str | None, Query()] = None,
+) -> Response:
     from api.routes.analysis import run_result
     from api.routes.common import output_crs
 

@@ -12,12 +12,22 @@ from typing import Annotated, Any
 import pyproj
 import shapely
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from api.crs import from_storage
 from api.db.models import Proposal, ProposalVersion, Town, User
 from api.deps import OptionalUser, SessionDep, require_roles
 from api.problems import Problem
-from api.routes.common import MAX_ID, Id, GEOJSON, content_crs, crs_header, is_staff, output_crs, usernames
+from api.routes.common import (
+    GEOJSON,
+    MAX_ID,
+    Id,
+    content_crs,
+    crs_header,
+    is_staff,
+    output_crs,
+    usernames,
+)
 from api.serialize import version_feature
 from api.services import proposals as svc
 from api.services.geometry import shape_of
@@ -26,19 +36,44 @@ from api.services.towns import first_town
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
 GisUser = Annotated[User, Depends(require_roles("gis", "admin"))]
-CrsQuery = Annotated[str | None, Query(description="CRS of the response (CRS84, EPSG:4490, EPSG:4549 …)")]
+CrsQuery = Annotated[
+    str | None, Query(description="CRS of the response (CRS84, EPSG:4490, EPSG:4549 …)")
+]
 
-_BODY = {"requestBody": {"content": {
-    GEOJSON: {"schema": {"type": "object", "description": "GeoJSON Feature (properties: name, type, custodial_parts, reason)"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"}, "crs": {"type": "string"},
-        "layer": {"type": "string"}, "reason": {"type": "string"}, "town_id": {"type": "integer"}}}}},
-    "required": True}}
+_BODY = {
+    "requestBody": {
+        "content": {
+            GEOJSON: {
+                "schema": {
+                    "type": "object",
+                    "description": "GeoJSON Feature: name, type, custodial_parts, reason",
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "crs": {"type": "string"},
+                        "layer": {"type": "string"},
+                        "reason": {"type": "string"},
+                        "town_id": {"type": "integer"},
+                    },
+                }
+            },
+        },
+        "required": True,
+    }
+}
 
 
 def _geojson(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status,
-                    media_type=GEOJSON, headers=headers)
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=GEOJSON,
+        headers=headers,
+    )
 
 
 async def _json_body(request: Request) -> Any:
@@ -65,7 +100,7 @@ async def _read_upload(request: Request) -> tuple[svc.ProposalInput, str, int | 
     from api.uploads import UploadLimits, read_upload
 
     settings = request.app.state.settings
-    limit = int(settings.uploads.max_file_mb * 1024 ** 2)
+    limit = int(settings.uploads.max_file_mb * 1024**2)
     form = await request.form(max_part_size=limit + 1)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -73,9 +108,14 @@ async def _read_upload(request: Request) -> tuple[svc.ProposalInput, str, int | 
     data = await upload.read(limit + 1)
     workdir = Path(tempfile.mkdtemp(prefix="sijie-upload-"))
     try:
-        frame = read_upload(data, upload.filename or "upload", workdir,
-                            limits=UploadLimits(max_bytes=limit),
-                            crs=_form_text(form, "crs"), layer=_form_text(form, "layer"))
+        frame = read_upload(
+            data,
+            upload.filename or "upload",
+            workdir,
+            limits=UploadLimits(max_bytes=limit),
+            crs=_form_text(form, "crs"),
+            layer=_form_text(form, "layer"),
+        )
         inp = svc.input_from_frame(frame, source=upload.filename or "upload")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -88,7 +128,7 @@ def _form_text(form: Any, key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _town(session, town_id: int | None) -> Town:
+def _town(session: Session, town_id: int | None) -> Town:
     if town_id is None:
         return first_town(session)
     town = session.get(Town, town_id) if 1 <= town_id <= MAX_ID else None
@@ -97,44 +137,69 @@ def _town(session, town_id: int | None) -> Town:
     return town
 
 
-def _feature(session, proposal: Proposal, version: ProposalVersion, crs: str, user: User | None):
+def _feature(
+    session: Session, proposal: Proposal, version: ProposalVersion, crs: str, user: User | None
+) -> dict[str, Any]:
     author = usernames(session, [version.author_id]).get(version.author_id)
     return version_feature(proposal, version, crs, staff=is_staff(user), author=author)
 
 
-def _visible_version(session, proposal: Proposal, user: User | None) -> ProposalVersion:
+def _visible_version(session: Session, proposal: Proposal, user: User | None) -> ProposalVersion:
     if is_staff(user):
         return svc.head(session, proposal.id)
     return svc.version_of(session, proposal.id, proposal.approved_version)
 
 
-@router.post("", status_code=201, openapi_extra=_BODY,
-             summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)")
+@router.post(
+    "",
+    status_code=201,
+    openapi_extra=_BODY,
+    summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)",
+)
 async def create_proposal(request: Request, session: SessionDep, user: GisUser) -> Response:
     inp, reason, town_id = await _read_input(request)
     town = _town(session, town_id)
     ctx = request.app.state.contexts.get(town.id)
-    proposal, version = svc.create(session, town_id=town.id, town_name=town.name, ctx=ctx,
-                                   user=user, inp=inp, reason=reason)
+    proposal, version = svc.create(
+        session, town_id=town.id, town_name=town.name, ctx=ctx, user=user, inp=inp, reason=reason
+    )
     crs = output_crs(request, None)
-    return _geojson(_feature(session, proposal, version, crs, user), 201, {
-        "Location": f"/proposals/{proposal.id}", "ETag": svc.etag_header(version), **crs_header(crs)})
+    return _geojson(
+        _feature(session, proposal, version, crs, user),
+        201,
+        {
+            "Location": f"/proposals/{proposal.id}",
+            "ETag": svc.etag_header(version),
+            **crs_header(crs),
+        },
+    )
 
 
 @router.get("", summary="Proposals (the public sees approved ones only)")
-def list_proposals(request: Request, session: SessionDep, user: OptionalUser, crs: CrsQuery = None,
-                   state: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                   offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> Response:
+def list_proposals(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    crs: CrsQuery = None,
+    state: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> Response:
     out = output_crs(request, crs)
     proposals = svc.listed(session, staff=is_staff(user), state=state, offset=offset, limit=limit)
-    features = [_feature(session, p, _visible_version(session, p, user), out, user) for p in proposals]
-    return _geojson({"type": "FeatureCollection", "features": features,
-                     "numberReturned": len(features)}, headers=crs_header(out))
+    features = [
+        _feature(session, p, _visible_version(session, p, user), out, user) for p in proposals
+    ]
+    return _geojson(
+        {"type": "FeatureCollection", "features": features, "numberReturned": len(features)},
+        headers=crs_header(out),
+    )
 
 
 @router.get("/{proposal_id}", summary="A proposal: its newest version (public: the approved one)")
-def get_proposal(proposal_id: Id, request: Request, session: SessionDep, user: OptionalUser,
-                 crs: CrsQuery = None) -> Response:
+def get_proposal(
+    proposal_id: Id, request: Request, session: SessionDep, user: OptionalUser, crs: CrsQuery = None
+) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     version = _visible_version(session, proposal, user)
@@ -144,33 +209,60 @@ def get_proposal(proposal_id: Id, request: Request, session: SessionDep, user: O
     return _geojson(_feature(session, proposal, version, out, user), headers=headers)
 
 
-async def _edit(proposal_id: int, request: Request, session, user: User, *, merge: bool) -> Response:
+async def _edit(
+    proposal_id: int, request: Request, session: Session, user: User, *, merge: bool
+) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     current = svc.head(session, proposal_id)
     if_match = svc.parse_if_match(request.headers.get("if-match"))
     if if_match is None:
         raise Problem(428, "if_match_missing", etag=svc.etag_header(current))
     body = await _json_body(request)
-    inp, reason = svc.input_from_geojson(body, content_crs(request), current=current if merge else None)
+    inp, reason = svc.input_from_geojson(
+        body, content_crs(request), current=current if merge else None
+    )
     town = session.get(Town, proposal.town_id)
-    version = svc.edit(session, proposal, ctx=request.app.state.contexts.get(town.id),
-                       town_name=town.name, user=user, inp=inp, reason=reason,
-                       if_match=if_match, current=current)
+    version = svc.edit(
+        session,
+        proposal,
+        ctx=request.app.state.contexts.get(town.id),
+        town_name=town.name,
+        user=user,
+        inp=inp,
+        reason=reason,
+        if_match=if_match,
+        current=current,
+    )
     out = output_crs(request, None)
-    return _geojson(_feature(session, proposal, version, out, user), headers={
-        "ETag": svc.etag_header(version), "Location": f"/proposals/{proposal_id}/versions/{version.version}",
-        **crs_header(out)})
+    return _geojson(
+        _feature(session, proposal, version, out, user),
+        headers={
+            "ETag": svc.etag_header(version),
+            "Location": f"/proposals/{proposal_id}/versions/{version.version}",
+            **crs_header(out),
+        },
+    )
 
 
-@router.put("/{proposal_id}", openapi_extra=_BODY,
-            summary="Replace the boundary and attributes: a new version (If-Match required)")
-async def put_proposal(proposal_id: Id, request: Request, session: SessionDep, user: GisUser) -> Response:
+@router.put(
+    "/{proposal_id}",
+    openapi_extra=_BODY,
+    summary="Replace the boundary and attributes: a new version (If-Match required)",
+)
+async def put_proposal(
+    proposal_id: Id, request: Request, session: SessionDep, user: GisUser
+) -> Response:
     return await _edit(proposal_id, request, session, user, merge=False)
 
 
-@router.patch("/{proposal_id}", openapi_extra=_BODY,
-              summary="Change some members (geometry or properties): a new version (If-Match required)")
-async def patch_proposal(proposal_id: Id, request: Request, session: SessionDep, user: GisUser) -> Response:
+@router.patch(
+    "/{proposal_id}",
+    openapi_extra=_BODY,
+    summary="Change some members (geometry or properties): a new version (If-Match required)",
+)
+async def patch_proposal(
+    proposal_id: Id, request: Request, session: SessionDep, user: GisUser
+) -> Response:
     return await _edit(proposal_id, request, session, user, merge=True)
 
 
@@ -178,35 +270,55 @@ StaffUser = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affa
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")
-def list_versions(proposal_id: Id, request: Request, session: SessionDep, user: StaffUser,
-                  crs: CrsQuery = None) -> Response:
+def list_versions(
+    proposal_id: Id, request: Request, session: SessionDep, user: StaffUser, crs: CrsQuery = None
+) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     versions = svc.versions_of(session, proposal_id)
     names = usernames(session, [v.author_id for v in versions])
-    features = [version_feature(proposal, v, out, staff=True, author=names.get(v.author_id))
-                for v in versions]
-    return _geojson({"type": "FeatureCollection", "features": features,
-                     "numberReturned": len(features)}, headers=crs_header(out))
+    features = [
+        version_feature(proposal, v, out, staff=True, author=names.get(v.author_id))
+        for v in versions
+    ]
+    return _geojson(
+        {"type": "FeatureCollection", "features": features, "numberReturned": len(features)},
+        headers=crs_header(out),
+    )
 
 
-@router.get("/{proposal_id}/versions/{version}", summary="One version (the public: the approved one)")
-def get_version(proposal_id: Id, version: Id, request: Request, session: SessionDep,
-                user: OptionalUser, crs: CrsQuery = None) -> Response:
+@router.get(
+    "/{proposal_id}/versions/{version}", summary="One version (the public: the approved one)"
+)
+def get_version(
+    proposal_id: Id,
+    version: Id,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    crs: CrsQuery = None,
+) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     if not is_staff(user) and version != proposal.approved_version:
         raise Problem(404, "version_not_found", id=proposal_id, version=version)
     row = svc.version_of(session, proposal_id, version)
-    return _geojson(_feature(session, proposal, row, out, user),
-                    headers={"ETag": svc.etag_header(row), **crs_header(out)})
+    return _geojson(
+        _feature(session, proposal, row, out, user),
+        headers={"ETag": svc.etag_header(row), **crs_header(out)},
+    )
 
 
 @router.get("/{proposal_id}/diff", summary="Area added and removed between two versions (staff)")
-def diff(proposal_id: Id, request: Request, session: SessionDep, user: StaffUser,
-         from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
-         to: Annotated[int, Query(ge=1, le=MAX_ID)],
-         crs: CrsQuery = None) -> Response:
+def diff(
+    proposal_id: Id,
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to: Annotated[int, Query(ge=1, le=MAX_ID)],
+    crs: CrsQuery = None,
+) -> Response:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     old = shape_of(svc.version_of(session, proposal_id, from_).geom)
@@ -214,9 +326,22 @@ def diff(proposal_id: Id, request: Request, session: SessionDep, user: StaffUser
     ctx = request.app.state.contexts.get(proposal.town_id)
     transformer = pyproj.Transformer.from_crs("EPSG:4490", ctx.crs, always_xy=True)
     features = []
-    for change, geom in (("added", shapely.difference(new, old)), ("removed", shapely.difference(old, new))):
+    for change, geom in (
+        ("added", shapely.difference(new, old)),
+        ("removed", shapely.difference(old, new)),
+    ):
         area = shapely.transform(geom, transformer.transform, interleaved=False).area
-        features.append({"type": "Feature", "id": change, "geometry": from_storage(geom, out).__geo_interface__,
-                         "properties": {"change": change, "area_m2": round(float(area), 1),
-                                        "from": from_, "to": to}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": change,
+                "geometry": from_storage(geom, out).__geo_interface__,
+                "properties": {
+                    "change": change,
+                    "area_m2": round(float(area), 1),
+                    "from": from_,
+                    "to": to,
+                },
+            }
+        )
     return _geojson({"type": "FeatureCollection", "features": features}, headers=crs_header(out))

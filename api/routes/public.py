@@ -19,16 +19,28 @@ from api.services.maps import map_page
 router = APIRouter(prefix="/public", tags=["public"])
 
 
-@router.get("/map", response_class=HTMLResponse,
-            summary="Briefing map of an approved community (the newest approved when none is named)")
-def public_map(request: Request, session: SessionDep, lang: LangDep,
-               proposal: Annotated[int | None, Query(ge=1, le=MAX_ID, description="the proposal's id")] = None) -> HTMLResponse:
+@router.get(
+    "/map",
+    response_class=HTMLResponse,
+    summary="Briefing map of an approved community (the newest approved when none is named)",
+)
+def public_map(
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    proposal: Annotated[int | None, Query(ge=1, le=MAX_ID, description="the proposal's id")] = None,
+) -> HTMLResponse:
     query = select(Proposal).where(Proposal.state.in_(svc.PUBLIC_STATES))
-    query = query.where(Proposal.id == proposal) if proposal is not None else \
-        query.order_by(Proposal.id.desc()).limit(1)
+    query = (
+        query.where(Proposal.id == proposal)
+        if proposal is not None
+        else query.order_by(Proposal.id.desc()).limit(1)
+    )
     row = session.scalar(query)
     if row is None:
         raise Problem(404, "proposal_not_found", id=proposal if proposal is not None else "—")
     version = svc.version_of(session, row.id, row.approved_version)
     state = request.app.state
-    return HTMLResponse(map_page(state.settings, state.contexts, "public", version, row.town_id, lang))
+    return HTMLResponse(
+        map_page(state.settings, state.contexts, "public", version, row.town_id, lang)
+    )

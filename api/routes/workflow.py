@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.db.models import Opinion, SurveyFinding, User, WorkflowEvent
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
-from api.routes.common import Id, GEOJSON, content_crs, crs_header, output_crs, usernames
+from api.routes.common import GEOJSON, Id, content_crs, crs_header, output_crs, usernames
 from api.serialize import geometry_json, iso
 from api.services import proposals as svc
 from api.services import review
@@ -42,10 +42,17 @@ class OpinionIn(BaseModel):
 
 
 def _event_json(event: WorkflowEvent, names: dict[int, str], lang: str) -> dict[str, Any]:
-    return {"seq": event.seq, "action": event.action, "from_state": event.from_state,
-            "to_state": event.to_state, "state_label": STATE_LABELS[event.to_state][lang],
-            "version": event.version, "actor": names.get(event.actor_id), "reason": event.reason,
-            "created_at": iso(event.created_at)}
+    return {
+        "seq": event.seq,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "state_label": STATE_LABELS[event.to_state][lang],
+        "version": event.version,
+        "actor": names.get(event.actor_id),
+        "reason": event.reason,
+        "created_at": iso(event.created_at),
+    }
 
 
 @router.get("/events", summary="The proposal's workflow history: who did what, when, why (staff)")
@@ -53,36 +60,70 @@ def list_events(proposal_id: Id, session: SessionDep, user: Staff, lang: LangDep
     proposal = svc.get_proposal(session, proposal_id, user)
     events = events_of(session, proposal_id)
     names = usernames(session, [e.actor_id for e in events])
-    return {"proposal_id": proposal_id, "state": proposal.state,
-            "state_label": STATE_LABELS[proposal.state][lang.value],
-            "next_actions": [{"action": a, "roles": list(STEPS[a].roles)} for a in allowed_actions(proposal.state)],
-            "events": [_event_json(e, names, lang.value) for e in events]}
+    return {
+        "proposal_id": proposal_id,
+        "state": proposal.state,
+        "state_label": STATE_LABELS[proposal.state][lang.value],
+        "next_actions": [
+            {"action": a, "roles": list(STEPS[a].roles)} for a in allowed_actions(proposal.state)
+        ],
+        "events": [_event_json(e, names, lang.value) for e in events],
+    }
 
 
 @router.post("/events", status_code=201, summary="Take a workflow step (allowed transitions only)")
-def post_event(proposal_id: Id, body: EventIn, session: SessionDep, user: Staff,
-               lang: LangDep) -> Response:
+def post_event(
+    proposal_id: Id, body: EventIn, session: SessionDep, user: Staff, lang: LangDep
+) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     event = apply_action(session, proposal, body.action, user, body.reason)
     doc = _event_json(event, {user.id: user.username}, lang.value)
-    return Response(json.dumps(doc, ensure_ascii=False), status_code=201, media_type="application/json",
-                    headers={"Location": f"/proposals/{proposal_id}/events"})
+    return Response(
+        json.dumps(doc, ensure_ascii=False),
+        status_code=201,
+        media_type="application/json",
+        headers={"Location": f"/proposals/{proposal_id}/events"},
+    )
 
 
-def _finding_feature(f: SurveyFinding, names: dict[int, str], out: str, version: int) -> dict[str, Any]:
-    photo = f"/proposals/{f.proposal_id}/versions/{version}/findings/{f.id}/photo" if f.photo_path else None
-    return {"type": "Feature", "id": f.id, "geometry": geometry_json(f.geom, out),
-            "properties": {"kind": f.kind, "note": f.note, "department": f.department,
-                           "author": names.get(f.author_id), "created_at": iso(f.created_at),
-                           "photo": photo}}
+def _finding_feature(
+    f: SurveyFinding, names: dict[int, str], out: str, version: int
+) -> dict[str, Any]:
+    photo = (
+        f"/proposals/{f.proposal_id}/versions/{version}/findings/{f.id}/photo"
+        if f.photo_path
+        else None
+    )
+    return {
+        "type": "Feature",
+        "id": f.id,
+        "geometry": geometry_json(f.geom, out),
+        "properties": {
+            "kind": f.kind,
+            "note": f.note,
+            "department": f.department,
+            "author": names.get(f.author_id),
+            "created_at": iso(f.created_at),
+            "photo": photo,
+        },
+    }
 
 
-@router.post("/versions/{version}/findings", status_code=201,
-             summary="Record a joint-site-survey finding: a place, a note and an optional photo")
-async def post_finding(proposal_id: Id, version: Id, request: Request, session: SessionDep,
-                       user: Reviewer, geometry: Annotated[str, Form(description="GeoJSON geometry")],
-                       note: Annotated[str, Form(min_length=1, max_length=8000)],
-                       photo: Annotated[UploadFile | None, File()] = None) -> Response:
+@router.post(
+    "/versions/{version}/findings",
+    status_code=201,
+    summary="Record a joint-site-survey finding: a place, a note and an optional photo",
+)
+async def post_finding(
+    proposal_id: Id,
+    version: Id,
+    request: Request,
+    session: SessionDep,
+    user: Reviewer,
+    geometry: Annotated[str, Form(description="GeoJSON geometry")],
+    note: Annotated[str, Form(min_length=1, max_length=8000)],
+    photo: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     review.check_survey_open(proposal, user)
@@ -95,51 +136,84 @@ async def post_finding(proposal_id: Id, version: Id, request: Request, session: 
     saved = None
     if photo is not None and photo.filename:
         limits = request.app.state.settings.uploads
-        data = await photo.read(int(limits.max_photo_mb * 1024 ** 2) + 1)
+        data = await photo.read(int(limits.max_photo_mb * 1024**2) + 1)
         saved = review.save_photo(request.app.state.upload_dir, data, max_mb=limits.max_photo_mb)
-    finding = review.record_finding(session, proposal, row, user, geometry=geom, note=note, photo=saved)
+    finding = review.record_finding(
+        session, proposal, row, user, geometry=geom, note=note, photo=saved
+    )
     out = output_crs(request, None)
     doc = _finding_feature(finding, {user.id: user.username}, out, version)
-    return Response(json.dumps(doc, ensure_ascii=False), status_code=201, media_type=GEOJSON,
-                    headers={"Location": f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"})
+    return Response(
+        json.dumps(doc, ensure_ascii=False),
+        status_code=201,
+        media_type=GEOJSON,
+        headers={"Location": f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"},
+    )
 
 
 @router.get("/versions/{version}/findings", summary="The survey findings on a version (staff)")
-def list_findings(proposal_id: Id, version: Id, request: Request, session: SessionDep,
-                  user: Staff, crs: Annotated[str | None, Query()] = None) -> Response:
+def list_findings(
+    proposal_id: Id,
+    version: Id,
+    request: Request,
+    session: SessionDep,
+    user: Staff,
+    crs: Annotated[str | None, Query()] = None,
+) -> Response:
     out = output_crs(request, crs)
     svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     findings = review.findings_of(session, row)
     names = usernames(session, [f.author_id for f in findings])
-    body = {"type": "FeatureCollection", "numberReturned": len(findings),
-            "features": [_finding_feature(f, names, out, version) for f in findings]}
-    return Response(json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out))
+    body = {
+        "type": "FeatureCollection",
+        "numberReturned": len(findings),
+        "features": [_finding_feature(f, names, out, version) for f in findings],
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
+    )
 
 
 @router.get("/versions/{version}/findings/{finding_id}/photo", summary="A finding's photo (staff)")
-def finding_photo(proposal_id: Id, version: Id, finding_id: Id, request: Request,
-                  session: SessionDep, user: Staff) -> FileResponse:
+def finding_photo(
+    proposal_id: Id, version: Id, finding_id: Id, request: Request, session: SessionDep, user: Staff
+) -> FileResponse:
     svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     finding = review.finding_of(session, row, finding_id)
     if finding is None or not finding.photo_path:
         raise Problem(404, "photo_missing")
-    return FileResponse(request.app.state.upload_dir / finding.photo_path, media_type=finding.photo_type)
+    return FileResponse(
+        request.app.state.upload_dir / finding.photo_path, media_type=finding.photo_type
+    )
 
 
 def _opinion_json(o: Opinion, names: dict[int, str], version: int) -> dict[str, Any]:
-    return {"id": o.id, "department": o.department, "verdict": o.verdict, "text": o.text,
-            "author": names.get(o.author_id), "version": version, "created_at": iso(o.created_at)}
+    return {
+        "id": o.id,
+        "department": o.department,
+        "verdict": o.verdict,
+        "text": o.text,
+        "author": names.get(o.author_id),
+        "version": version,
+        "created_at": iso(o.created_at),
+    }
 
 
 @router.post("/opinions", status_code=201, summary="Give the department's joint-review opinion")
 def post_opinion(proposal_id: Id, body: OpinionIn, session: SessionDep, user: Reviewer) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
-    opinion, number = review.record_opinion(session, proposal, user, verdict=body.verdict, text=body.text)
+    opinion, number = review.record_opinion(
+        session, proposal, user, verdict=body.verdict, text=body.text
+    )
     doc = _opinion_json(opinion, {user.id: user.username}, number)
-    return Response(json.dumps(doc, ensure_ascii=False), status_code=201, media_type="application/json",
-                    headers={"Location": f"/proposals/{proposal_id}/opinions"})
+    return Response(
+        json.dumps(doc, ensure_ascii=False),
+        status_code=201,
+        media_type="application/json",
+        headers={"Location": f"/proposals/{proposal_id}/opinions"},
+    )
 
 
 @router.get("/opinions", summary="The departments' opinions (staff)")
@@ -147,5 +221,7 @@ def list_opinions(proposal_id: Id, session: SessionDep, user: Staff) -> dict[str
     svc.get_proposal(session, proposal_id, user)
     rows = review.opinions_of(session, proposal_id)
     names = usernames(session, [o.author_id for o, _ in rows])
-    return {"proposal_id": proposal_id,
-            "opinions": [_opinion_json(o, names, number) for o, number in rows]}
+    return {
+        "proposal_id": proposal_id,
+        "opinions": [_opinion_json(o, names, number) for o, number in rows],
+    }

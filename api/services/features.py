@@ -13,13 +13,28 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from api.db.models import (ContextFeature, FacilitySite, Grid, MicroGrid, Proposal,
-                           ProposalVersion, Run)
+from api.db.models import (
+    ContextFeature,
+    FacilitySite,
+    Grid,
+    MicroGrid,
+    Proposal,
+    ProposalVersion,
+    Run,
+)
 from api.serialize import PUBLIC_GRID_FIELDS, PUBLIC_MICROGRID_FIELDS
 from api.services.proposals import PUBLIC_STATES
 
-__all__ = ["Collection", "COLLECTIONS", "visible", "extent", "page", "one", "properties",
-           "feature_id"]
+__all__ = [
+    "Collection",
+    "COLLECTIONS",
+    "visible",
+    "extent",
+    "page",
+    "one",
+    "properties",
+    "feature_id",
+]
 
 BBox = tuple[float, float, float, float]
 
@@ -33,20 +48,42 @@ class Collection:
     staff_only: bool = False
 
 
-COLLECTIONS = {c.id: c for c in (
-    Collection("neighbours", "周边村（社区） Neighbouring villages and communities",
-               "The villages and communities that tile the town (name, code, kind).", ContextFeature),
-    Collection("roads", "道路 Roads", "Road centrelines (name, class, width_m).", ContextFeature),
-    Collection("proposals", "产业型社区方案 Community proposals",
-               "Proposed community boundaries; the public sees approved ones.", ProposalVersion),
-    Collection("grids", "网格 Grids", "Grids of communities; the public sees approved ones.", Grid),
-    Collection("microgrids", "微网格 Micro-grids",
-               "One enterprise, park or building each; the public sees approved ones, codes only.",
-               MicroGrid),
-    Collection("sites", "服务设施选址 Facility sites",
-               "Candidate sites for community service facilities (staff only).", FacilitySite,
-               staff_only=True),
-)}
+COLLECTIONS = {
+    c.id: c
+    for c in (
+        Collection(
+            "neighbours",
+            "周边村（社区） Neighbouring villages and communities",
+            "The villages and communities that tile the town (name, code, kind).",
+            ContextFeature,
+        ),
+        Collection(
+            "roads", "道路 Roads", "Road centrelines (name, class, width_m).", ContextFeature
+        ),
+        Collection(
+            "proposals",
+            "产业型社区方案 Community proposals",
+            "Proposed community boundaries; the public sees approved ones.",
+            ProposalVersion,
+        ),
+        Collection(
+            "grids", "网格 Grids", "Grids of communities; the public sees approved ones.", Grid
+        ),
+        Collection(
+            "microgrids",
+            "微网格 Micro-grids",
+            "One enterprise, park or building each; the public sees approved ones, codes only.",
+            MicroGrid,
+        ),
+        Collection(
+            "sites",
+            "服务设施选址 Facility sites",
+            "Candidate sites for community service facilities (staff only).",
+            FacilitySite,
+            staff_only=True,
+        ),
+    )
+}
 
 
 def visible(staff: bool) -> list[Collection]:
@@ -56,13 +93,20 @@ def visible(staff: bool) -> list[Collection]:
 
 def _latest_runs(session: Session, kind: str, staff: bool) -> list[str]:
     """The newest successful run of ``kind`` per proposal (public: on the approved version)."""
-    query = (select(Run.id, Run.proposal_id, Run.version_id, Run.created_at)
-             .where(Run.kind == kind, Run.status == "successful").order_by(Run.created_at, Run.id))
+    query = (
+        select(Run.id, Run.proposal_id, Run.version_id, Run.created_at)
+        .where(Run.kind == kind, Run.status == "successful")
+        .order_by(Run.created_at, Run.id)
+    )
     if not staff:
-        query = (query.join(Proposal, Proposal.id == Run.proposal_id)
-                 .join(ProposalVersion, ProposalVersion.id == Run.version_id)
-                 .where(Proposal.state.in_(PUBLIC_STATES),
-                        ProposalVersion.version == Proposal.approved_version))
+        query = (
+            query.join(Proposal, Proposal.id == Run.proposal_id)
+            .join(ProposalVersion, ProposalVersion.id == Run.version_id)
+            .where(
+                Proposal.state.in_(PUBLIC_STATES),
+                ProposalVersion.version == Proposal.approved_version,
+            )
+        )
     latest: dict[int, str] = {}
     for run_id, proposal_id, _, _ in session.execute(query).all():
         latest[proposal_id] = run_id
@@ -75,12 +119,26 @@ def _query(session: Session, c: Collection, staff: bool) -> Select:
         return select(ContextFeature).where(ContextFeature.layer == c.id)
     if model is ProposalVersion:
         if staff:
-            newest = (select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("v"))
-                      .group_by(ProposalVersion.proposal_id).subquery())
-            return select(ProposalVersion).join(newest, and_(
-                newest.c.proposal_id == ProposalVersion.proposal_id, newest.c.v == ProposalVersion.version))
-        return select(ProposalVersion).join(Proposal, Proposal.id == ProposalVersion.proposal_id).where(
-            Proposal.state.in_(PUBLIC_STATES), ProposalVersion.version == Proposal.approved_version)
+            newest = (
+                select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("v"))
+                .group_by(ProposalVersion.proposal_id)
+                .subquery()
+            )
+            return select(ProposalVersion).join(
+                newest,
+                and_(
+                    newest.c.proposal_id == ProposalVersion.proposal_id,
+                    newest.c.v == ProposalVersion.version,
+                ),
+            )
+        return (
+            select(ProposalVersion)
+            .join(Proposal, Proposal.id == ProposalVersion.proposal_id)
+            .where(
+                Proposal.state.in_(PUBLIC_STATES),
+                ProposalVersion.version == Proposal.approved_version,
+            )
+        )
     kind = "facility" if model is FacilitySite else "grids"
     return select(model).where(model.run_id.in_(_latest_runs(session, kind, staff)))
 
@@ -91,8 +149,14 @@ def properties(c: Collection, row: Any, staff: bool, states: dict[int, Proposal]
         return dict(row.properties)
     if c.model is ProposalVersion:
         proposal = states[row.proposal_id]
-        props = {"proposal_id": row.proposal_id, "name": row.name, "type": row.type,
-                 "state": proposal.state, "version": row.version, "area_m2": round(row.area_m2, 1)}
+        props = {
+            "proposal_id": row.proposal_id,
+            "name": row.name,
+            "type": row.type,
+            "state": proposal.state,
+            "version": row.version,
+            "area_m2": round(row.area_m2, 1),
+        }
         if staff:
             props.update({"reason": row.reason, "etag": row.etag, "input_crs": row.input_crs})
         return props
@@ -112,19 +176,25 @@ def _states(session: Session, rows: list[Any], c: Collection) -> dict[int, Propo
 def extent(session: Session, c: Collection, staff: bool) -> list[list[float]]:
     """The lon/lat bounds of what the caller sees, as OGC's ``[[minx, miny, maxx, maxy]]``."""
     m = c.model
-    row = session.execute(_query(session, c, staff).with_only_columns(
-        func.min(m.minx), func.min(m.miny), func.max(m.maxx), func.max(m.maxy)).order_by(None)).one()
+    row = session.execute(
+        _query(session, c, staff)
+        .with_only_columns(func.min(m.minx), func.min(m.miny), func.max(m.maxx), func.max(m.maxy))
+        .order_by(None)
+    ).one()
     return [list(row)] if row[0] is not None else []
 
 
-def page(session: Session, c: Collection, staff: bool, *, box: BBox | None, offset: int,
-         limit: int) -> tuple[int, list[Any], dict[int, Proposal]]:
+def page(
+    session: Session, c: Collection, staff: bool, *, box: BBox | None, offset: int, limit: int
+) -> tuple[int, list[Any], dict[int, Proposal]]:
     """How many features meet ``box`` (lon/lat), one page of them, and their proposals."""
     query = _query(session, c, staff)
     if box is not None:
         m = c.model
         query = query.where(m.maxx >= box[0], m.minx <= box[2], m.maxy >= box[1], m.miny <= box[3])
-    matched = int(session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    matched = int(
+        session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    )
     rows = list(session.scalars(query.order_by(c.model.id).offset(offset).limit(limit)).all())
     return matched, rows, _states(session, rows, c)
 
@@ -134,7 +204,9 @@ def feature_id(c: Collection, row: Any) -> int:
     return row.proposal_id if c.model is ProposalVersion else row.id
 
 
-def one(session: Session, c: Collection, staff: bool, fid: int) -> tuple[Any | None, dict[int, Proposal]]:
+def one(
+    session: Session, c: Collection, staff: bool, fid: int
+) -> tuple[Any | None, dict[int, Proposal]]:
     """The feature ``fid`` if the caller may see it, and its proposal."""
     key = ProposalVersion.proposal_id if c.model is ProposalVersion else c.model.id
     row = session.scalars(_query(session, c, staff).where(key == fid)).first()

@@ -29,10 +29,13 @@ def bbox_columns(geom: BaseGeometry) -> dict[str, float]:
     return {"minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy}
 
 
-def frame_from_rows(properties: list[dict[str, Any]], geoms: list[BaseGeometry]) -> gpd.GeoDataFrame:
+def frame_from_rows(
+    properties: list[dict[str, Any]], geoms: list[BaseGeometry]
+) -> gpd.GeoDataFrame:
     """A GeoDataFrame in the storage CRS from stored properties and geometries."""
-    frame = gpd.GeoDataFrame(properties or None, geometry=np.array(geoms, dtype=object),
-                             crs=f"EPSG:{STORAGE_SRID}")
+    frame = gpd.GeoDataFrame(
+        properties or None, geometry=np.array(geoms, dtype=object), crs=f"EPSG:{STORAGE_SRID}"
+    )
     return frame
 
 
@@ -52,6 +55,7 @@ def plain(value: Any) -> Any:
         return value
     try:
         import pandas as pd
+
         if pd.isna(value):
             return None
     except (TypeError, ValueError):
@@ -63,6 +67,6 @@ def frame_records(frame: gpd.GeoDataFrame) -> list[tuple[dict[str, Any], BaseGeo
     """(properties, geometry) of every row, properties JSON-safe."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
     records = []
-    for row, geom in zip(frame[columns].to_dict("records"), frame.geometry.values):
+    for row, geom in zip(frame[columns].to_dict("records"), frame.geometry.values, strict=True):
         records.append(({k: plain(v) for k, v in row.items()}, geom))
     return records

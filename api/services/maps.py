@@ -11,12 +11,24 @@ from api.settings import Settings
 __all__ = ["map_page"]
 
 
-def map_page(settings: Settings, contexts: ContextCache, kind: str, version: ProposalVersion,
-             town_id: int, lang: Lang) -> str:
+def map_page(
+    settings: Settings,
+    contexts: ContextCache,
+    kind: str,
+    version: ProposalVersion,
+    town_id: int,
+    lang: Lang,
+) -> str:
     """A standalone HTML page (scripts inlined) of ``kind`` for a version."""
     from maps import build_map, page_html
 
     token = settings.tianditu_token.get_secret_value() if settings.tianditu_token else None
-    page = build_map(kind, geo_proposal(version), contexts.get(town_id), lang=lang.value,
-                     basemap=settings.basemap, tianditu_token=token)
+    page = build_map(
+        kind,
+        geo_proposal(version),
+        contexts.get(town_id),
+        lang=lang.value,
+        basemap=settings.basemap,
+        tianditu_token=token,
+    )
     return page_html(page)

@@ -26,10 +26,24 @@ from geo.crs import resolve_crs
 from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
 
-__all__ = ["ProposalInput", "input_from_geojson", "input_from_frame", "create", "edit",
-           "PUBLIC_STATES", "EDITABLE_STATES", "head", "version_of", "get_proposal",
-           "geo_proposal", "etag_header", "parse_if_match", "parse_geometry", "listed",
-           "versions_of"]
+__all__ = [
+    "ProposalInput",
+    "input_from_geojson",
+    "input_from_frame",
+    "create",
+    "edit",
+    "PUBLIC_STATES",
+    "EDITABLE_STATES",
+    "head",
+    "version_of",
+    "get_proposal",
+    "geo_proposal",
+    "etag_header",
+    "parse_if_match",
+    "parse_geometry",
+    "listed",
+    "versions_of",
+]
 
 PUBLIC_STATES = ("approved", "registered")
 EDITABLE_STATES = ("draft", "postponed")
@@ -50,14 +64,20 @@ def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> Prop
     """A proposal from a one-feature layer read by geo.io or the upload gate."""
     geo = proposal_from_frame(frame, source=source)
     if geo.geometry is None or geo.geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        raise Problem(422, "not_polygon", got=None if geo.geometry is None else geo.geometry.geom_type)
+        raise Problem(
+            422, "not_polygon", got=None if geo.geometry is None else geo.geometry.geom_type
+        )
     if not geo.name.strip():
         raise Problem(422, "name_missing")
     epsg = geo.crs.to_epsg()
     stored = gpd.GeoSeries([geo.geometry], crs=geo.crs).to_crs(epsg=STORAGE_SRID).iloc[0]
-    return ProposalInput(name=geo.name.strip(), type=geo.raw_type or geo.type,
-                         custodial=[{"part": c.part, "reason": c.reason} for c in geo.custodial],
-                         geometry=stored, input_crs=f"EPSG:{epsg}" if epsg else "EPSG:4490")
+    return ProposalInput(
+        name=geo.name.strip(),
+        type=geo.raw_type or geo.type,
+        custodial=[{"part": c.part, "reason": c.reason} for c in geo.custodial],
+        geometry=stored,
+        input_crs=f"EPSG:{epsg}" if epsg else "EPSG:4490",
+    )
 
 
 def _feature_of(body: Any) -> dict[str, Any]:
@@ -66,7 +86,9 @@ def _feature_of(body: Any) -> dict[str, Any]:
     if body.get("type") == "FeatureCollection":
         features = body.get("features")
         if not isinstance(features, list) or len(features) != 1:
-            raise Problem(422, "bad_geojson", reason="a FeatureCollection must hold exactly one feature")
+            raise Problem(
+                422, "bad_geojson", reason="a FeatureCollection must hold exactly one feature"
+            )
         body = features[0]
     if not isinstance(body, dict) or body.get("type") != "Feature":
         raise Problem(422, "bad_geojson", reason="expected a Feature")
@@ -85,8 +107,9 @@ def parse_geometry(value: Any, crs_uri: str) -> BaseGeometry:
     return to_storage(geom, crs_uri)
 
 
-def input_from_geojson(body: Any, crs_uri: str = CRS84, *,
-                       current: ProposalVersion | None = None) -> tuple[ProposalInput, str]:
+def input_from_geojson(
+    body: Any, crs_uri: str = CRS84, *, current: ProposalVersion | None = None
+) -> tuple[ProposalInput, str]:
     """A proposal (and the edit's reason) from a GeoJSON Feature in ``crs_uri``.
 
     With ``current`` (PATCH) absent members keep the current version's values.
@@ -103,24 +126,44 @@ def input_from_geojson(body: Any, crs_uri: str = CRS84, *,
         input_crs = "EPSG:4490" if crs_uri == CRS84 else f"EPSG:{crs_uri.rsplit('/', 1)[1]}"
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise Problem(422, "not_polygon", got=geom.geom_type)
-    defaults = {"name": current.name, "type": current.type,
-                "custodial_parts": current.custodial} if current is not None else {}
+    defaults = (
+        {"name": current.name, "type": current.type, "custodial_parts": current.custodial}
+        if current is not None
+        else {}
+    )
     values = {key: props.get(key, defaults.get(key)) for key in ("name", "type", "custodial_parts")}
     if not isinstance(values["name"], str) or not values["name"].strip():
         raise Problem(422, "name_missing")
     custodial = values["custodial_parts"]
     frame = gpd.GeoDataFrame(
-        {"name": [values["name"]], "type": [str(values["type"] or "")],
-         "custodial_parts": [json.dumps(custodial, ensure_ascii=False) if custodial else None]},
-        geometry=[geom], crs=f"EPSG:{STORAGE_SRID}")
+        {
+            "name": [values["name"]],
+            "type": [str(values["type"] or "")],
+            "custodial_parts": [json.dumps(custodial, ensure_ascii=False) if custodial else None],
+        },
+        geometry=[geom],
+        crs=f"EPSG:{STORAGE_SRID}",
+    )
     frame = resolve_crs(frame, layer="proposal")  # refuses coordinates far outside China
     checked = input_from_frame(frame, source="request")
-    return ProposalInput(checked.name, checked.type, checked.custodial, geom, input_crs), str(reason)
+    return ProposalInput(checked.name, checked.type, checked.custodial, geom, input_crs), str(
+        reason
+    )
 
 
 def _etag(proposal_id: int, version: int, inp: ProposalInput) -> str:
-    content = json.dumps([proposal_id, version, inp.name, inp.type, inp.custodial, inp.input_crs,
-                          shapely.to_wkb(inp.geometry, hex=True)], ensure_ascii=False)
+    content = json.dumps(
+        [
+            proposal_id,
+            version,
+            inp.name,
+            inp.type,
+            inp.custodial,
+            inp.input_crs,
+            shapely.to_wkb(inp.geometry, hex=True),
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
@@ -142,25 +185,45 @@ def parse_if_match(value: str | None) -> list[str] | None:
 
 
 def _check_in_town(inp: ProposalInput, ctx: Context, town_name: str) -> float:
-    geo = GeoProposal(name=inp.name, type=inp.type, geometry=inp.geometry,
-                      crs=pyproj.CRS.from_epsg(STORAGE_SRID))
+    geo = GeoProposal(
+        name=inp.name, type=inp.type, geometry=inp.geometry, crs=pyproj.CRS.from_epsg(STORAGE_SRID)
+    )
     metric = geo.to_crs(ctx.crs)
     if not metric.intersects(ctx.town):
         raise Problem(422, "outside_town", town=town_name)
     return float(metric.area)
 
 
-def _version_row(proposal_id: int, number: int, inp: ProposalInput, user: User, reason: str,
-                 area: float) -> ProposalVersion:
+def _version_row(
+    proposal_id: int, number: int, inp: ProposalInput, user: User, reason: str, area: float
+) -> ProposalVersion:
     return ProposalVersion(
-        proposal_id=proposal_id, version=number, name=inp.name, type=inp.type,
-        custodial=inp.custodial, input_crs=inp.input_crs, area_m2=area, reason=reason,
-        author_id=user.id, created_at=utcnow(), etag=_etag(proposal_id, number, inp),
-        geom=db_geom(inp.geometry), **bbox_columns(inp.geometry))
+        proposal_id=proposal_id,
+        version=number,
+        name=inp.name,
+        type=inp.type,
+        custodial=inp.custodial,
+        input_crs=inp.input_crs,
+        area_m2=area,
+        reason=reason,
+        author_id=user.id,
+        created_at=utcnow(),
+        etag=_etag(proposal_id, number, inp),
+        geom=db_geom(inp.geometry),
+        **bbox_columns(inp.geometry),
+    )
 
 
-def create(session: Session, *, town_id: int, town_name: str, ctx: Context, user: User,
-           inp: ProposalInput, reason: str) -> tuple[Proposal, ProposalVersion]:
+def create(
+    session: Session,
+    *,
+    town_id: int,
+    town_name: str,
+    ctx: Context,
+    user: User,
+    inp: ProposalInput,
+    reason: str,
+) -> tuple[Proposal, ProposalVersion]:
     """A new draft proposal with its version 1."""
     area = _check_in_town(inp, ctx, town_name)
     proposal = Proposal(town_id=town_id, state="draft", created_by=user.id, created_at=utcnow())
@@ -174,13 +237,26 @@ def create(session: Session, *, town_id: int, town_name: str, ctx: Context, user
 
 def head(session: Session, proposal_id: int) -> ProposalVersion:
     """The newest version of a proposal."""
-    return session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
-                           .order_by(ProposalVersion.version.desc()).limit(1)).one()
+    return session.scalars(
+        select(ProposalVersion)
+        .where(ProposalVersion.proposal_id == proposal_id)
+        .order_by(ProposalVersion.version.desc())
+        .limit(1)
+    ).one()
 
 
-def edit(session: Session, proposal: Proposal, *, ctx: Context, town_name: str, user: User,
-         inp: ProposalInput, reason: str, if_match: list[str] | None,
-         current: ProposalVersion) -> ProposalVersion:
+def edit(
+    session: Session,
+    proposal: Proposal,
+    *,
+    ctx: Context,
+    town_name: str,
+    user: User,
+    inp: ProposalInput,
+    reason: str,
+    if_match: list[str] | None,
+    current: ProposalVersion,
+) -> ProposalVersion:
     """Store an edit as version n+1 if ``if_match`` names version n, the current one.
 
     Two writers racing for n+1 are settled by the database's uniqueness of
@@ -195,9 +271,12 @@ def edit(session: Session, proposal: Proposal, *, ctx: Context, town_name: str, 
     area = _check_in_town(inp, ctx, town_name)
     # hold the proposal while the version is written: a workflow step taken meanwhile waits
     # and then sees this version, and an edit never lands once the proposal left editing
-    held = session.execute(update(Proposal).where(Proposal.id == proposal.id,
-                                                  Proposal.state.in_(EDITABLE_STATES))
-                           .values(state=Proposal.state).execution_options(synchronize_session=False))
+    held = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state.in_(EDITABLE_STATES))
+        .values(state=Proposal.state)
+        .execution_options(synchronize_session=False)
+    )
     if held.rowcount != 1:
         session.rollback()
         raise Problem(409, "edit_locked", state=session.get(Proposal, proposal.id).state)
@@ -208,7 +287,9 @@ def edit(session: Session, proposal: Proposal, *, ctx: Context, town_name: str, 
     except IntegrityError:
         session.rollback()
         latest = head(session, proposal.id)
-        raise Problem(412, "if_match_stale", version=latest.version, etag=etag_header(latest)) from None
+        raise Problem(
+            412, "if_match_stale", version=latest.version, etag=etag_header(latest)
+        ) from None
     return version
 
 
@@ -220,8 +301,9 @@ def get_proposal(session: Session, proposal_id: int, user: User | None) -> Propo
     return proposal
 
 
-def listed(session: Session, *, staff: bool, state: str | None, offset: int,
-           limit: int) -> list[Proposal]:
+def listed(
+    session: Session, *, staff: bool, state: str | None, offset: int, limit: int
+) -> list[Proposal]:
     """Proposals in id order: all for staff, approved ones for the public."""
     query = select(Proposal).order_by(Proposal.id)
     if not staff:
@@ -233,13 +315,21 @@ def listed(session: Session, *, staff: bool, state: str | None, offset: int,
 
 def versions_of(session: Session, proposal_id: int) -> list[ProposalVersion]:
     """Every version of a proposal, oldest first."""
-    return list(session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id)
-                                .order_by(ProposalVersion.version)).all())
+    return list(
+        session.scalars(
+            select(ProposalVersion)
+            .where(ProposalVersion.proposal_id == proposal_id)
+            .order_by(ProposalVersion.version)
+        ).all()
+    )
 
 
 def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersion:
-    version = session.scalar(select(ProposalVersion).where(
-        ProposalVersion.proposal_id == proposal_id, ProposalVersion.version == number))
+    version = session.scalar(
+        select(ProposalVersion).where(
+            ProposalVersion.proposal_id == proposal_id, ProposalVersion.version == number
+        )
+    )
     if version is None:
         raise Problem(404, "version_not_found", id=proposal_id, version=number)
     return version
@@ -248,9 +338,16 @@ def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersi
 def geo_proposal(version: ProposalVersion) -> GeoProposal:
     """The version as the spatial core's Proposal, in the CRS it was submitted in."""
     frame = gpd.GeoDataFrame(
-        {"name": [version.name], "type": [version.type],
-         "custodial_parts": [json.dumps(version.custodial, ensure_ascii=False) if version.custodial else None]},
-        geometry=[shape_of(version.geom)], crs=f"EPSG:{STORAGE_SRID}")
+        {
+            "name": [version.name],
+            "type": [version.type],
+            "custodial_parts": [
+                json.dumps(version.custodial, ensure_ascii=False) if version.custodial else None
+            ],
+        },
+        geometry=[shape_of(version.geom)],
+        crs=f"EPSG:{STORAGE_SRID}",
+    )
     # back in the CRS it came in, so reports and packages speak the bureau's coordinates
     frame = frame.to_crs(version.input_crs)
     return proposal_from_frame(frame, source=f"proposal {version.proposal_id} v{version.version}")

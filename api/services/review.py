@@ -16,13 +16,31 @@ from api.services.geometry import bbox_columns, db_geom
 from api.services.proposals import head
 from api.services.workflow import REVIEW_STATE, SURVEY_STATE
 
-__all__ = ["save_photo", "finding_kind", "check_survey_open", "record_finding", "findings_of", "finding_of", "record_opinion",
-           "opinions_of", "FINDING_KINDS"]
+__all__ = [
+    "save_photo",
+    "finding_kind",
+    "check_survey_open",
+    "record_finding",
+    "findings_of",
+    "finding_of",
+    "record_opinion",
+    "opinions_of",
+    "FINDING_KINDS",
+]
 
-FINDING_KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line",
-                 "MultiLineString": "line", "Polygon": "area", "MultiPolygon": "area"}
+FINDING_KINDS = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "area",
+    "MultiPolygon": "area",
+}
 # the photo types accepted, told by their first bytes, not by the client's name or type
-_PHOTO_TYPES = ((b"\xff\xd8\xff", ".jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", ".png", "image/png"))
+_PHOTO_TYPES = (
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+)
 
 
 def save_photo(folder: Path, data: bytes, *, max_mb: float) -> tuple[str, str]:
@@ -33,8 +51,8 @@ def save_photo(folder: Path, data: bytes, *, max_mb: float) -> tuple[str, str]:
     Problem
         413 above ``max_mb``, 415 if the bytes are not a JPEG or PNG image.
     """
-    if len(data) > max_mb * 1024 ** 2:
-        raise Problem(413, "photo_too_large", size=len(data) / 1024 ** 2, limit=max_mb)
+    if len(data) > max_mb * 1024**2:
+        raise Problem(413, "photo_too_large", size=len(data) / 1024**2, limit=max_mb)
     for magic, suffix, media in _PHOTO_TYPES:
         if data.startswith(magic):
             (folder / "photos").mkdir(parents=True, exist_ok=True)
@@ -66,24 +84,45 @@ def finding_kind(geometry: BaseGeometry) -> str:
     return kind
 
 
-def record_finding(session: Session, proposal: Proposal, version: ProposalVersion, user: User, *,
-                   geometry: BaseGeometry, note: str, photo: tuple[str, str] | None) -> SurveyFinding:
+def record_finding(
+    session: Session,
+    proposal: Proposal,
+    version: ProposalVersion,
+    user: User,
+    *,
+    geometry: BaseGeometry,
+    note: str,
+    photo: tuple[str, str] | None,
+) -> SurveyFinding:
     """Store a survey finding at ``geometry`` (lon/lat) for the user's department."""
     check_survey_open(proposal, user)
     kind = finding_kind(geometry)
-    finding = SurveyFinding(proposal_id=proposal.id, version_id=version.id, author_id=user.id,
-                            department=_department(user), kind=kind, note=note,
-                            photo_path=photo[0] if photo else None,
-                            photo_type=photo[1] if photo else None, created_at=utcnow(),
-                            geom=db_geom(geometry), **bbox_columns(geometry))
+    finding = SurveyFinding(
+        proposal_id=proposal.id,
+        version_id=version.id,
+        author_id=user.id,
+        department=_department(user),
+        kind=kind,
+        note=note,
+        photo_path=photo[0] if photo else None,
+        photo_type=photo[1] if photo else None,
+        created_at=utcnow(),
+        geom=db_geom(geometry),
+        **bbox_columns(geometry),
+    )
     session.add(finding)
     session.commit()
     return finding
 
 
 def findings_of(session: Session, version: ProposalVersion) -> list[SurveyFinding]:
-    return list(session.scalars(select(SurveyFinding).where(SurveyFinding.version_id == version.id)
-                                .order_by(SurveyFinding.id)).all())
+    return list(
+        session.scalars(
+            select(SurveyFinding)
+            .where(SurveyFinding.version_id == version.id)
+            .order_by(SurveyFinding.id)
+        ).all()
+    )
 
 
 def finding_of(session: Session, version: ProposalVersion, finding_id: int) -> SurveyFinding | None:
@@ -91,14 +130,22 @@ def finding_of(session: Session, version: ProposalVersion, finding_id: int) -> S
     return finding if finding is not None and finding.version_id == version.id else None
 
 
-def record_opinion(session: Session, proposal: Proposal, user: User, *, verdict: str,
-                   text: str) -> tuple[Opinion, int]:
+def record_opinion(
+    session: Session, proposal: Proposal, user: User, *, verdict: str, text: str
+) -> tuple[Opinion, int]:
     """Store the user's department's opinion on the proposal's current version."""
     if proposal.state != REVIEW_STATE:
         raise Problem(409, "review_closed", state=proposal.state)
     current = head(session, proposal.id)
-    opinion = Opinion(proposal_id=proposal.id, version_id=current.id, author_id=user.id,
-                      department=_department(user), verdict=verdict, text=text, created_at=utcnow())
+    opinion = Opinion(
+        proposal_id=proposal.id,
+        version_id=current.id,
+        author_id=user.id,
+        department=_department(user),
+        verdict=verdict,
+        text=text,
+        created_at=utcnow(),
+    )
     session.add(opinion)
     session.commit()
     return opinion, current.version
@@ -106,7 +153,10 @@ def record_opinion(session: Session, proposal: Proposal, user: User, *, verdict:
 
 def opinions_of(session: Session, proposal_id: int) -> list[tuple[Opinion, int]]:
     """Every opinion on a proposal, oldest first, with the version number it was given on."""
-    rows = session.execute(select(Opinion, ProposalVersion.version)
-                           .join(ProposalVersion, ProposalVersion.id == Opinion.version_id)
-                           .where(Opinion.proposal_id == proposal_id).order_by(Opinion.id)).all()
+    rows = session.execute(
+        select(Opinion, ProposalVersion.version)
+        .join(ProposalVersion, ProposalVersion.id == Opinion.version_id)
+        .where(Opinion.proposal_id == proposal_id)
+        .order_by(Opinion.id)
+    ).all()
     return [(opinion, number) for opinion, number in rows]

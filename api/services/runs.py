@@ -13,12 +13,21 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pyproj
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import (FacilitySite, Grid, MicroGrid, Proposal, ProposalVersion, Run,
-                           ValidationResult, utcnow)
+from api.db.models import (
+    FacilitySite,
+    Grid,
+    MicroGrid,
+    Proposal,
+    ProposalVersion,
+    Run,
+    ValidationResult,
+    utcnow,
+)
 from api.services.geometry import bbox_columns, db_geom, frame_records, plain
 from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache
@@ -37,78 +46,132 @@ KINDS = ("validation", "adjustment", "grids", "facility", "profile", "package")
 _CRS84 = pyproj.CRS("OGC:CRS84")
 
 
-def _feature_collection(frame) -> dict[str, Any]:
+def _feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     frame = frame.to_crs(_CRS84)
-    features = [{"type": "Feature", "properties": props,
-                 "geometry": None if geom is None else geom.__geo_interface__}
-                for props, geom in frame_records(frame)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": props,
+            "geometry": None if geom is None else geom.__geo_interface__,
+        }
+        for props, geom in frame_records(frame)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def _validation(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-                options: dict[str, Any]) -> dict[str, Any]:
+def _validation(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     report = validate(geo_proposal(version), ctx)
     crs = pyproj.CRS.from_user_input(version.input_crs)
     zh, en = report.to_dict("zh", crs=crs), report.to_dict("en", crs=crs)
-    session.add(ValidationResult(run_id=run.id, version_id=version.id, ok=report.ok,
-                                 rules_version=report.rules_version, report_zh=plain(zh),
-                                 report_en=plain(en), created_at=utcnow()))
-    return {"ok": report.ok, "errors": sum(f.severity == "error" for f in report.findings),
-            "findings": len(report.findings)}
+    session.add(
+        ValidationResult(
+            run_id=run.id,
+            version_id=version.id,
+            ok=report.ok,
+            rules_version=report.rules_version,
+            report_zh=plain(zh),
+            report_en=plain(en),
+            created_at=utcnow(),
+        )
+    )
+    return {
+        "ok": report.ok,
+        "errors": sum(f.severity == "error" for f in report.findings),
+        "findings": len(report.findings),
+    }
 
 
-def _adjustment(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-                options: dict[str, Any]) -> dict[str, Any]:
+def _adjustment(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     result = adjust(geo_proposal(version), ctx)
-    return {"area_m2": round(result.area_m2, 2), "given_m2": round(result.given_m2, 2),
-            "neighbours": _feature_collection(result.neighbours),
-            "given": _feature_collection(result.given)}
+    return {
+        "area_m2": round(result.area_m2, 2),
+        "given_m2": round(result.given_m2, 2),
+        "neighbours": _feature_collection(result.neighbours),
+        "given": _feature_collection(result.given),
+    }
 
 
-def _rows(frame, run: Run, version: ProposalVersion, extra: Callable[[dict], dict]) -> list[dict]:
+def _rows(
+    frame: gpd.GeoDataFrame, run: Run, version: ProposalVersion, extra: Callable[[dict], dict]
+) -> list[dict]:
     frame = frame.to_crs(_CRS84)
-    return [{"run_id": run.id, "version_id": version.id, "properties": props,
-             "geom": db_geom(geom), **bbox_columns(geom), **extra(props)}
-            for props, geom in frame_records(frame)]
+    return [
+        {
+            "run_id": run.id,
+            "version_id": version.id,
+            "properties": props,
+            "geom": db_geom(geom),
+            **bbox_columns(geom),
+            **extra(props),
+        }
+        for props, geom in frame_records(frame)
+    ]
 
 
-def _grids(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-           options: dict[str, Any]) -> dict[str, Any]:
+def _grids(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     plan = make_grids(geo_proposal(version), ctx)
     grids = _rows(plan.grids, run, version, lambda p: {"code": p["code"]})
-    micro = _rows(plan.microgrids, run, version,
-                  lambda p: {"code": str(p.get("code") or ""), "grid_code": p.get("grid")})
+    micro = _rows(
+        plan.microgrids,
+        run,
+        version,
+        lambda p: {"code": str(p.get("code") or ""), "grid_code": p.get("grid")},
+    )
     if grids:
         session.execute(insert(Grid), grids)
     if micro:
         session.execute(insert(MicroGrid), micro)
-    return {"grids": len(grids), "microgrids": len(micro), "units": plan.units,
-            "notes": [{"key": n, **NOTES[n]} for n in plan.notes]}
+    return {
+        "grids": len(grids),
+        "microgrids": len(micro),
+        "units": plan.units,
+        "notes": [{"key": n, **NOTES[n]} for n in plan.notes],
+    }
 
 
-def _facility(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-              options: dict[str, Any]) -> dict[str, Any]:
+def _facility(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     result = find_sites(geo_proposal(version), ctx)
-    rows = _rows(result.sites, run, version,
-                 lambda p: {"rank": int(p.get("rank") or 0), "qualified": result.qualified})
+    rows = _rows(
+        result.sites,
+        run,
+        version,
+        lambda p: {"rank": int(p.get("rank") or 0), "qualified": result.qualified},
+    )
     if rows:
         session.execute(insert(FacilitySite), rows)
-    return {"qualified": result.qualified, "sites": len(rows),
-            "largest_available_m2": round(result.largest_available_m2, 1)}
+    return {
+        "qualified": result.qualified,
+        "sites": len(rows),
+        "largest_available_m2": round(result.largest_available_m2, 1),
+    }
 
 
-def _profile(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-             options: dict[str, Any]) -> dict[str, Any]:
+def _profile(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     from geo.profile import community_profile
 
-    profile = community_profile(geo_proposal(version), ctx, year=options["year"],
-                                live_work_share=options.get("live_work_share"),
-                                party_members=options.get("party_members"))
+    profile = community_profile(
+        geo_proposal(version),
+        ctx,
+        year=options["year"],
+        live_work_share=options.get("live_work_share"),
+        party_members=options.get("party_members"),
+    )
     return {"options": options, "profile": profile.to_dict()}
 
 
-def _package(session: Session, run: Run, version: ProposalVersion, ctx: Context,
-             options: dict[str, Any]) -> dict[str, Any]:
+def _package(
+    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
+) -> dict[str, Any]:
     from api.i18n import Lang
     from api.package import build_package
 
@@ -120,27 +183,50 @@ def _package(session: Session, run: Run, version: ProposalVersion, ctx: Context,
         for path in package.files:
             bundle.write(path, arcname=path.name)
     shutil.rmtree(folder, ignore_errors=True)
-    return {"ok": package.ok, "files": [p.name for p in package.files], "lang": lang.value,
-            "archive": archive.name}
+    return {
+        "ok": package.ok,
+        "files": [p.name for p in package.files],
+        "lang": lang.value,
+        "archive": archive.name,
+    }
 
 
 Analysis = Callable[[Session, Run, ProposalVersion, Context, dict[str, Any]], dict[str, Any]]
 _ANALYSES: dict[str, Analysis] = {
-    "validation": _validation, "adjustment": _adjustment, "grids": _grids, "facility": _facility,
-    "profile": _profile, "package": _package}
+    "validation": _validation,
+    "adjustment": _adjustment,
+    "grids": _grids,
+    "facility": _facility,
+    "profile": _profile,
+    "package": _package,
+}
 
 
 def stored_rows(session: Session, run: Run) -> dict[str, Any]:
     """What a successful run stored beside its summary: the report, grids, micro-grids, sites."""
     if run.kind == "validation":
-        return {"report": session.scalar(select(ValidationResult).where(ValidationResult.run_id == run.id))}
+        return {
+            "report": session.scalar(
+                select(ValidationResult).where(ValidationResult.run_id == run.id)
+            )
+        }
     if run.kind == "grids":
-        return {"grids": session.scalars(select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)).all(),
-                "microgrids": session.scalars(select(MicroGrid).where(MicroGrid.run_id == run.id)
-                                              .order_by(MicroGrid.id)).all()}
+        return {
+            "grids": session.scalars(
+                select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)
+            ).all(),
+            "microgrids": session.scalars(
+                select(MicroGrid).where(MicroGrid.run_id == run.id).order_by(MicroGrid.id)
+            ).all(),
+        }
     if run.kind == "facility":
-        return {"sites": session.scalars(select(FacilitySite).where(FacilitySite.run_id == run.id)
-                                         .order_by(FacilitySite.rank, FacilitySite.id)).all()}
+        return {
+            "sites": session.scalars(
+                select(FacilitySite)
+                .where(FacilitySite.run_id == run.id)
+                .order_by(FacilitySite.rank, FacilitySite.id)
+            ).all()
+        }
     return {}
 
 
@@ -154,9 +240,12 @@ def recent_runs(session: Session, *, status: str | None, limit: int) -> list[Run
 
 def latest_run(session: Session, version_id: int, kind: str) -> Run | None:
     """The newest successful run of ``kind`` on a version."""
-    return session.scalar(select(Run).where(Run.version_id == version_id, Run.kind == kind,
-                                            Run.status == "successful")
-                          .order_by(Run.created_at.desc(), Run.id.desc()).limit(1))
+    return session.scalar(
+        select(Run)
+        .where(Run.version_id == version_id, Run.kind == kind, Run.status == "successful")
+        .order_by(Run.created_at.desc(), Run.id.desc())
+        .limit(1)
+    )
 
 
 class Runner:
@@ -178,12 +267,26 @@ class Runner:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def _new_run(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
-                 options: dict[str, Any]) -> Run:
+    def _new_run(
+        self,
+        session: Session,
+        version: ProposalVersion,
+        kind: str,
+        user_id: int,
+        options: dict[str, Any],
+    ) -> Run:
         # a job's options wait in its result until it runs
-        run = Run(id=uuid.uuid4().hex, proposal_id=version.proposal_id, version_id=version.id,
-                  kind=kind, status="accepted", progress=0, created_by=user_id, created_at=utcnow(),
-                  result={"options": options})
+        run = Run(
+            id=uuid.uuid4().hex,
+            proposal_id=version.proposal_id,
+            version_id=version.id,
+            kind=kind,
+            status="accepted",
+            progress=0,
+            created_by=user_id,
+            created_at=utcnow(),
+            result={"options": options},
+        )
         session.add(run)
         session.commit()
         return run
@@ -212,8 +315,14 @@ class Runner:
             run.finished_at = utcnow()
             session.commit()
 
-    def run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
-                options: dict[str, Any] | None = None) -> Run:
+    def run_now(
+        self,
+        session: Session,
+        version: ProposalVersion,
+        kind: str,
+        user_id: int,
+        options: dict[str, Any] | None = None,
+    ) -> Run:
         """Run and store an analysis in the request; its typed errors reach the client."""
         options = options or {}
         run = self._new_run(session, version, kind, user_id, options)
@@ -226,12 +335,23 @@ class Runner:
             failed.status, failed.finished_at = "failed", utcnow()
             session.commit()
             raise
-        run.status, run.progress, run.result, run.finished_at = "successful", 100, plain(result), utcnow()
+        run.status, run.progress, run.result, run.finished_at = (
+            "successful",
+            100,
+            plain(result),
+            utcnow(),
+        )
         session.commit()
         return run
 
-    def submit(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
-               options: dict[str, Any] | None = None) -> Run:
+    def submit(
+        self,
+        session: Session,
+        version: ProposalVersion,
+        kind: str,
+        user_id: int,
+        options: dict[str, Any] | None = None,
+    ) -> Run:
         """Queue an analysis as a job; the caller polls ``/jobs/{id}``."""
         run = self._new_run(session, version, kind, user_id, options or {})
         future = self._pool.submit(self._execute, run.id)

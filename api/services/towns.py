@@ -19,7 +19,9 @@ from geo.rules import Rules
 __all__ = ["load_town", "ContextCache", "first_town"]
 
 
-def load_town(session: Session, source: str | Path, rules: Rules, *, name: str | None = None) -> Town:
+def load_town(
+    session: Session, source: str | Path, rules: Rules, *, name: str | None = None
+) -> Town:
     """Read a context file, check it as validation would, and store its layers for a town.
 
     Raises
@@ -29,21 +31,34 @@ def load_town(session: Session, source: str | Path, rules: Rules, *, name: str |
     """
     ctx = read_context(source, rules)
     jurisdiction = ctx.layer("jurisdiction")
-    town_name = name or (str(jurisdiction["name"].iloc[0]) if jurisdiction is not None
-                         else Path(source).stem)
+    town_name = name or (
+        str(jurisdiction["name"].iloc[0]) if jurisdiction is not None else Path(source).stem
+    )
     code = str(jurisdiction["code"].iloc[0]) if jurisdiction is not None else None
     epsg = ctx.crs.to_epsg()
-    town = Town(name=town_name, code=code, work_crs=f"EPSG:{epsg}" if epsg else ctx.crs.to_string(),
-                source=str(source))
+    town = Town(
+        name=town_name,
+        code=code,
+        work_crs=f"EPSG:{epsg}" if epsg else ctx.crs.to_string(),
+        source=str(source),
+    )
     session.add(town)
     session.flush()
     for layer, frame in ctx.layers.items():
         if frame is None:
             continue
         stored = frame.to_crs(epsg=STORAGE_SRID)
-        rows = [{"town_id": town.id, "layer": layer, "fid": i + 1, "properties": props,
-                 "geom": db_geom(geom), **bbox_columns(geom)}
-                for i, (props, geom) in enumerate(frame_records(stored))]
+        rows = [
+            {
+                "town_id": town.id,
+                "layer": layer,
+                "fid": i + 1,
+                "properties": props,
+                "geom": db_geom(geom),
+                **bbox_columns(geom),
+            }
+            for i, (props, geom) in enumerate(frame_records(stored))
+        ]
         session.execute(insert(ContextFeature), rows)
     return town
 
@@ -58,9 +73,11 @@ def first_town(session: Session) -> Town:
 
 def _build(session: Session, town_id: int, rules: Rules) -> Context:
     layers: dict[str, gpd.GeoDataFrame | None] = {name: None for name in LAYER_COLUMNS}
-    rows = session.execute(select(ContextFeature.layer, ContextFeature.properties, ContextFeature.geom)
-                           .where(ContextFeature.town_id == town_id)
-                           .order_by(ContextFeature.layer, ContextFeature.fid)).all()
+    rows = session.execute(
+        select(ContextFeature.layer, ContextFeature.properties, ContextFeature.geom)
+        .where(ContextFeature.town_id == town_id)
+        .order_by(ContextFeature.layer, ContextFeature.fid)
+    ).all()
     grouped: dict[str, tuple[list, list]] = {}
     for layer, props, geom in rows:
         props_list, geoms = grouped.setdefault(layer, ([], []))

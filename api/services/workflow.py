@@ -17,12 +17,21 @@ from api.db.models import Opinion, Proposal, User, WorkflowEvent, utcnow
 from api.problems import Problem
 from api.services.proposals import head
 
-__all__ = ["Step", "STEPS", "apply_action", "allowed_actions", "SURVEY_STATE", "REVIEW_STATE",
-           "latest_opinions", "STATE_LABELS", "events_of"]
+__all__ = [
+    "Step",
+    "STEPS",
+    "apply_action",
+    "allowed_actions",
+    "SURVEY_STATE",
+    "REVIEW_STATE",
+    "latest_opinions",
+    "STATE_LABELS",
+    "events_of",
+]
 
 _REVIEWING = ("applied", "initially_reviewed", "surveyed", "jointly_reviewed")
-SURVEY_STATE = "initially_reviewed"   # the joint site survey happens after the initial review
-REVIEW_STATE = "surveyed"             # departments give opinions after the survey
+SURVEY_STATE = "initially_reviewed"  # the joint site survey happens after the initial review
+REVIEW_STATE = "surveyed"  # departments give opinions after the survey
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,13 @@ STATE_LABELS = {
 
 def events_of(session: Session, proposal_id: int) -> list[WorkflowEvent]:
     """A proposal's workflow events in order."""
-    return list(session.scalars(select(WorkflowEvent).where(WorkflowEvent.proposal_id == proposal_id)
-                                .order_by(WorkflowEvent.seq)).all())
+    return list(
+        session.scalars(
+            select(WorkflowEvent)
+            .where(WorkflowEvent.proposal_id == proposal_id)
+            .order_by(WorkflowEvent.seq)
+        ).all()
+    )
 
 
 def allowed_actions(state: str) -> list[str]:
@@ -70,8 +84,11 @@ def allowed_actions(state: str) -> list[str]:
 
 def latest_opinions(session: Session, proposal_id: int, version: int) -> dict[str, Opinion]:
     """Each department's newest opinion on the proposal's reviewed version."""
-    rows = session.scalars(select(Opinion).where(Opinion.proposal_id == proposal_id)
-                           .order_by(Opinion.created_at, Opinion.id)).all()
+    rows = session.scalars(
+        select(Opinion)
+        .where(Opinion.proposal_id == proposal_id)
+        .order_by(Opinion.created_at, Opinion.id)
+    ).all()
     latest: dict[str, Opinion] = {}
     for opinion in rows:
         latest[opinion.department] = opinion
@@ -87,8 +104,9 @@ def _check_joint_review(session: Session, proposal: Proposal, version: int) -> N
         raise Problem(409, "opinions_disagree", departments="、".join(against))
 
 
-def apply_action(session: Session, proposal: Proposal, action: str, user: User,
-                 reason: str) -> WorkflowEvent:
+def apply_action(
+    session: Session, proposal: Proposal, action: str, user: User, reason: str
+) -> WorkflowEvent:
     """Record ``action`` by ``user`` if the proposal's state and the user's role allow it.
 
     Concurrent actions are settled in the database: the state moves only from the state the
@@ -103,15 +121,29 @@ def apply_action(session: Session, proposal: Proposal, action: str, user: User,
         raise Problem(403, "forbidden_role", role=user.role, allowed=", ".join(step.roles))
     state = proposal.state
     if state not in step.sources:
-        raise Problem(409, "transition_invalid", state=state, action=action,
-                      allowed=", ".join(allowed_actions(state)) or "—")
+        raise Problem(
+            409,
+            "transition_invalid",
+            state=state,
+            action=action,
+            allowed=", ".join(allowed_actions(state)) or "—",
+        )
     if action == "joint_review":
         _check_joint_review(session, proposal, head(session, proposal.id).version)
     # claim the transition: only one writer can move the proposal out of ``state``
-    claimed = session.execute(update(Proposal).where(Proposal.id == proposal.id, Proposal.state == state)
-                              .values(state=step.target).execution_options(synchronize_session=False))
-    refused = Problem(409, "transition_invalid", state=state, action=action,
-                      allowed=", ".join(allowed_actions(state)) or "—")
+    claimed = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal.id, Proposal.state == state)
+        .values(state=step.target)
+        .execution_options(synchronize_session=False)
+    )
+    refused = Problem(
+        409,
+        "transition_invalid",
+        state=state,
+        action=action,
+        allowed=", ".join(allowed_actions(state)) or "—",
+    )
     if claimed.rowcount != 1:
         session.rollback()
         raise refused
@@ -119,13 +151,34 @@ def apply_action(session: Session, proposal: Proposal, action: str, user: User,
     # meanwhile is then the version this decision is about
     version = head(session, proposal.id).version
     if action == "approval":
-        session.execute(update(Proposal).where(Proposal.id == proposal.id)
-                        .values(approved_version=version).execution_options(synchronize_session=False))
-    seq = int(session.scalar(select(func.coalesce(func.max(WorkflowEvent.seq), 0))
-                             .where(WorkflowEvent.proposal_id == proposal.id)) or 0) + 1
-    event = WorkflowEvent(proposal_id=proposal.id, seq=seq, action=action, from_state=state,
-                          to_state=step.target, version=version, actor_id=user.id,
-                          reason=reason, created_at=utcnow())
+        session.execute(
+            update(Proposal)
+            .where(Proposal.id == proposal.id)
+            .values(approved_version=version)
+            .execution_options(synchronize_session=False)
+        )
+    seq = (
+        int(
+            session.scalar(
+                select(func.coalesce(func.max(WorkflowEvent.seq), 0)).where(
+                    WorkflowEvent.proposal_id == proposal.id
+                )
+            )
+            or 0
+        )
+        + 1
+    )
+    event = WorkflowEvent(
+        proposal_id=proposal.id,
+        seq=seq,
+        action=action,
+        from_state=state,
+        to_state=step.target,
+        version=version,
+        actor_id=user.id,
+        reason=reason,
+        created_at=utcnow(),
+    )
     session.add(event)
     try:
         session.commit()

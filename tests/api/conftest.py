@@ -52,9 +52,12 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url, tmp_path_factory) -> Settings:
     uploads = tmp_path_factory.mktemp("uploads")
-    return Settings(database_url=database_url, secret_key="test-secret-key-of-32-bytes-len!",
-                    demo_password=PASSWORD,
-                    uploads=UploadSettings(dir=str(uploads), max_photo_mb=0.5, max_file_mb=5))
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-of-32-bytes-len!",
+        demo_password=PASSWORD,
+        uploads=UploadSettings(dir=str(uploads), max_photo_mb=0.5, max_file_mb=5),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +83,9 @@ def demo_feature(name: str, crs: int = 4490) -> dict[str, Any]:
     return json.loads(frame.to_json())["features"][0]
 
 
-def create_proposal(client: TestClient, headers: dict[str, str], name: str = "good_industrial",
-                    **props: Any) -> tuple[int, str]:
+def create_proposal(
+    client: TestClient, headers: dict[str, str], name: str = "good_industrial", **props: Any
+) -> tuple[int, str]:
     """Post a demo proposal; its id and ETag."""
     feature = demo_feature(name)
     feature["properties"].update(props)

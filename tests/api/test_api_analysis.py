@@ -11,7 +11,9 @@ from tests.api.conftest import DEMO, assert_problem, create_proposal
 
 def test_validation_of_the_good_proposal_passes_and_is_stored(client, auth):
     pid, _ = create_proposal(client, auth["gis"])
-    assert_problem(client.get(f"/proposals/{pid}/versions/1/validation", headers=auth["gis"]), 404, "not_run")
+    assert_problem(
+        client.get(f"/proposals/{pid}/versions/1/validation", headers=auth["gis"]), 404, "not_run"
+    )
     response = client.post(f"/proposals/{pid}/versions/1/validation", headers=auth["gis"])
     assert response.status_code == 201, response.text
     assert response.json()["ok"] is True
@@ -21,8 +23,9 @@ def test_validation_of_the_good_proposal_passes_and_is_stored(client, auth):
 
 def test_validation_finds_the_offroad_edge_in_the_language_asked(client, auth):
     pid, _ = create_proposal(client, auth["gis"], name="flaw_b3_offroad_edge")
-    report = client.post(f"/proposals/{pid}/versions/1/validation",
-                         headers={**auth["gis"], "Accept-Language": "en"}).json()
+    report = client.post(
+        f"/proposals/{pid}/versions/1/validation", headers={**auth["gis"], "Accept-Language": "en"}
+    ).json()
     assert report["ok"] is False
     b3 = [f for f in report["findings"] if f["rule"] == "B3" and f["severity"] == "error"]
     assert b3 and b3[0]["geometry"] is not None
@@ -33,7 +36,9 @@ def test_validation_finds_the_offroad_edge_in_the_language_asked(client, auth):
 
 def test_grids_tile_the_community(client, auth):
     pid, _ = create_proposal(client, auth["gis"])
-    result = client.post(f"/proposals/{pid}/versions/1/grids?crs=EPSG:4490", headers=auth["gis"]).json()
+    result = client.post(
+        f"/proposals/{pid}/versions/1/grids?crs=EPSG:4490", headers=auth["gis"]
+    ).json()
     grids = result["grids"]["features"]
     assert len(grids) >= 1 and result["microgrids"]["numberReturned"] >= 1
     area = sum(g["properties"]["area_m2"] for g in grids)
@@ -45,8 +50,9 @@ def test_grids_tile_the_community(client, auth):
 
 def test_grids_as_a_background_job_report_status_and_results(client, auth):
     pid, _ = create_proposal(client, auth["gis"])
-    response = client.post(f"/proposals/{pid}/versions/1/grids",
-                           headers={**auth["gis"], "Prefer": "respond-async"})
+    response = client.post(
+        f"/proposals/{pid}/versions/1/grids", headers={**auth["gis"], "Prefer": "respond-async"}
+    )
     assert response.status_code == 202, response.text
     location = response.headers["Location"]
     assert location == f"/jobs/{response.json()['jobID']}"
@@ -70,7 +76,9 @@ def test_adjustment_conserves_area_and_facility_finds_sites(client, auth):
     adjusted = client.post(f"/proposals/{pid}/versions/1/adjustment", headers=auth["gis"]).json()
     assert adjusted["given_m2"] == pytest.approx(adjusted["area_m2"], abs=1.0)
     given = adjusted["given"]["features"]
-    assert sum(f["properties"]["area_given_m2"] for f in given) == pytest.approx(adjusted["area_m2"], abs=1.0)
+    assert sum(f["properties"]["area_given_m2"] for f in given) == pytest.approx(
+        adjusted["area_m2"], abs=1.0
+    )
     sites = client.post(f"/proposals/{pid}/versions/1/facility", headers=auth["gis"]).json()
     assert sites["qualified"] is True
     first = sites["sites"]["features"][0]
@@ -81,13 +89,18 @@ def test_adjustment_conserves_area_and_facility_finds_sites(client, auth):
 
 def test_profile_classes_the_community_and_counts_its_employees(client, auth):
     pid, _ = create_proposal(client, auth["gis"])
-    profile = client.post(f"/proposals/{pid}/versions/1/profile?year=2025&live_work_share=0.3",
-                          headers=auth["gis"]).json()["profile"]
+    profile = client.post(
+        f"/proposals/{pid}/versions/1/profile?year=2025&live_work_share=0.3", headers=auth["gis"]
+    ).json()["profile"]
     grids = client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]).json()["grids"]
     assert profile["employees"] == sum(g["properties"]["employees"] for g in grids["features"])
     assert profile["community_class"] and profile["staff_quota"] >= 4
-    assert_problem(client.post(f"/proposals/{pid}/versions/1/profile?live_work_share=lots",
-                               headers=auth["gis"]), 400)
+    assert_problem(
+        client.post(
+            f"/proposals/{pid}/versions/1/profile?live_work_share=lots", headers=auth["gis"]
+        ),
+        400,
+    )
 
 
 def test_package_is_built_as_a_job_and_downloaded_as_a_zip(client, auth):
@@ -95,7 +108,9 @@ def test_package_is_built_as_a_job_and_downloaded_as_a_zip(client, auth):
     import zipfile
 
     pid, _ = create_proposal(client, auth["gis"])
-    response = client.post(f"/proposals/{pid}/versions/1/package?async=true&year=2025", headers=auth["gis"])
+    response = client.post(
+        f"/proposals/{pid}/versions/1/package?async=true&year=2025", headers=auth["gis"]
+    )
     assert response.status_code == 202
     location = response.headers["Location"]
     client.app.state.runner.drain()

@@ -36,7 +36,9 @@ def test_collections_list_the_layers_with_crs_and_extent(client, auth, roads_449
     assert "sites" in staff
     roads = public["roads"]
     assert {CRS84, crs_uri(4490), crs_uri(4549)} <= set(roads["crs"])
-    assert roads["extent"]["spatial"]["bbox"][0] == pytest.approx(list(roads_4490.total_bounds), abs=1e-9)
+    assert roads["extent"]["spatial"]["bbox"][0] == pytest.approx(
+        list(roads_4490.total_bounds), abs=1e-9
+    )
 
 
 def test_items_page_through_every_road_with_next_links(client, roads_4490):
@@ -56,9 +58,17 @@ def test_bbox_returns_the_roads_whose_extent_meets_it(client, roads_4490):
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     query = (cx - 0.005, cy - 0.005, cx + 0.005, cy + 0.005)
     bounds = roads_4490.bounds
-    expected = int(((bounds.maxx >= query[0]) & (bounds.minx <= query[2]) &
-                    (bounds.maxy >= query[1]) & (bounds.miny <= query[3])).sum())
-    page = client.get("/collections/roads/items", params={"bbox": ",".join(map(str, query)), "limit": 1000}).json()
+    expected = int(
+        (
+            (bounds.maxx >= query[0])
+            & (bounds.minx <= query[2])
+            & (bounds.maxy >= query[1])
+            & (bounds.miny <= query[3])
+        ).sum()
+    )
+    page = client.get(
+        "/collections/roads/items", params={"bbox": ",".join(map(str, query)), "limit": 1000}
+    ).json()
     assert 0 < page["numberMatched"] == expected < len(roads_4490)
     for feature in page["features"]:
         assert shape(feature["geometry"]).envelope.intersects(box(*query))
@@ -66,7 +76,9 @@ def test_bbox_returns_the_roads_whose_extent_meets_it(client, roads_4490):
 
 def test_crs_4549_output_is_northing_easting_and_matches_the_source(client):
     source = gpd.read_file(DEMO / "context.gpkg", layer="neighbours")  # stored in EPSG:4549
-    response = client.get("/collections/neighbours/items", params={"crs": "EPSG:4549", "limit": 100})
+    response = client.get(
+        "/collections/neighbours/items", params={"crs": "EPSG:4549", "limit": 100}
+    )
     assert response.headers["Content-Crs"] == f"<{crs_uri(4549)}>"
     features = response.json()["features"]
     by_name = {f["properties"]["name"]: f for f in features}
@@ -81,9 +93,11 @@ def test_bbox_crs_in_a_gauss_kruger_zone_selects_the_same_roads(client, roads_44
     e0, n0, e1, n1 = roads.total_bounds
     ce, cn = (e0 + e1) / 2, (n0 + n1) / 2
     query = (cn - 300, ce - 300, cn + 300, ce + 300)  # northing, easting order
-    page = client.get("/collections/roads/items", params={
-        "bbox": ",".join(map(str, query)), "bbox-crs": crs_uri(4549), "limit": 1000}).json()
-    inside = roads.cx[ce - 300:ce + 300, cn - 300:cn + 300]
+    page = client.get(
+        "/collections/roads/items",
+        params={"bbox": ",".join(map(str, query)), "bbox-crs": crs_uri(4549), "limit": 1000},
+    ).json()
+    inside = roads.cx[ce - 300 : ce + 300, cn - 300 : cn + 300]
     assert page["numberMatched"] >= len(inside) > 0
     assert {f["properties"]["name"] for f in page["features"]} >= set(inside["name"])
 

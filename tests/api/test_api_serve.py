@@ -35,9 +35,13 @@ def empty_database(request, tmp_path):
 
 def test_serve_creates_the_database_loads_the_demo_and_answers(tmp_path, empty_database):
     port = _free_port()
-    process = subprocess.Popen([str(SIJIE), "serve", "--database", empty_database,
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, cwd=tmp_path)
+    process = subprocess.Popen(
+        [str(SIJIE), "serve", "--database", empty_database, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         landing = None
         for _ in range(300):  # bounded wait for start-up; no assertion on how long it took
@@ -67,7 +71,12 @@ def test_serve_creates_the_database_loads_the_demo_and_answers(tmp_path, empty_d
 
 
 def test_serve_refuses_a_database_it_does_not_support(tmp_path):
-    result = subprocess.run([str(SIJIE), "serve", "--database", "mysql://root@localhost/x"],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    result = subprocess.run(
+        [str(SIJIE), "serve", "--database", "mysql://root@localhost/x"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert "mysql" in result.stderr and "Traceback" not in result.stderr

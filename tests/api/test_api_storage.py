@@ -1,10 +1,10 @@
-"""Storage: migrations on both engines, the demo town loaded into tables, GDAL-readable GeoPackage."""
+"""Storage: migrations on both engines, the demo town in tables, a GeoPackage GDAL reads."""
 
 from __future__ import annotations
 
 import geopandas as gpd
-import pytest
 import pyogrio
+import pytest
 from sqlalchemy import func, inspect, select
 
 from api.db.engine import gpkg_path, is_geopackage
@@ -17,15 +17,31 @@ def test_migrations_create_every_table_and_run_again_harmlessly(client):
     engine = client.app.state.engine
     upgrade(engine)  # already at head: nothing to do, nothing broken
     tables = set(inspect(engine).get_table_names())
-    assert {"towns", "context_features", "users", "proposals", "proposal_versions", "runs",
-            "validation_results", "grids", "microgrids", "facility_sites", "survey_findings",
-            "opinions", "workflow_events", "alembic_version"} <= tables
+    assert {
+        "towns",
+        "context_features",
+        "users",
+        "proposals",
+        "proposal_versions",
+        "runs",
+        "validation_results",
+        "grids",
+        "microgrids",
+        "facility_sites",
+        "survey_findings",
+        "opinions",
+        "workflow_events",
+        "alembic_version",
+    } <= tables
 
 
 def test_demo_town_layers_are_stored_feature_for_feature(client):
     with client.app.state.sessions() as session:
-        counts = dict(session.execute(select(ContextFeature.layer, func.count())
-                                      .group_by(ContextFeature.layer)).all())
+        counts = dict(
+            session.execute(
+                select(ContextFeature.layer, func.count()).group_by(ContextFeature.layer)
+            ).all()
+        )
     for layer in ("neighbours", "roads", "parcels", "buildings", "landuse", "jurisdiction"):
         assert counts[layer] == len(gpd.read_file(DEMO / "context.gpkg", layer=layer)), layer
 
@@ -53,18 +69,22 @@ def test_the_migrations_build_exactly_the_schema_the_models_declare(client):
     from api.db.models import Base
 
     with client.app.state.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "include_object": alembic_helpers.include_object})
+        context = MigrationContext.configure(
+            connection, opts={"include_object": alembic_helpers.include_object}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE proposal_versions SET name = 'overwritten' WHERE version = 1",
-    "DELETE FROM proposal_versions",
-    "UPDATE workflow_events SET reason = 'rewritten'",
-    "DELETE FROM workflow_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE proposal_versions SET name = 'overwritten' WHERE version = 1",
+        "DELETE FROM proposal_versions",
+        "UPDATE workflow_events SET reason = 'rewritten'",
+        "DELETE FROM workflow_events",
+    ],
+)
 def test_the_database_refuses_to_change_or_delete_records(client, auth, statement):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError

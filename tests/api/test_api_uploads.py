@@ -16,8 +16,12 @@ def _count(client, auth) -> int:
 
 def test_a_geopackage_upload_creates_a_proposal(client, auth):
     data = (DEMO / "proposals" / "good_building.gpkg").read_bytes()
-    response = client.post("/proposals", headers=auth["gis"], data={"reason": "上传"},
-                           files={"file": ("good_building.gpkg", data, "application/geopackage+sqlite3")})
+    response = client.post(
+        "/proposals",
+        headers=auth["gis"],
+        data={"reason": "上传"},
+        files={"file": ("good_building.gpkg", data, "application/geopackage+sqlite3")},
+    )
     assert response.status_code == 201, response.text
     props = response.json()["properties"]
     assert props["version"] == 1 and props["input_crs"] == "EPSG:4549" and props["reason"] == "上传"
@@ -31,16 +35,25 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name, data", [
-    ("evil.zip", _zip({"../../evil.shp": b"x" * 100, "../../evil.dbf": b"x"})),
-    ("bomb.zip", _zip({"a.shp": b"\x00" * (20 * 1024 * 1024)})),
-    ("fake.gpkg", b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>'),
-    ("remote.geojson", b"/vsicurl/http://example.com/a.geojson"),
-    ("notes.txt", b"hello"),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("evil.zip", _zip({"../../evil.shp": b"x" * 100, "../../evil.dbf": b"x"})),
+        ("bomb.zip", _zip({"a.shp": b"\x00" * (20 * 1024 * 1024)})),
+        (
+            "fake.gpkg",
+            b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd'
+            b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
+        ),
+        ("remote.geojson", b"/vsicurl/http://example.com/a.geojson"),
+        ("notes.txt", b"hello"),
+    ],
+)
 def test_unsafe_or_unusable_uploads_are_4xx_problems_and_store_nothing(client, auth, name, data):
     before = _count(client, auth)
-    response = client.post("/proposals", headers=auth["gis"], files={"file": (name, data, "application/octet-stream")})
+    response = client.post(
+        "/proposals", headers=auth["gis"], files={"file": (name, data, "application/octet-stream")}
+    )
     assert 400 <= response.status_code < 500, response.text
     assert_problem(response, response.status_code)
     assert _count(client, auth) == before
@@ -48,5 +61,9 @@ def test_unsafe_or_unusable_uploads_are_4xx_problems_and_store_nothing(client, a
 
 def test_a_file_over_the_size_limit_is_413(client, auth):
     data = b"{" + b" " * (6 * 1024 * 1024) + b"}"  # the test limit is 5 MB
-    response = client.post("/proposals", headers=auth["gis"], files={"file": ("big.geojson", data, "application/geo+json")})
+    response = client.post(
+        "/proposals",
+        headers=auth["gis"],
+        files={"file": ("big.geojson", data, "application/geo+json")},
+    )
     assert_problem(response, 413)

@@ -15,8 +15,16 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-APPEND_ONLY = ("proposal_versions", "workflow_events", "survey_findings", "opinions",
-               "validation_results", "grids", "microgrids", "facility_sites")
+APPEND_ONLY = (
+    "proposal_versions",
+    "workflow_events",
+    "survey_findings",
+    "opinions",
+    "validation_results",
+    "grids",
+    "microgrids",
+    "facility_sites",
+)
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION sijie_append_only() RETURNS trigger AS $$
@@ -32,14 +40,18 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_FUNCTION)
         for table in APPEND_ONLY:
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                       "FOR EACH ROW EXECUTE FUNCTION sijie_append_only()")
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION sijie_append_only()"
+            )
         return
     for table in APPEND_ONLY:
         for event in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, 'sijie: {table} rows are never changed or "
-                       "deleted'); END")
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'sijie: {table} rows are never changed or "
+                "deleted'); END"
+            )
 
 
 def downgrade() -> None:
