@@ -8,11 +8,13 @@ scaled so that each cap is 1:
    centre on ties, and takes the adjacent free unit nearest its own centre while it fits; once
    90 % full it stops at the first unit that does not fit rather than reach past it for
    smaller, farther ones. Every unit is placed; every grid is contiguous.
-2. **Dissolve.** The emptiest grids are handed out unit by unit to adjacent grids with room;
-   a grid is dissolved only if all its units find a place, so the count falls towards the
-   lower bound ⌈total / cap⌉ without breaking a cap.
+2. **Dissolve.** The emptiest grids are handed out unit by unit to adjacent grids with room,
+   or to a full neighbour that passes one of its own units on to a third grid with room; a
+   grid is dissolved only if all its units find a place (otherwise every move is undone), so
+   the count falls towards the lower bound ⌈total / cap⌉ without breaking a cap.
 3. **Polish.** Boundary units move to the adjacent grid whose centre is nearer, when both
    grids stay contiguous and within capacity, which makes the grids compact and evens them out.
+   Dissolve and polish repeat while the count falls.
 
 A unit that alone exceeds capacity is its own grid and is reported. Ties are broken by unit
 number, so the result depends on the input alone. Each step is near-linear in the units.
@@ -31,6 +33,7 @@ __all__ = ["Capacity", "partition"]
 EPS = 1e-9
 POLISH_PASSES = 6
 FULL = 0.9  # a grid this full stops at the first unit that does not fit
+NEARER = 0.9  # polish moves a unit only to a grid whose centre is this much nearer
 RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
 
 
@@ -176,7 +179,7 @@ class _Solver:
         best, best_key = -1, None
         for s in state.around(u, r):
             if self._fits(state.totals[s], u):
-                key = (max(state.totals[s]), s)
+                key = (max(state.totals[s], default=0.0), s)
                 if best_key is None or key < best_key:
                     best, best_key = s, key
         if best < 0:
@@ -236,7 +239,7 @@ class _Solver:
                 if not others or len(members[r]) == 1:
                     continue
                 here = math.hypot(x[u] - centres[r][0], y[u] - centres[r][1])
-                best, best_d = -1, here * 0.9
+                best, best_d = -1, here * NEARER
                 for s in others:
                     d = math.hypot(x[u] - centres[s][0], y[u] - centres[s][1])
                     if d < best_d and self._fits(totals[s], u):
