@@ -117,8 +117,8 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "job_not_found": {Lang.zh: "没有编号为 {id} 的任务", Lang.en: "There is no job {id}"},
     "job_not_finished": {
-        Lang.zh: "任务 {id} 尚未完成（{status}）",
-        Lang.en: "Job {id} has not finished ({status})",
+        Lang.zh: "任务 {id} 尚未完成（{state}）",
+        Lang.en: "Job {id} has not finished ({state})",
     },
     "transition_invalid": {
         Lang.zh: "方案处于“{state}”状态，不能进行“{action}”；可进行：{allowed}",
@@ -149,6 +149,14 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
     "department_missing": {
         Lang.zh: "用户“{user}”未设置所属部门",
         Lang.en: "User '{user}' has no department",
+    },
+    "grid_not_found": {
+        Lang.zh: "方案 {id} 没有编码为 {grid} 的网格（请先划分网格）",
+        Lang.en: "Proposal {id} has no grid {grid} (divide it into grids first)",
+    },
+    "role_unknown": {
+        Lang.zh: "未知的网格岗位 {role}；可用：{allowed}",
+        Lang.en: "Unknown grid role {role}; use one of {allowed}",
     },
     "user_exists": {Lang.zh: "用户名“{user}”已存在", Lang.en: "User name '{user}' is taken"},
     "photo_too_large": {

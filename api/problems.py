@@ -31,7 +31,7 @@ class Problem(Exception):
     """An error a client can act on: an HTTP status, a message key and its values."""
 
     def __init__(
-        self, status: int, code: str, *, headers: dict[str, str] | None = None, **values: Any
+        self, status: int, code: str, /, *, headers: dict[str, str] | None = None, **values: Any
     ) -> None:
         self.status = status
         self.code = code

@@ -42,6 +42,7 @@ __all__ = [
     "Grid",
     "MicroGrid",
     "FacilitySite",
+    "GridAppointment",
     "SurveyFinding",
     "Opinion",
     "WorkflowEvent",
@@ -243,6 +244,19 @@ class FacilitySite(RunFeatureMixin, Base):
     __tablename__ = "facility_sites"
     rank: Mapped[int] = mapped_column(Integer)
     qualified: Mapped[bool] = mapped_column(Boolean)
+
+
+class GridAppointment(Base):
+    """Who holds a 1+3+N role of a grid (001 § 二(四)3); the newest appointment counts."""
+
+    __tablename__ = "grid_appointments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    grid_code: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(50))
+    person: Mapped[str] = mapped_column(String(100))
+    appointed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class SurveyFinding(BBoxMixin, Base):

@@ -1,6 +1,6 @@
 """The service's routers, one per resource, gathered in :data:`routers`."""
 
-from api.routes import admin, analysis, auth, features, jobs, proposals, public, workflow
+from api.routes import admin, analysis, auth, features, jobs, proposals, public, roster, workflow
 
 routers = [
     auth.router,
@@ -11,6 +11,7 @@ routers = [
     jobs.router,
     public.router,
     admin.router,
+    roster.router,
 ]
 
 __all__ = ["routers"]

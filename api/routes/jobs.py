@@ -83,7 +83,7 @@ def job_results(
 
     run = _run(session, job_id)
     if run.status != "successful":
-        raise Problem(409, "job_not_finished", id=job_id, status=run.status)
+        raise Problem(409, "job_not_finished", id=job_id, state=run.status)
     version = session.get(ProposalVersion, run.version_id).version
     body = run_result(session, run, output_crs(request, crs), lang, version)
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")

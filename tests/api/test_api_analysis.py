@@ -129,3 +129,76 @@ def test_maps_are_html_for_staff_and_the_public_map_shows_only_approved_work(cli
     assert "<html" in page.text.lower()
     assert_problem(client.get(f"/proposals/{pid}/versions/1/map"), 401)
     assert_problem(client.get(f"/public/map?proposal={pid}"), 404)
+
+
+def test_a_grid_roster_records_who_holds_each_1_3_n_role(client, auth):
+    pid, _ = create_proposal(client, auth["gis"])
+    grids = client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]).json()["grids"]
+    code = grids["features"][0]["properties"]["code"]
+    url = f"/proposals/{pid}/grids/{code}/roster"
+    empty = client.get(url, headers=auth["gis"]).json()
+    assert empty["holders"] == dict.fromkeys(
+        ("grid_head", "full_time_worker", "part_time_worker", "guide", "others")
+    )
+    for role, person in (("grid_head", "张伟"), ("guide", "李娜"), ("grid_head", "王芳")):
+        assert (
+            client.post(url, json={"role": role, "person": person}, headers=auth["gis"]).status_code
+            == 201
+        )
+    roster = client.get(url, headers=auth["minzheng"]).json()
+    assert roster["holders"]["grid_head"] == "王芳" and roster["holders"]["guide"] == "李娜"
+    assert [(h["role"], h["person"]) for h in roster["history"]] == [
+        ("grid_head", "张伟"),
+        ("guide", "李娜"),
+        ("grid_head", "王芳"),
+    ]
+    assert_problem(
+        client.post(url, json={"role": "mayor", "person": "x"}, headers=auth["gis"]),
+        422,
+        "role_unknown",
+    )
+    assert_problem(
+        client.post(
+            f"/proposals/{pid}/grids/NOPE/roster",
+            json={"role": "guide", "person": "x"},
+            headers=auth["gis"],
+        ),
+        404,
+        "grid_not_found",
+    )
+    assert_problem(client.get(url), 401)
+    assert_problem(
+        client.post(url, json={"role": "guide", "person": "x"}, headers=auth["fagai"]), 403
+    )
+
+
+def test_a_job_on_an_invalid_boundary_fails_with_a_reason_and_has_no_results(client, auth):
+    bowtie = {
+        "type": "Feature",
+        "properties": {"name": "领结工业社区", "type": "工业社区"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [121.60, 29.94],
+                    [121.61, 29.95],
+                    [121.61, 29.94],
+                    [121.60, 29.95],
+                    [121.60, 29.94],
+                ]
+            ],
+        },
+    }
+    created = client.post("/proposals", json=bowtie, headers=auth["gis"])
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    job = client.post(f"/proposals/{pid}/versions/1/grids?async=true", headers=auth["gis"]).json()
+    client.app.state.runner.drain()
+    status = client.get(f"/jobs/{job['jobID']}", headers=auth["gis"]).json()
+    assert status["status"] == "failed" and status["message"]
+    body = assert_problem(
+        client.get(f"/jobs/{job['jobID']}/results", headers=auth["gis"]), 409, "job_not_finished"
+    )
+    assert "failed" in body["detail"]
+    # run in the request, the same refusal is a 422 problem
+    assert_problem(client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]), 422)
