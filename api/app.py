@@ -52,13 +52,16 @@ def start(app: FastAPI, settings: Settings) -> None:
         with sessions() as session:
             app.state.seeded = seed_demo(session, rules, settings.demo_password.get_secret_value())
     with sessions() as session:
-        codes = [t.work_crs for t in session.scalars(select(Town)).all()]
+        towns = [(t.id, t.work_crs) for t in session.scalars(select(Town)).all()]
+    codes = [code for _, code in towns]
     app.state.town_epsgs = sorted(
         {int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")}
     )
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.contexts = ContextCache(sessions, rules)
+    for town_id, _ in towns:  # built now, so the first request does not wait for it
+        app.state.contexts.get(town_id)
     app.state.runner = Runner(sessions, app.state.contexts, threads=settings.job_threads)
     app.state.upload_dir = _upload_dir(settings)
     app.state.upload_dir.mkdir(parents=True, exist_ok=True)

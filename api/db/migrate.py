@@ -7,6 +7,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from geo.errors import InputError
 
 __all__ = ["upgrade", "alembic_config"]
 
@@ -22,8 +25,19 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or migrate sijie's tables on ``engine`` (GeoPackage or PostGIS)."""
+    """Create or migrate sijie's tables on ``engine`` (GeoPackage or PostGIS).
+
+    Raises
+    ------
+    InputError
+        The database cannot be reached or opened (the message names it, without password).
+    """
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        raise InputError(f"cannot open the database {where}: {reason}") from exc

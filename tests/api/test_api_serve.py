@@ -80,3 +80,17 @@ def test_serve_refuses_a_database_it_does_not_support(tmp_path):
     )
     assert result.returncode == 2
     assert "mysql" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_says_in_one_line_when_postgis_cannot_be_reached(tmp_path):
+    url = f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{_free_port()}/nowhere"
+    result = subprocess.run(
+        [str(SIJIE), "serve", "--database", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "cannot open the database" in result.stderr and "Traceback" not in result.stderr
+    assert "secret-pw" not in result.stderr
