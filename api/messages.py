@@ -150,6 +150,10 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
         Lang.zh: "用户“{user}”未设置所属部门",
         Lang.en: "User '{user}' has no department",
     },
+    "too_long": {
+        Lang.zh: "{field} 最多 {limit} 个字符，收到 {got} 个",
+        Lang.en: "{field} takes at most {limit} characters, got {got}",
+    },
     "grid_not_found": {
         Lang.zh: "方案 {id} 没有编码为 {grid} 的网格（请先划分网格）",
         Lang.en: "Proposal {id} has no grid {grid} (divide it into grids first)",

@@ -69,6 +69,9 @@ def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> Prop
         )
     if not geo.name.strip():
         raise Problem(422, "name_missing")
+    for field, value, limit in (("name", geo.name.strip(), 200), ("type", geo.raw_type, 50)):
+        if len(value) > limit:
+            raise Problem(422, "too_long", field=field, limit=limit, got=len(value))
     epsg = geo.crs.to_epsg()
     stored = gpd.GeoSeries([geo.geometry], crs=geo.crs).to_crs(epsg=STORAGE_SRID).iloc[0]
     return ProposalInput(

@@ -16,6 +16,12 @@ from api.services import proposals as svc
 from tests.api.conftest import DEMO, assert_problem, create_proposal, demo_feature
 
 
+TRIANGLE = {
+    "type": "Polygon",
+    "coordinates": [[[121.6, 29.94], [121.61, 29.94], [121.61, 29.95], [121.6, 29.94]]],
+}
+
+
 def _area_m2(geometry: dict, epsg_from: int = 4490) -> float:
     return float(gpd.GeoSeries([shape(geometry)], crs=epsg_from).to_crs(4549).area.iloc[0])
 
@@ -91,6 +97,22 @@ def test_a_proposal_outside_the_town_is_refused(client, auth):
             "bad_geojson",
         ),
         ({"type": "FeatureCollection", "features": []}, "bad_geojson"),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "长" * 201 + "工业社区"},
+                "geometry": TRIANGLE,
+            },
+            "too_long",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "X工业社区", "type": "工" * 51},
+                "geometry": TRIANGLE,
+            },
+            "too_long",
+        ),
     ],
 )
 def test_unusable_geojson_is_422_and_stores_nothing(client, auth, body, code):
