@@ -15,7 +15,6 @@ from api.db.models import User
 from api.services import proposals as svc
 from tests.api.conftest import DEMO, assert_problem, create_proposal, demo_feature
 
-
 TRIANGLE = {
     "type": "Polygon",
     "coordinates": [[[121.6, 29.94], [121.61, 29.94], [121.61, 29.95], [121.6, 29.94]]],
