@@ -67,12 +67,13 @@ def database(engine: str) -> Iterator[str]:
 def server(url: str) -> Iterator[str]:
     """uvicorn serving sijie on ``url``'s database in a subprocess; its base URL."""
     port = _free_port()
+    uploads = tempfile.TemporaryDirectory(prefix="sijie-bench-")
     env = {
         **os.environ,
         "SIJIE_DATABASE_URL": url,
         "SIJIE_SECRET_KEY": "bench-secret-key-32-bytes-long!!",
         "SIJIE_DEMO_PASSWORD": PASSWORD,
-        "SIJIE_UPLOAD_DIR": tempfile.mkdtemp(prefix="sijie-bench-"),
+        "SIJIE_UPLOAD_DIR": uploads.name,
     }
     process = subprocess.Popen(
         [
@@ -105,6 +106,7 @@ def server(url: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        uploads.cleanup()
 
 
 async def _load(
