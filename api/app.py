@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from api.db.engine import gpkg_path, is_geopackage, make_engine
 from api.db.migrate import upgrade
 from api.db.models import Town
-from api.demo import seed_demo
+from api.demo import seed_demo, seed_town
 from api.problems import add_problem_handlers
 from api.routes import routers
 from api.services.runs import Runner
@@ -48,9 +48,13 @@ def start(app: FastAPI, settings: Settings) -> None:
     upgrade(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     rules = load_rules(settings.rules_file)
-    if settings.load_demo:
-        with sessions() as session:
-            app.state.seeded = seed_demo(session, rules, settings.demo_password.get_secret_value())
+    seeded: list[str] = []
+    with sessions() as session:
+        if settings.context_file:
+            seeded += seed_town(session, rules, settings.context_file)
+        if settings.load_demo:
+            seeded += seed_demo(session, rules, settings.demo_password.get_secret_value())
+    app.state.seeded = seeded
     with sessions() as session:
         towns = [(t.id, t.work_crs) for t in session.scalars(select(Town)).all()]
     codes = [code for _, code in towns]

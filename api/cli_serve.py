@@ -32,33 +32,33 @@ def serve(
     from api.app import create_app
     from api.db.engine import make_engine
     from api.db.migrate import upgrade
-    from api.demo import DEMO_USERS, seed_demo
+    from api.demo import DEMO_USERS, seed_demo, seed_town
     from api.settings import Settings
     from geo.rules import load_rules
 
     settings = Settings(**({"database_url": database} if database else {}))
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    if settings.load_demo:
-        with sessionmaker(engine)() as session:
-            added = seed_demo(
-                session, load_rules(settings.rules_file), settings.demo_password.get_secret_value()
-            )
-        if any(item.startswith("town:") for item in added):
+    added: list[str] = []
+    with sessionmaker(engine)() as session:
+        rules = load_rules(settings.rules_file)
+        if settings.context_file:
+            added += seed_town(session, rules, settings.context_file)
+        if settings.load_demo:
+            added += seed_demo(session, rules, settings.demo_password.get_secret_value())
+    for item in added:
+        if item.startswith("town:"):
+            out.print(f"已载入镇（街道）town loaded: {item[5:]}", highlight=False)
+    if any(item.startswith("user:") for item in added):
+        out.print(
+            "已创建示范用户 demo users created (password: SIJIE_DEMO_PASSWORD, "
+            "demo default if unset):",
+            highlight=False,
+        )
+        for user in DEMO_USERS:
             out.print(
-                f"已载入示范镇 demo town loaded into {settings.database_url}", highlight=False
+                f"  {user.username:<12} {user.role:<14} {user.department or ''}", highlight=False
             )
-        if any(item.startswith("user:") for item in added):
-            out.print(
-                "已创建示范用户 demo users created (password: SIJIE_DEMO_PASSWORD, "
-                "demo default if unset):",
-                highlight=False,
-            )
-            for user in DEMO_USERS:
-                out.print(
-                    f"  {user.username:<12} {user.role:<14} {user.department or ''}",
-                    highlight=False,
-                )
     engine.dispose()
     if settings.secret_key is None:
         err.print(

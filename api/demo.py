@@ -14,7 +14,7 @@ from api.db.models import Town, User
 from api.services.towns import load_town
 from geo.rules import Rules
 
-__all__ = ["DEMO_CONTEXT", "DEMO_USERS", "DemoUser", "seed_demo", "create_user"]
+__all__ = ["DEMO_CONTEXT", "DEMO_USERS", "DemoUser", "seed_demo", "seed_town", "create_user"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,15 @@ def create_user(
     )
     session.add(user)
     return user
+
+
+def seed_town(session: Session, rules: Rules, source: str) -> list[str]:
+    """Load the bureau's context file as a town unless a town came from it already."""
+    if session.scalar(select(func.count()).select_from(Town).where(Town.source == str(source))):
+        return []
+    town = load_town(session, source, rules)
+    session.commit()
+    return [f"town:{town.name}"]
 
 
 def seed_demo(session: Session, rules: Rules, password: str) -> list[str]:

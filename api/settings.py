@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         True, description="load the demo town and demo users into an empty database at start-up"
     )
     rules_file: str | None = Field(None, description="TOML rules file overriding the defaults")
+    context_file: str | None = Field(
+        None,
+        description="the bureau's context (GeoPackage or any GDAL source with neighbours, roads "
+        "…), loaded as a town at start-up unless a town was already loaded from it; the demo "
+        "town is then not loaded",
+    )
     uploads: UploadSettings = Field(default_factory=UploadSettings)
     basemap: str = Field(
         "plain",

@@ -99,3 +99,27 @@ def test_the_database_refuses_to_change_or_delete_records(client, auth, statemen
             connection.execute(text(statement))  # rows exist: the proposal and its event
         connection.rollback()
     assert client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json() == before
+
+
+def test_a_bureau_context_file_is_loaded_once_instead_of_the_demo_town(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings, UploadSettings
+
+    context = tmp_path / "bureau.gpkg"
+    context.write_bytes((DEMO / "context.gpkg").read_bytes())
+    settings = Settings(
+        database_url=f"gpkg:///{tmp_path / 'bureau_db.gpkg'}",
+        secret_key="k" * 32,
+        context_file=str(context),
+        load_demo=False,
+        uploads=UploadSettings(dir=str(tmp_path / "up")),
+    )
+    neighbours = len(gpd.read_file(context, layer="neighbours"))
+    for _ in range(2):  # the second start finds the town and loads nothing
+        with TestClient(create_app(settings)) as client:
+            towns = client.get("/towns").json()["towns"]
+            assert len(towns) == 1 and towns[0]["work_crs"] == "EPSG:4549"
+            matched = client.get("/collections/neighbours/items").json()["numberMatched"]
+            assert matched == neighbours
