@@ -160,6 +160,9 @@ FeatureOption = Annotated[str | None, typer.Option(
     "--feature", help="The proposal's name, when its layer holds several.")]
 CrsOption = Annotated[str | None, typer.Option(
     "--crs", help="CRS of a proposal file that names none (EPSG:4549, GCJ02 ...).")]
+GpkgOutput = Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")]
+CodeOption = Annotated[str | None, typer.Option(
+    "--code", help="The community's code; grid codes extend it.")]
 
 
 def _inputs(proposal: str, context: str, rules: Path | None, feature: str | None,
@@ -218,7 +221,7 @@ def validate_command(
 def adjust_command(
     proposal: ProposalArg,
     context: ContextOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    output: GpkgOutput,
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
@@ -260,12 +263,11 @@ def adjust_command(
 def grid_command(
     proposal: ProposalArg,
     context: ContextOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    output: GpkgOutput,
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
-    code: Annotated[str | None, typer.Option(
-        "--code", help="The community's code; grid codes extend it.")] = None,
+    code: CodeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and

@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli import (EXIT_FINDINGS, EXIT_OK, ContextOption, CrsOption, FeatureOption, LangOption,
-                     ProposalArg, RulesOption, _inputs, _require_format, app, err, out,
-                     reports_errors)
+from api.cli import (EXIT_FINDINGS, EXIT_OK, CodeOption, ContextOption, CrsOption, FeatureOption,
+                     GpkgOutput, LangOption, ProposalArg, RulesOption, _inputs, _require_format,
+                     app, err, out, reports_errors)
 from api.i18n import Lang, label, landuse_label
 
 __all__ = ["facility_command", "profile_command", "package_command"]
@@ -27,7 +27,7 @@ YearOption = Annotated[int | None, typer.Option(
 def facility_command(
     proposal: ProposalArg,
     context: ContextOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")],
+    output: GpkgOutput,
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
@@ -125,8 +125,7 @@ def package_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")],
     rules: RulesOption = None,
     year: YearOption = None,
-    code: Annotated[str | None, typer.Option(
-        "--code", help="The community's code; grid codes extend it.")] = None,
+    code: CodeOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
     lang: LangOption = Lang.zh,
