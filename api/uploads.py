@@ -10,7 +10,6 @@ runs with network access and sibling-file probing turned off.
 
 from __future__ import annotations
 
-import ctypes
 import io
 import json
 import re
@@ -20,7 +19,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from uuid import uuid4
@@ -35,11 +33,13 @@ from geo.errors import CRSError, InputError, MissingCRSError
 from geo.io.archive import choose_zipped, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.frames import gdal_layers, read_dxf, read_frame, read_shapefile
-from geo.io.gdal_env import gdal_config, gdal_errors
+from geo.io.gdal_env import SANDBOX, gdal_config, gdal_errors, identify_driver
 from geo.io.kml import kml_to_planning
 from geo.io.layers import choose_layer
 
-__all__ = ["UploadLimits", "UploadRejected", "read_upload"]
+__all__ = [
+    "UploadLimits", "UploadRejected", "checked_geopackage", "display_name", "read_upload"
+]
 
 # Extension -> (format, the only GDAL drivers that may open it).
 _TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -50,17 +50,6 @@ _TYPES: dict[str, tuple[str, frozenset[str]]] = {
     ".geojson": ("geojson", frozenset({"GeoJSON"})),
     ".json": ("geojson", frozenset({"GeoJSON"})),
 }
-# GDAL runs with these while it touches an upload: no network, no directory listing.
-_SANDBOX = {
-    "GDAL_DISABLE_READDIR_ON_OPEN": "TRUE",
-    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".sijie-network-disabled",
-    "GDAL_HTTP_MAX_RETRY": "0",
-    "GDAL_HTTP_TIMEOUT": "1",
-    "GDAL_HTTP_CONNECTTIMEOUT": "1",
-    "LIBKML_RESOLVE_STYLE": "NO",
-    "LIBKML_EXTERNAL_STYLE": "NO",
-    "GDAL_VRT_ENABLE_PYTHON": "NO",
-}
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _VSI_OR_URL = re.compile(r"/vsi|\\vsi|[a-z][a-z0-9+.\-]*://", re.I)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -70,7 +59,6 @@ _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "Ge
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _SYMLINK = 0o120000
 _CHUNK = 1 << 16
-_GDAL_OF_VECTOR = 0x04
 
 
 class UploadRejected(InputError):
@@ -131,43 +119,17 @@ class _Upload:
         return target
 
 
-def _display_name(filename: str) -> str:
+def display_name(filename: str) -> str:
     """The client's base name, printable and short, for messages only."""
     base = PurePosixPath(filename.replace("\\", "/")).name
     shown = "".join(ch for ch in base if ch.isprintable())[:120]
     return shown or "upload"
 
 
-@cache
-def _gdal() -> Any | None:
-    """The GDAL library pyogrio uses, for the driver check pyogrio does not offer."""
-    try:
-        import pyogrio._io as gdal_module  # its handle resolves the symbols of its libgdal
-
-        lib = ctypes.CDLL(gdal_module.__file__)
-        lib.GDALIdentifyDriverEx.restype = ctypes.c_void_p
-        lib.GDALIdentifyDriverEx.argtypes = [ctypes.c_char_p, ctypes.c_uint, ctypes.c_void_p,
-                                             ctypes.c_void_p]
-        lib.GDALGetDriverShortName.restype = ctypes.c_char_p
-        lib.GDALGetDriverShortName.argtypes = [ctypes.c_void_p]
-    except (OSError, AttributeError, ImportError):
-        return None
-    return lib
-
-
-def _identified_driver(path: Path) -> str | None:
-    """The driver GDAL would open ``path`` with, asked before it opens anything."""
-    lib = _gdal()
-    if lib is None:
-        return None
-    handle = lib.GDALIdentifyDriverEx(str(path).encode(), _GDAL_OF_VECTOR, None, None)
-    return lib.GDALGetDriverShortName(handle).decode() if handle else ""
-
-
 def _require_driver(up: _Upload, path: Path) -> None:
     """Refuse a file GDAL would open with a driver its type does not allow."""
-    with gdal_config(_SANDBOX):  # re-entrant: callers may already hold it
-        driver = _identified_driver(path)
+    with gdal_config(SANDBOX):  # re-entrant: callers may already hold it
+        driver = identify_driver(path)
         if driver is None:  # no direct GDAL access: ask pyogrio, which opens the file
             with gdal_errors("could not be read", path=path):
                 driver = str(pyogrio.read_info(path)["driver"])
@@ -270,7 +232,7 @@ def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
                             "crs parameter (for example EPSG:4549)", 422, "missing-crs")
         shp = stem.with_suffix(".shp")
         _require_driver(up, shp)
-        with gdal_config(_SANDBOX):
+        with gdal_config(SANDBOX):
             frame, _ = read_shapefile(shp, path=saved, layer=chosen.layer)
     return frame, chosen.layer
 
@@ -311,7 +273,7 @@ def _read_gpkg(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
 
 def _read_gdal(up: _Upload, saved: Path) -> tuple[gpd.GeoDataFrame, str]:
     """Read the chosen layer of a single-file upload once its driver is known to be allowed."""
-    with _as_unusable(up), gdal_config(_SANDBOX):
+    with _as_unusable(up), gdal_config(SANDBOX):
         _require_driver(up, saved)
         name = choose_layer(saved, up.layer, gdal_layers(saved, layer=up.layer))
         return read_frame(saved, name, path=saved, layer=name), name
@@ -340,7 +302,7 @@ def _read_dxf(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
         raise up.refuse("is not a DXF drawing (no DXF section header)", 400,
                         "driver-not-allowed")
     saved = up.save(up.data, ".dxf")
-    with _as_unusable(up), gdal_config(_SANDBOX):
+    with _as_unusable(up), gdal_config(SANDBOX):
         _require_driver(up, saved)
         frame, _ = read_dxf(saved)
         return select_cad_layer(frame, up.layer, saved), up.layer or GDAL_DXF_LAYER
@@ -382,24 +344,30 @@ _READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
 }
 
 
-def _check_request(data: bytes, filename: str, limits: UploadLimits) -> tuple[str, frozenset[str]]:
-    """Refuse virtual paths and URLs as names, oversize bodies and unsupported types."""
+def _check_request(
+    data: bytes,
+    filename: str,
+    limits: UploadLimits,
+    types: dict[str, tuple[str, frozenset[str]]] = _TYPES,
+) -> tuple[str, frozenset[str]]:
+    """Refuse virtual paths and URLs as names, oversize bodies and types not in ``types``."""
     if _VSI_OR_URL.search(filename):
         shown = "".join(ch for ch in filename if ch.isprintable())[:120]
         raise UploadRejected("the file name is a GDAL virtual path or a URL; upload the file "
                              "itself", status=400, code="vsi-path", path=shown)
-    name = _display_name(filename)
+    name = display_name(filename)
     if len(data) > limits.max_bytes:
         raise UploadRejected(f"the upload is {len(data):,} bytes; at most {limits.max_bytes:,} "
                              "are accepted", status=413, code="too-large", path=name)
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in _TYPES:
+    if suffix not in types:
+        hint = " (a Shapefile as .zip)" if ".zip" in types else ""
         raise UploadRejected(f"file type '{suffix or '(none)'}' is not accepted; upload one of "
-                             f"{', '.join(sorted(_TYPES))} (a Shapefile as .zip)",
+                             f"{', '.join(sorted(types))}{hint}",
                              status=415, code="unsupported-type", path=name)
     if not data.strip():
         raise UploadRejected("the file is empty", status=422, code="empty", path=name)
-    return _TYPES[suffix]
+    return types[suffix]
 
 
 def _polygons(up: _Upload, frame: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
@@ -455,10 +423,25 @@ def read_upload(
         With ``status`` (400, 413, 415, 422) and ``code``, e.g. ``"zip-bomb"``.
     """
     kind, drivers = _check_request(data, filename, limits)
-    up = _Upload(data=data, name=_display_name(filename), workdir=Path(workdir).resolve(),
+    up = _Upload(data=data, name=display_name(filename), workdir=Path(workdir).resolve(),
                  limits=limits, drivers=drivers, crs=crs, layer=layer)
     frame, name = _READERS[kind](up)
     result = _polygons(up, frame, name)
     result.attrs = {"source": up.name, "layer": name, "format": kind,
                     "dropped_features": len(frame) - len(result)}
     return result
+
+
+def checked_geopackage(
+    data: bytes, filename: str, workdir: Path, *, limits: UploadLimits = UploadLimits()
+) -> Path:
+    """An uploaded ``.gpkg`` checked as :func:`read_upload` checks one and saved in ``workdir``
+    under a server-chosen name (read it inside ``gdal_config(SANDBOX)``); else
+    :class:`UploadRejected`."""
+    kind, drivers = _check_request(data, filename, limits, {".gpkg": _TYPES[".gpkg"]})
+    up = _Upload(data=data, name=display_name(filename), workdir=Path(workdir).resolve(),
+                 limits=limits, drivers=drivers, crs=None, layer=None)
+    path = _saved_geopackage(up)
+    with _as_unusable(up):
+        _require_driver(up, path)
+    return path

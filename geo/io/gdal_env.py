@@ -1,4 +1,5 @@
-"""Scoped GDAL configuration options and translation of GDAL failures into typed errors.
+"""Scoped GDAL configuration options, a sandbox for untrusted files, driver identification,
+and translation of GDAL failures into typed errors.
 
 GDAL configuration options are process-wide, so :func:`gdal_config` serialises the code
 that sets them behind one lock and puts the previous values back afterwards.
@@ -6,21 +7,38 @@ that sets them behind one lock and puts the previous values back afterwards.
 
 from __future__ import annotations
 
+import ctypes
 import sqlite3
 import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyogrio
 
 from geo.errors import InputError, SijieError
 
-__all__ = ["gdal_config", "gdal_errors", "plain_gdal_message"]
+__all__ = ["SANDBOX", "gdal_config", "gdal_errors", "identify_driver", "plain_gdal_message"]
 
 # A lock, not state: it only keeps two threads from interleaving set/restore of options.
 _CONFIG_LOCK = threading.RLock()
+
+# Options GDAL runs with while it touches an untrusted file: no network, no listing of the
+# file's folder (so no sibling files are probed), no external styles, no Python in VRTs.
+SANDBOX: Mapping[str, str] = {
+    "GDAL_DISABLE_READDIR_ON_OPEN": "TRUE",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".sijie-network-disabled",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "LIBKML_RESOLVE_STYLE": "NO",
+    "LIBKML_EXTERNAL_STYLE": "NO",
+    "GDAL_VRT_ENABLE_PYTHON": "NO",
+}
+_GDAL_OF_VECTOR = 0x04
 
 # What GDAL, pyogrio, zipfile and sqlite raise when a file cannot be used.
 _GDAL_FAILURES: tuple[type[BaseException], ...] = (
@@ -50,6 +68,40 @@ def gdal_config(options: Mapping[str, str | None]) -> Iterator[None]:
             yield
         finally:
             pyogrio.set_gdal_config_options(previous)
+
+
+@cache
+def _gdal() -> Any | None:
+    """The GDAL library pyogrio uses, for the driver check pyogrio does not offer."""
+    try:
+        import pyogrio._io as gdal_module  # its handle resolves the symbols of its libgdal
+
+        lib = ctypes.CDLL(gdal_module.__file__)
+        lib.GDALIdentifyDriverEx.restype = ctypes.c_void_p
+        lib.GDALIdentifyDriverEx.argtypes = [ctypes.c_char_p, ctypes.c_uint, ctypes.c_void_p,
+                                             ctypes.c_void_p]
+        lib.GDALGetDriverShortName.restype = ctypes.c_char_p
+        lib.GDALGetDriverShortName.argtypes = [ctypes.c_void_p]
+    except (OSError, AttributeError, ImportError):
+        return None
+    return lib
+
+
+def identify_driver(path: Path) -> str | None:
+    """The vector driver GDAL would open ``path`` with, asked before anything is opened.
+
+    Returns
+    -------
+    str or None
+        The driver's short name (e.g. ``"GPKG"``), ``""`` when no driver recognises the
+        file, or ``None`` when GDAL cannot be asked directly (the caller must then fall
+        back to opening the file, e.g. with ``pyogrio.read_info``).
+    """
+    lib = _gdal()
+    if lib is None:
+        return None
+    handle = lib.GDALIdentifyDriverEx(str(path).encode(), _GDAL_OF_VECTOR, None, None)
+    return lib.GDALGetDriverShortName(handle).decode() if handle else ""
 
 
 def plain_gdal_message(exc: BaseException) -> str:

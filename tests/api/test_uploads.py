@@ -24,7 +24,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-import api.uploads
+import geo.io.gdal_env
 from api.uploads import UploadLimits, UploadRejected, read_upload
 from geo.errors import InputError
 
@@ -220,7 +220,7 @@ def test_a_browser_fake_path_only_gives_the_extension(upload, demo_area):
 def test_without_direct_gdal_access_the_driver_is_checked_by_pyogrio(
     upload, demo_area, gdal_calls, monkeypatch
 ):
-    monkeypatch.setattr(api.uploads, "_gdal", lambda: None)
+    monkeypatch.setattr(geo.io.gdal_env, "_gdal", lambda: None)
     assert_same_area(upload(GOOD.read_bytes(), "good.gpkg"), demo_area)
     assert len(gdal_calls) == 3  # read_info for the driver, list_layers, read_dataframe
 
