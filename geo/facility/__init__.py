@@ -30,6 +30,12 @@ __all__ = ["FacilityResult", "find_sites", "rank_sites", "explain", "headline",
            "programme_floor_m2"]
 
 
+# roads this far outside the community still carry employees to a site inside it
+NETWORK_MARGIN_M = 500.0
+# near misses: this many times the sites reported are measured in full from each pool
+SHORTLIST_FACTOR = 8
+
+
 @dataclass(frozen=True)
 class FacilityResult:
     """Ranked qualifying sites, or (when there are none) the nearest misses."""
@@ -105,7 +111,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     frame = _measure(sized, ctx)
     xy, weights = _employees(geom, ctx)
     roads = ctx.layer("roads")
-    network = road_network(roads.geometry.values[ctx.query("roads", geom.buffer(500.0))])
+    network = road_network(roads.geometry.values[ctx.query("roads", geom.buffer(NETWORK_MARGIN_M))])
     good = frame[frame["failed"] == ""]
     if len(good):
         ranked = rank_sites(good, xy, weights, network, top_n=rules.top_n).head(rules.top_n)
@@ -125,7 +131,7 @@ def _near_misses(candidates: list[Candidate], geom: BaseGeometry, ctx: Context,
     land; only a shortlist by size is measured in full."""
     rules = ctx.rules.facility
     target = (rules.land_min_m2 + rules.land_max_m2) / 2
-    shortlist = 8 * rules.top_n
+    shortlist = SHORTLIST_FACTOR * rules.top_n
     others = sorted(other_land(ctx, geom), key=lambda c: abs(c.geometry.area - target))
     pool = sorted(candidates, key=lambda c: abs(c.geometry.area - target))[:shortlist]
     pool += cut_to_size(others[:shortlist], ctx)

@@ -20,6 +20,10 @@ from geo.context import Context
 __all__ = ["Candidate", "available_land", "other_land", "cut_to_size", "candidate_sites"]
 
 
+# pieces of land under this share of the smallest site are not worth measuring
+SLIVER_SHARE = 0.25
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A piece of land that might host the facilities."""
@@ -129,7 +133,7 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
             pieces = shapely.difference(pieces, held)
         for i, piece in zip(chosen, pieces):
             for part in shapely.get_parts(piece):
-                if part.area >= 0.25 * rules.land_min_m2:
+                if part.area >= SLIVER_SHARE * rules.land_min_m2:
                     found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
     return found
 

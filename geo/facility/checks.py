@@ -53,6 +53,10 @@ def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
             float(areas[np.isin(classes, rules.excluded_landuse)].sum()) / site.area)
 
 
+# roads farther than this from a site cannot give it frontage, whatever their width
+_FRONTAGE_SEARCH_M = 60.0
+
+
 def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Indexes of the roads a site may front, and each one's zone within tolerance (cached)."""
     if "facility_roads" not in ctx._cache:
@@ -72,7 +76,7 @@ def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
 def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
     """Length of the site's edge along a road of a frontage class, and that road's name."""
     fronting, zones = _road_reach(ctx)
-    near = np.isin(fronting, ctx.query("roads", site.buffer(60.0)))
+    near = np.isin(fronting, ctx.query("roads", site.buffer(_FRONTAGE_SEARCH_M)))
     if not near.any():
         return 0.0, None
     edge = shapely.boundary(site)
@@ -98,7 +102,7 @@ def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
     failed = []
     if not rules.land_min_m2 <= area <= rules.land_max_m2:
         failed.append("area")
-    if available < 0.95 or excluded > 0.01:
+    if available < rules.available_share_min or excluded > rules.excluded_share_max:
         failed.append("available")
     if width < rules.min_width_m:
         failed.append("width")

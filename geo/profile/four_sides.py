@@ -12,6 +12,10 @@ from geo.context import Context
 __all__ = ["SIDES", "four_sides"]
 
 SIDES = ("east", "south", "west", "north")
+# a road or river counts for a side when it runs along this share of it
+_FOLLOWS_SHARE = 0.2
+# how far from a side a road or river may lie and still be looked at
+_SEARCH_M = 60.0
 _ANGLE = {"east": 0.0, "north": 90.0, "west": 180.0, "south": -90.0}
 
 
@@ -63,10 +67,10 @@ def four_sides(geom: BaseGeometry, ctx: Context) -> dict[str, list[str]]:
             continue
         line = shapely.union_all(np.array(segments, dtype=object))
         lengths: dict[str, float] = {}
-        for name, zone in _named_zones(ctx, line.buffer(60.0)):
+        for name, zone in _named_zones(ctx, line.buffer(_SEARCH_M)):
             lengths[name] = lengths.get(name, 0.0) + shapely.length(shapely.intersection(line, zone))
         names = [n for n, v in sorted(lengths.items(), key=lambda kv: -kv[1])
-                 if v >= 0.2 * line.length]
+                 if v >= _FOLLOWS_SHARE * line.length]
         if not names:
             outside = line.buffer(5.0).difference(geom)
             index = ctx.query("neighbours", outside)

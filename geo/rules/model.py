@@ -165,6 +165,10 @@ class FacilityRules(_Section):
     available_landuse: tuple[str, ...] = rule(
         ("vacant", "to_consolidate"), "004 第三十条", "land-use classes a site may take"
     )
+    available_share_min: float = rule(
+        0.95, "004 第三十条", "least share of a site on available land (digitising slack)")
+    excluded_share_max: float = rule(
+        0.01, "004 第三十条", "most share of a site on water, road, farmland or red line")
     allow_public: bool = rule(False, "004 第三十条", "whether public land may host the facilities")
     allow_enterprise: bool = rule(False, "004 第三十条", "whether an enterprise's plot may be used")
     excluded_landuse: tuple[str, ...] = rule(
