@@ -11,12 +11,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli import (EXIT_FINDINGS, EXIT_OK, CodeOption, ContextOption, CrsOption, FeatureOption,
-                     GpkgOutput, LangOption, ProposalArg, RulesOption, _inputs, _require_format,
-                     app, err, out, reports_errors)
+from api.cli import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CodeOption,
+    ContextOption,
+    CrsOption,
+    FeatureOption,
+    GpkgOutput,
+    LangOption,
+    ProposalArg,
+    RulesOption,
+    _inputs,
+    _require_format,
+    app,
+    err,
+    out,
+    reports_errors,
+)
 from api.i18n import Lang, label, landuse_label
 
-__all__ = ["facility_command", "profile_command", "package_command"]
+__all__ = ["facility_command", "package_command", "profile_command"]
 
 YearOption = Annotated[int | None, typer.Option(
     "--year", help="Funding year (default: this year); the standard rises 5 % a year.")]

@@ -38,7 +38,7 @@ from geo.profile.info_table import InfoExtras, info_rows, write_info_table
 from geo.proposal import Proposal
 from geo.validate import Report, validate
 
-__all__ = ["Package", "build_package", "facility_rows", "info_extras", "INFO_TABLE_NAME"]
+__all__ = ["INFO_TABLE_NAME", "Package", "build_package", "facility_rows", "info_extras"]
 
 INFO_TABLE_NAME = {Lang.zh: "附件1_新建产业型社区信息表.xlsx", Lang.en: "annex1_information_table.xlsx"}
 

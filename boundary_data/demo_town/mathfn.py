@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-__all__ = ["sin", "cos", "arctan2", "hypot", "log", "power"]
+__all__ = ["arctan2", "cos", "hypot", "log", "power", "sin"]
 
 
 def _each(fn, *args):

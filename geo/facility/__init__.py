@@ -26,8 +26,14 @@ from geo.network import road_network
 from geo.proposal import Proposal
 from geo.validate.validity import check_validity
 
-__all__ = ["FacilityResult", "find_sites", "rank_sites", "explain", "headline",
-           "programme_floor_m2"]
+__all__ = [
+    "FacilityResult",
+    "explain",
+    "find_sites",
+    "headline",
+    "programme_floor_m2",
+    "rank_sites",
+]
 
 
 # roads this far outside the community still carry employees to a site inside it

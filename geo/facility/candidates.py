@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 
-__all__ = ["Candidate", "available_land", "other_land", "cut_to_size", "candidate_sites"]
+__all__ = ["Candidate", "available_land", "candidate_sites", "cut_to_size", "other_land"]
 
 
 # pieces of land under this share of the smallest site are not worth measuring

@@ -16,15 +16,23 @@ import shapely
 from geo.context import Context
 from geo.errors import InputError
 from geo.profile.four_sides import SIDES, four_sides
-from geo.profile.money import (CLASSES, Funding, PartyFunds, annual_funding, class_index,
-                               classify, party_funds, staff_quota)
+from geo.profile.money import (
+    CLASSES,
+    Funding,
+    PartyFunds,
+    annual_funding,
+    class_index,
+    classify,
+    party_funds,
+    staff_quota,
+)
 from geo.proposal import Proposal
 from geo.validate.character import land_shares
 from geo.validate.residents import residents_inside
 from geo.validate.scale import employees_inside
 from geo.validate.validity import check_validity
 
-__all__ = ["Profile", "community_profile", "CLASSES", "SIDES"]
+__all__ = ["CLASSES", "SIDES", "Profile", "community_profile"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from geo.profile import Profile
 
-__all__ = ["InfoExtras", "info_rows", "write_info_table", "TITLE", "class_label"]
+__all__ = ["TITLE", "InfoExtras", "class_label", "info_rows", "write_info_table"]
 
 TITLE = {"zh": "新建产业型社区信息表", "en": "Information table of a new industrial community"}
 _CLASS = {"general": {"zh": "一般", "en": "general"}, "larger": {"zh": "较大", "en": "larger"},

@@ -10,8 +10,17 @@ from dataclasses import dataclass
 
 from geo.rules.model import ClassificationRules, FundingRules, StaffingRules
 
-__all__ = ["CLASSES", "Funding", "PartyFunds", "class_index", "classify", "staff_quota",
-           "annual_funding", "party_level", "party_funds"]
+__all__ = [
+    "CLASSES",
+    "Funding",
+    "PartyFunds",
+    "annual_funding",
+    "class_index",
+    "classify",
+    "party_funds",
+    "party_level",
+    "staff_quota",
+]
 
 CLASSES = ("general", "larger", "extra_large")  # 一般 / 较大 / 特大
 

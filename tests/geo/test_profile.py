@@ -13,8 +13,14 @@ from shapely.geometry import box
 from geo.io import read_context, read_layer
 from geo.profile import community_profile
 from geo.profile.info_table import InfoExtras, info_rows, write_info_table
-from geo.profile.money import (annual_funding, class_index, classify, party_funds, party_level,
-                               staff_quota)
+from geo.profile.money import (
+    annual_funding,
+    class_index,
+    classify,
+    party_funds,
+    party_level,
+    staff_quota,
+)
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules, load_rules
 from tests.geo.test_validate_rules import SQUARE, frame, proposal, town
