@@ -24,7 +24,7 @@ from api.demo import seed_demo, seed_town
 from api.problems import add_problem_handlers
 from api.routes import routers
 from api.services.runs import Runner
-from api.services.towns import ContextCache
+from api.services.towns import ContextCache, zone_epsgs
 from api.settings import Settings
 from geo.rules import load_rules
 
@@ -56,15 +56,12 @@ def start(app: FastAPI, settings: Settings) -> None:
             seeded += seed_demo(session, rules, settings.demo_password.get_secret_value())
     app.state.seeded = seeded
     with sessions() as session:
-        towns = [(t.id, t.work_crs) for t in session.scalars(select(Town)).all()]
-    codes = [code for _, code in towns]
-    app.state.town_epsgs = sorted(
-        {int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")}
-    )
+        town_ids = session.scalars(select(Town.id)).all()
+        app.state.town_epsgs = zone_epsgs(session)
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.contexts = ContextCache(sessions, rules)
-    for town_id, _ in towns:  # built now, so the first request does not wait for it
+    for town_id in town_ids:  # built now, so the first request does not wait for it
         app.state.contexts.get(town_id)
     app.state.runner = Runner(sessions, app.state.contexts, threads=settings.job_threads)
     app.state.upload_dir = _upload_dir(settings)

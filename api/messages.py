@@ -181,6 +181,30 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
         Lang.zh: "服务器未启用文件上传",
         Lang.en: "File upload is not available",
     },
+    "town_exists": {
+        Lang.zh: "已有名为“{name}”的镇（街道）；请用 name 字段另取名称",
+        Lang.en: "A town named '{name}' exists already; give another name in the 'name' field",
+    },
+    "town_id_invalid": {
+        Lang.zh: "town_id 应为镇（街道）编号（正整数），收到 {got}",
+        Lang.en: "town_id must be a town's id (a positive integer), got {got}",
+    },
+    "rules_invalid": {
+        Lang.zh: "规则文件无法使用：{detail}",
+        Lang.en: "The rules file cannot be used: {detail}",
+    },
+    "rules_too_large": {
+        Lang.zh: "规则文件“{file}”有 {size:,} 字节，上限 {limit:,} 字节",
+        Lang.en: "The rules file '{file}' is {size:,} bytes; at most {limit:,} are accepted",
+    },
+    "rules_not_for_town": {
+        Lang.zh: "规则文件“{file}”只能设置背景数据的图层名和字段名（[context.layers]、"
+        "[context.columns.*]）；政策数值（{keys}）对所有镇（街道）适用，由服务的规则文件"
+        "（SIJIE_RULES_FILE）设置",
+        Lang.en: "The rules file '{file}' may only name the context's layers and columns "
+        "([context.layers], [context.columns.*]); policy numbers ({keys}) hold for every "
+        "town and are set in the service's rules file (SIJIE_RULES_FILE)",
+    },
     "content_type": {
         Lang.zh: "请以 application/geo+json 或 multipart/form-data（file 字段）提交方案",
         Lang.en: "Send the proposal as application/geo+json or multipart/form-data "

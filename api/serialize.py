@@ -47,6 +47,7 @@ def version_feature(
     """A proposal version as a GeoJSON Feature (id = proposal id)."""
     props: dict[str, Any] = {
         "proposal_id": proposal.id,
+        "town_id": proposal.town_id,
         "name": version.name,
         "type": version.type,
         "state": proposal.state,

@@ -12,12 +12,15 @@ __all__ = ["Settings", "UploadSettings"]
 
 
 class UploadSettings(BaseSettings):
-    """Limits on what users may upload (proposal files and survey photos)."""
+    """Limits on what users may upload (proposal files, survey photos, towns' contexts)."""
 
     model_config = SettingsConfigDict(env_prefix="SIJIE_UPLOAD_", extra="ignore")
 
     max_file_mb: float = Field(50.0, gt=0, description="largest proposal file accepted")
     max_photo_mb: float = Field(10.0, gt=0, description="largest survey photo accepted")
+    max_context_mb: float = Field(
+        200.0, gt=0, description="largest context GeoPackage a bureau may upload as a town"
+    )
     dir: str = Field(
         "",
         description="folder for uploaded files; empty = 'uploads' beside the "

@@ -80,10 +80,12 @@ class UploadRejected(InputError):
         code: str,
         path: str | Path | None = None,
         layer: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
     ) -> None:
         self.status = status
         self.code = code
-        super().__init__(reason, path=path, layer=layer)
+        super().__init__(reason, path=path, layer=layer, row=row, field=field)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,17 @@
 """The service's routers, one per resource, gathered in :data:`routers`."""
 
-from api.routes import admin, analysis, auth, features, jobs, proposals, public, roster, workflow
+from api.routes import (
+    admin,
+    analysis,
+    auth,
+    features,
+    jobs,
+    proposals,
+    public,
+    roster,
+    towns,
+    workflow,
+)
 
 routers = [
     auth.router,
@@ -11,6 +22,7 @@ routers = [
     jobs.router,
     public.router,
     admin.router,
+    towns.router,
     roster.router,
 ]
 

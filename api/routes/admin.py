@@ -1,4 +1,4 @@
-"""``/users`` (administrators manage who signs in and in which role) and ``/towns``."""
+"""``/users``: administrators manage who signs in and in which role."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from api.auth import ROLES
-from api.db.models import Town, User
+from api.db.models import User
 from api.demo import create_user
 from api.deps import SessionDep, require_roles
 from api.problems import Problem
@@ -71,20 +71,3 @@ def create(body: UserIn, session: SessionDep, admin: Admin) -> Response:
 def list_users(session: SessionDep, admin: Admin) -> dict[str, Any]:
     users = session.scalars(select(User).order_by(User.id)).all()
     return {"users": [_user_json(u) for u in users]}
-
-
-@router.get("/towns", summary="The towns whose context is loaded")
-def list_towns(session: SessionDep) -> dict[str, Any]:
-    towns = session.scalars(select(Town).order_by(Town.id)).all()
-    return {
-        "towns": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "code": t.code,
-                "work_crs": t.work_crs,
-                "loaded_at": iso(t.created_at),
-            }
-            for t in towns
-        ]
-    }

@@ -89,8 +89,7 @@ async def _read_input(request: Request) -> tuple[svc.ProposalInput, str, int | N
     if kind in ("application/json", GEOJSON):
         body = await _json_body(request)
         inp, reason = svc.input_from_geojson(body, content_crs(request))
-        town = body.get("town_id") if isinstance(body, dict) else None
-        return inp, reason, town if isinstance(town, int) else None
+        return inp, reason, _town_id(body.get("town_id") if isinstance(body, dict) else None)
     if kind == "multipart/form-data":
         return await _read_upload(request)
     raise Problem(415, "content_type")
@@ -119,13 +118,23 @@ async def _read_upload(request: Request) -> tuple[svc.ProposalInput, str, int | 
         inp = svc.input_from_frame(frame, source=upload.filename or "upload")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    town = _form_text(form, "town_id")
-    return inp, _form_text(form, "reason") or "", int(town) if town and town.isdigit() else None
+    return inp, _form_text(form, "reason") or "", _town_id(_form_text(form, "town_id"))
 
 
 def _form_text(form: Any, key: str) -> str | None:
     value = form.get(key)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _town_id(value: Any) -> int | None:
+    """The town a new proposal names (a JSON integer or a form field of digits), if any."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise Problem(422, "town_id_invalid", got=json.dumps(value, ensure_ascii=False)[:50])
+    return value
 
 
 def _town(session: Session, town_id: int | None) -> Town:

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import geopandas as gpd
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import STORAGE_SRID, ContextFeature, Town
@@ -16,7 +16,15 @@ from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.io import read_context
 from geo.rules import Rules
 
-__all__ = ["load_town", "ContextCache", "first_town"]
+__all__ = [
+    "ContextCache",
+    "first_town",
+    "layer_counts",
+    "load_town",
+    "store_town",
+    "town_names",
+    "zone_epsgs",
+]
 
 
 def load_town(
@@ -30,17 +38,31 @@ def load_town(
         The context file cannot be used (missing layer or column, wrong geometry …).
     """
     ctx = read_context(source, rules)
+    town_name, code = town_names(ctx, name=name, fallback=Path(source).stem)
+    return store_town(session, ctx, source=str(source), name=town_name, code=code)
+
+
+def town_names(
+    ctx: Context, *, name: str | None = None, code: str | None = None, fallback: str
+) -> tuple[str, str | None]:
+    """A town's name and code: as given, else the jurisdiction layer's, else ``fallback``."""
     jurisdiction = ctx.layer("jurisdiction")
-    town_name = name or (
-        str(jurisdiction["name"].iloc[0]) if jurisdiction is not None else Path(source).stem
-    )
-    code = str(jurisdiction["code"].iloc[0]) if jurisdiction is not None else None
+    if jurisdiction is not None:
+        name = name or str(jurisdiction["name"].iloc[0])
+        code = code or str(jurisdiction["code"].iloc[0])
+    return name or fallback, code
+
+
+def store_town(
+    session: Session, ctx: Context, *, source: str, name: str, code: str | None
+) -> Town:
+    """Store a checked context as a new town (flushed, not committed: the caller commits)."""
     epsg = ctx.crs.to_epsg()
     town = Town(
-        name=town_name,
+        name=name,
         code=code,
         work_crs=f"EPSG:{epsg}" if epsg else ctx.crs.to_string(),
-        source=str(source),
+        source=source,
     )
     session.add(town)
     session.flush()
@@ -61,6 +83,24 @@ def load_town(
         ]
         session.execute(insert(ContextFeature), rows)
     return town
+
+
+def layer_counts(session: Session) -> dict[int, dict[str, int]]:
+    """Each town's number of features per context layer, by town id."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = session.execute(
+        select(ContextFeature.town_id, ContextFeature.layer, func.count())
+        .group_by(ContextFeature.town_id, ContextFeature.layer)
+    ).all()
+    for town_id, layer, count in rows:
+        counts.setdefault(town_id, {})[layer] = int(count)
+    return counts
+
+
+def zone_epsgs(session: Session) -> list[int]:
+    """The EPSG codes of the zones the towns are measured in (offered as output CRSs)."""
+    codes = session.scalars(select(Town.work_crs)).all()
+    return sorted({int(c.split(":")[1]) for c in codes if c.upper().startswith("EPSG:")})
 
 
 def first_town(session: Session) -> Town:

@@ -22,6 +22,7 @@ from api.settings import Settings, UploadSettings
 DEMO = Path(__file__).resolve().parents[2] / "boundary_data" / "demo"
 PASSWORD = "test-password"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+ENGINES = ("gpkg", "postgis")
 
 
 @contextmanager
@@ -39,11 +40,30 @@ def fresh_postgis() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session", params=["gpkg", "postgis"])
+@pytest.fixture(scope="session", params=ENGINES)
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A fresh database on each engine."""
-    if request.param == "gpkg":
-        yield f"gpkg:///{tmp_path_factory.mktemp('gpkg') / 'sijie.gpkg'}"
+    with fresh_database(request.param, tmp_path_factory.mktemp("gpkg")) as url:
+        yield url
+
+
+def make_settings(database_url: str, uploads: Path) -> Settings:
+    """The settings every test service runs with, on ``database_url``."""
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-of-32-bytes-len!",
+        demo_password=PASSWORD,
+        uploads=UploadSettings(
+            dir=str(uploads), max_photo_mb=0.5, max_file_mb=5, max_context_mb=3
+        ),
+    )
+
+
+@contextmanager
+def fresh_database(engine: str, folder: Path) -> Iterator[str]:
+    """A new, empty database on ``engine`` ("gpkg" in ``folder``, or "postgis"); its URL."""
+    if engine == "gpkg":
+        yield f"gpkg:///{folder / 'sijie.gpkg'}"
         return
     with fresh_postgis() as url:
         yield url
@@ -51,13 +71,7 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url, tmp_path_factory) -> Settings:
-    uploads = tmp_path_factory.mktemp("uploads")
-    return Settings(
-        database_url=database_url,
-        secret_key="test-secret-key-of-32-bytes-len!",
-        demo_password=PASSWORD,
-        uploads=UploadSettings(dir=str(uploads), max_photo_mb=0.5, max_file_mb=5),
-    )
+    return make_settings(database_url, tmp_path_factory.mktemp("uploads"))
 
 
 @pytest.fixture(scope="session")

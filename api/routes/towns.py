@@ -1,0 +1,101 @@
+"""``/towns``: the towns whose context proposals are judged against; a bureau adds its own by
+uploading its context GeoPackage."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from sqlalchemy import select
+
+from api.db.models import Town, User
+from api.deps import SessionDep, require_roles
+from api.problems import Problem
+from api.routes.common import Id
+from api.serialize import iso
+from api.services.town_upload import MAX_RULES_BYTES, ContextUpload, add_town
+from api.services.towns import layer_counts, zone_epsgs
+from api.uploads import UploadLimits
+
+router = APIRouter(prefix="/towns", tags=["towns"])
+
+Uploader = Annotated[User, Depends(require_roles("admin", "gis"))]
+_TEXT = Annotated[str | None, Form(max_length=1000)]
+
+
+def _town_json(town: Town, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": town.id,
+        "name": town.name,
+        "code": town.code,
+        "work_crs": town.work_crs,
+        "loaded_at": iso(town.created_at),
+        "layers": dict(sorted(counts.items())),
+        "links": [{"rel": "self", "href": f"/towns/{town.id}", "type": "application/json"}],
+    }
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+@router.get("", summary="The towns whose context is loaded")
+def list_towns(session: SessionDep) -> Response:
+    counts = layer_counts(session)
+    towns = session.scalars(select(Town).order_by(Town.id)).all()
+    return _json({"towns": [_town_json(t, counts.get(t.id, {})) for t in towns]})
+
+
+@router.get("/{town_id}", summary="A town: its name, code, measuring zone and context layers")
+def get_town(town_id: Id, session: SessionDep) -> Response:
+    town = session.get(Town, town_id)
+    if town is None:
+        raise Problem(404, "town_not_found", id=town_id)
+    return _json(_town_json(town, layer_counts(session).get(town.id, {})))
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Add a town from the bureau's context GeoPackage (administrators, GIS staff)",
+)
+def create_town(
+    request: Request,
+    session: SessionDep,
+    user: Uploader,
+    file: Annotated[UploadFile, File(description="context GeoPackage (.gpkg)")],
+    name: _TEXT = None,
+    code: _TEXT = None,
+    crs: _TEXT = None,
+    rules: Annotated[
+        UploadFile | None, File(description="TOML naming the file's layers and columns")
+    ] = None,
+) -> Response:
+    settings = request.app.state.settings
+    limit = int(settings.uploads.max_context_mb * 1024**2)
+    upload = ContextUpload(
+        data=file.file.read(limit + 1),
+        filename=file.filename or "context.gpkg",
+        name=_text(name),
+        code=_text(code),
+        rules=None if rules is None else rules.file.read(MAX_RULES_BYTES + 1),
+        rules_filename=(rules.filename if rules is not None else None) or "rules.toml",
+        crs=_text(crs),
+    )
+    contexts = request.app.state.contexts
+    town = add_town(
+        session, upload, rules=contexts.rules, limits=UploadLimits(max_bytes=limit)
+    )
+    request.app.state.town_epsgs = zone_epsgs(session)
+    body = _town_json(town, layer_counts(session).get(town.id, {}))
+    return _json(body, 201, {"Location": f"/towns/{town.id}"})

@@ -1,0 +1,128 @@
+"""A bureau's own context uploaded as a new town: the upload gate, the rules' layer and column
+names, the same checks and storage as a context file loaded at start-up, one transaction."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db.models import Town
+from api.problems import Problem
+from api.services.towns import store_town, town_names
+from api.uploads import UploadLimits, UploadRejected, checked_geopackage, display_name
+from geo.errors import CRSError, InputError, MissingCRSError, RulesError
+from geo.io import read_context
+from geo.io.gdal_env import SANDBOX, gdal_config
+from geo.rules import Rules, load_rules
+
+__all__ = ["ContextUpload", "add_town", "MAX_RULES_BYTES"]
+
+MAX_RULES_BYTES = 256 * 1024
+# what an uploaded rules file may set: how the bureau's file names its layers and columns;
+# policy numbers hold for every town and come from the service's own rules file
+_TOWN_RULES = {"context"}
+_NAME_LIMIT, _CODE_LIMIT = 200, 50
+
+
+@dataclass(frozen=True)
+class ContextUpload:
+    """What a client sent: the GeoPackage, its file name, and optionally the town's name and
+    code, a rules file naming its layers and columns, and a CRS for layers that lack one."""
+
+    data: bytes
+    filename: str
+    name: str | None = None
+    code: str | None = None
+    rules: bytes | None = None
+    rules_filename: str = "rules.toml"
+    crs: str | None = None
+
+
+def _town_rules(upload: ContextUpload, service: Rules, workdir: Path) -> Rules:
+    """The service's rules with the layer and column names of the uploaded rules file."""
+    if upload.rules is None:
+        return service
+    shown = display_name(upload.rules_filename)
+    if len(upload.rules) > MAX_RULES_BYTES:
+        raise Problem(413, "rules_too_large", file=shown, size=len(upload.rules),
+                      limit=MAX_RULES_BYTES)
+    path = workdir / f"{uuid4().hex}.toml"
+    path.write_bytes(upload.rules)
+    try:
+        theirs = load_rules(path)
+    except RulesError as err:
+        where = RulesError(err.reason, path=shown, key=err.key)
+        raise Problem(422, "rules_invalid", detail=str(where)) from err
+    others = sorted(set(tomllib.loads(upload.rules.decode("utf-8"))) - _TOWN_RULES)
+    if others:
+        raise Problem(422, "rules_not_for_town", file=shown, keys=", ".join(others))
+    return service.model_copy(update={"context": theirs.context})
+
+
+@contextmanager
+def _named_as(shown: str, workdir: Path) -> Iterator[None]:
+    """Report a context that cannot be used under the client's file name, not the saved one."""
+    try:
+        yield
+    except InputError as err:
+        code = ("missing-crs" if isinstance(err, MissingCRSError)
+                else "bad-crs" if isinstance(err, CRSError) else "context-unusable")
+        reason = err.reason.replace(str(workdir), "").replace("--crs", "the crs field")
+        if code == "missing-crs":
+            reason = ("has no coordinate reference system; assign one in the file or send the "
+                      "crs field (for example EPSG:4549)")
+        raise UploadRejected(reason, status=422, code=code, path=shown, layer=err.layer,
+                             row=err.row, field=err.field) from err
+
+
+def _check_names(session: Session, name: str, code: str | None) -> None:
+    """Refuse a name or code too long for its column, or a name another town has."""
+    for field, value, limit in (("name", name, _NAME_LIMIT), ("code", code or "", _CODE_LIMIT)):
+        if len(value) > limit:
+            raise Problem(422, "too_long", field=field, limit=limit, got=len(value))
+    if session.scalar(select(Town.id).where(Town.name == name).limit(1)) is not None:
+        raise Problem(409, "town_exists", name=name)
+
+
+def add_town(
+    session: Session, upload: ContextUpload, *, rules: Rules, limits: UploadLimits
+) -> Town:
+    """Check and store an uploaded context as a new town, committed; on any refusal nothing
+    is stored.
+
+    Raises
+    ------
+    UploadRejected
+        The file is not a safe GeoPackage, or its layers cannot be used (the message names
+        the layer, row and field).
+    Problem
+        The rules file cannot be used (422, 413), or the name is taken (409) or too long.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="sijie-town-")).resolve()
+    shown = display_name(upload.filename)
+    try:
+        path = checked_geopackage(upload.data, upload.filename, workdir, limits=limits)
+        town_rules = _town_rules(upload, rules, workdir)
+        with _named_as(shown, workdir), gdal_config(SANDBOX):
+            ctx = read_context(path, town_rules, crs=upload.crs)
+        name, code = town_names(ctx, name=upload.name, code=upload.code,
+                                fallback=Path(shown).stem)
+        _check_names(session, name, code)
+        town = store_town(session, ctx, source=f"upload:{shown}", name=name, code=code)
+        session.commit()
+        session.refresh(town)  # as stored: the engines keep times at their own precision
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return town
