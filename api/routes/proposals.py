@@ -46,7 +46,8 @@ _BODY = {
             GEOJSON: {
                 "schema": {
                     "type": "object",
-                    "description": "GeoJSON Feature: name, type, custodial_parts, reason",
+                    "description": "GeoJSON Feature: properties name, type, custodial_parts, "
+                    "reason; town_id (the town) beside properties",
                 }
             },
             "multipart/form-data": {
