@@ -16,7 +16,7 @@ import re
 import sqlite3
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -350,7 +350,7 @@ def _check_request(
     data: bytes,
     filename: str,
     limits: UploadLimits,
-    types: dict[str, tuple[str, frozenset[str]]] = _TYPES,
+    types: Mapping[str, tuple[str, frozenset[str]]] = _TYPES,
 ) -> tuple[str, frozenset[str]]:
     """Refuse virtual paths and URLs as names, oversize bodies and types not in ``types``."""
     if _VSI_OR_URL.search(filename):
@@ -440,7 +440,7 @@ def checked_geopackage(
     """An uploaded ``.gpkg`` checked as :func:`read_upload` checks one and saved in ``workdir``
     under a server-chosen name (read it inside ``gdal_config(SANDBOX)``); else
     :class:`UploadRejected`."""
-    kind, drivers = _check_request(data, filename, limits, {".gpkg": _TYPES[".gpkg"]})
+    _, drivers = _check_request(data, filename, limits, {".gpkg": _TYPES[".gpkg"]})
     up = _Upload(data=data, name=display_name(filename), workdir=Path(workdir).resolve(),
                  limits=limits, drivers=drivers, crs=None, layer=None)
     path = _saved_geopackage(up)

@@ -92,9 +92,12 @@ def create_town(
         rules_filename=(rules.filename if rules is not None else None) or "rules.toml",
         crs=_text(crs),
     )
-    contexts = request.app.state.contexts
     town = add_town(
-        session, upload, rules=contexts.rules, limits=UploadLimits(max_bytes=limit)
+        session,
+        upload,
+        rules=request.app.state.contexts.rules,
+        limits=UploadLimits(max_bytes=limit),
+        by=user.username,
     )
     request.app.state.town_epsgs = zone_epsgs(session)
     body = _town_json(town, layer_counts(session).get(town.id, {}))

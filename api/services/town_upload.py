@@ -3,6 +3,7 @@ names, the same checks and storage as a context file loaded at start-up, one tra
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import tomllib
@@ -24,7 +25,9 @@ from geo.io import read_context
 from geo.io.gdal_env import SANDBOX, gdal_config
 from geo.rules import Rules, load_rules
 
-__all__ = ["ContextUpload", "add_town", "MAX_RULES_BYTES"]
+__all__ = ["MAX_RULES_BYTES", "ContextUpload", "add_town"]
+
+log = logging.getLogger(__name__)
 
 MAX_RULES_BYTES = 256 * 1024
 # what an uploaded rules file may set: how the bureau's file names its layers and columns;
@@ -94,7 +97,7 @@ def _check_names(session: Session, name: str, code: str | None) -> None:
 
 
 def add_town(
-    session: Session, upload: ContextUpload, *, rules: Rules, limits: UploadLimits
+    session: Session, upload: ContextUpload, *, rules: Rules, limits: UploadLimits, by: str
 ) -> Town:
     """Check and store an uploaded context as a new town, committed; on any refusal nothing
     is stored.
@@ -125,4 +128,5 @@ def add_town(
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    log.info("town %d '%s' added from the upload %s by %s", town.id, town.name, shown, by)
     return town

@@ -35,9 +35,11 @@ CONTEXT = DEMO / "context.gpkg"
 def service(request, tmp_path_factory) -> Iterator[TestClient]:
     """A service of its own on each engine, with the demo town and users."""
     folder = tmp_path_factory.mktemp("towns")
-    with fresh_database(request.param, folder) as url:
-        with TestClient(create_app(make_settings(url, folder / "uploads"))) as client:
-            yield client
+    with (
+        fresh_database(request.param, folder) as url,
+        TestClient(create_app(make_settings(url, folder / "uploads"))) as client,
+    ):
+        yield client
 
 
 @pytest.fixture(scope="module")
