@@ -205,3 +205,20 @@ def test_a_context_without_crs_is_read_in_the_crs_the_bureau_names(service, head
                        crs=gpd.read_file(CONTEXT, layer="neighbours").crs.to_string())
     assert response.status_code == 201, response.text
     assert response.json()["layers"] == _file_counts(path)
+
+
+def test_a_town_in_another_zone_adds_that_zone_to_the_crs_offered(service, headers, tmp_path):
+    # the demo town (about 121.6°E, kept in EPSG:4549) moved 1.4° east, to about 123°E in
+    # longitude and latitude, is measured in the zone of that meridian, EPSG:4550
+    moved = {name: gpd.read_file(CONTEXT, layer=name).to_crs(4490).translate(xoff=1.4)
+             for name in ("neighbours", "roads")}
+    layers = {name: gpd.GeoDataFrame(gpd.read_file(CONTEXT, layer=name, ignore_geometry=True),
+                                     geometry=geoms, crs=4490)
+              for name, geoms in moved.items()}
+    items = "/collections/roads/items?limit=1&crs=EPSG:4550"
+    assert_problem(service.get(items), 400, "crs_unsupported")
+    response = _upload(service, headers["gis"], _write_layers(tmp_path / "east.gpkg", layers),
+                       name="东移镇")
+    assert response.status_code == 201, response.text
+    assert response.json()["work_crs"] == "EPSG:4550"
+    assert service.get(items).status_code == 200
