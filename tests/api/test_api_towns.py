@@ -222,3 +222,20 @@ def test_a_town_in_another_zone_adds_that_zone_to_the_crs_offered(service, heade
     assert response.status_code == 201, response.text
     assert response.json()["work_crs"] == "EPSG:4550"
     assert service.get(items).status_code == 200
+
+
+def test_a_rules_file_names_the_bureaus_own_layers_and_columns(service, headers, tmp_path):
+    neighbours, roads, parcels = (gpd.read_file(CONTEXT, layer=name)
+                                  for name in ("neighbours", "roads", "parcels"))
+    parcels = parcels.rename(columns={"employees": "从业人数"})
+    path = _write_layers(tmp_path / "own.gpkg",
+                         {"村社区边界": neighbours, "roads": roads, "parcels": parcels})
+    rules = ("[context.layers]\nneighbours = '村社区边界'\n"
+             "[context.columns.parcels]\nemployees = '从业人数'\n")
+    response = _upload(service, headers["gis"], path, name="自有命名镇", rules=rules)
+    assert response.status_code == 201, response.text
+    assert response.json()["layers"] == {
+        "neighbours": len(neighbours), "parcels": len(parcels), "roads": len(roads)
+    }
+    ctx = service.app.state.contexts.get(response.json()["id"])
+    assert ctx.layer("parcels")["employees"].sum() == parcels["从业人数"].sum() > 0
