@@ -55,6 +55,15 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
         Lang.en: "Role '{role}' may not do this (needs: {allowed})",
     },
     "proposal_not_found": {Lang.zh: "没有编号为 {id} 的方案", Lang.en: "There is no proposal {id}"},
+    "no_approved_community": {
+        Lang.zh: "暂无已批复的产业型社区；社区批复后，此处显示公示地图",
+        Lang.en: "No industrial community has been approved yet; the briefing map appears here "
+        "once one is",
+    },
+    "community_not_public": {
+        Lang.zh: "没有编号为 {id} 的已批复社区（方案批复后才公开）",
+        Lang.en: "There is no approved community {id} (a proposal is public once approved)",
+    },
     "version_not_found": {
         Lang.zh: "方案 {id} 没有第 {version} 版",
         Lang.en: "Proposal {id} has no version {version}",

@@ -38,7 +38,9 @@ def public_map(
     )
     row = session.scalar(query)
     if row is None:
-        raise Problem(404, "proposal_not_found", id=proposal if proposal is not None else "—")
+        if proposal is None:
+            raise Problem(404, "no_approved_community")
+        raise Problem(404, "community_not_public", id=proposal)
     version = svc.version_of(session, row.id, row.approved_version)
     state = request.app.state
     return HTMLResponse(

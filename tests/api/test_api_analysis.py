@@ -128,7 +128,9 @@ def test_maps_are_html_for_staff_and_the_public_map_shows_only_approved_work(cli
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<html" in page.text.lower()
     assert_problem(client.get(f"/proposals/{pid}/versions/1/map"), 401)
-    assert_problem(client.get(f"/public/map?proposal={pid}"), 404)
+    unapproved = assert_problem(client.get(f"/public/map?proposal={pid}"), 404,
+                                "community_not_public")
+    assert "批复" in unapproved["detail"]
 
 
 def test_a_grid_roster_records_who_holds_each_1_3_n_role(client, auth):
