@@ -74,7 +74,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
         path = gpkg_path(url)
         if path.parent and not path.parent.exists():
-            raise InputError("folder does not exist", path=path.parent)
+            hint = (f"; for the absolute path /{path} write gpkg:////{path}"
+                    if not path.is_absolute() and Path("/", path).parent.exists() else "")
+            raise InputError(f"folder does not exist (gpkg:/// takes a path relative to the "
+                             f"working folder{hint})", path=path.parent)
         engine = create_engine(
             url,
             module=pysqlite3,
