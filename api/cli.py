@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from api.i18n import Lang, label
@@ -45,14 +46,16 @@ RulesOption = Annotated[
 
 
 def reports_errors(func: F) -> F:
-    """Turn sijie's typed errors into exit code 2 with one clear line on stderr."""
+    """Turn sijie's typed errors into exit code 2 with one clear line on stderr, in the
+    command's ``--lang`` (Chinese unless ``--lang en``)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except SijieError as exc:
-            err.print(f"[bold red]sijie:[/] {exc}", markup=True, highlight=False)
+            text = escape(exc.message(kwargs.get("lang", Lang.zh)))
+            err.print(f"[bold red]sijie:[/] {text}", markup=True, highlight=False)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper  # type: ignore[return-value]

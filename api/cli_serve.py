@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, err, out, reports_errors
+from api.cli import LangOption, app, err, out, reports_errors
+from api.i18n import Lang
 
 __all__ = ["serve"]
 
@@ -24,6 +25,7 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    lang: LangOption = Lang.zh,
 ) -> None:
     """Serve the API; on first run create the database, load the demo town and demo users."""
     import uvicorn

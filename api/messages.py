@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.i18n import Lang
+from geo.error_messages import Localised
 
 __all__ = ["message", "TITLES"]
 
@@ -223,5 +224,8 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
 
 
 def message(key: str, lang: Lang, **values: object) -> str:
-    """The message ``key`` in ``lang`` with its ``{placeholders}`` filled."""
-    return _MESSAGES[key][lang].format(**values)
+    """The message ``key`` in ``lang`` with its ``{placeholders}`` filled; a value that can
+    say itself in either language (a sijie error, a text fragment) is said in ``lang``."""
+    said = {name: value.message(lang.value) if isinstance(value, Localised) else value
+            for name, value in values.items()}
+    return _MESSAGES[key][lang].format(**said)

@@ -117,7 +117,7 @@ def add_problem_handlers(app: FastAPI) -> None:
         status = int(getattr(exc, "status", 422 if isinstance(exc, InputError) else 400))
         code = str(getattr(exc, "code", "input_error"))
         return problem_response(
-            request, status, code, message("input_error", _lang(request), detail=str(exc))
+            request, status, code, message("input_error", _lang(request), detail=exc)
         )
 
     @app.exception_handler(Exception)

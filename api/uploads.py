@@ -29,6 +29,7 @@ import pyogrio
 from defusedxml import DefusedXmlException
 
 from geo.crs import resolve_crs
+from geo.error_messages import OneOf, Text
 from geo.errors import CRSError, InputError, MissingCRSError
 from geo.io.archive import choose_zipped, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
@@ -38,7 +39,8 @@ from geo.io.kml import kml_to_planning
 from geo.io.layers import choose_layer
 
 __all__ = [
-    "UploadLimits", "UploadRejected", "checked_geopackage", "display_name", "read_upload"
+    "Reworded", "UploadLimits", "UploadRejected", "checked_geopackage", "display_name",
+    "read_upload",
 ]
 
 # Extension -> (format, the only GDAL drivers that may open it).
@@ -74,10 +76,12 @@ class UploadRejected(InputError):
 
     def __init__(
         self,
-        reason: str,
+        reason: str | None = None,
         *,
         status: int,
         code: str,
+        message_key: str | None = None,
+        params: Mapping[str, object] | None = None,
         path: str | Path | None = None,
         layer: str | None = None,
         row: int | None = None,
@@ -85,7 +89,22 @@ class UploadRejected(InputError):
     ) -> None:
         self.status = status
         self.code = code
-        super().__init__(reason, path=path, layer=layer, row=row, field=field)
+        super().__init__(reason, message_key=message_key, params=params, path=path,
+                         layer=layer, row=row, field=field)
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """Another error's reason, reworded for a client of the service: the server's folder
+    left out, and ``--crs`` (a command-line option) called by the name the request uses."""
+
+    err: InputError
+    folder: str
+    crs_name: str = "crs_parameter"
+
+    def message(self, lang: str = "zh") -> str:
+        said = self.err.reason_in(lang).replace(self.folder, "")
+        return said.replace("--crs", Text(self.crs_name).message(lang))
 
 
 @dataclass(frozen=True)
@@ -110,8 +129,10 @@ class _Upload:
     crs: str | None
     layer: str | None
 
-    def refuse(self, reason: str, status: int, code: str) -> UploadRejected:
-        return UploadRejected(reason, status=status, code=code, path=self.name, layer=self.layer)
+    def refuse(self, message_key: str, status: int, code: str, **params: object) -> UploadRejected:
+        """A refusal of this upload, its reason ``message_key`` filled from ``params``."""
+        return UploadRejected(status=status, code=code, message_key=message_key, params=params,
+                              path=self.name, layer=self.layer)
 
     def save(self, data: bytes, suffix: str) -> Path:
         """Write ``data`` under a server-chosen name in the work folder."""
@@ -133,15 +154,13 @@ def _require_driver(up: _Upload, path: Path) -> None:
     with gdal_config(SANDBOX):  # re-entrant: callers may already hold it
         driver = identify_driver(path)
         if driver is None:  # no direct GDAL access: ask pyogrio, which opens the file
-            with gdal_errors("could not be read", path=path):
+            with gdal_errors("read", path=path):
                 driver = str(pyogrio.read_info(path)["driver"])
     if not driver:
-        raise up.refuse("GDAL does not recognise its contents (damaged or not a map file)",
-                        422, "unreadable")
+        raise up.refuse("upload_unrecognised", 422, "unreadable")
     if driver not in up.drivers:
-        allowed = " or ".join(sorted(up.drivers))
-        raise up.refuse(f"GDAL recognises it as '{driver}', but only {allowed} is accepted "
-                        "for this file type", 400, "driver-not-allowed")
+        raise up.refuse("upload_driver_refused", 400, "driver-not-allowed", driver=driver,
+                        allowed=OneOf(sorted(up.drivers)))
 
 
 @contextmanager
@@ -152,13 +171,11 @@ def _as_unusable(up: _Upload) -> Iterator[None]:
     except UploadRejected:
         raise
     except MissingCRSError as err:
-        raise up.refuse("has no coordinate reference system; send the crs parameter (for "
-                        "example EPSG:4549 or GCJ02) or include it in the file", 422,
-                        "missing-crs") from err
+        raise up.refuse("upload_missing_crs", 422, "missing-crs") from err
     except InputError as err:
-        reason = err.reason.replace(str(up.workdir), "").replace("--crs", "the crs parameter")
         code = "bad-crs" if isinstance(err, CRSError) else "unreadable"
-        raise UploadRejected(reason, status=422, code=code, path=up.name,
+        raise UploadRejected(status=422, code=code, message_key="upload_reason",
+                             params={"reason": Reworded(err, str(up.workdir))}, path=up.name,
                              layer=err.layer or up.layer) from err
 
 
@@ -176,22 +193,19 @@ def _check_archive(up: _Upload, archive: zipfile.ZipFile) -> None:
     infos = archive.infolist()
     limits = up.limits
     if len(infos) > limits.max_members:
-        raise up.refuse(f"the zip archive holds {len(infos)} members; at most "
-                        f"{limits.max_members} are accepted", 400, "zip-bomb")
+        raise up.refuse("zip_too_many_members", 400, "zip-bomb", count=len(infos),
+                        limit=limits.max_members)
     for info in infos:
         if not _safe_member(info):
-            raise up.refuse(f"zip member '{info.filename}' points outside the archive (absolute "
-                            "path, '..' or symbolic link); such archives are refused", 400,
-                            "zip-traversal")
+            raise up.refuse("zip_traversal", 400, "zip-traversal", member=info.filename)
     declared = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if declared > limits.max_unzipped_bytes:
-        raise up.refuse(f"the zip archive unpacks to {declared:,} bytes; at most "
-                        f"{limits.max_unzipped_bytes:,} are accepted", 400, "zip-bomb")
+        raise up.refuse("zip_too_big_unpacked", 400, "zip-bomb", size=declared,
+                        limit=limits.max_unzipped_bytes)
     if declared > limits.max_ratio * max(packed, 1):
-        raise up.refuse(f"the zip archive unpacks to {declared / max(packed, 1):,.0f} times its "
-                        f"packed size; at most {limits.max_ratio:g} times is accepted", 400,
-                        "zip-bomb")
+        raise up.refuse("zip_ratio", 400, "zip-bomb", ratio=declared / max(packed, 1),
+                        limit=limits.max_ratio)
 
 
 def _unpack(up: _Upload, archive: zipfile.ZipFile, member: str, target: Path) -> None:
@@ -203,22 +217,19 @@ def _unpack(up: _Upload, archive: zipfile.ZipFile, member: str, target: Path) ->
             while chunk := src.read(_CHUNK):
                 written += len(chunk)
                 if written > min(info.file_size, up.limits.max_unzipped_bytes):
-                    raise up.refuse(f"zip member '{member}' unpacks to more than it declares",
-                                    400, "zip-bomb")
+                    raise up.refuse("zip_member_oversize", 400, "zip-bomb", member=member)
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise up.refuse(f"zip member '{member}' cannot be unpacked (damaged, encrypted or its "
-                        "data does not match its declared size and checksum)", 422,
-                        "unreadable") from exc
+        raise up.refuse("zip_member_unpack_failed", 422, "unreadable", member=member) from exc
 
 
 def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     if not up.data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        raise up.refuse("is not a zip archive (no zip header)", 400, "driver-not-allowed")
+        raise up.refuse("zip_no_header", 400, "driver-not-allowed")
     try:
         archive = zipfile.ZipFile(io.BytesIO(up.data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise up.refuse("is not a readable zip archive (damaged)", 422, "unreadable") from exc
+        raise up.refuse("zip_damaged", 422, "unreadable") from exc
     with archive, _as_unusable(up):
         _check_archive(up, archive)
         saved = up.save(up.data, ".zip")
@@ -229,9 +240,7 @@ def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
             if suffix in parts:
                 _unpack(up, archive, parts[suffix], stem.with_suffix(suffix))
         if ".prj" not in parts and up.crs is None:
-            raise up.refuse(f"shapefile '{chosen.layer}' has no .prj, so its coordinate "
-                            "reference system is unknown; add the .prj to the zip or send the "
-                            "crs parameter (for example EPSG:4549)", 422, "missing-crs")
+            raise up.refuse("shapefile_no_prj", 422, "missing-crs", layer=chosen.layer)
         shp = stem.with_suffix(".shp")
         _require_driver(up, shp)
         with gdal_config(SANDBOX):
@@ -243,29 +252,25 @@ def _saved_geopackage(up: _Upload) -> Path:
     """Save a real GeoPackage: SQLite header, GeoPackage id, its tables, no foreign virtual
     tables; anything else is refused before GDAL sees it."""
     if not up.data.startswith(_SQLITE_MAGIC):
-        looks = " (it looks like XML, e.g. a GDAL VRT)" if up.data.lstrip()[:1] == b"<" else ""
-        raise up.refuse(f"is not a GeoPackage: it lacks the SQLite header{looks}", 400,
-                        "driver-not-allowed")
+        looks = Text("gpkg_looks_xml") if up.data.lstrip()[:1] == b"<" else ""
+        raise up.refuse("gpkg_no_sqlite_header", 400, "driver-not-allowed", looks=looks)
     if up.data[68:72] not in _GPKG_APPLICATION_IDS:
-        raise up.refuse("is an SQLite database but not a GeoPackage (wrong application_id)",
-                        400, "driver-not-allowed")
+        raise up.refuse("gpkg_wrong_application_id", 400, "driver-not-allowed")
     path = up.save(up.data, ".gpkg")
     try:
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as db:
             db.execute("PRAGMA trusted_schema = OFF")
             rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
     except sqlite3.Error as exc:
-        raise up.refuse("is a damaged GeoPackage (its database cannot be read)", 422,
-                        "unreadable") from exc
+        raise up.refuse("gpkg_damaged", 422, "unreadable") from exc
     missing = _GPKG_TABLES - {name for kind, name, _ in rows if kind == "table"}
     if missing:
-        raise up.refuse(f"is not a GeoPackage: table(s) {', '.join(sorted(missing))} missing",
-                        400, "driver-not-allowed")
+        raise up.refuse("gpkg_tables_missing", 400, "driver-not-allowed",
+                        tables=", ".join(sorted(missing)))
     for _, name, sql in rows:
         text = " ".join((sql or "").split()).lower()
         if text.startswith("create virtual table") and "using rtree" not in text:
-            raise up.refuse(f"table '{name}' is a virtual table other than a spatial index; "
-                            "such GeoPackages are refused", 400, "virtual-table")
+            raise up.refuse("gpkg_virtual_table", 400, "virtual-table", table=name)
     return path
 
 
@@ -285,13 +290,11 @@ def _read_kml(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     try:
         root = safe_xml.fromstring(up.data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise up.refuse("the KML declares a DOCTYPE or entities (possibly external ones); "
-                        "such XML is refused", 400, "xml-entity") from exc
+        raise up.refuse("kml_entities", 400, "xml-entity") from exc
     except (safe_xml.ParseError, ValueError) as exc:
-        raise up.refuse(f"is not well-formed XML: {exc}", 422, "unreadable") from exc
+        raise up.refuse("xml_malformed", 422, "unreadable", detail=str(exc)) from exc
     if root.tag.rsplit("}", 1)[-1] != "kml":
-        raise up.refuse(f"is not KML: its root element is <{root.tag}>", 400,
-                        "driver-not-allowed")
+        raise up.refuse("kml_wrong_root", 400, "driver-not-allowed", tag=root.tag)
     frame, name = _read_gdal(up, up.save(up.data, ".kml"))
     return kml_to_planning(frame), name
 
@@ -301,8 +304,7 @@ def _read_dxf(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     text = head.lstrip().split(b"\n", 2)
     ascii_dxf = len(text) > 1 and text[0].strip() in (b"0", b"999") and b"SECTION" in head
     if not (ascii_dxf or head.startswith(b"AutoCAD Binary DXF")):
-        raise up.refuse("is not a DXF drawing (no DXF section header)", 400,
-                        "driver-not-allowed")
+        raise up.refuse("dxf_no_header", 400, "driver-not-allowed")
     saved = up.save(up.data, ".dxf")
     with _as_unusable(up), gdal_config(SANDBOX):
         _require_driver(up, saved)
@@ -325,15 +327,15 @@ def _read_geojson(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     try:
         doc = json.loads(up.data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise up.refuse(f"is not valid UTF-8 JSON: {exc}"[:300], 422, "unreadable") from exc
+        # the whole reason is kept under 300 characters
+        raise up.refuse("json_invalid", 422, "unreadable", detail=str(exc)[:275]) from exc
     kind = doc.get("type") if isinstance(doc, dict) else None
     if kind not in _GEOJSON_TYPES:
-        raise up.refuse(f"is not polygon GeoJSON: its 'type' is {kind!r}; expected one of "
-                        f"{', '.join(sorted(_GEOJSON_TYPES))}", 400, "driver-not-allowed")
+        raise up.refuse("geojson_wrong_type", 400, "driver-not-allowed", kind=repr(kind),
+                        types=", ".join(sorted(_GEOJSON_TYPES)))
     if "crs" in doc and (_external_refs(doc["crs"]) or
                          (isinstance(doc["crs"], dict) and doc["crs"].get("type") == "link")):
-        raise up.refuse("its 'crs' member links to an external resource; name the CRS "
-                        "instead (e.g. urn:ogc:def:crs:EPSG::4549)", 400, "vsi-path")
+        raise up.refuse("geojson_crs_link", 400, "vsi-path")
     return _read_gdal(up, up.save(up.data, ".geojson"))
 
 
@@ -355,34 +357,33 @@ def _check_request(
     """Refuse virtual paths and URLs as names, oversize bodies and types not in ``types``."""
     if _VSI_OR_URL.search(filename):
         shown = "".join(ch for ch in filename if ch.isprintable())[:120]
-        raise UploadRejected("the file name is a GDAL virtual path or a URL; upload the file "
-                             "itself", status=400, code="vsi-path", path=shown)
+        raise UploadRejected(status=400, code="vsi-path", message_key="upload_vsi_name", path=shown)
     name = display_name(filename)
     if len(data) > limits.max_bytes:
-        raise UploadRejected(f"the upload is {len(data):,} bytes; at most {limits.max_bytes:,} "
-                             "are accepted", status=413, code="too-large", path=name)
+        raise UploadRejected(status=413, code="too-large", message_key="upload_too_large",
+                             params={"size": len(data), "limit": limits.max_bytes}, path=name)
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in types:
-        hint = " (a Shapefile as .zip)" if ".zip" in types else ""
-        raise UploadRejected(f"file type '{suffix or '(none)'}' is not accepted; upload one of "
-                             f"{', '.join(sorted(types))}{hint}",
-                             status=415, code="unsupported-type", path=name)
+        hint = Text("upload_hint_zip") if ".zip" in types else ""
+        raise UploadRejected(status=415, code="unsupported-type", message_key="upload_type_refused",
+                             params={"suffix": suffix or Text("none_paren"),
+                                     "types": ", ".join(sorted(types)), "hint": hint},
+                             path=name)
     if not data.strip():
-        raise UploadRejected("the file is empty", status=422, code="empty", path=name)
+        raise UploadRejected(status=422, code="empty", message_key="upload_empty", path=name)
     return types[suffix]
 
 
 def _polygons(up: _Upload, frame: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
     """The features with polygon geometry, in a settled CRS; refuse when there are none."""
     if len(frame) == 0:
-        raise up.refuse("the layer has no features", 422, "empty")
+        raise up.refuse("upload_layer_empty", 422, "empty")
     with _as_unusable(up):
         frame = resolve_crs(frame, declared=up.crs, path=up.name, layer=layer)
     polygonal = frame.geometry.geom_type.isin(_POLYGONAL).to_numpy()
     if not polygonal.any():
-        kinds = ", ".join(sorted(set(frame.geometry.geom_type.dropna()))) or "none"
-        raise up.refuse(f"has no polygon features (geometry types found: {kinds}); a proposal "
-                        "must be an area", 422, "no-polygons")
+        kinds = ", ".join(sorted(set(frame.geometry.geom_type.dropna()))) or Text("none")
+        raise up.refuse("upload_no_polygons", 422, "no-polygons", kinds=kinds)
     return frame.loc[polygonal]
 
 

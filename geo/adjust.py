@@ -98,12 +98,12 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     geom = proposal.to_crs(ctx.crs)
     invalid = check_validity(geom)
     if invalid:
-        raise InputError(f"cannot be adjusted: {invalid[0].message('en')}", layer=proposal.name)
+        raise InputError(message_key="adjust_invalid", params={"finding": invalid[0]},
+                         layer=proposal.name)
     tolerance = ctx.rules.boundary.snap_tolerance_m
     geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
     if geom.area < 1.0:
-        raise InputError("cannot be adjusted: it lies outside the town's jurisdiction",
-                         layer=proposal.name)
+        raise InputError(message_key="adjust_outside_town", layer=proposal.name)
     neighbours = ctx.layer("neighbours")
     before = neighbours.geometry.values
     touched = before[ctx.query("neighbours", geom)]

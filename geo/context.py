@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import work_crs
+from geo.error_messages import OneOf
 from geo.errors import InputError
 from geo.rules import Rules
 
@@ -93,9 +94,9 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
     layer_name = getattr(rules.context.layers, layer)
     if wanted[0] not in renamed.columns:
         theirs = mapping.get(wanted[0], wanted[0])
-        raise InputError(
-            f"has no column '{theirs}' ({wanted[0]}); map the bureau's column in the rules file "
-            f"under [context.columns.{layer}]", path=source, layer=layer_name)
+        raise InputError(message_key="context_column_missing",
+                         params={"theirs": theirs, "meaning": wanted[0], "layer": layer},
+                         path=source, layer=layer_name)
     for column in wanted:
         if column not in renamed.columns:
             renamed[column] = None
@@ -104,7 +105,8 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
             bad = values.isna() & renamed[column].notna()
             if bad.any():
                 row = int(np.flatnonzero(bad.values)[0]) + 1
-                raise InputError(f"expected a number, got {renamed[column].iloc[row - 1]!r}",
+                raise InputError(message_key="expected_number",
+                                 params={"value": repr(renamed[column].iloc[row - 1])},
                                  path=source, layer=layer_name, row=row, field=column)
             renamed[column] = values
     return renamed[[*wanted, "geometry"]]
@@ -118,13 +120,15 @@ def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, sour
     wrong = ~np.isin(types, list(allowed))
     if wrong.any():
         row = int(np.flatnonzero(wrong)[0]) + 1
-        raise InputError(f"has a {types[row - 1]} where {' or '.join(sorted(allowed))} is expected",
+        raise InputError(message_key="wrong_geometry_type",
+                         params={"found": types[row - 1], "expected": OneOf(sorted(allowed))},
                          path=source, layer=layer_name, row=row)
     invalid = ~shapely.is_valid(frame.geometry.values)
     if invalid.any() and layer in ("neighbours", "jurisdiction"):
         row = int(np.flatnonzero(invalid)[0]) + 1
         reason = shapely.is_valid_reason(frame.geometry.values[row - 1])
-        raise InputError(f"geometry is invalid ({reason})", path=source, layer=layer_name, row=row)
+        raise InputError(message_key="geometry_invalid", params={"reason": reason}, path=source,
+                         layer=layer_name, row=row)
 
 
 def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
@@ -149,8 +153,9 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
     """
     for name in REQUIRED_LAYERS:
         if layers.get(name) is None:
-            raise InputError(f"has no layer '{getattr(rules.context.layers, name)}' ({name}), "
-                             "which validation needs", path=source)
+            raise InputError(message_key="context_layer_missing",
+                             params={"layer": getattr(rules.context.layers, name), "role": name},
+                             path=source)
     neighbours = layers["neighbours"]
     crs = work_crs(neighbours.crs, tuple(neighbours.total_bounds), override=rules.work_crs)
     prepared: dict[str, gpd.GeoDataFrame | None] = {}

@@ -1,13 +1,19 @@
 """The typed errors of sijie's spatial core.
 
 Every error carries a user-safe message that names where the problem is (file, layer, row,
-field or rules key) and what is wrong. The command line turns them into exit code 2 with the
-message on stderr; the API turns them into RFC 9457 problem+json.
+field or rules key) and what is wrong. ``str(err)`` is the English text; ``err.message(lang)``
+is the same message in the reader's language (Chinese by default), made from the message
+key and values the error was raised with (see :mod:`geo.error_messages`). The command line
+turns them into exit code 2 with the message on stderr; the API turns them into RFC 9457
+problem+json.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+
+from geo.error_messages import normalise_lang, render
 
 __all__ = [
     "SijieError",
@@ -18,9 +24,55 @@ __all__ = [
     "RulesError",
 ]
 
+_SEPARATOR = {"zh": "，", "en": ", "}
+_COLON = {"zh": "：", "en": ": "}
+
 
 class SijieError(Exception):
-    """Base of every error sijie raises on purpose; ``str(err)`` is safe to show a user."""
+    """Base of every error sijie raises on purpose; ``str(err)`` is safe to show a user.
+
+    Parameters
+    ----------
+    reason
+        What is wrong, in plain English words; made from the key's English text if omitted.
+    message_key, params
+        The key of the reason in :data:`geo.error_messages.MESSAGES` and the values of its
+        placeholders; without a key, :meth:`message` falls back to ``reason``.
+    """
+
+    def __init__(
+        self,
+        reason: str | None = None,
+        *,
+        message_key: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        if reason is None and message_key is None:
+            raise TypeError("an error needs a reason or a message key")
+        self.message_key = message_key
+        self.params: dict[str, object] = dict(params or {})
+        self.reason = reason if reason is not None else self.reason_in("en")
+        super().__init__(self._joined(self._where("en"), self.reason, "en"))
+
+    def _where(self, lang: str) -> list[str]:
+        """The parts of the location, in ``lang``; none for an error without one."""
+        return []
+
+    @staticmethod
+    def _joined(parts: list[str], reason: str, lang: str) -> str:
+        where = _SEPARATOR[lang].join(parts)
+        return f"{where}{_COLON[lang]}{reason}" if where else reason
+
+    def reason_in(self, lang: str = "zh") -> str:
+        """The reason alone in ``lang``; the English reason when the error has no key."""
+        if self.message_key is None:
+            return self.reason  # an error raised with English words only
+        return render(self.message_key, lang, self.params)
+
+    def message(self, lang: str = "zh") -> str:
+        """The whole message in ``lang`` (``"zh"`` or ``"en"``): location, then reason."""
+        code = normalise_lang(lang)
+        return self._joined(self._where(code), self.reason_in(code), code)
 
 
 class InputError(SijieError, ValueError):
@@ -29,7 +81,9 @@ class InputError(SijieError, ValueError):
     Parameters
     ----------
     reason
-        What is wrong, in plain words.
+        What is wrong, in plain English words (or made from ``message_key``).
+    message_key, params
+        The reason's key in the message catalogue and its values (see :class:`SijieError`).
     path, layer, row, field
         Where it is wrong; each is named in the message when given. ``row`` counts from 1
         as a GIS user sees it in an attribute table.
@@ -37,37 +91,38 @@ class InputError(SijieError, ValueError):
 
     def __init__(
         self,
-        reason: str,
+        reason: str | None = None,
         *,
+        message_key: str | None = None,
+        params: Mapping[str, object] | None = None,
         path: str | Path | None = None,
         layer: str | None = None,
         row: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.reason = reason
         self.path = str(path) if path is not None else None
         self.layer = layer
         self.row = row
         self.field = field
-        super().__init__(self._format())
+        super().__init__(reason, message_key=message_key, params=params)
 
     @property
     def location(self) -> str:
         """Where the problem is, e.g. ``context.gpkg, layer 'roads', row 12, field 'width_m'``."""
+        return ", ".join(self._where("en"))
+
+    def _where(self, lang: str) -> list[str]:
+        zh = lang == "zh"
         parts = []
         if self.path is not None:
             parts.append(self.path)
         if self.layer is not None:
-            parts.append(f"layer '{self.layer}'")
+            parts.append(f"图层 “{self.layer}”" if zh else f"layer '{self.layer}'")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"第 {self.row} 行" if zh else f"row {self.row}")
         if self.field is not None:
-            parts.append(f"field '{self.field}'")
-        return ", ".join(parts)
-
-    def _format(self) -> str:
-        where = self.location
-        return f"{where}: {self.reason}" if where else self.reason
+            parts.append(f"字段 “{self.field}”" if zh else f"field '{self.field}'")
+        return parts
 
 
 class CRSError(InputError):
@@ -83,13 +138,26 @@ class ProjectionError(SijieError, ValueError):
 
 
 class RulesError(SijieError, ValueError):
-    """A rules file is unreadable, has an unknown key or a value of the wrong type."""
+    """A rules file is unreadable, has an unknown key or a value of the wrong type.
 
-    def __init__(self, reason: str, *, path: str | Path | None = None, key: str | None = None):
-        self.reason = reason
+    ``key`` is the dotted rules key (``boundary.snap_tolerance_m``), not the message key.
+    """
+
+    def __init__(
+        self,
+        reason: str | None = None,
+        *,
+        path: str | Path | None = None,
+        key: str | None = None,
+        message_key: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         self.path = str(path) if path is not None else None
         self.key = key
-        where = ", ".join(
-            p for p in (self.path, f"key '{key}'" if key is not None else None) if p
-        )
-        super().__init__(f"{where}: {reason}" if where else reason)
+        super().__init__(reason, message_key=message_key, params=params)
+
+    def _where(self, lang: str) -> list[str]:
+        parts = [self.path] if self.path else []
+        if self.key is not None:
+            parts.append(f"规则项 “{self.key}”" if lang == "zh" else f"key '{self.key}'")
+        return parts

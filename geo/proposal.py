@@ -10,6 +10,7 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.error_messages import Text
 from geo.errors import InputError
 
 __all__ = ["Proposal", "CustodialPart", "proposal_from_frame", "TYPE_ALIASES", "parts_by_area"]
@@ -59,10 +60,8 @@ def _custodial(value: object, *, source: str, layer: str | None, row: int) -> tu
         items = json.loads(value) if isinstance(value, str) else value
         return tuple(CustodialPart(int(item["part"]), str(item["reason"])) for item in items)
     except (TypeError, ValueError, KeyError) as exc:
-        raise InputError(
-            'custodial_parts must be a JSON list like [{"part": 2, "reason": "…"}], '
-            f"got {value!r}", path=source, layer=layer, row=row, field="custodial_parts",
-        ) from exc
+        raise InputError(message_key="custodial_parts_bad", params={"value": repr(value)},
+                         path=source, layer=layer, row=row, field="custodial_parts") from exc
 
 
 def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
@@ -80,12 +79,13 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
     if feature is not None:
         matches = [i for i, n in enumerate(names) if n == feature]
         if not matches:
-            raise InputError(f"has no feature named '{feature}'; it has: {', '.join(names)}",
+            raise InputError(message_key="feature_not_found",
+                             params={"feature": feature, "names": ", ".join(names)},
                              path=source, layer=layer)
         index = matches[0]
     elif len(frame) > 1:
-        listed = ", ".join(names) if names else f"{len(frame)} unnamed features"
-        raise InputError(f"holds several proposals ({listed}); pick one with --feature NAME",
+        listed = ", ".join(names) if names else Text("unnamed_features", {"count": len(frame)})
+        raise InputError(message_key="several_proposals", params={"listed": listed},
                          path=source, layer=layer)
     else:
         index = 0

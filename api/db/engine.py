@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 
+from geo.error_messages import Text
 from geo.errors import InputError
 
 __all__ = ["make_engine", "is_geopackage", "gpkg_path"]
@@ -74,10 +75,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
         path = gpkg_path(url)
         if path.parent and not path.parent.exists():
-            hint = (f"; for the absolute path /{path} write gpkg:////{path}"
+            hint = (Text("db_absolute_hint", {"path": path})
                     if not path.is_absolute() and Path("/", path).parent.exists() else "")
-            raise InputError(f"folder does not exist (gpkg:/// takes a path relative to the "
-                             f"working folder{hint})", path=path.parent)
+            raise InputError(message_key="db_folder_missing", params={"hint": hint},
+                             path=path.parent)
         engine = create_engine(
             url,
             module=pysqlite3,
@@ -90,13 +91,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError for anything unparsable
-        raise InputError(
-            f"database URL '{url}' cannot be read; use gpkg:///file.gpkg or "
-            "postgresql+psycopg://user@host/db"
-        ) from exc
+        raise InputError(message_key="db_url_unreadable", params={"url": url}) from exc
     if parsed.get_backend_name() != "postgresql":
-        raise InputError(
-            f"database '{parsed.get_backend_name()}' is not supported; use "
-            "gpkg:///file.gpkg or postgresql+psycopg://user@host/db"
-        )
+        raise InputError(message_key="db_unsupported",
+                         params={"backend": parsed.get_backend_name()})
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)

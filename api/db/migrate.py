@@ -40,4 +40,5 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         where = engine.url.render_as_string(hide_password=True)
-        raise InputError(f"cannot open the database {where}: {reason}") from exc
+        raise InputError(message_key="db_cannot_open",
+                         params={"where": where, "reason": reason}) from exc

@@ -149,7 +149,7 @@ def _post(kind: str) -> Callable[..., Response]:
         if _wants_async(request, run_async):
             run = runner.submit(session, row, kind, user.id, options)
             return _json(
-                job_document(run),
+                job_document(run, lang),
                 202,
                 {"Location": f"/jobs/{run.id}", "Preference-Applied": "respond-async"},
             )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
+from api.i18n import Lang
 from api.problems import Problem
 from api.serialize import iso
 from api.services.runs import recent_runs
@@ -19,8 +20,9 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
 
 
-def job_document(run: Run) -> dict[str, Any]:
-    """A run as an OGC API Processes status document."""
+def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
+    """A run as an OGC API Processes status document; a failure's message in ``lang``."""
+    error = run.error or {}
     links = [{"href": f"/jobs/{run.id}", "rel": "self", "type": "application/json"}]
     if run.status == "successful":
         links.append(
@@ -39,7 +41,8 @@ def job_document(run: Run) -> dict[str, Any]:
         "created": iso(run.created_at),
         "finished": iso(run.finished_at),
         "proposal_id": run.proposal_id,
-        "message": (run.error or {}).get("detail"),
+        # runs failed before messages were stored in both languages hold "detail" only
+        "message": error.get(f"detail_{lang.value}", error.get("detail")),
         "links": links,
     }
 
@@ -55,18 +58,19 @@ def _run(session: Session, job_id: str) -> Run:
 def list_jobs(
     session: SessionDep,
     user: Staff,
+    lang: LangDep,
     status: Annotated[str | None, Query(pattern="^(accepted|running|successful|failed)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     return {
-        "jobs": [job_document(run) for run in recent_runs(session, status=status, limit=limit)],
+        "jobs": [job_document(run, lang) for run in recent_runs(session, status=status, limit=limit)],
         "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}],
     }
 
 
 @router.get("/{job_id}", summary="A job's status and progress")
-def job_status(job_id: str, session: SessionDep, user: Staff) -> dict[str, Any]:
-    return job_document(_run(session, job_id))
+def job_status(job_id: str, session: SessionDep, user: Staff, lang: LangDep) -> dict[str, Any]:
+    return job_document(_run(session, job_id), lang)
 
 
 @router.get("/{job_id}/results", summary="What a finished job produced")

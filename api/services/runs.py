@@ -304,7 +304,9 @@ class Runner:
             except SijieError as exc:
                 session.rollback()
                 run = session.get(Run, run_id)
-                run.status, run.error = "failed", {"detail": str(exc), "code": "input_error"}
+                run.status, run.error = "failed", {
+                    "detail": str(exc), "detail_zh": exc.message("zh"),
+                    "detail_en": exc.message("en"), "code": "input_error"}
             except Exception:  # a job must end in a state a client can read
                 log.exception("job %s failed", run_id)
                 session.rollback()

@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from api.db.models import Town
 from api.problems import Problem
 from api.services.towns import store_town, town_names
-from api.uploads import UploadLimits, UploadRejected, checked_geopackage, display_name
+from api.uploads import (
+    Reworded,
+    UploadLimits,
+    UploadRejected,
+    checked_geopackage,
+    display_name,
+)
 from geo.errors import CRSError, InputError, MissingCRSError, RulesError
 from geo.io import read_context
 from geo.io.gdal_env import SANDBOX, gdal_config
@@ -63,8 +69,9 @@ def _town_rules(upload: ContextUpload, service: Rules, workdir: Path) -> Rules:
     try:
         theirs = load_rules(path)
     except RulesError as err:
-        where = RulesError(err.reason, path=shown, key=err.key)
-        raise Problem(422, "rules_invalid", detail=str(where)) from err
+        where = RulesError(err.reason, path=shown, key=err.key, message_key=err.message_key,
+                           params=err.params)
+        raise Problem(422, "rules_invalid", detail=where) from err
     others = sorted(set(tomllib.loads(upload.rules.decode("utf-8"))) - _TOWN_RULES)
     if others:
         raise Problem(422, "rules_not_for_town", file=shown, keys=", ".join(others))
@@ -79,12 +86,12 @@ def _named_as(shown: str, workdir: Path) -> Iterator[None]:
     except InputError as err:
         code = ("missing-crs" if isinstance(err, MissingCRSError)
                 else "bad-crs" if isinstance(err, CRSError) else "context-unusable")
-        reason = err.reason.replace(str(workdir), "").replace("--crs", "the crs field")
         if code == "missing-crs":
-            reason = ("has no coordinate reference system; assign one in the file or send the "
-                      "crs field (for example EPSG:4549)")
-        raise UploadRejected(reason, status=422, code=code, path=shown, layer=err.layer,
-                             row=err.row, field=err.field) from err
+            key, params = "town_missing_crs", {}
+        else:
+            key, params = "upload_reason", {"reason": Reworded(err, str(workdir), "crs_field")}
+        raise UploadRejected(status=422, code=code, message_key=key, params=params, path=shown,
+                             layer=err.layer, row=err.row, field=err.field) from err
 
 
 def _check_names(session: Session, name: str, code: str | None) -> None:

@@ -20,6 +20,7 @@ from pyproj.exceptions import ProjError
 
 from geo.crs.gcj02 import geometry_from_gcj02
 from geo.crs.zones import cm_epsg_from_zone_prefixed, is_gk_cm, is_gk_zone_prefixed
+from geo.error_messages import Text
 from geo.errors import CRSError, MissingCRSError
 
 __all__ = ["resolve_crs"]
@@ -38,8 +39,8 @@ def _parse_declared(declared: str, path: str | Path | None, layer: str | None) -
         return pyproj.CRS.from_user_input(f"EPSG:{text}" if text.isdigit() else text)
     except PyprojCRSError:
         raise CRSError(
-            f"--crs value '{declared}' is not a coordinate reference system; use an EPSG code "
-            "such as EPSG:4490 or EPSG:4549, or GCJ02 for AMap/Gaode coordinates",
+            message_key="crs_declared_unknown",
+            params={"declared": declared},
             path=path,
             layer=layer,
         ) from None
@@ -64,22 +65,18 @@ def _fmt(bounds: tuple[float, ...]) -> str:
     return "(" + ", ".join(f"{b:.6g}" for b in bounds) + ")"
 
 
-def _zone_hint(epsg: int | None, minx: float) -> str:
+def _zone_hint(epsg: int | None, minx: float) -> Text | str:
     """Suggest the right GK code when the eastings do not match the declared prefix style."""
     if epsg is None or not (is_gk_cm(epsg) or is_gk_zone_prefixed(epsg)):
         return ""
     zone = int(minx // 1_000_000)
     if is_gk_cm(epsg) and 25 <= zone <= 45:
-        return (
-            f"; the eastings start with a zone number ({zone}), so this may be a zone-prefix "
-            f"mix-up: try --crs EPSG:{4513 + zone - 25} instead of EPSG:{epsg}"
-        )
+        return Text("crs_hint_add_prefix",
+                    {"zone": zone, "suggested": 4513 + zone - 25, "epsg": epsg})
     if is_gk_zone_prefixed(epsg) and 0 <= minx < 1_000_000:
-        return (
-            "; the eastings have no zone number in front, so this may be a zone-prefix "
-            f"mix-up: try --crs EPSG:{cm_epsg_from_zone_prefixed(epsg)} instead of EPSG:{epsg}"
-        )
-    return "; this may be a Gauss–Krüger zone-prefix mix-up"
+        return Text("crs_hint_drop_prefix",
+                    {"suggested": cm_epsg_from_zone_prefixed(epsg), "epsg": epsg})
+    return Text("crs_hint_prefix")
 
 
 def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str | None) -> None:
@@ -94,15 +91,15 @@ def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str 
             and _CHINA_LON[0] <= miny <= maxy <= _CHINA_LON[1]
         ):
             raise CRSError(
-                f"latitude and longitude look swapped: x runs {minx:g}–{maxx:g} and y runs "
-                f"{miny:g}–{maxy:g}; fix the axis order so that x is longitude and y latitude",
+                message_key="crs_axes_swapped",
+                params={"minx": minx, "maxx": maxx, "miny": miny, "maxy": maxy},
                 path=path,
                 layer=layer,
             )
         if not _in_china(*bounds):
             raise CRSError(
-                f"lies outside China (lon/lat bounds {_fmt(bounds)} in {crs.name}); "
-                "check the coordinate reference system and name the right one with --crs",
+                message_key="crs_outside_china",
+                params={"bounds": _fmt(bounds), "crs": crs.name},
                 path=path,
                 layer=layer,
             )
@@ -114,14 +111,14 @@ def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str 
         lonlat = (math.nan,) * 4
     if not all(math.isfinite(b) for b in lonlat) or not _in_china(*lonlat):
         where = (
-            f"lon/lat {_fmt(lonlat)}"
+            Text("crs_where_lonlat", {"bounds": _fmt(lonlat)})
             if all(math.isfinite(b) for b in lonlat)
-            else "which do not convert to longitude/latitude"
+            else Text("crs_where_unconvertible")
         )
         raise CRSError(
-            f"lies outside China when read as {crs.name} (bounds {_fmt(bounds)}, {where}); "
-            "check the coordinate reference system and name the right one with "
-            f"--crs{_zone_hint(crs.to_epsg(), minx)}",
+            message_key="crs_outside_china_projected",
+            params={"crs": crs.name, "bounds": _fmt(bounds), "where": where,
+                    "hint": _zone_hint(crs.to_epsg(), minx)},
             path=path,
             layer=layer,
         )
@@ -159,8 +156,7 @@ def resolve_crs(
             gdf = gdf.set_crs(_parse_declared(declared, path, layer), allow_override=True)
     elif gdf.crs is None:
         raise MissingCRSError(
-            "has no coordinate reference system; name one with --crs "
-            "(for example --crs EPSG:4490 or --crs GCJ02)",
+            message_key="crs_missing",
             path=path,
             layer=layer,
         )

@@ -49,11 +49,8 @@ def gk_cm_epsg_for_longitude(lon: float) -> int:
         If ``lon`` is not within 73.5°E–136.5°E, the span of China's 3° zones.
     """
     if not math.isfinite(lon) or not _MIN_LON <= lon <= _MAX_LON:
-        raise CRSError(
-            f"longitude {lon}°E is outside China's Gauss–Krüger zones "
-            f"({_MIN_LON}°E–{_MAX_LON}°E); check the coordinate reference system of the data "
-            "or set work_crs in the rules file"
-        )
+        raise CRSError(message_key="crs_lon_outside_zones",
+                       params={"lon": lon, "min_lon": _MIN_LON, "max_lon": _MAX_LON})
     zone = min(math.floor(lon / 3.0 + 0.5), _LAST_ZONE)
     return _FIRST_CM_EPSG + zone - _FIRST_ZONE
 
@@ -85,15 +82,9 @@ def _parse_override(override: str) -> pyproj.CRS:
     try:
         crs = pyproj.CRS.from_user_input(override)
     except PyprojCRSError:
-        raise CRSError(
-            f"work_crs '{override}' in the rules file is not a coordinate reference system; "
-            "use a metric EPSG code such as EPSG:4549"
-        ) from None
+        raise CRSError(message_key="work_crs_unknown", params={"value": override}) from None
     if not crs.is_projected:
-        raise CRSError(
-            f"work_crs '{override}' in the rules file is not a projected (metric) CRS; "
-            "use a CGCS2000 Gauss–Krüger code such as EPSG:4549"
-        )
+        raise CRSError(message_key="work_crs_geographic", params={"value": override})
     return crs
 
 
@@ -124,10 +115,7 @@ def work_crs(
     if override is not None:
         return _parse_override(override)
     if crs is None:
-        raise MissingCRSError(
-            "has no coordinate reference system; name one with --crs "
-            "(for example --crs EPSG:4490 or --crs GCJ02)"
-        )
+        raise MissingCRSError(message_key="crs_missing")
     crs = pyproj.CRS.from_user_input(crs)
     epsg = crs.to_epsg()
     if epsg is not None and is_gk_cm(epsg):
@@ -135,10 +123,7 @@ def work_crs(
     if epsg is not None and is_gk_zone_prefixed(epsg):
         return pyproj.CRS.from_epsg(cm_epsg_from_zone_prefixed(epsg))
     if not all(math.isfinite(b) for b in bounds):
-        raise CRSError(
-            "cannot pick a Gauss–Krüger zone because the data has no extent (is it empty?); "
-            "set work_crs in the rules file"
-        )
+        raise CRSError(message_key="crs_no_extent")
     to_cgcs = pyproj.Transformer.from_crs(crs, _CGCS2000, always_xy=True)
     minx, _, maxx, _ = to_cgcs.transform_bounds(*bounds)
     chosen = gk_cm_epsg_for_longitude((minx + maxx) / 2.0)

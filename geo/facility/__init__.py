@@ -107,7 +107,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     geom = proposal.to_crs(ctx.crs)
     invalid = check_validity(geom)
     if invalid:
-        raise InputError(f"cannot host a facility search: {invalid[0].message('en')}",
+        raise InputError(message_key="facility_invalid", params={"finding": invalid[0]},
                          layer=proposal.name)
     rules = ctx.rules.facility
     plots = available_land(ctx, geom)

@@ -91,7 +91,7 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     geom = proposal.to_crs(ctx.crs)
     invalid = check_validity(geom)
     if invalid:
-        raise InputError(f"cannot be divided into grids: {invalid[0].message('en')}",
+        raise InputError(message_key="grids_invalid", params={"finding": invalid[0]},
                          layer=proposal.name)
     parcels = ctx.layer("parcels")
     employees_known = parcels is not None and bool(parcels["employees"].fillna(0).gt(0).any())

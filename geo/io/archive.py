@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from geo.error_messages import Text
 from geo.errors import InputError
 
 __all__ = ["ZippedShapefile", "zipped_shapefiles", "choose_zipped", "unpacked_shapefile"]
@@ -54,7 +55,7 @@ def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("is not a readable zip archive (damaged or not a zip)", path=path) from exc
+        raise InputError(message_key="zip_unreadable", path=path) from exc
 
 
 def zipped_shapefiles(path: Path, *, layer: str | None = None) -> list[ZippedShapefile]:
@@ -79,10 +80,11 @@ def zipped_shapefiles(path: Path, *, layer: str | None = None) -> list[ZippedSha
         if pure.suffix.lower() == ".shp" and not pure.name.startswith("._"):
             shp_members.append(info)
     if not shp_members:
-        held = ", ".join(_readable_name(i) for i in infos[:20]) or "nothing"
-        more = f" and {len(infos) - 20} more" if len(infos) > 20 else ""
+        held = ", ".join(_readable_name(i) for i in infos[:20]) or Text("nothing")
+        more = Text("and_more", {"count": len(infos) - 20}) if len(infos) > 20 else ""
         raise InputError(
-            f"the zip archive holds no shapefile (.shp); it holds: {held}{more}",
+            message_key="zip_no_shapefile",
+            params={"held": held, "more": more},
             path=path,
             layer=layer,
         )
@@ -111,15 +113,16 @@ def choose_zipped(
             if shapefile.layer == layer:
                 return shapefile
         raise InputError(
-            f"there is no such layer; the zip archive holds: {', '.join(names)}",
+            message_key="zip_layer_not_found",
+            params={"names": ", ".join(names)},
             path=path,
             layer=layer,
         )
     if len(shapefiles) == 1:
         return shapefiles[0]
     raise InputError(
-        f"the zip archive holds {len(names)} shapefiles; name one of {', '.join(names)} "
-        "(as FILE:LAYER)",
+        message_key="zip_several_shapefiles",
+        params={"count": len(names), "names": ", ".join(names)},
         path=path,
     )
 
@@ -139,7 +142,8 @@ def unpacked_shapefile(path: Path, shapefile: ZippedShapefile) -> Iterator[Path]
                     shutil.copyfileobj(src, dst)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
                 raise InputError(
-                    f"member '{member}' of the zip archive cannot be unpacked (damaged archive)",
+                    message_key="zip_member_damaged",
+                    params={"member": member},
                     path=path,
                     layer=shapefile.layer,
                 ) from exc

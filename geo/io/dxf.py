@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.error_messages import Text
 from geo.errors import InputError
 
 __all__ = ["GDAL_DXF_LAYER", "dxf_encoding", "dxf_to_planning", "select_cad_layer"]
@@ -104,12 +105,13 @@ def select_cad_layer(gdf: gpd.GeoDataFrame, layer: str | None, path: Path) -> gp
     if layer is None or layer == GDAL_DXF_LAYER:
         return gdf
     if "layer" not in gdf.columns:
-        raise InputError("the drawing has no CAD layer names", path=path, layer=layer)
+        raise InputError(message_key="dxf_no_layer_names", path=path, layer=layer)
     mask = gdf["layer"] == layer
     if not mask.any():
-        names = ", ".join(sorted(gdf["layer"].dropna().unique())) or "none"
+        names = ", ".join(sorted(gdf["layer"].dropna().unique())) or Text("none")
         raise InputError(
-            f"there is no such CAD layer with entities; the drawing's layers are: {names}",
+            message_key="dxf_layer_not_found",
+            params={"layers": names},
             path=path,
             layer=layer,
         )

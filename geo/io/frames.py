@@ -15,7 +15,6 @@ from geo.io.gdal_env import gdal_config, gdal_errors
 
 __all__ = ["gdal_layers", "geometry_summary", "read_dxf", "read_frame", "read_shapefile"]
 
-_UNREADABLE = "could not be read"
 
 
 def gdal_layers(path: Path, *, layer: str | None = None) -> list[tuple[str, str | None]]:
@@ -28,7 +27,7 @@ def gdal_layers(path: Path, *, layer: str | None = None) -> list[tuple[str, str 
     layer
         The layer asked for, only to be named in an error message.
     """
-    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+    with gdal_errors("read", path=path, layer=layer):
         rows = pyogrio.list_layers(path)
     return [(str(name), None if gtype is None else str(gtype)) for name, gtype in rows]
 
@@ -52,10 +51,10 @@ def read_frame(
     encoding
         Passed to pyogrio as ``encoding=``.
     """
-    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+    with gdal_errors("read", path=path, layer=layer):
         frame = pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputError("is a table without geometry, not a map layer", path=path, layer=layer)
+        raise InputError(message_key="table_without_geometry", path=path, layer=layer)
     return frame
 
 
@@ -71,19 +70,20 @@ def read_shapefile(
     tuple
         The frame and the encoding used.
     """
-    with gdal_errors(_UNREADABLE, path=path, layer=layer):
+    with gdal_errors("read", path=path, layer=layer):
         used = encoding or shapefile_encoding(shp)
     try:
         return read_frame(shp, shp.stem, path=path, layer=layer, encoding=used), used
     except InputError as err:
         if not isinstance(err.__cause__, UnicodeDecodeError):
             raise
-        with gdal_errors(_UNREADABLE, path=path, layer=layer):
+        with gdal_errors("read", path=path, layer=layer):
             sniffed = shapefile_encoding(shp, use_cpg=False)
         if encoding is None and sniffed != used:  # a .cpg that does not match the data
             return read_frame(shp, shp.stem, path=path, layer=layer, encoding=sniffed), sniffed
         raise InputError(
-            f"its text is not valid {used}; name the right encoding (e.g. GBK or UTF-8)",
+            message_key="text_encoding_invalid",
+            params={"encoding": used},
             path=path,
             layer=layer,
         ) from err.__cause__
@@ -97,7 +97,7 @@ def read_dxf(path: Path, *, encoding: str | None = None) -> tuple[gpd.GeoDataFra
     tuple
         The frame (CAD layer in column ``layer``) and the text encoding used, if known.
     """
-    with gdal_errors(_UNREADABLE, path=path, layer=GDAL_DXF_LAYER):
+    with gdal_errors("read", path=path, layer=GDAL_DXF_LAYER):
         used = encoding or dxf_encoding(path)
     options = {"DXF_ENCODING": used} if used else {}
     with gdal_config(options):

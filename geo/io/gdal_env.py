@@ -15,13 +15,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyogrio
 
+from geo.error_messages import Text
 from geo.errors import InputError, SijieError
 
-__all__ = ["SANDBOX", "gdal_config", "gdal_errors", "identify_driver", "plain_gdal_message"]
+__all__ = ["SANDBOX", "gdal_config", "gdal_errors", "identify_driver", "plain_gdal_message",
+           "plain_gdal_text"]
 
 # A lock, not state: it only keeps two threads from interleaving set/restore of options.
 _CONFIG_LOCK = threading.RLock()
@@ -104,28 +106,36 @@ def identify_driver(path: Path) -> str | None:
     return lib.GDALGetDriverShortName(handle).decode() if handle else ""
 
 
-def plain_gdal_message(exc: BaseException) -> str:
-    """Shorten a GDAL/pyogrio message to one line a planner can read."""
+def plain_gdal_text(exc: BaseException) -> Text:
+    """A GDAL/pyogrio failure as one line a planner can read, in either language."""
     text = " ".join(str(exc).split())
     if "disk image is malformed" in text or "file is not a database" in text:
-        return "it is damaged or truncated (the database inside is malformed)"
+        return Text("gdal_damaged")
     if "not recognized as" in text or "not recognised as" in text:
-        return "its contents are not in a format GDAL can read (damaged or wrong file type)"
+        return Text("gdal_unrecognised")
     if len(text) > 300:
         text = text[:297] + "..."
-    return f"GDAL says: {text}" if text else f"GDAL failed with {type(exc).__name__}"
+    if text:
+        return Text("gdal_says", {"text": text})
+    return Text("gdal_failed_with", {"error": type(exc).__name__})
+
+
+def plain_gdal_message(exc: BaseException) -> str:
+    """Shorten a GDAL/pyogrio message to one English line a planner can read."""
+    return plain_gdal_text(exc).message("en")
 
 
 @contextmanager
 def gdal_errors(
-    action: str, *, path: str | Path, layer: str | None = None
+    action: Literal["read", "write"], *, path: str | Path, layer: str | None = None
 ) -> Iterator[None]:
     """Turn raw GDAL, pyogrio, zipfile and sqlite failures into :class:`InputError`.
 
     Parameters
     ----------
     action
-        What was being done, e.g. ``"could not be read"``; starts the message.
+        What was being done: ``"read"`` (the message starts "could not be read") or
+        ``"write"``.
     path, layer
         Named in the message.
     """
@@ -134,4 +144,6 @@ def gdal_errors(
     except SijieError:
         raise
     except _GDAL_FAILURES as exc:
-        raise InputError(f"{action}: {plain_gdal_message(exc)}", path=path, layer=layer) from exc
+        params = {"action": Text(f"action_{action}"), "detail": plain_gdal_text(exc)}
+        raise InputError(message_key="gdal_failed", params=params, path=path,
+                         layer=layer) from exc

@@ -38,7 +38,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     target = Path(path)
     require_crs(gdf, target, None)
     frame = gdf.to_crs(_WGS84)
-    with gdal_errors("could not be written", path=target):
+    with gdal_errors("write", path=target):
         pyogrio.write_dataframe(
             frame,
             target,

@@ -31,11 +31,7 @@ def require_crs(gdf: gpd.GeoDataFrame, path: Path, layer: str | None) -> pyproj.
         The frame has no CRS, so the file would not say where its coordinates are.
     """
     if gdf.crs is None:
-        raise InputError(
-            "cannot be written: the layer has no coordinate reference system; set one first",
-            path=path,
-            layer=layer,
-        )
+        raise InputError(message_key="write_no_crs", path=path, layer=layer)
     return pyproj.CRS.from_user_input(gdf.crs)
 
 
@@ -76,13 +72,13 @@ def write_gpkg(
     """
     target = Path(path)
     if not layer:
-        raise InputError("cannot be written: the layer name is empty", path=target)
+        raise InputError(message_key="write_empty_layer_name", path=target)
     frame = _with_epsg_code(gdf, require_crs(gdf, target, layer))
     if not append_layer and target.exists():
         target.unlink()
     with (
         gdal_config({"OGR_CURRENT_DATE": FIXED_TIMESTAMP}),
-        gdal_errors("could not be written", path=target, layer=layer),
+        gdal_errors("write", path=target, layer=layer),
     ):
         pyogrio.write_dataframe(frame, target, layer=layer, driver="GPKG")
     return target

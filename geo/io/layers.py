@@ -10,6 +10,7 @@ from typing import Any
 import pyogrio
 import pyproj
 
+from geo.error_messages import Text
 from geo.errors import InputError
 from geo.io.archive import choose_zipped, unpacked_shapefile, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
@@ -63,21 +64,20 @@ def choose_layer(
         the message lists the layer names.
     """
     names = [name for name, _ in available]
-    listing = ", ".join(f"'{n}'" for n in names) or "none"
+    listing = ", ".join(f"'{n}'" for n in names) or Text("none")
     if requested is not None:
         if requested in names:
             return requested
-        raise InputError(
-            f"there is no such layer; the layers are: {listing}", path=path, layer=requested
-        )
+        raise InputError(message_key="layer_not_found", params={"layers": listing}, path=path,
+                         layer=requested)
     spatial = [name for name, gtype in available if gtype is not None] or names
     if len(spatial) == 1:
         return spatial[0]
     if not spatial:
-        raise InputError("holds no layers", path=path)
+        raise InputError(message_key="no_layers", path=path)
     raise InputError(
-        f"holds {len(spatial)} layers; name one as FILE:LAYER, e.g. '{path}:{spatial[0]}'; "
-        f"the layers are: {listing}",
+        message_key="several_layers",
+        params={"count": len(spatial), "example": f"{path}:{spatial[0]}", "layers": listing},
         path=path,
     )
 
@@ -102,7 +102,7 @@ def _bounds(values: Any) -> Bounds | None:
 def _info(
     gdal_path: Path, gdal_layer: str, *, path: Path, name: str, encoding: str | None
 ) -> LayerInfo:
-    with gdal_errors("could not be read", path=path, layer=name):
+    with gdal_errors("read", path=path, layer=name):
         info = pyogrio.read_info(
             gdal_path,
             layer=gdal_layer,
@@ -161,7 +161,7 @@ def list_layers(source: str | Path) -> list[LayerInfo]:
         return _dxf_infos(path, src.layer)
     if src.kind == "shapefile":
         choose_layer(path, src.layer, [(path.stem, "shape")])
-        with gdal_errors("could not be read", path=path, layer=path.stem):
+        with gdal_errors("read", path=path, layer=path.stem):
             encoding = shapefile_encoding(path)
         return [_info(path, path.stem, path=path, name=path.stem, encoding=encoding)]
     if src.kind == "zip":
@@ -171,7 +171,7 @@ def list_layers(source: str | Path) -> list[LayerInfo]:
         infos = []
         for shapefile in shapefiles:
             with unpacked_shapefile(path, shapefile) as shp:
-                with gdal_errors("could not be read", path=path, layer=shapefile.layer):
+                with gdal_errors("read", path=path, layer=shapefile.layer):
                     encoding = shapefile_encoding(shp)
                 infos.append(
                     _info(shp, shp.stem, path=path, name=shapefile.layer, encoding=encoding)

@@ -87,13 +87,14 @@ def read_layer(
             codecs.lookup(encoding)
         except LookupError as exc:
             raise InputError(
-                f"text encoding '{encoding}' is unknown; use e.g. GBK or UTF-8",
+                message_key="encoding_unknown",
+                params={"encoding": encoding},
                 path=src.path,
                 layer=src.layer,
             ) from exc
     frame, name, used = _read_any(src, encoding)
     if len(frame) == 0:
-        raise InputError("has no features", path=src.path, layer=name)
+        raise InputError(message_key="no_features", path=src.path, layer=name)
     frame = resolve_crs(frame, declared=crs, path=src.path, layer=name)
     frame.attrs.update({"source": str(src.path), "layer": name, "encoding": used})
     return frame

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from geo.error_messages import Text
 from geo.errors import InputError
 
 __all__ = ["Kind", "Source", "SUPPORTED_SUFFIXES", "parse_source"]
@@ -78,21 +79,22 @@ def parse_source(source: str | Path, layer: str | None = None) -> Source:
     path = Path(text)
     if inline is not None and layer is not None and inline != layer:
         raise InputError(
-            f"two different layers were named ('{inline}' in the path and '{layer}' "
-            "as an option); name only one",
+            message_key="two_layers_named",
+            params={"inline": inline, "option": layer},
             path=path,
             layer=layer,
         )
     wanted = layer if layer is not None else inline
     if not path.exists():
-        raise InputError("file does not exist", path=path, layer=wanted)
+        raise InputError(message_key="file_not_found", path=path, layer=wanted)
     if path.is_dir():
-        raise InputError("is a folder, not a file; name the file to read", path=path, layer=wanted)
+        raise InputError(message_key="is_folder", path=path, layer=wanted)
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise InputError(
-            f"file type '{path.suffix or '(none)'}' is not supported; use one of {known}",
+            message_key="file_type_unsupported",
+            params={"suffix": path.suffix or Text("none_paren"), "known": known},
             path=path,
             layer=wanted,
         )

@@ -92,10 +92,10 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     geom = proposal.to_crs(ctx.crs)
     invalid = check_validity(geom)
     if invalid:
-        raise InputError(f"cannot profile the community: {invalid[0].message('en')}",
+        raise InputError(message_key="profile_invalid", params={"finding": invalid[0]},
                          layer=proposal.name)
     if live_work_share is not None and not 0.0 <= live_work_share <= 1.0:
-        raise InputError(f"live_work_share must be between 0 and 1, got {live_work_share}",
+        raise InputError(message_key="live_work_share_range", params={"value": live_work_share},
                          field="live_work_share")
     notes = []
     employees, enterprises = employees_inside(geom, ctx) if ctx.layer("parcels") is not None \

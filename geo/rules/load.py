@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from geo.error_messages import MESSAGES, Text
 from geo.errors import RulesError
 from geo.rules.model import Rules
 
@@ -50,11 +51,11 @@ def load_rules(path: str | Path | None = None) -> Rules:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise RulesError("rules file not found", path=path) from exc
+        raise RulesError(message_key="rules_not_found", path=path) from exc
     except UnicodeDecodeError as exc:
-        raise RulesError("rules file is not UTF-8 text", path=path) from exc
+        raise RulesError(message_key="rules_not_utf8", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"not valid TOML ({exc})", path=path) from exc
+        raise RulesError(message_key="rules_not_toml", params={"detail": str(exc)}, path=path) from exc
     merged = _deep_merge(Rules().model_dump(mode="json"), data)
     try:
         # JSON mode: TOML arrays fill tuple fields and integers fill float fields, while a
@@ -64,10 +65,21 @@ def load_rules(path: str | Path | None = None) -> Rules:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         if first["type"] == "extra_forbidden":
-            reason = "unknown key (see `sijie rules show` for the keys there are)"
-        else:
-            reason = f"{first['msg'].lower()}, got {_describe(first.get('input'))}"
-        raise RulesError(reason, path=path, key=key) from exc
+            raise RulesError(message_key="rules_unknown_key", path=path, key=key) from exc
+        params = {"problem": _problem(first), "got": _describe(first.get("input"))}
+        raise RulesError(message_key="rules_bad_value", params=params, path=path,
+                         key=key) from exc
+
+
+def _problem(error: Mapping[str, Any]) -> Text | str:
+    """What pydantic found wrong with a value: a catalogue text when the catalogue words it
+    exactly as pydantic does, else pydantic's English words."""
+    said = str(error["msg"]).lower()
+    text = Text(f"pyd_{error['type']}", dict(error.get("ctx") or {}))
+    try:
+        return text if text.key in MESSAGES and text.message("en") == said else said
+    except (KeyError, IndexError, ValueError):  # a placeholder pydantic did not fill
+        return said
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def test_serve_refuses_a_database_it_does_not_support(tmp_path):
 def test_serve_says_in_one_line_when_postgis_cannot_be_reached(tmp_path):
     url = f"postgresql+psycopg://postgres:secret-pw@127.0.0.1:{_free_port()}/nowhere"
     result = subprocess.run(
-        [str(SIJIE), "serve", "--database", url],
+        [str(SIJIE), "serve", "--database", url, "--lang", "en"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -82,7 +82,7 @@ def test_missing_crs_is_refused_unless_named(tmp_path):
     shp = tmp_path / "boundary.shp"
     gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[box(0, 0, 100, 100)]).to_file(shp)
     assert_refused(sijie("info", f"{shp}:boundary"), "boundary.shp", "--crs")
-    named = sijie("info", str(shp), "--crs", "EPSG:4549", "--format", "json")
+    named = sijie("info", str(shp), "--crs", "EPSG:4549", "--format", "json", "--lang", "en")
     # a 100 m square at the false origin is not in China: named, but still implausible
     assert_refused(named, "China")
 

@@ -68,7 +68,8 @@ def test_grid_refuses_an_invalid_proposal_with_one_clear_line(demo_dir, tmp_path
     gpd.GeoDataFrame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]}, geometry=[bow_tie],
                      crs="EPSG:4549").to_file(path, layer="proposal")
     out = tmp_path / "grids.gpkg"
-    result = sijie("grid", str(path), "--context", str(demo_dir / "context.gpkg"), "-o", str(out))
+    result = sijie("grid", str(path), "--context", str(demo_dir / "context.gpkg"), "-o", str(out),
+                   "--lang", "en")
     assert_refused(result, "Self-intersection", "grids")
     assert not out.exists()
 
