@@ -104,7 +104,10 @@ class Reworded:
 
     def message(self, lang: str = "zh") -> str:
         said = self.err.reason_in(lang).replace(self.folder, "")
-        return said.replace("--crs", Text(self.crs_name).message(lang))
+        name = Text(self.crs_name).message(lang)
+        # Chinese takes no space between the name and the Chinese word after it
+        said = re.sub(r"--crs (?=[\u4e00-\u9fff])", name, said)
+        return said.replace("--crs", name)
 
 
 @dataclass(frozen=True)
