@@ -99,7 +99,7 @@ def rules_show(
     if fmt == "json":
         out.print_json(json.dumps(rule_set.model_dump(mode="json"), ensure_ascii=False))
         return
-    _require_format(fmt, ("text", "json"))
+    _require_format(fmt, ("text", "json"), lang)
     table = Table(title=label("rules_title", lang, version=rule_set.rules_version))
     for key in ("key", "value", "clause", "meaning"):
         table.add_column(label(key, lang), no_wrap=key in ("key", "clause"),
@@ -129,7 +129,7 @@ def info(
     from geo.io import LayerInfo, list_layers, read_layer
     from geo.io.sources import parse_source
 
-    _require_format(fmt, ("text", "json"))
+    _require_format(fmt, ("text", "json"), lang)
     if parse_source(source).layer is not None or crs is not None or encoding is not None:
         frame = read_layer(source, crs=crs, encoding=encoding)
         epsg = frame.crs.to_epsg()
@@ -196,7 +196,7 @@ def validate_command(
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
     from geo.validate import validate
 
-    _require_format(fmt, ("text", "json", "geojson"))
+    _require_format(fmt, ("text", "json", "geojson"), lang)
     prop, ctx = _inputs(proposal, context, rules, feature, crs)
     report = validate(prop, ctx)
     if fmt == "text":
@@ -304,9 +304,9 @@ def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
     return f"{x0}, {y0} – {x1}, {y1}"
 
 
-def _require_format(fmt: str, allowed: tuple[str, ...]) -> None:
+def _require_format(fmt: str, allowed: tuple[str, ...], lang: Lang = Lang.zh) -> None:
     if fmt not in allowed:
-        raise typer.BadParameter(f"--format must be one of {', '.join(allowed)}, got '{fmt}'")
+        raise typer.BadParameter(label("format_must_be", lang, allowed=", ".join(allowed), got=fmt))
 
 
 from api import cli_community  # noqa: E402,F401  (registers "sijie facility/profile/package")

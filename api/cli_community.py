@@ -98,7 +98,7 @@ def profile_command(
     from geo.profile import community_profile
     from geo.profile.info_table import InfoExtras, info_rows, write_info_table
 
-    _require_format(fmt, ("text", "json", "xlsx"))
+    _require_format(fmt, ("text", "json", "xlsx"), lang)
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter(label("xlsx_needs_output", lang))
     prop, ctx = _inputs(proposal, context, rules, feature, crs)

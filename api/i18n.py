@@ -86,6 +86,8 @@ _LABELS: dict[str, dict[Lang, str]] = {
                       Lang.en: "Candidate sites written to {path} (layer sites)"},
     "profile_title": {Lang.zh: "{name}：社区概况（{year} 年）", Lang.en: "{name}: community profile ({year})"},
     "table_written": {Lang.zh: "信息表已写入 {path}", Lang.en: "Information table written to {path}"},
+    "format_must_be": {Lang.zh: "--format 应为 {allowed} 之一，实为 “{got}”",
+                       Lang.en: "--format must be one of {allowed}, got '{got}'"},
     "xlsx_needs_output": {Lang.zh: "--format xlsx 需要 -o 指定 .xlsx 文件",
                           Lang.en: "--format xlsx needs -o with an .xlsx path"},
     "package_written": {Lang.zh: "申报材料已写入 {path}：", Lang.en: "Application package written to {path}:"},

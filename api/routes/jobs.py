@@ -69,7 +69,9 @@ def list_jobs(
 
 
 @router.get("/{job_id}", summary="A job's status and progress")
-def job_status(job_id: str, session: SessionDep, user: Staff, lang: LangDep) -> dict[str, Any]:
+def job_status(
+    job_id: str, session: SessionDep, user: Staff, lang: LangDep
+) -> dict[str, Any]:
     return job_document(_run(session, job_id), lang)
 
 
