@@ -100,3 +100,20 @@ def test_upload_outside_china_names_the_crs_parameter_in_either_language(client,
     assert "far.geojson" in zh and "位于中国境外" in zh and "并用 crs 参数指定" in zh
     assert "--crs" not in zh
     assert "lies outside China" in en and "the crs parameter" in en and "--crs" not in en
+
+
+def test_a_failed_jobs_reason_is_in_the_readers_language(client, auth):
+    ring = [[121.60, 29.94], [121.61, 29.95], [121.61, 29.94], [121.60, 29.95], [121.60, 29.94]]
+    bow_tie = {"type": "Feature", "properties": {"name": "蝶形工业社区", "type": "工业社区"},
+               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    created = client.post("/proposals", json=bow_tie, headers=auth["gis"])
+    assert created.status_code == 201, created.text
+    job = client.post(f"/proposals/{created.json()['id']}/versions/1/grids?async=true",
+                      headers=auth["gis"]).json()
+    client.app.state.runner.drain()
+    url = f"/jobs/{job['jobID']}"
+    zh = client.get(url, headers=auth["gis"]).json()["message"]
+    en = client.get(url, headers={**auth["gis"], "Accept-Language": "en"}).json()["message"]
+    assert zh.startswith("图层 “蝶形工业社区”：无法划分网格：边界几何无效"), zh
+    assert en.startswith("layer '蝶形工业社区': cannot be divided into grids: the boundary "
+                         "geometry is invalid"), en
