@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +13,7 @@ import pytest
 from shapely.geometry import box
 
 from geo.error_messages import MESSAGES, Text
-from geo.errors import InputError, MissingCRSError, RulesError
+from geo.errors import InputError, MissingCRSError, RulesError, SijieError
 from geo.io import read_context, read_layer
 from geo.rules import Rules, load_rules
 
@@ -83,68 +84,62 @@ def test_localised_values_are_said_in_the_readers_language():
                        "--feature NAME"
 
 
+def said(error: type[SijieError], call: Callable[[], object]) -> tuple[str, str]:
+    """What ``call`` is refused with, in Chinese and English; the English is ``str(err)``."""
+    with pytest.raises(error) as caught:
+        call()
+    assert caught.value.message("en") == str(caught.value)
+    return caught.value.message(), caught.value.message("en")
+
+
 def test_shapefile_without_crs_is_named_in_chinese_and_in_todays_english(tmp_path):
     shp = tmp_path / "boundary.shp"
     gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[box(0, 0, 100, 100)]).to_file(shp)
-    with pytest.raises(MissingCRSError) as caught:
-        read_layer(f"{shp}:boundary")
-    assert caught.value.message() == (
-        f"{shp}，图层 “boundary”：没有坐标系；请用 --crs 指定（例如 --crs EPSG:4490 或 "
-        "--crs GCJ02）")
-    assert caught.value.message("en") == str(caught.value) == (
-        f"{shp}, layer 'boundary': has no coordinate reference system; name one with --crs "
-        "(for example --crs EPSG:4490 or --crs GCJ02)")
+    zh, en = said(MissingCRSError, lambda: read_layer(f"{shp}:boundary"))
+    assert zh == (f"{shp}，图层 “boundary”：没有坐标系；请用 --crs 指定（例如 --crs EPSG:4490 或 "
+                  "--crs GCJ02）")
+    assert en == (f"{shp}, layer 'boundary': has no coordinate reference system; name one with "
+                  "--crs (for example --crs EPSG:4490 or --crs GCJ02)")
 
 
 def test_unknown_layer_lists_the_layers_in_either_language(demo_dir):
     source = demo_dir / "context.gpkg"
-    with pytest.raises(InputError) as caught:
-        read_layer(f"{source}:nope")
-    zh, en = caught.value.message(), caught.value.message("en")
+    zh, en = said(InputError, lambda: read_layer(f"{source}:nope"))
     assert zh.startswith(f"{source}，图层 “nope”：没有该图层；现有图层：") and "'roads'" in zh
-    assert en == str(caught.value)
     assert en.startswith(f"{source}, layer 'nope': there is no such layer; the layers are: ")
 
 
 def test_context_without_roads_says_validation_needs_them(context, tmp_path):
     path = tmp_path / "ctx.gpkg"
     context["neighbours"].to_file(path, layer="neighbours")
-    with pytest.raises(InputError) as caught:
-        read_context(path, Rules())
-    assert caught.value.message() == f"{path}：缺少图层 “roads”（roads），校验需要该图层"
-    assert str(caught.value) == f"{path}: has no layer 'roads' (roads), which validation needs"
+    zh, en = said(InputError, lambda: read_context(path, Rules()))
+    assert zh == f"{path}：缺少图层 “roads”（roads），校验需要该图层"
+    assert en == f"{path}: has no layer 'roads' (roads), which validation needs"
 
 
 def test_unknown_rules_key_is_named_as_a_rules_item(tmp_path):
     path = tmp_path / "bureau.toml"
     path.write_text("[boundary]\nedge_share_maxx = 0.8\n", encoding="utf-8")
-    with pytest.raises(RulesError) as caught:
-        load_rules(path)
-    assert caught.value.message() == (
-        f"{path}，规则项 “boundary.edge_share_maxx”：没有这个规则项（可用 `sijie rules show` "
-        "查看全部规则项）")
-    assert caught.value.message("en") == str(caught.value) == (
-        f"{path}, key 'boundary.edge_share_maxx': unknown key (see `sijie rules show` for the "
-        "keys there are)")
+    zh, en = said(RulesError, lambda: load_rules(path))
+    assert zh == (f"{path}，规则项 “boundary.edge_share_maxx”：没有这个规则项（可用 "
+                  "`sijie rules show` 查看全部规则项）")
+    assert en == (f"{path}, key 'boundary.edge_share_maxx': unknown key (see `sijie rules show` "
+                  "for the keys there are)")
 
 
 def test_a_quoted_number_in_the_rules_is_refused_in_chinese(tmp_path):
     path = tmp_path / "bureau.toml"
     path.write_text('[boundary]\nedge_share_min = "0.9"\n', encoding="utf-8")
-    with pytest.raises(RulesError) as caught:
-        load_rules(path)
-    assert caught.value.message() == (
-        f"{path}，规则项 “boundary.edge_share_min”：取值不符合要求：应为数值，实为 '0.9'")
-    assert str(caught.value) == f"{path}, key 'boundary.edge_share_min': input should be a " \
-                                "valid number, got '0.9'"
+    zh, en = said(RulesError, lambda: load_rules(path))
+    assert zh == f"{path}，规则项 “boundary.edge_share_min”：取值不符合要求：应为数值，实为 '0.9'"
+    assert en == (f"{path}, key 'boundary.edge_share_min': input should be a valid number, "
+                  "got '0.9'")
 
 
 def test_truncated_geopackage_is_unreadable_in_either_language(demo_dir, tmp_path):
     cut = tmp_path / "cut.gpkg"
     data = (demo_dir / "context.gpkg").read_bytes()
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputError) as caught:
-        read_layer(f"{cut}:parcels")
-    zh, en = caught.value.message(), caught.value.message("en")
+    zh, en = said(InputError, lambda: read_layer(f"{cut}:parcels"))
     assert zh.startswith(f"{cut}，图层 “parcels”：无法读取：")
-    assert en == str(caught.value) and en.startswith(f"{cut}, layer 'parcels': could not be read: ")
+    assert en.startswith(f"{cut}, layer 'parcels': could not be read: ")
