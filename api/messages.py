@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from api.i18n import Lang
-from geo.error_messages import Localised
+from dataclasses import dataclass
 
-__all__ = ["message", "TITLES"]
+from api.i18n import Lang
+from geo.error_messages import Localised, normalise_lang
+
+__all__ = ["Said", "message", "TITLES"]
 
 TITLES: dict[int, dict[Lang, str]] = {
     400: {Lang.zh: "请求有误", Lang.en: "Bad request"},
@@ -96,6 +98,16 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
     "bad_geojson": {
         Lang.zh: "GeoJSON 无法读取：{reason}",
         Lang.en: "The GeoJSON cannot be read: {reason}",
+    },
+    "geojson_not_object": {Lang.zh: "不是 JSON 对象", Lang.en: "not a JSON object"},
+    "geojson_not_feature": {Lang.zh: "应为 Feature（要素）", Lang.en: "expected a Feature"},
+    "geojson_empty_geometry": {
+        Lang.zh: "几何为空或坐标不是有限数值",
+        Lang.en: "empty geometry or non-finite coordinates",
+    },
+    "geojson_properties_not_object": {
+        Lang.zh: "properties 应为对象",
+        Lang.en: "properties must be an object",
     },
     "name_missing": {
         Lang.zh: "方案需要名称（properties.name）",
@@ -221,6 +233,16 @@ _MESSAGES: dict[str, dict[Lang, str]] = {
         "with a 'file' field",
     },
 }
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message of this catalogue given as a value of another, said in the same language."""
+
+    key: str
+
+    def message(self, lang: str = "zh") -> str:
+        return message(self.key, Lang.en if normalise_lang(lang) == "en" else Lang.zh)
 
 
 def message(key: str, lang: Lang, **values: object) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.crs import CRS84, to_storage
 from api.db.models import STORAGE_SRID, Proposal, ProposalVersion, User, utcnow
+from api.messages import Said
 from api.problems import Problem
 from api.services.geometry import bbox_columns, db_geom, shape_of
 from geo.context import Context
@@ -85,7 +86,7 @@ def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> Prop
 
 def _feature_of(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise Problem(422, "bad_geojson", reason="not a JSON object")
+        raise Problem(422, "bad_geojson", reason=Said("geojson_not_object"))
     if body.get("type") == "FeatureCollection":
         features = body.get("features")
         if not isinstance(features, list) or len(features) != 1:
@@ -94,7 +95,7 @@ def _feature_of(body: Any) -> dict[str, Any]:
             )
         body = features[0]
     if not isinstance(body, dict) or body.get("type") != "Feature":
-        raise Problem(422, "bad_geojson", reason="expected a Feature")
+        raise Problem(422, "bad_geojson", reason=Said("geojson_not_feature"))
     return body
 
 
@@ -106,7 +107,7 @@ def parse_geometry(value: Any, crs_uri: str) -> BaseGeometry:
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
         raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
     if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
-        raise Problem(422, "bad_geojson", reason="empty geometry or non-finite coordinates")
+        raise Problem(422, "bad_geojson", reason=Said("geojson_empty_geometry"))
     return to_storage(geom, crs_uri)
 
 
@@ -120,7 +121,7 @@ def input_from_geojson(
     feature = _feature_of(body)
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
-        raise Problem(422, "bad_geojson", reason="properties must be an object")
+        raise Problem(422, "bad_geojson", reason=Said("geojson_properties_not_object"))
     reason = feature.get("reason", props.get("reason", ""))
     if current is not None and feature.get("geometry") is None:
         geom, input_crs = shape_of(current.geom), current.input_crs

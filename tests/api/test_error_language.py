@@ -117,3 +117,14 @@ def test_a_failed_jobs_reason_is_in_the_readers_language(client, auth):
     assert zh.startswith("图层 “蝶形工业社区”：无法划分网格：边界几何无效"), zh
     assert en.startswith("layer '蝶形工业社区': cannot be divided into grids: the boundary "
                          "geometry is invalid"), en
+
+
+def test_geojson_that_is_not_a_feature_is_refused_in_the_readers_language(client, auth):
+    point = {"type": "Point", "coordinates": [121.6, 29.94]}
+    zh = assert_problem(client.post("/proposals", json=point, headers=auth["gis"]), 422,
+                        "bad_geojson")["detail"]
+    en = assert_problem(client.post("/proposals", json=point,
+                                    headers={**auth["gis"], "Accept-Language": "en"}), 422,
+                        "bad_geojson")["detail"]
+    assert zh == "GeoJSON 无法读取：应为 Feature（要素）"
+    assert en == "The GeoJSON cannot be read: expected a Feature"
