@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from api.i18n import Lang
 from geo.error_messages import Localised, normalise_lang
 
-__all__ = ["Said", "message", "TITLES"]
+__all__ = ["TITLES", "Said", "message"]
 
 TITLES: dict[int, dict[Lang, str]] = {
     400: {Lang.zh: "请求有误", Lang.en: "Bad request"},
