@@ -184,7 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- the context and the proposal ---
     "context_column_missing": {
         "zh": "缺少字段 “{theirs}”（{meaning}）；请在规则文件的 [context.columns.{layer}] 中"
-              "对应本单位数据的字段名",
+              "设置本单位数据对应的字段名",
         "en": "has no column '{theirs}' ({meaning}); map the bureau's column in the rules file "
               "under [context.columns.{layer}]"},
     "expected_number": {"zh": "应为数值，实为 {value}", "en": "expected a number, got {value}"},
@@ -246,7 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "GDAL 识别其格式为 “{driver}”，但此类文件只接受 {allowed}",
         "en": "GDAL recognises it as '{driver}', but only {allowed} is accepted for this file "
               "type"},
-    "zip_too_many_members": {"zh": "zip 压缩包含 {count} 个文件，最多接受 {limit} 个",
+    "zip_too_many_members": {"zh": "zip 压缩包中有 {count} 个文件，最多接受 {limit} 个",
                              "en": "the zip archive holds {count} members; at most {limit} are "
                                    "accepted"},
     "zip_traversal": {
@@ -360,9 +360,9 @@ class Text:
 
 @dataclass(frozen=True)
 class OneOf:
-    """Alternatives joined as the reader says them: ``a or b`` / ``a或b``."""
+    """Alternatives joined as the reader says them: ``a or b`` / ``a 或 b``."""
 
     items: Sequence[str]
 
     def message(self, lang: str = "zh") -> str:
-        return ("或" if normalise_lang(lang) == "zh" else " or ").join(self.items)
+        return (" 或 " if normalise_lang(lang) == "zh" else " or ").join(self.items)
