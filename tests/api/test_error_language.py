@@ -3,14 +3,23 @@ the command line or ``Accept-Language: en`` on the API."""
 
 from __future__ import annotations
 
+import inspect
 import io
 
 import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
+from api.cli import app, rules_app
 from tests.api.conftest import DEMO, assert_problem
 from tests.api.test_cli import assert_refused, sijie
+
+
+@pytest.mark.parametrize("command", [*app.registered_commands, *rules_app.registered_commands],
+                         ids=lambda c: c.name)
+def test_every_command_takes_lang_so_its_errors_can_be_in_english(command):
+    option = inspect.signature(command.callback).parameters.get("lang")
+    assert option is not None and option.default == "zh", command.name
 
 
 @pytest.fixture
