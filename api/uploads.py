@@ -286,7 +286,16 @@ def _read_gdal(up: _Upload, saved: Path) -> tuple[gpd.GeoDataFrame, str]:
     with _as_unusable(up), gdal_config(SANDBOX):
         _require_driver(up, saved)
         name = choose_layer(saved, up.layer, gdal_layers(saved, layer=up.layer))
-        return read_frame(saved, name, path=saved, layer=name), name
+        shown = _layer_shown(name, saved, up)
+        return read_frame(saved, name, path=saved, layer=shown), shown
+
+
+def _layer_shown(name: str, saved: Path, up: _Upload) -> str:
+    """The layer as the sender knows it: a one-layer file's layer is named after the file,
+    which on the server is a name the sender never saw, so the sender's file name stands in."""
+    if name == saved.stem or name.startswith("pyogrio_"):
+        return Path(up.name).stem
+    return name
 
 
 def _read_kml(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
