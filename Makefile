@@ -23,7 +23,7 @@ demo: install
 	  $(BIN)/sijie validate $$p --context $(DEMO_OUT)/town/context.gpkg --format json -o $(DEMO_OUT)/reports/$$n.json 2>/dev/null; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 	  $(BIN)/sijie validate $$p --context $(DEMO_OUT)/town/context.gpkg --format geojson -o $(DEMO_OUT)/reports/$$n.geojson 2>/dev/null; \
-	  echo "  $$n: $$([ $$rc = 0 ] && echo passes || echo 'has errors')"; done
+	  echo "  $$n: $$([ $$rc = 0 ] && echo '通过 passes' || echo '有错误 has errors')"; done
 	$(BIN)/sijie adjust $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/adjust/good_industrial.gpkg
 	$(BIN)/sijie package $(DEMO_OUT)/town/proposals/good_industrial.gpkg --context $(DEMO_OUT)/town/context.gpkg -o $(DEMO_OUT)/package/good_industrial
 	@mkdir -p $(DEMO_OUT)/maps
