@@ -21,7 +21,7 @@ from geo.carve import slivers
 from geo.context import Context
 from geo.errors import InputError
 from geo.proposal import Proposal
-from geo.validate.validity import check_validity
+from geo.validate.validity import valid_geometry
 
 __all__ = ["Adjustment", "adjust"]
 
@@ -95,11 +95,7 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     InputError
         The proposal is empty, not a polygon or invalid (rule B1); nothing is repaired.
     """
-    geom = proposal.to_crs(ctx.crs)
-    invalid = check_validity(geom)
-    if invalid:
-        raise InputError(message_key="adjust_invalid", params={"finding": invalid[0]},
-                         layer=proposal.name)
+    geom = valid_geometry(proposal, ctx, refused="adjust_invalid")
     tolerance = ctx.rules.boundary.snap_tolerance_m
     geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
     if geom.area < 1.0:

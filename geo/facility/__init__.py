@@ -17,14 +17,13 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.errors import InputError
 from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
 from geo.facility.checks import check_site, programme_floor_m2
 from geo.facility.messages import explain, headline
 from geo.measure import polsby_popper
 from geo.network import road_network
 from geo.proposal import Proposal
-from geo.validate.validity import check_validity
+from geo.validate.validity import valid_geometry
 
 __all__ = [
     "FacilityResult",
@@ -104,11 +103,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     InputError
         The proposal is not a valid polygon (rule B1).
     """
-    geom = proposal.to_crs(ctx.crs)
-    invalid = check_validity(geom)
-    if invalid:
-        raise InputError(message_key="facility_invalid", params={"finding": invalid[0]},
-                         layer=proposal.name)
+    geom = valid_geometry(proposal, ctx, refused="facility_invalid")
     rules = ctx.rules.facility
     plots = available_land(ctx, geom)
     candidates = cut_to_size(plots, ctx)

@@ -15,14 +15,13 @@ import numpy as np
 import shapely
 
 from geo.context import Context
-from geo.errors import InputError
 from geo.grids.codes import grid_codes
 from geo.grids.microgrids import make_microgrids
 from geo.grids.partition import Capacity, partition
 from geo.grids.units import Units, adjacency, cut_units, split_by_parcels
 from geo.measure import polsby_popper
 from geo.proposal import Proposal
-from geo.validate.validity import check_validity
+from geo.validate.validity import valid_geometry
 
 __all__ = ["GridPlan", "make_grids", "Capacity", "partition", "capacity_of"]
 
@@ -88,11 +87,7 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     InputError
         The proposal is not a valid polygon (rule B1); it is refused with that finding.
     """
-    geom = proposal.to_crs(ctx.crs)
-    invalid = check_validity(geom)
-    if invalid:
-        raise InputError(message_key="grids_invalid", params={"finding": invalid[0]},
-                         layer=proposal.name)
+    geom = valid_geometry(proposal, ctx, refused="grids_invalid")
     parcels = ctx.layer("parcels")
     employees_known = parcels is not None and bool(parcels["employees"].fillna(0).gt(0).any())
     notes = [] if employees_known else ["no_employees"]

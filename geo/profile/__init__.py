@@ -30,7 +30,7 @@ from geo.proposal import Proposal
 from geo.validate.character import land_shares
 from geo.validate.residents import residents_inside
 from geo.validate.scale import employees_inside
-from geo.validate.validity import check_validity
+from geo.validate.validity import valid_geometry
 
 __all__ = ["CLASSES", "SIDES", "Profile", "community_profile"]
 
@@ -89,11 +89,7 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     InputError
         The proposal is not a valid polygon (rule B1), or a given share is outside 0–1.
     """
-    geom = proposal.to_crs(ctx.crs)
-    invalid = check_validity(geom)
-    if invalid:
-        raise InputError(message_key="profile_invalid", params={"finding": invalid[0]},
-                         layer=proposal.name)
+    geom = valid_geometry(proposal, ctx, refused="profile_invalid")
     if live_work_share is not None and not 0.0 <= live_work_share <= 1.0:
         raise InputError(message_key="live_work_share_range", params={"value": live_work_share},
                          field="live_work_share")

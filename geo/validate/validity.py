@@ -11,9 +11,12 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.context import Context
+from geo.errors import InputError
+from geo.proposal import Proposal
 from geo.validate.report import ERROR, FOUR_BOUNDARIES, Finding
 
-__all__ = ["check_validity"]
+__all__ = ["check_validity", "valid_geometry"]
 
 _WHERE = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\]")
 
@@ -34,3 +37,19 @@ def check_validity(geom: BaseGeometry | None) -> list[Finding]:
     return [Finding("B1", ERROR, FOUR_BOUNDARIES, "b1_invalid",
                     {"reason": f"{text} @ {where.x:.3f}, {where.y:.3f}" if match else text},
                     {}, where)]
+
+
+def valid_geometry(proposal: Proposal, ctx: Context, *, refused: str) -> BaseGeometry:
+    """The proposal in the context's metric CRS, for a step that needs a valid polygon.
+
+    Raises
+    ------
+    InputError
+        Rule B1 fails; ``refused`` is the message key saying which step cannot run, and the
+        B1 finding is its ``finding``. Nothing is repaired.
+    """
+    geom = proposal.to_crs(ctx.crs)
+    invalid = check_validity(geom)
+    if invalid:
+        raise InputError(message_key=refused, params={"finding": invalid[0]}, layer=proposal.name)
+    return geom
