@@ -74,6 +74,21 @@ class Context:
             return np.empty(0, dtype=int)
         return np.sort(tree.query(geom, predicate=predicate))
 
+    def road_zones(self) -> np.ndarray:
+        """Each road's zone within tolerance, in layer order (built on first use and kept).
+
+        A road reaches half its width plus the rules' margin; a missing ``width_m`` takes its
+        class's default width, and a class without one the narrowest default.
+        """
+        if "road_zones" not in self._cache:
+            rules = self.rules.boundary
+            roads = self.layers["roads"]
+            widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
+            widths = widths.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
+            self._cache["road_zones"] = shapely.buffer(
+                roads.geometry.values, widths / 2 + rules.road_tolerance_margin_m)
+        return self._cache["road_zones"]
+
     @cached_property
     def town(self) -> BaseGeometry:
         """The town's area: the jurisdiction layer, or else the union of the neighbours."""

@@ -60,16 +60,9 @@ _FRONTAGE_SEARCH_M = 60.0
 def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Indexes of the roads a site may front, and each one's zone within tolerance (cached)."""
     if "facility_roads" not in ctx._cache:
-        roads = ctx.layer("roads")
-        rules = ctx.rules
-        fronting = np.flatnonzero(np.isin(roads["class"].values,
-                                          rules.facility.frontage_road_classes))
-        widths = roads["width_m"].values[fronting].astype(float)
-        defaults = roads["class"].map(rules.boundary.road_width_default_m).values[fronting]
-        widths = np.where(np.isnan(widths), defaults.astype(float), widths)
-        zones = shapely.buffer(roads.geometry.values[fronting],
-                               widths / 2 + rules.boundary.road_tolerance_margin_m)
-        ctx._cache["facility_roads"] = (fronting, zones)
+        fronting = np.flatnonzero(np.isin(ctx.layer("roads")["class"].values,
+                                          ctx.rules.facility.frontage_road_classes))
+        ctx._cache["facility_roads"] = (fronting, ctx.road_zones()[fronting])
     return ctx._cache["facility_roads"]
 
 

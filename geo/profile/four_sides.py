@@ -37,16 +37,11 @@ def _named_zones(ctx: Context, area: BaseGeometry) -> list[tuple[str, BaseGeomet
     """Named roads and waters near ``area``, each as the zone within its tolerance."""
     rules = ctx.rules.boundary
     zones = []
-    roads = ctx.layer("roads")
-    index = ctx.query("roads", area)
-    widths = roads["width_m"].values[index].astype(float)
-    defaults = roads["class"].map(rules.road_width_default_m).values[index].astype(float)
-    widths = np.where(np.isnan(widths), defaults, widths)
-    widths = np.where(np.isnan(widths), min(rules.road_width_default_m.values()), widths)
-    for i, width in zip(index, widths):
+    roads, reach = ctx.layer("roads"), ctx.road_zones()
+    for i in ctx.query("roads", area):
         name = roads["name"].values[i]
         if isinstance(name, str) and name:
-            zones.append((name, roads.geometry.values[i].buffer(width / 2 + rules.road_tolerance_margin_m)))
+            zones.append((name, reach[i]))
     water = ctx.layer("water")
     if water is not None and "name" in water:
         for i in ctx.query("water", area):

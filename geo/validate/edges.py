@@ -23,10 +23,7 @@ def followed_features(ctx: Context) -> BaseGeometry:
     if "followed" in ctx._cache:
         return ctx._cache["followed"]
     rules = ctx.rules.boundary
-    roads = ctx.layer("roads")
-    widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m)).fillna(
-        min(rules.road_width_default_m.values()))
-    zones = list(shapely.buffer(roads.geometry.values, widths.values / 2 + rules.road_tolerance_margin_m))
+    zones = list(ctx.road_zones())
     for layer, distance in (("water", rules.water_tolerance_m), ("terrain", rules.terrain_tolerance_m)):
         frame = ctx.layer(layer)
         if frame is not None:
