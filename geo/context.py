@@ -74,6 +74,13 @@ class Context:
             return np.empty(0, dtype=int)
         return np.sort(tree.query(geom, predicate=predicate))
 
+    def inside(self, name: str, geom: BaseGeometry) -> np.ndarray:
+        """Positions of a layer's features that lie in ``geom`` by their representative point
+        (a building or plot belongs where most of it stands, not where it merely touches)."""
+        index = self.query(name, geom)
+        points = shapely.point_on_surface(self.layers[name].geometry.values[index])
+        return index[shapely.within(points, geom)]
+
     def road_zones(self) -> np.ndarray:
         """Each road's zone within tolerance, in layer order (built on first use and kept).
 

@@ -32,11 +32,9 @@ def _parcel_rows(geom: BaseGeometry, ctx: Context, large: gpd.GeoDataFrame) -> l
     parcels = ctx.layer("parcels")
     if parcels is None:
         return []
-    index = ctx.query("parcels", geom)
-    index = index[np.isin(parcels["kind"].values[index], STAFFED)]
-    inside = shapely.within(shapely.point_on_surface(parcels.geometry.values[index]), geom)
+    index = ctx.inside("parcels", geom)
     rows = []
-    for i in index[inside]:
+    for i in index[np.isin(parcels["kind"].values[index], STAFFED)]:
         shape = parcels.geometry.values[i]
         on_it = large[shapely.within(shapely.point_on_surface(large.geometry.values), shape)]
         row = {"kind": str(parcels["kind"].values[i]), "name": parcels["name"].values[i],
@@ -65,11 +63,8 @@ def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
     buildings = ctx.layer("buildings")
     large = gpd.GeoDataFrame(geometry=[], crs=ctx.crs)
     if buildings is not None:
-        index = ctx.query("buildings", geom)
-        chosen = buildings.iloc[index]
-        chosen = chosen[(chosen["floor_area_m2"] >= rules.building_floor_area_min_m2)
-                        & shapely.within(shapely.point_on_surface(chosen.geometry.values), geom)]
-        large = chosen
+        chosen = buildings.iloc[ctx.inside("buildings", geom)]
+        large = chosen[chosen["floor_area_m2"] >= rules.building_floor_area_min_m2]
     rows = _parcel_rows(geom, ctx, large)
     if community_type == "building":
         # a 楼宇社区's micro-grids are its buildings: a plot holding registered buildings is

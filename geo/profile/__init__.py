@@ -70,10 +70,8 @@ def _large_buildings(geom: Any, ctx: Context, min_floor_m2: float) -> int:
     buildings = ctx.layer("buildings")
     if buildings is None:
         return 0
-    index = ctx.query("buildings", geom)
-    inside = shapely.within(shapely.point_on_surface(buildings.geometry.values[index]), geom)
-    floor = np.nan_to_num(buildings["floor_area_m2"].values[index].astype(float))
-    return int(((floor >= min_floor_m2) & inside).sum())
+    floor = buildings["floor_area_m2"].values[ctx.inside("buildings", geom)].astype(float)
+    return int((np.nan_to_num(floor) >= min_floor_m2).sum())
 
 
 def community_profile(proposal: Proposal, ctx: Context, *, year: int,
@@ -101,9 +99,7 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     parcels = ctx.layer("parcels")
     parks = 0
     if parcels is not None:
-        index = ctx.query("parcels", geom)
-        centres = shapely.point_on_surface(parcels.geometry.values[index])
-        parks = int(((parcels["kind"].values[index] == "park") & shapely.within(centres, geom)).sum())
+        parks = int((parcels["kind"].values[ctx.inside("parcels", geom)] == "park").sum())
     shares = land_shares(geom, ctx) if ctx.layer("landuse") is not None else {}
     land = sum(v for k, v in shares.items() if k not in ("road", "water"))
     industrial = shares.get("industrial", 0.0) / land if land else 0.0

@@ -32,10 +32,7 @@ def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
 
 
 def _floor_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
-    frame = ctx.layer("buildings")
-    index = ctx.query("buildings", geom)
-    inside = shapely.within(shapely.point_on_surface(frame.geometry.values[index]), geom)
-    chosen = frame.iloc[index[inside]]
+    chosen = ctx.layer("buildings").iloc[ctx.inside("buildings", geom)]
     return chosen.groupby("use")["floor_area_m2"].sum().astype(float).to_dict()
 
 

@@ -30,11 +30,10 @@ def residents_inside(geom: BaseGeometry, ctx: Context) -> tuple[float, int, list
         places.extend(pieces)
     count = 0
     if buildings is not None:
-        index = ctx.query("buildings", geom)
+        index = ctx.inside("buildings", geom)
         homes = index[buildings["use"].values[index] == "residential"]
-        inside = shapely.within(shapely.point_on_surface(buildings.geometry.values[homes]), geom)
-        count = int(inside.sum())
-        places.extend(buildings.geometry.values[homes[inside]])
+        count = len(homes)
+        places.extend(buildings.geometry.values[homes])
     return area, count, places
 
 
