@@ -232,7 +232,6 @@ def adjust_command(
 ) -> None:
     """Carve the proposal out of its neighbours: write everyone's new boundary and the area
     each neighbour gives up (exit 1 if a neighbour is left invalid or in pieces)."""
-    import geopandas as gpd
 
     from geo.adjust import adjust
     from geo.io import write_gpkg
@@ -240,11 +239,7 @@ def adjust_command(
     prop, ctx = _inputs(proposal, context, rules, feature, crs)
     result = adjust(prop, ctx)
     output.unlink(missing_ok=True)
-    community = gpd.GeoDataFrame({"name": [prop.name], "type": [prop.raw_type],
-                                  "area_m2": [result.area_m2]}, geometry=[result.proposal],
-                                 crs=result.crs)
-    for layer, frame in (("proposal", community), ("neighbours", result.neighbours),
-                         ("given", result.given)):
+    for layer, frame in result.layers(prop).items():
         write_gpkg(frame.to_crs(prop.crs), output, layer)
     table = Table()
     for key in ("name", "area_given", "area_after", "valid", "contiguous"):

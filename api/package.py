@@ -162,10 +162,7 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     profile = community_profile(proposal, ctx, year=year)
     crs = proposal.crs
     layers: dict[str, gpd.GeoDataFrame] = {
-        "proposal": gpd.GeoDataFrame({"name": [proposal.name], "type": [proposal.raw_type],
-                                      "area_m2": [adjustment.area_m2]},
-                                     geometry=[adjustment.proposal], crs=adjustment.crs),
-        "neighbours": adjustment.neighbours, "given": adjustment.given,
+        **adjustment.layers(proposal),
         **_findings_layers(report, adjustment.crs),
         "grids": grids.grids, "microgrids": grids.microgrids, "sites": facility.sites,
     }

@@ -43,6 +43,14 @@ class Adjustment:
     def given_m2(self) -> float:
         return float(self.neighbours["area_given_m2"].sum())
 
+    def layers(self, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
+        """The result as layers: ``proposal`` (the community as adjusted, with the name and
+        type submitted), ``neighbours`` and ``given``."""
+        community = gpd.GeoDataFrame({"name": [proposal.name], "type": [proposal.raw_type],
+                                      "area_m2": [self.area_m2]}, geometry=[self.proposal],
+                                     crs=self.crs)
+        return {"proposal": community, "neighbours": self.neighbours, "given": self.given}
+
 
 def _snap_targets(geom: BaseGeometry, ctx: Context, tolerance: float) -> tuple[BaseGeometry, BaseGeometry]:
     """Neighbour edges near the boundary, and the roads and waters near it."""

@@ -23,6 +23,7 @@ from geo.facility.messages import explain, headline
 from geo.measure import polsby_popper
 from geo.network import road_network
 from geo.proposal import Proposal
+from geo.validate.holdings import STAFFED
 from geo.validate.validity import valid_geometry
 
 __all__ = [
@@ -59,7 +60,7 @@ def _employees(geom: BaseGeometry, ctx: Context) -> tuple[np.ndarray, np.ndarray
     if parcels is None:
         return np.empty((0, 2)), np.empty(0)
     index = ctx.query("parcels", geom)
-    index = index[np.isin(parcels["kind"].values[index], ("enterprise", "park"))]
+    index = index[np.isin(parcels["kind"].values[index], STAFFED)]
     points = shapely.point_on_surface(parcels.geometry.values[index])
     inside = shapely.within(points, geom)
     weights = np.nan_to_num(parcels["employees"].values[index][inside].astype(float))
