@@ -2,28 +2,46 @@
 
 Exit codes (DESIGN.md): 0 done and no errors found, 1 done and the proposal has errors,
 2 the input could not be used (the message on stderr names the file, layer, row and why).
+The shared options, consoles and input reading are in :mod:`api.cli_options`; the commands
+of :mod:`api.cli_community`, :mod:`api.cli_map` and :mod:`api.cli_serve` are registered here.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from api import cli_community, cli_map, cli_serve
+from api.cli_options import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CodeOption,
+    ContextOption,
+    CrsOption,
+    FeatureOption,
+    GpkgOutput,
+    LangOption,
+    NameOption,
+    OutputOption,
+    ProposalArg,
+    RulesOption,
+    TypeOption,
+    err,
+    format_option,
+    out,
+    read_inputs,
+    reports_errors,
+    require_format,
+)
 from api.i18n import Lang, label
-from geo.errors import SijieError
 
-__all__ = ["app"]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+__all__ = ["app", "rules_app"]
 
 app = typer.Typer(
     name="sijie",
@@ -34,31 +52,6 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="The rule set: policy numbers with their clauses.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of tables and messages.")]
-RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="TOML rules file overriding the defaults.")
-]
-
-
-def reports_errors(func: F) -> F:
-    """Turn sijie's typed errors into exit code 2 with one clear line on stderr, in the
-    command's ``--lang`` (Chinese unless ``--lang en``)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SijieError as exc:
-            text = escape(exc.message(kwargs.get("lang", Lang.zh)))
-            err.print(f"[bold red]sijie:[/] {text}", markup=True, highlight=False)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @app.callback()
@@ -89,7 +82,7 @@ def demo_data(
 @reports_errors
 def rules_show(
     rules: RulesOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Annotated[str, format_option("text or json")] = "text",
     lang: LangOption = Lang.zh,
 ) -> None:
     """Print the effective rules: every value, where it comes from and what it means."""
@@ -99,7 +92,7 @@ def rules_show(
     if fmt == "json":
         out.print_json(json.dumps(rule_set.model_dump(mode="json"), ensure_ascii=False))
         return
-    _require_format(fmt, ("text", "json"), lang)
+    require_format(fmt, ("text", "json"), lang)
     table = Table(title=label("rules_title", lang, version=rule_set.rules_version))
     for key in ("key", "value", "clause", "meaning"):
         table.add_column(label(key, lang), no_wrap=key in ("key", "clause"),
@@ -118,7 +111,7 @@ def info(
         "--crs", help="CRS of a file that names none (EPSG:4549, EPSG:4490, GCJ02 ...).")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="Text encoding of a shapefile without .cpg (GBK, UTF-8).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: Annotated[str, format_option("text or json")] = "text",
     lang: LangOption = Lang.zh,
 ) -> None:
     """Show a file's layers: geometry, feature count, CRS, bounds and text encoding.
@@ -129,7 +122,7 @@ def info(
     from geo.io import LayerInfo, list_layers, read_layer
     from geo.io.sources import parse_source
 
-    _require_format(fmt, ("text", "json"), lang)
+    require_format(fmt, ("text", "json"), lang)
     if parse_source(source).layer is not None or crs is not None or encoding is not None:
         frame = read_layer(source, crs=crs, encoding=encoding)
         epsg = frame.crs.to_epsg()
@@ -155,49 +148,26 @@ def info(
     out.print(table)
 
 
-ProposalArg = Annotated[str, typer.Argument(
-    help="The proposal: any file GDAL reads; FILE:LAYER picks a layer.")]
-ContextOption = Annotated[str, typer.Option(
-    "--context", help="The context: a GeoPackage with neighbours, roads and more.")]
-FeatureOption = Annotated[str | None, typer.Option(
-    "--feature", help="The proposal's name, when its layer holds several.")]
-CrsOption = Annotated[str | None, typer.Option(
-    "--crs", help="CRS of a proposal file that names none (EPSG:4549, GCJ02 ...).")]
-GpkgOutput = Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")]
-CodeOption = Annotated[str | None, typer.Option(
-    "--code", help="The community's code; grid codes extend it.")]
-
-
-def _inputs(proposal: str, context: str, rules: Path | None, feature: str | None,
-            crs: str | None):
-    """The proposal and the context, read and checked as every command reads them."""
-    from geo.io import read_context, read_layer
-    from geo.proposal import proposal_from_frame
-    from geo.rules import load_rules
-
-    rule_set = load_rules(rules)
-    ctx = read_context(context, rule_set)
-    frame = read_layer(proposal, crs=crs)
-    return proposal_from_frame(frame, feature=feature, source=proposal), ctx
-
-
 @app.command("validate")
 @reports_errors
 def validate_command(
     proposal: ProposalArg,
     context: ContextOption,
     rules: RulesOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or geojson")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the report here.")] = None,
+    fmt: Annotated[str, format_option("text, json or geojson")] = "text",
+    output: OutputOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
     from geo.validate import validate
 
-    _require_format(fmt, ("text", "json", "geojson"), lang)
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    require_format(fmt, ("text", "json", "geojson"), lang)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     report = validate(prop, ctx)
     if fmt == "text":
         from api.report_text import print_report
@@ -228,6 +198,8 @@ def adjust_command(
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Carve the proposal out of its neighbours: write everyone's new boundary and the area
@@ -236,7 +208,8 @@ def adjust_command(
     from geo.adjust import adjust
     from geo.io import write_gpkg
 
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     result = adjust(prop, ctx)
     output.unlink(missing_ok=True)
     for layer, frame in result.layers(prop).items():
@@ -265,6 +238,8 @@ def grid_command(
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     code: CodeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
@@ -273,7 +248,8 @@ def grid_command(
     from geo.grids import NOTES, make_grids
     from geo.io import write_gpkg
 
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     plan = make_grids(prop, ctx, community_code=code)
     output.unlink(missing_ok=True)
     write_gpkg(plan.grids.to_crs(prop.crs), output, "grids")
@@ -299,11 +275,8 @@ def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
     return f"{x0}, {y0} – {x1}, {y1}"
 
 
-def _require_format(fmt: str, allowed: tuple[str, ...], lang: Lang = Lang.zh) -> None:
-    if fmt not in allowed:
-        raise typer.BadParameter(label("format_must_be", lang, allowed=", ".join(allowed), got=fmt))
-
-
-from api import cli_community  # noqa: E402,F401  (registers "sijie facility/profile/package")
-from api import cli_map  # noqa: E402,F401  (registers "sijie map")
-from api import cli_serve  # noqa: E402,F401  (registers "sijie serve")
+app.command("facility")(cli_community.facility_command)
+app.command("profile")(cli_community.profile_command)
+app.command("package")(cli_community.package_command)
+app.command("map")(cli_map.map_command)
+app.command("serve")(cli_serve.serve)

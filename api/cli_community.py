@@ -1,5 +1,5 @@
 """``sijie facility``, ``sijie profile`` and ``sijie package``: what the community needs and
-gets, and the application package (registered on :data:`api.cli.app`)."""
+gets, and the application package (registered on the ``sijie`` app in :mod:`api.cli`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli import (
+from api.cli_options import (
     EXIT_FINDINGS,
     EXIT_OK,
     CodeOption,
@@ -20,24 +20,24 @@ from api.cli import (
     FeatureOption,
     GpkgOutput,
     LangOption,
+    NameOption,
+    OutputOption,
     ProposalArg,
     RulesOption,
-    _inputs,
-    _require_format,
-    app,
+    TypeOption,
+    YearOption,
     err,
+    format_option,
     out,
+    read_inputs,
     reports_errors,
+    require_format,
 )
 from api.i18n import Lang, label, landuse_label
 
 __all__ = ["facility_command", "package_command", "profile_command"]
 
-YearOption = Annotated[int | None, typer.Option(
-    "--year", help="Funding year (default: this year); the standard rises 5 % a year.")]
 
-
-@app.command("facility")
 @reports_errors
 def facility_command(
     proposal: ProposalArg,
@@ -46,6 +46,8 @@ def facility_command(
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Find and rank 3,000–5,000 m² sites for the community's service facilities (layer
@@ -54,7 +56,8 @@ def facility_command(
     from geo.facility import find_sites, headline
     from geo.io import write_gpkg
 
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     result = find_sites(prop, ctx)
     output.unlink(missing_ok=True)
     write_gpkg(result.sites.to_crs(prop.crs), output, "sites")
@@ -75,14 +78,13 @@ def facility_command(
     raise typer.Exit(EXIT_OK if result.qualified else EXIT_FINDINGS)
 
 
-@app.command("profile")
 @reports_errors
 def profile_command(
     proposal: ProposalArg,
     context: ContextOption,
     rules: RulesOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or xlsx (附件1 信息表)")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    fmt: Annotated[str, format_option("text, json or xlsx (附件1 信息表)")] = "text",
+    output: OutputOption = None,
     year: YearOption = None,
     party_members: Annotated[int | None, typer.Option(
         "--party-members", min=0, help="Party members in the community.")] = None,
@@ -90,6 +92,8 @@ def profile_command(
         "--live-work-share", min=0.0, max=1.0, help="职住一体占比, 0–1.")] = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """The community's facts, class (一般/较大/特大), staff quota and funds; with --format xlsx
@@ -98,10 +102,11 @@ def profile_command(
     from geo.profile import community_profile
     from geo.profile.info_table import InfoExtras, info_rows, write_info_table
 
-    _require_format(fmt, ("text", "json", "xlsx"), lang)
+    require_format(fmt, ("text", "json", "xlsx"), lang)
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter(label("xlsx_needs_output", lang))
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     profile = community_profile(prop, ctx, year=year or dt.date.today().year,
                                 party_members=party_members, live_work_share=live_work_share)
     if fmt == "json":
@@ -132,7 +137,6 @@ def profile_command(
     out.print(table)
 
 
-@app.command("package")
 @reports_errors
 def package_command(
     proposal: ProposalArg,
@@ -143,6 +147,8 @@ def package_command(
     code: CodeOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Write the application package (001 § 二(一)4(1)): validation report, neighbours'
@@ -150,7 +156,8 @@ def package_command(
     (exit 1 if the boundary has errors)."""
     from api.package import build_package
 
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     package = build_package(prop, ctx, output, year=year or dt.date.today().year, lang=lang,
                             community_code=code)
     out.print(label("package_written", lang, path=output), highlight=False)

@@ -7,17 +7,18 @@ from typing import Annotated
 
 import typer
 
-from api.cli import (
+from api.cli_options import (
     EXIT_BAD_INPUT,
     ContextOption,
     CrsOption,
     FeatureOption,
     LangOption,
+    NameOption,
     ProposalArg,
     RulesOption,
-    _inputs,
-    app,
+    TypeOption,
     err,
+    read_inputs,
     reports_errors,
 )
 from api.i18n import Lang
@@ -28,7 +29,6 @@ _WRITTEN = {Lang.zh: "地图已写入 {path}（{kind}，底图 {basemap}）",
             Lang.en: "Map written to {path} ({kind}, base map {basemap})"}
 
 
-@app.command("map")
 @reports_errors
 def map_command(
     proposal: ProposalArg,
@@ -46,6 +46,8 @@ def map_command(
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
     lang: LangOption = Lang.zh,
 ) -> None:
     """Draw the proposal's validation, adjustment, grids, facility sites or public briefing
@@ -54,7 +56,8 @@ def map_command(
 
     map_kind = MapKind.public if public else MapKind.parse(kind)
     chosen = Basemap.parse(basemap)  # refuse a bad name before reading any file
-    prop, ctx = _inputs(proposal, context, rules, feature, crs)
+    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
+                            type_=type_)
     m = build_map(map_kind, prop, ctx, lang=lang.value, basemap=chosen,
                   tianditu_token=tianditu_token)
     try:

@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
-from api.cli import LangOption, app, err, out, reports_errors
+from api.cli_options import LangOption, err, out, reports_errors
 from api.i18n import Lang
 
 __all__ = ["serve"]
 
 
-@app.command("serve")
 @reports_errors
 def serve(
     database: Annotated[
