@@ -55,8 +55,9 @@ class Adjustment:
 def _snap_targets(geom: BaseGeometry, ctx: Context, tolerance: float) -> tuple[BaseGeometry, BaseGeometry]:
     """Neighbour edges near the boundary, and the roads and waters near it."""
     window = shapely.boundary(geom).buffer(tolerance)
-    frame = ctx.layer("neighbours")
-    edges = shapely.union_all(shapely.boundary(frame.geometry.values[ctx.query("neighbours", window)]))
+    neighbours = ctx.require("neighbours")
+    edges = shapely.union_all(
+        shapely.boundary(neighbours.geometry.values[ctx.query("neighbours", window)]))
     features = []
     for layer in ("roads", "water"):
         frame = ctx.layer(layer)
@@ -108,7 +109,7 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
     if geom.area < 1.0:
         raise InputError(message_key="adjust_outside_town", layer=proposal.name)
-    neighbours = ctx.layer("neighbours")
+    neighbours = ctx.require("neighbours")
     before = neighbours.geometry.values
     touched = before[ctx.query("neighbours", geom)]
     # strips left to a neighbour along the new edge join the community; strips taken give back

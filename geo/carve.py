@@ -27,7 +27,7 @@ class Carved:
 
 def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
     """Each neighbour the proposal takes land from (touching along an edge is not taking)."""
-    neighbours = ctx.layer("neighbours")
+    neighbours = ctx.require("neighbours")
     index = ctx.query("neighbours", geom)
     before = neighbours.geometry.values[index]
     taken = shapely.intersection(before, geom)

@@ -7,8 +7,10 @@ names through the rules' mapping, projected into the work CRS, checked, and inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +42,8 @@ _NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "reg
             "tax_share"}
 _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
 
+T = TypeVar("T")
+
 
 def _tree(frame: gpd.GeoDataFrame | None) -> shapely.STRtree | None:
     return None if frame is None else shapely.STRtree(frame.geometry.values)
@@ -49,23 +53,54 @@ def _tree(frame: gpd.GeoDataFrame | None) -> shapely.STRtree | None:
 class Context:
     """The context layers in ``crs`` (metres), indexed for repeated queries.
 
-    Absent optional layers are ``None``; a check that needs one says it was skipped.
+    Absent optional layers are ``None``; a check that needs one says it was skipped. Things
+    derived from the layers and the rules (indexes, tolerance zones) are built on first use
+    and kept: see :meth:`cached`.
     """
 
     crs: pyproj.CRS
     layers: dict[str, gpd.GeoDataFrame | None]
     rules: Rules
     source: str = ""
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
+        """An optional layer, or ``None`` when the context has none."""
         return self.layers.get(name)
+
+    def require(self, name: str) -> gpd.GeoDataFrame:
+        """A layer the caller cannot do without (``neighbours``, ``roads``).
+
+        Raises
+        ------
+        InputError
+            The context has no such layer (``build_context`` already refuses a context
+            without the required layers, so this is only met by hand-made contexts).
+        """
+        frame = self.layers.get(name)
+        if frame is None:
+            layer_name = getattr(self.rules.context.layers, name, name)
+            raise InputError(message_key="context_layer_missing",
+                             params={"layer": layer_name, "role": name}, path=self.source)
+        return frame
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """The value kept under ``key``, made by ``build()`` on first use.
+
+        For things derived from the layers and the rules only (never from a proposal), so
+        that every proposal judged against this context shares them.
+        """
+        if key not in self._cache:
+            self._cache[key] = build()
+        return cast(T, self._cache[key])
+
+    def with_rules(self, rules: Rules) -> Context:
+        """The same layers judged by other rules (nothing derived from the old rules is kept)."""
+        return Context(crs=self.crs, layers=self.layers, rules=rules, source=self.source)
 
     def tree(self, name: str) -> shapely.STRtree | None:
         """The STRtree of a layer's geometries, built on first use and kept."""
-        if name not in self._cache:
-            self._cache[name] = _tree(self.layer(name))
-        return self._cache[name]
+        return self.cached(f"tree:{name}", lambda: _tree(self.layer(name)))
 
     def query(self, name: str, geom: BaseGeometry, predicate: str = "intersects") -> np.ndarray:
         """Positions of a layer's features that meet ``geom`` by ``predicate``."""
@@ -77,8 +112,11 @@ class Context:
     def inside(self, name: str, geom: BaseGeometry) -> np.ndarray:
         """Positions of a layer's features that lie in ``geom`` by their representative point
         (a building or plot belongs where most of it stands, not where it merely touches)."""
+        frame = self.layer(name)
+        if frame is None:
+            return np.empty(0, dtype=int)
         index = self.query(name, geom)
-        points = shapely.point_on_surface(self.layers[name].geometry.values[index])
+        points = shapely.point_on_surface(frame.geometry.values[index])
         return index[shapely.within(points, geom)]
 
     def road_zones(self) -> np.ndarray:
@@ -87,14 +125,16 @@ class Context:
         A road reaches half its width plus the rules' margin; a missing ``width_m`` takes its
         class's default width, and a class without one the narrowest default.
         """
-        if "road_zones" not in self._cache:
-            rules = self.rules.boundary
-            roads = self.layers["roads"]
-            widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
-            widths = widths.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
-            self._cache["road_zones"] = shapely.buffer(
-                roads.geometry.values, widths / 2 + rules.road_tolerance_margin_m)
-        return self._cache["road_zones"]
+        return self.cached("road_zones", self._road_zones)
+
+    def _road_zones(self) -> np.ndarray:
+        rules = self.rules.boundary
+        roads = self.require("roads")
+        widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
+        widths = widths.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
+        zones: np.ndarray = shapely.buffer(roads.geometry.values,
+                                           widths / 2 + rules.road_tolerance_margin_m)
+        return zones
 
     @cached_property
     def town(self) -> BaseGeometry:
@@ -102,7 +142,7 @@ class Context:
         jurisdiction = self.layer("jurisdiction")
         if jurisdiction is not None:
             return shapely.union_all(jurisdiction.geometry.values)
-        return shapely.coverage_union_all(self.layers["neighbours"].geometry.values)
+        return shapely.coverage_union_all(self.require("neighbours").geometry.values)
 
     @cached_property
     def town_border(self) -> BaseGeometry:

@@ -53,7 +53,7 @@ def adjustment_map(adjustment: Adjustment, ctx: Context, *, name: str = "",
             [t("valid", lang), _yes(row.valid, lang)],
             [t("contiguous", lang), _yes(row.contiguous, lang)]]})
     # adjust() keeps the context's row order: row i after is row i before
-    before = ctx.layer("neighbours").geometry.values[touched_at]
+    before = ctx.require("neighbours").geometry.values[touched_at]
     add_layer(m, "before", t("layer_before", lang), feature_collection(
         display.geometries(before, ctx.crs),
         [{"key": f"b{i}", "tooltip": str(n)} for i, n in enumerate(touched["name"])]),

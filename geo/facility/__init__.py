@@ -112,7 +112,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     sized = [c for c in candidates if rules.land_min_m2 <= c.geometry.area <= rules.land_max_m2]
     frame = _measure(sized, ctx)
     xy, weights = _employees(geom, ctx)
-    roads = ctx.layer("roads")
+    roads = ctx.require("roads")
     network = road_network(roads.geometry.values[ctx.query("roads", geom.buffer(NETWORK_MARGIN_M))])
     good = frame[frame["failed"] == ""]
     if len(good):

@@ -59,11 +59,13 @@ _FRONTAGE_SEARCH_M = 60.0
 
 def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Indexes of the roads a site may front, and each one's zone within tolerance (cached)."""
-    if "facility_roads" not in ctx._cache:
-        fronting = np.flatnonzero(np.isin(ctx.layer("roads")["class"].values,
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        fronting = np.flatnonzero(np.isin(ctx.require("roads")["class"].values,
                                           ctx.rules.facility.frontage_road_classes))
-        ctx._cache["facility_roads"] = (fronting, ctx.road_zones()[fronting])
-    return ctx._cache["facility_roads"]
+        return fronting, ctx.road_zones()[fronting]
+
+    return ctx.cached("facility_roads", build)
 
 
 def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
@@ -77,7 +79,7 @@ def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
     if along.max() <= 0.0:
         return 0.0, None
     total = shapely.length(shapely.intersection(edge, shapely.union_all(zones[near])))
-    name = ctx.layer("roads")["name"].values[fronting[near][int(np.argmax(along))]]
+    name = ctx.require("roads")["name"].values[fronting[near][int(np.argmax(along))]]
     return float(total), (str(name) if name is not None else None)
 
 

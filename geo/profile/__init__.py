@@ -112,7 +112,7 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     index = class_index({"employees": employees, "area": area / 1e6, "entities": enterprises,
                          "live_work_share": live_work_share or 0.0}, rules.classification)
     community_class = classify(index, rules.classification)
-    neighbours = ctx.layer("neighbours")
+    neighbours = ctx.require("neighbours")
     touched = ctx.query("neighbours", geom)
     given = shapely.area(shapely.intersection(neighbours.geometry.values[touched], geom))
     return Profile(

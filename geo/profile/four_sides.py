@@ -37,7 +37,7 @@ def _named_zones(ctx: Context, area: BaseGeometry) -> list[tuple[str, BaseGeomet
     """Named roads and waters near ``area``, each as the zone within its tolerance."""
     rules = ctx.rules.boundary
     zones = []
-    roads, reach = ctx.layer("roads"), ctx.road_zones()
+    roads, reach = ctx.require("roads"), ctx.road_zones()
     for i in ctx.query("roads", area):
         name = roads["name"].values[i]
         if isinstance(name, str) and name:
@@ -55,7 +55,7 @@ def four_sides(geom: BaseGeometry, ctx: Context) -> dict[str, list[str]]:
     """For each side, the named roads and rivers it follows (longest first), else the
     neighbouring villages across it."""
     result: dict[str, list[str]] = {}
-    neighbours = ctx.layer("neighbours")
+    neighbours = ctx.require("neighbours")
     for side, segments in _side_lines(geom).items():
         if not segments:
             result[side] = []

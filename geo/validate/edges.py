@@ -20,8 +20,10 @@ __all__ = ["check_edges", "followed_features"]
 
 def followed_features(ctx: Context) -> BaseGeometry:
     """The area within tolerance of every road, water, ridge and the town border (cached)."""
-    if "followed" in ctx._cache:
-        return ctx._cache["followed"]
+    return ctx.cached("followed", lambda: _followed(ctx))
+
+
+def _followed(ctx: Context) -> BaseGeometry:
     rules = ctx.rules.boundary
     zones = list(ctx.road_zones())
     for layer, distance in (("water", rules.water_tolerance_m), ("terrain", rules.terrain_tolerance_m)):
@@ -31,7 +33,6 @@ def followed_features(ctx: Context) -> BaseGeometry:
     zones.append(shapely.buffer(ctx.town_border, rules.border_tolerance_m))
     followed = shapely.union_all(np.array(zones, dtype=object))
     shapely.prepare(followed)
-    ctx._cache["followed"] = followed
     return followed
 
 

@@ -31,7 +31,7 @@ def _sliver(key: str, neighbour: str, piece: BaseGeometry, limit: float) -> Find
 
 def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context, lang_name: str) -> str:
     """The neighbour (or the community itself) that shares the longest edge with ``piece``."""
-    neighbours = ctx.layer("neighbours")
+    neighbours = ctx.require("neighbours")
     best, best_length = lang_name, shapely.length(shapely.intersection(piece.boundary, geom.boundary))
     for i in ctx.query("neighbours", piece.buffer(0.5)):
         if i == own:

@@ -163,7 +163,7 @@ def test_changing_the_rules_range_changes_what_qualifies():
     ctx = town(landuse=land([(SQUARE.difference(plot), "industrial"), (plot, "vacant")]))
     assert not find_sites(proposal(SQUARE), ctx).qualified
     relaxed = Rules.model_validate({"facility": {"land_min_m2": 2_500.0}})
-    result = find_sites(proposal(SQUARE), replace(ctx, rules=relaxed, _cache={}))
+    result = find_sites(proposal(SQUARE), ctx.with_rules(relaxed))
     assert result.qualified
     assert result.sites.iloc[0].area_m2 == pytest.approx(2_640.0)
 
