@@ -17,10 +17,26 @@ import jwt
 
 from api.db.models import utcnow
 
-__all__ = ["ROLES", "STAFF", "hash_password", "verify_password", "create_token", "read_token"]
+__all__ = [
+    "ADMINS",
+    "APPOINTERS",
+    "EDITORS",
+    "REVIEWERS",
+    "ROLES",
+    "STAFF",
+    "create_token",
+    "hash_password",
+    "read_token",
+    "verify_password",
+]
 
 ROLES = ("gis", "reviewer", "civil_affairs", "admin")
 STAFF = frozenset(ROLES)
+# who may do what beyond reading (api.deps turns each group into a route dependency)
+EDITORS = ("gis", "admin")  # edit proposals, run analyses, add towns
+REVIEWERS = ("reviewer", "civil_affairs")  # survey findings, joint-review opinions
+APPOINTERS = ("gis", "civil_affairs", "admin")  # appoint a grid's 1+3+N roster
+ADMINS = ("admin",)  # manage users
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _ALGORITHM = "HS256"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.auth import hash_password
 from api.db.models import Town, User
 from api.services.towns import load_town
+from api.services.users import create_user
 from geo.rules import Rules
 
 __all__ = ["DEMO_CONTEXT", "DEMO_USERS", "DemoUser", "seed_demo", "seed_town", "create_user"]
@@ -37,26 +37,6 @@ DEMO_USERS = (
     DemoUser("jingxin", "区经信局 审核员", "reviewer", "区经信局"),
     DemoUser("admin", "区政府 管理员", "admin", "区政府"),
 )
-
-
-def create_user(
-    session: Session,
-    username: str,
-    password: str,
-    role: str,
-    *,
-    department: str | None = None,
-    display_name: str = "",
-) -> User:
-    user = User(
-        username=username,
-        password_hash=hash_password(password),
-        role=role,
-        department=department,
-        display_name=display_name or username,
-    )
-    session.add(user)
-    return user
 
 
 def seed_town(session: Session, rules: Rules, source: str) -> list[str]:

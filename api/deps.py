@@ -1,4 +1,7 @@
-"""Request dependencies: the database session, the caller, the language, role checks."""
+"""Request dependencies: the database session, the caller, the language, role checks.
+
+The role aliases (:data:`StaffUser`, :data:`GisUser`, …) are built here once from the role
+groups of :mod:`api.auth`; routers annotate their ``user`` parameter with one of them."""
 
 from __future__ import annotations
 
@@ -7,15 +10,27 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import read_token
+from api.auth import ADMINS, APPOINTERS, EDITORS, REVIEWERS, ROLES, read_token
 from api.db.models import User
 from api.i18n import Lang, lang_from_header
 from api.problems import Problem
+from api.services.users import user_named
 
-__all__ = ["SessionDep", "CurrentUser", "OptionalUser", "LangDep", "require_roles", "get_session"]
+__all__ = [
+    "AdminUser",
+    "AppointerUser",
+    "CurrentUser",
+    "GisUser",
+    "LangDep",
+    "OptionalUser",
+    "ReviewerUser",
+    "SessionDep",
+    "StaffUser",
+    "get_session",
+    "require_roles",
+]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -43,9 +58,7 @@ def optional_user(
     if token is None:
         return None
     username = read_token(token, request.app.state.secret)
-    user = (
-        None if username is None else session.scalar(select(User).where(User.username == username))
-    )
+    user = None if username is None else user_named(session, username)
     if user is None:
         raise Problem(401, "token_invalid", headers=_CHALLENGE)
     return user
@@ -72,3 +85,15 @@ def require_roles(*roles: str) -> Callable[[User], User]:
         return user
 
     return check
+
+
+StaffUser = Annotated[User, Depends(require_roles(*ROLES))]
+"""Any signed-in staff member: reads everything internal."""
+GisUser = Annotated[User, Depends(require_roles(*EDITORS))]
+"""GIS staff and administrators: edit proposals, run analyses, add towns."""
+ReviewerUser = Annotated[User, Depends(require_roles(*REVIEWERS))]
+"""Department reviewers and civil affairs: survey findings and joint-review opinions."""
+AppointerUser = Annotated[User, Depends(require_roles(*APPOINTERS))]
+"""Who appoints a grid's 1+3+N roster: GIS staff, civil affairs, administrators."""
+AdminUser = Annotated[User, Depends(require_roles(*ADMINS))]
+"""Administrators: manage users."""

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from api.auth import ROLES
 from api.db.models import User
-from api.demo import create_user
-from api.deps import SessionDep, require_roles
-from api.problems import Problem
-from api.serialize import iso
+from api.deps import AdminUser, SessionDep
+from api.serialize import JSONDocument, iso
+from api.services.users import add_user, all_users
 
 router = APIRouter(tags=["admin"])
-
-Admin = Annotated[User, Depends(require_roles("admin"))]
 
 
 class UserIn(BaseModel):
@@ -43,10 +37,8 @@ def _user_json(user: User) -> dict[str, Any]:
 
 
 @router.post("/users", status_code=201, summary="Create a user (administrators)")
-def create(body: UserIn, session: SessionDep, admin: Admin) -> Response:
-    if body.role in ("reviewer", "civil_affairs") and not body.department:
-        raise Problem(422, "department_missing", user=body.username)
-    user = create_user(
+def create(body: UserIn, session: SessionDep, admin: AdminUser) -> JSONDocument:
+    user = add_user(
         session,
         body.username,
         body.password,
@@ -54,20 +46,9 @@ def create(body: UserIn, session: SessionDep, admin: Admin) -> Response:
         department=body.department,
         display_name=body.display_name,
     )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Problem(409, "user_exists", user=body.username) from None
-    return Response(
-        json.dumps(_user_json(user), ensure_ascii=False),
-        status_code=201,
-        media_type="application/json",
-        headers={"Location": "/users"},
-    )
+    return JSONDocument(_user_json(user), status_code=201, headers={"Location": "/users"})
 
 
 @router.get("/users", summary="Every user, role and department (administrators)")
-def list_users(session: SessionDep, admin: Admin) -> dict[str, Any]:
-    users = session.scalars(select(User).order_by(User.id)).all()
-    return {"users": [_user_json(u) for u in users]}
+def list_users(session: SessionDep, admin: AdminUser) -> dict[str, Any]:
+    return {"users": [_user_json(u) for u in all_users(session)]}

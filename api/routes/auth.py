@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 
-from api.auth import create_token, verify_password
-from api.db.models import User
+from api.auth import create_token
 from api.deps import CurrentUser, SessionDep
 from api.problems import Problem
+from api.services.users import authenticate
 
 router = APIRouter(tags=["auth"])
 
@@ -20,8 +19,8 @@ router = APIRouter(tags=["auth"])
 def token(
     request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> dict[str, str]:
-    user = session.scalar(select(User).where(User.username == form.username))
-    if user is None or not verify_password(form.password, user.password_hash):
+    user = authenticate(session, form.username, form.password)
+    if user is None:
         raise Problem(401, "login_failed", headers={"WWW-Authenticate": "Bearer"})
     settings = request.app.state.settings
     return {

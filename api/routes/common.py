@@ -1,13 +1,10 @@
-"""Small helpers the routers share: allowed CRSs, user names, Content-Crs."""
+"""Small helpers the routers share: allowed CRSs, Content-Crs, who counts as staff."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Path, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from api.auth import STAFF
 from api.crs import parse_crs, supported_crs
@@ -17,7 +14,6 @@ __all__ = [
     "allowed_crs",
     "output_crs",
     "content_crs",
-    "usernames",
     "is_staff",
     "GEOJSON",
     "Id",
@@ -45,13 +41,6 @@ def content_crs(request: Request) -> str:
 
 def crs_header(uri: str) -> dict[str, str]:
     return {"Content-Crs": f"<{uri}>"}
-
-
-def usernames(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
 
 
 def is_staff(user: User | None) -> bool:

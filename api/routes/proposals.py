@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 import pyproj
 import shapely
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from api.crs import from_storage
 from api.db.models import Proposal, ProposalVersion, Town, User
-from api.deps import OptionalUser, SessionDep, require_roles
+from api.deps import GisUser, OptionalUser, SessionDep, StaffUser
 from api.problems import Problem
 from api.routes.common import (
     GEOJSON,
@@ -26,16 +26,15 @@ from api.routes.common import (
     crs_header,
     is_staff,
     output_crs,
-    usernames,
 )
 from api.serialize import version_feature
 from api.services import proposals as svc
 from api.services.geometry import shape_of
 from api.services.towns import first_town
+from api.services.users import usernames
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
-GisUser = Annotated[User, Depends(require_roles("gis", "admin"))]
 CrsQuery = Annotated[
     str | None, Query(description="CRS of the response (CRS84, EPSG:4490, EPSG:4549 …)")
 ]
@@ -274,9 +273,6 @@ async def patch_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: GisUser
 ) -> Response:
     return await _edit(proposal_id, request, session, user, merge=True)
-
-
-StaffUser = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")

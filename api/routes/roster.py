@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from api.db.models import User
-from api.deps import SessionDep, require_roles
-from api.routes.common import Id, usernames
+from api.deps import AppointerUser, SessionDep, StaffUser
+from api.routes.common import Id
 from api.serialize import iso
 from api.services import proposals as svc
 from api.services import roster
+from api.services.users import usernames
 
 router = APIRouter(prefix="/proposals/{proposal_id}/grids/{code}/roster", tags=["grids"])
 
-Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
-Appointer = Annotated[User, Depends(require_roles("gis", "civil_affairs", "admin"))]
 Code = Annotated[str, Path(max_length=50, pattern=r"^[0-9A-Za-z_\-]+$")]
 
 
@@ -55,7 +53,7 @@ def _roster(
 
 @router.get("", summary="The grid's 1+3+N roster: current holders and every appointment (staff)")
 def read_roster(
-    proposal_id: Id, code: Code, request: Request, session: SessionDep, user: Staff
+    proposal_id: Id, code: Code, request: Request, session: SessionDep, user: StaffUser
 ) -> dict[str, Any]:
     svc.get_proposal(session, proposal_id, user)
     roster.check_grid(session, proposal_id, code)
@@ -69,7 +67,7 @@ def appoint(
     body: AppointmentIn,
     request: Request,
     session: SessionDep,
-    user: Appointer,
+    user: AppointerUser,
 ) -> Response:
     svc.get_proposal(session, proposal_id, user)
     roles = request.app.state.contexts.rules.grid.roles

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from sqlalchemy import select
 
-from api.db.models import Town, User
-from api.deps import SessionDep, require_roles
+from api.db.models import Town
+from api.deps import GisUser, SessionDep
 from api.problems import Problem
 from api.routes.common import Id
 from api.serialize import iso
@@ -20,7 +20,6 @@ from api.uploads import UploadLimits
 
 router = APIRouter(prefix="/towns", tags=["towns"])
 
-Uploader = Annotated[User, Depends(require_roles("admin", "gis"))]
 _TEXT = Annotated[str | None, Form(max_length=1000)]
 
 
@@ -72,7 +71,7 @@ def get_town(town_id: Id, session: SessionDep) -> Response:
 def create_town(
     request: Request,
     session: SessionDep,
-    user: Uploader,
+    user: GisUser,
     file: Annotated[UploadFile, File(description="context GeoPackage (.gpkg)")],
     name: _TEXT = None,
     code: _TEXT = None,

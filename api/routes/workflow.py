@@ -6,24 +6,22 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from api.db.models import Opinion, SurveyFinding, User, WorkflowEvent
-from api.deps import LangDep, SessionDep, require_roles
+from api.db.models import Opinion, SurveyFinding, WorkflowEvent
+from api.deps import LangDep, ReviewerUser, SessionDep, StaffUser
 from api.problems import Problem
-from api.routes.common import GEOJSON, Id, content_crs, crs_header, output_crs, usernames
+from api.routes.common import GEOJSON, Id, content_crs, crs_header, output_crs
 from api.serialize import geometry_json, iso
 from api.services import proposals as svc
 from api.services import review
 from api.services.proposals import parse_geometry
+from api.services.users import usernames
 from api.services.workflow import STATE_LABELS, STEPS, allowed_actions, apply_action, events_of
 
 router = APIRouter(prefix="/proposals/{proposal_id}", tags=["workflow"])
-
-Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
-Reviewer = Annotated[User, Depends(require_roles("reviewer", "civil_affairs"))]
 
 
 class EventIn(BaseModel):
@@ -56,7 +54,9 @@ def _event_json(event: WorkflowEvent, names: dict[int, str], lang: str) -> dict[
 
 
 @router.get("/events", summary="The proposal's workflow history: who did what, when, why (staff)")
-def list_events(proposal_id: Id, session: SessionDep, user: Staff, lang: LangDep) -> dict[str, Any]:
+def list_events(
+    proposal_id: Id, session: SessionDep, user: StaffUser, lang: LangDep
+) -> dict[str, Any]:
     proposal = svc.get_proposal(session, proposal_id, user)
     events = events_of(session, proposal_id)
     names = usernames(session, [e.actor_id for e in events])
@@ -73,7 +73,7 @@ def list_events(proposal_id: Id, session: SessionDep, user: Staff, lang: LangDep
 
 @router.post("/events", status_code=201, summary="Take a workflow step (allowed transitions only)")
 def post_event(
-    proposal_id: Id, body: EventIn, session: SessionDep, user: Staff, lang: LangDep
+    proposal_id: Id, body: EventIn, session: SessionDep, user: StaffUser, lang: LangDep
 ) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     event = apply_action(session, proposal, body.action, user, body.reason)
@@ -119,7 +119,7 @@ async def post_finding(
     version: Id,
     request: Request,
     session: SessionDep,
-    user: Reviewer,
+    user: ReviewerUser,
     geometry: Annotated[str, Form(description="GeoJSON geometry")],
     note: Annotated[str, Form(min_length=1, max_length=8000)],
     photo: Annotated[UploadFile | None, File()] = None,
@@ -157,7 +157,7 @@ def list_findings(
     version: Id,
     request: Request,
     session: SessionDep,
-    user: Staff,
+    user: StaffUser,
     crs: Annotated[str | None, Query()] = None,
 ) -> Response:
     out = output_crs(request, crs)
@@ -177,7 +177,12 @@ def list_findings(
 
 @router.get("/versions/{version}/findings/{finding_id}/photo", summary="A finding's photo (staff)")
 def finding_photo(
-    proposal_id: Id, version: Id, finding_id: Id, request: Request, session: SessionDep, user: Staff
+    proposal_id: Id,
+    version: Id,
+    finding_id: Id,
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
 ) -> FileResponse:
     svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
@@ -202,7 +207,9 @@ def _opinion_json(o: Opinion, names: dict[int, str], version: int) -> dict[str, 
 
 
 @router.post("/opinions", status_code=201, summary="Give the department's joint-review opinion")
-def post_opinion(proposal_id: Id, body: OpinionIn, session: SessionDep, user: Reviewer) -> Response:
+def post_opinion(
+    proposal_id: Id, body: OpinionIn, session: SessionDep, user: ReviewerUser
+) -> Response:
     proposal = svc.get_proposal(session, proposal_id, user)
     opinion, number = review.record_opinion(
         session, proposal, user, verdict=body.verdict, text=body.text
@@ -217,7 +224,7 @@ def post_opinion(proposal_id: Id, body: OpinionIn, session: SessionDep, user: Re
 
 
 @router.get("/opinions", summary="The departments' opinions (staff)")
-def list_opinions(proposal_id: Id, session: SessionDep, user: Staff) -> dict[str, Any]:
+def list_opinions(proposal_id: Id, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     svc.get_proposal(session, proposal_id, user)
     rows = review.opinions_of(session, proposal_id)
     names = usernames(session, [o.author_id for o, _ in rows])
