@@ -1,6 +1,7 @@
 # sijie: the two commands of the README.
 #   make demo  installs everything, builds the demo town, runs the main job, shows the outputs
 #   make test  installs everything and runs the whole test suite
+#   make messages  regenerates the message catalogue (geo/locale: .pot, .po, .mo) from the code
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system install clean
+.PHONY: demo test messages system install clean
 
 demo: install
 	$(BIN)/sijie demo-data --out $(DEMO_OUT)/town
@@ -45,6 +46,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# new message ids get an empty translation in each .po to fill in; unused ones are dropped
+messages: install
+	$(BIN)/python -m geo.i18n.catalogue update
 
 install: system $(STAMP)
 

@@ -245,7 +245,8 @@ def grid_command(
 ) -> None:
     """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and
     micro-grids (one enterprise, park or building each); layers grids and microgrids."""
-    from geo.grids import NOTES, make_grids
+    from geo.grids import make_grids
+    from geo.i18n import t
     from geo.io import write_gpkg
 
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
@@ -264,7 +265,7 @@ def grid_command(
                       f"{g.polsby_popper:.2f}", f"{g.capacity_use:.0%}" + (" ⚠" if g.oversize else ""))
     out.print(table)
     for note in plan.notes:
-        err.print(NOTES[note][lang.value], highlight=False)
+        err.print(t(note, lang), highlight=False)
     out.print(label("grids_written", lang, path=output), highlight=False)
 
 

@@ -5,14 +5,9 @@ Identifiers stay English; what a planning-bureau user reads is looked up here by
 
 from __future__ import annotations
 
-from enum import Enum
+from geo.i18n import Lang, lang_from_header
 
 __all__ = ["Lang", "label", "landuse_label", "lang_from_header"]
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 _LABELS: dict[str, dict[Lang, str]] = {
@@ -104,10 +99,3 @@ def landuse_label(name: str, lang: Lang = Lang.zh) -> str:
     entry = _LABELS.get(f"lu_{name}")
     return entry[lang] if entry else name
 
-
-def lang_from_header(accept_language: str | None) -> Lang:
-    """The language an HTTP ``Accept-Language`` header asks for: English only if it comes first."""
-    if not accept_language:
-        return Lang.zh
-    first = accept_language.split(",")[0].strip().lower()
-    return Lang.en if first.startswith("en") else Lang.zh

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.i18n import Lang
-from geo.error_messages import Localised, normalise_lang
+from geo.i18n import Localised
 
 __all__ = ["TITLES", "Said", "message"]
 
@@ -242,7 +242,7 @@ class Said:
     key: str
 
     def message(self, lang: str = "zh") -> str:
-        return message(self.key, Lang.en if normalise_lang(lang) == "en" else Lang.zh)
+        return message(self.key, Lang.of(lang))
 
 
 def message(key: str, lang: Lang, **values: object) -> str:

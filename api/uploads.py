@@ -29,8 +29,8 @@ import pyogrio
 from defusedxml import DefusedXmlException
 
 from geo.crs import resolve_crs
-from geo.error_messages import OneOf, Text
 from geo.errors import CRSError, InputError, MissingCRSError
+from geo.i18n import N_, OneOf, Text
 from geo.io.archive import choose_zipped, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.frames import gdal_layers, read_dxf, read_frame, read_shapefile
@@ -100,7 +100,7 @@ class Reworded:
 
     err: InputError
     folder: str
-    crs_name: str = "crs_parameter"
+    crs_name: str = N_("crs_parameter")
 
     def message(self, lang: str = "zh") -> str:
         said = self.err.reason_in(lang).replace(self.folder, "")

@@ -20,8 +20,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import work_crs
-from geo.error_messages import OneOf
 from geo.errors import InputError
+from geo.i18n import OneOf
 from geo.rules import Rules
 
 __all__ = ["Context", "build_context", "REQUIRED_LAYERS", "LAYER_COLUMNS"]

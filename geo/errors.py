@@ -3,7 +3,7 @@
 Every error carries a user-safe message that names where the problem is (file, layer, row,
 field or rules key) and what is wrong. ``str(err)`` is the English text; ``err.message(lang)``
 is the same message in the reader's language (Chinese by default), made from the message
-key and values the error was raised with (see :mod:`geo.error_messages`). The command line
+key and values the error was raised with (see :mod:`geo.i18n`). The command line
 turns them into exit code 2 with the message on stderr; the API turns them into RFC 9457
 problem+json.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from geo.error_messages import normalise_lang, render
+from geo.i18n import Lang, t
 
 __all__ = [
     "SijieError",
@@ -24,10 +24,6 @@ __all__ = [
     "RulesError",
 ]
 
-_SEPARATOR = {"zh": "，", "en": ", "}
-_COLON = {"zh": "：", "en": ": "}
-
-
 class SijieError(Exception):
     """Base of every error sijie raises on purpose; ``str(err)`` is safe to show a user.
 
@@ -36,7 +32,7 @@ class SijieError(Exception):
     reason
         What is wrong, in plain English words; made from the key's English text if omitted.
     message_key, params
-        The key of the reason in :data:`geo.error_messages.MESSAGES` and the values of its
+        The message id of the reason in the catalogue (:func:`geo.i18n.t`) and the values of its
         placeholders; without a key, :meth:`message` falls back to ``reason``.
     """
 
@@ -60,18 +56,18 @@ class SijieError(Exception):
 
     @staticmethod
     def _joined(parts: list[str], reason: str, lang: str) -> str:
-        where = _SEPARATOR[lang].join(parts)
-        return f"{where}{_COLON[lang]}{reason}" if where else reason
+        where = t("where_sep", lang).join(parts)
+        return t("error_at", lang, where=where, reason=reason) if where else reason
 
     def reason_in(self, lang: str = "zh") -> str:
         """The reason alone in ``lang``; the English reason when the error has no key."""
         if self.message_key is None:
             return self.reason  # an error raised with English words only
-        return render(self.message_key, lang, self.params)
+        return t(self.message_key, lang, **self.params)
 
     def message(self, lang: str = "zh") -> str:
         """The whole message in ``lang`` (``"zh"`` or ``"en"``): location, then reason."""
-        code = normalise_lang(lang)
+        code = Lang.of(lang).value
         return self._joined(self._where(code), self.reason_in(code), code)
 
 
@@ -112,16 +108,13 @@ class InputError(SijieError, ValueError):
         return ", ".join(self._where("en"))
 
     def _where(self, lang: str) -> list[str]:
-        zh = lang == "zh"
-        parts = []
-        if self.path is not None:
-            parts.append(self.path)
+        parts = [] if self.path is None else [self.path]
         if self.layer is not None:
-            parts.append(f"图层 “{self.layer}”" if zh else f"layer '{self.layer}'")
+            parts.append(t("where_layer", lang, layer=self.layer))
         if self.row is not None:
-            parts.append(f"第 {self.row} 行" if zh else f"row {self.row}")
+            parts.append(t("where_row", lang, row=self.row))
         if self.field is not None:
-            parts.append(f"字段 “{self.field}”" if zh else f"field '{self.field}'")
+            parts.append(t("where_field", lang, field=self.field))
         return parts
 
 
@@ -159,5 +152,5 @@ class RulesError(SijieError, ValueError):
     def _where(self, lang: str) -> list[str]:
         parts = [self.path] if self.path else []
         if self.key is not None:
-            parts.append(f"规则项 “{self.key}”" if lang == "zh" else f"key '{self.key}'")
+            parts.append(t("where_rules_key", lang, key=self.key))
         return parts

@@ -10,8 +10,8 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 
 __all__ = ["Proposal", "CustodialPart", "proposal_from_frame", "TYPE_ALIASES", "parts_by_area"]
 

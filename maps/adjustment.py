@@ -9,11 +9,12 @@ import numpy as np
 
 from geo.adjust import Adjustment
 from geo.context import Context
+from geo.i18n import Text, t
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
 from maps.elements import add_layer
-from maps.labels import area, t
+from maps.labels import area
 
 __all__ = ["adjustment_map"]
 
@@ -82,8 +83,8 @@ def adjustment_map(adjustment: Adjustment, ctx: Context, *, name: str = "",
               legend_item(t("layer_after", lang), _AFTER),
               legend_item(t("layer_given", lang), _GIVEN)]
     if not np.all(ok):
-        result.append(legend_item(f"{t('layer_after', lang)}（{t('valid', lang)}/"
-                                  f"{t('contiguous', lang)}：{t('no', lang)}）",
-                                  {**_AFTER, **_BROKEN}))
+        broken = t("legend_after_broken", lang, after=Text("layer_after"), valid=Text("valid"),
+                   contiguous=Text("contiguous"), no=Text("no"))
+        result.append(legend_item(broken, {**_AFTER, **_BROKEN}))
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

@@ -12,10 +12,10 @@ from branca.element import Figure
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
+from geo.i18n import Lang, N_, t
 from maps.basemaps import Basemap, add_basemap
 from maps.display import Display, feature_collection
 from maps.elements import Control, add_layer, plain
-from maps.labels import check_lang, t
 
 __all__ = ["MapSetup", "new_map", "add_context", "finish", "STYLES", "legend_item",
            "CONTEXT_LAYERS"]
@@ -50,7 +50,7 @@ class MapSetup:
     def of(cls, *, lang: str = "zh", basemap: Basemap | str = Basemap.plain,
            tianditu_token: str | None = None, simplify_m: float = 0.0,
            canvas: bool = False) -> MapSetup:
-        return cls(check_lang(lang), Basemap.parse(basemap), tianditu_token, simplify_m, canvas)
+        return cls(Lang.parse(lang).value, Basemap.parse(basemap), tianditu_token, simplify_m, canvas)
 
     @property
     def display(self) -> Display:
@@ -69,7 +69,7 @@ def new_map(setup: MapSetup, frame: BaseGeometry, crs: Any, *, title: str,
             subtitle: str | None = None, big_title: bool = False,
             fullscreen: bool = False) -> folium.Map:
     """An empty map framed on ``frame`` (in ``crs``), with its base map and title."""
-    figure = Figure(title=plain(f"四界 · {title}" if setup.lang == "zh" else f"sijie · {title}"))
+    figure = Figure(title=plain(t("map_page_title", setup.lang, title=title)))
     m = folium.Map(location=(0.0, 0.0), zoom_start=14, tiles=None, prefer_canvas=setup.canvas,
                    control_scale=True, max_zoom=19)
     m.add_to(figure)
@@ -94,6 +94,8 @@ def _text(value: Any) -> str | None:
 
 
 CONTEXT_LAYERS = ("neighbours", "water", "terrain", "roads")
+_LAYER_NAMES = {"neighbours": N_("layer_neighbours"), "water": N_("layer_water"),
+                "terrain": N_("layer_terrain"), "roads": N_("layer_roads")}
 
 
 def add_context(m: folium.Map, ctx: Context, setup: MapSetup, around: BaseGeometry, *,
@@ -116,9 +118,9 @@ def add_context(m: folium.Map, ctx: Context, setup: MapSetup, around: BaseGeomet
             for p, cls in zip(props, frame["class"]):
                 p["style"] = {"weight": _ROAD_WEIGHT.get(str(cls), 2)}
         data = feature_collection(display.geometries(geoms, ctx.crs), props)
-        add_layer(m, name, t(f"layer_{name}", lang), data, style=STYLES[name])
+        add_layer(m, name, t(_LAYER_NAMES[name], lang), data, style=STYLES[name])
         kind = "line" if name in ("roads", "terrain") else "fill"
-        legend.append(legend_item(t(f"layer_{name}", lang), STYLES[name], kind))
+        legend.append(legend_item(t(_LAYER_NAMES[name], lang), STYLES[name], kind))
     return legend
 
 

@@ -77,8 +77,7 @@ def add_basemap(m: folium.Map, basemap: Basemap | str, *, lang: str = "zh",
                          max_zoom=18, control=False).add_to(m)
     else:
         if not tianditu_token or not _TOKEN.match(tianditu_token):
-            raise BasemapError("the Tianditu base map needs a token (天地图密钥): set "
-                               "SIJIE_TIANDITU_TOKEN or pass --tianditu-token")
+            raise BasemapError(message_key="tianditu_token_missing")
         if basemap is Basemap.tianditu_vec:
             _tianditu(m, "vec", "cva" if lang == "zh" else "eva", tianditu_token, "天地图矢量")
         else:

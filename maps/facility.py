@@ -9,12 +9,13 @@ import shapely
 
 from geo.context import Context
 from geo.facility import FacilityResult, explain, headline
+from geo.i18n import t
 from geo.proposal import Proposal
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
 from maps.elements import Control, add_layer
-from maps.labels import area, number, t
+from maps.labels import area, number
 
 __all__ = ["facility_map", "SITE_STYLES"]
 

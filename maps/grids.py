@@ -11,11 +11,12 @@ import shapely
 
 from geo.context import Context
 from geo.grids import GridPlan
+from geo.i18n import N_, t
 from maps.base import MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
 from maps.elements import add_layer
-from maps.labels import number, percent, t
+from maps.labels import number, percent
 
 __all__ = ["grid_map", "employee_classes", "capacity_classes"]
 
@@ -23,7 +24,8 @@ _RAMP = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark
 _GRID = {"color": "#1b2a49", "weight": 2, "fillOpacity": 0.6}
 _OVER = {"color": "#d32f2f", "weight": 3, "dashArray": "8 5"}
 _MICRO = {"color": "#6a1b9a", "weight": 1, "fillColor": "#ce93d8", "fillOpacity": 0.2}
-_CAPACITY = ("capacity_low", "capacity_mid", "capacity_high", "capacity_over")
+_CAPACITY = (N_("capacity_low"), N_("capacity_mid"), N_("capacity_high"),
+             N_("capacity_over"))
 _MICRO_ZOOM = 16  # micro-grids are one plot each: legible from street-block scale on
 _MANY = 300  # more grids than this: canvas, no context, codes only in view when zoomed in
 

@@ -13,12 +13,12 @@ from shapely.geometry.base import BaseGeometry
 from geo.context import Context
 from geo.facility import FacilityResult
 from geo.grids import GridPlan
+from geo.i18n import t
 from geo.proposal import Proposal
 from maps.base import MapSetup, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
 from maps.elements import add_layer
-from maps.labels import t
 
 __all__ = ["public_map"]
 

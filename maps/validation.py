@@ -8,25 +8,28 @@ import folium
 import shapely
 
 from geo.context import Context
+from geo.i18n import N_, Text, t
 from geo.proposal import Proposal
 from geo.validate import ERROR, INFO, WARNING, Report
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
 from maps.elements import Control, add_layer
-from maps.labels import measure_text, t
+from maps.labels import measure_text
 
 __all__ = ["validation_map"]
 
 _ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+_SEVERITY = {ERROR: N_("error"), WARNING: N_("warning"), INFO: N_("info")}
 
 
 def _finding_popup(finding: Any, lang: str) -> dict[str, Any]:
-    rows = [[t("rule", lang), finding.rule], [t("severity", lang), t(finding.severity, lang)],
+    severity = t(_SEVERITY[finding.severity], lang)
+    rows = [[t("rule", lang), finding.rule], [t("severity", lang), severity],
             [t("clause", lang), finding.clause]]
     if finding.measure:
         rows.append([t("measure", lang), measure_text(finding.measure, lang)])
-    return {"title": f"{finding.rule} · {t(finding.severity, lang)}", "rows": rows,
+    return {"title": f"{finding.rule} · {severity}", "rows": rows,
             "note": finding.message(lang)}
 
 
@@ -61,14 +64,14 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
     for (i, f), g in zip(findings, geoms):
         located = g is not None and not shapely.is_empty(g)
         items.append({"text": f.message(lang), "badge": f.rule, "className": f.severity,
-                      "detail": f"{t(f.severity, lang)} · {f.clause}"
+                      "detail": f"{t(_SEVERITY[f.severity], lang)} · {f.clause}"
                                 + ("" if located else " " + t("no_location", lang)),
                       **({"layer": "findings", "key": f"f{i + 1}"} if located else {})})
     Control("panel", {"title": t("layer_findings", lang),
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
     result = [legend_item(t("layer_proposal", lang), STYLES["proposal"])]
-    result += [legend_item(t("legend_finding", lang, severity=t(s, lang)), STYLES[s], "line")
+    result += [legend_item(t("legend_finding", lang, severity=Text(_SEVERITY[s])), STYLES[s], "line")
                for s in (ERROR, WARNING, INFO)]
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

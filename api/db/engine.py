@@ -16,8 +16,8 @@ from sqlalchemy import JSON, Engine, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 
 __all__ = ["make_engine", "is_geopackage", "gpkg_path"]
 

@@ -35,7 +35,8 @@ from geo.adjust import adjust
 from geo.context import Context
 from geo.errors import SijieError
 from geo.facility import find_sites
-from geo.grids import NOTES, make_grids
+from geo.grids import make_grids
+from geo.i18n import Lang, t
 from geo.validate import validate
 
 __all__ = ["KINDS", "Runner", "latest_run", "recent_runs", "stored_rows"]
@@ -131,7 +132,7 @@ def _grids(
         "grids": len(grids),
         "microgrids": len(micro),
         "units": plan.units,
-        "notes": [{"key": n, **NOTES[n]} for n in plan.notes],
+        "notes": [{"key": n, **{lang.value: t(n, lang) for lang in Lang}} for n in plan.notes],
     }
 
 

@@ -27,6 +27,7 @@ from api.uploads import (
     display_name,
 )
 from geo.errors import CRSError, InputError, MissingCRSError, RulesError
+from geo.i18n import N_
 from geo.io import read_context
 from geo.io.gdal_env import SANDBOX, gdal_config
 from geo.rules import Rules, load_rules
@@ -87,9 +88,9 @@ def _named_as(shown: str, workdir: Path) -> Iterator[None]:
         code = ("missing-crs" if isinstance(err, MissingCRSError)
                 else "bad-crs" if isinstance(err, CRSError) else "context-unusable")
         if code == "missing-crs":
-            key, params = "town_missing_crs", {}
+            key, params = N_("town_missing_crs"), {}
         else:
-            key, params = "upload_reason", {"reason": Reworded(err, str(workdir), "crs_field")}
+            key, params = "upload_reason", {"reason": Reworded(err, str(workdir), N_("crs_field"))}
         raise UploadRejected(status=422, code=code, message_key=key, params=params, path=shown,
                              layer=err.layer, row=err.row, field=err.field) from err
 

@@ -20,8 +20,8 @@ from pyproj.exceptions import ProjError
 
 from geo.crs.gcj02 import geometry_from_gcj02
 from geo.crs.zones import cm_epsg_from_zone_prefixed, is_gk_cm, is_gk_zone_prefixed
-from geo.error_messages import Text
 from geo.errors import CRSError, MissingCRSError
+from geo.i18n import Text
 
 __all__ = ["resolve_crs"]
 

@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.context import Context
 from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
 from geo.facility.checks import check_site, programme_floor_m2
-from geo.facility.messages import explain, headline
+from geo.facility.explain import explain, headline
 from geo.measure import polsby_popper
 from geo.network import road_network
 from geo.proposal import Proposal

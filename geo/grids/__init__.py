@@ -19,6 +19,7 @@ from geo.grids.codes import grid_codes
 from geo.grids.microgrids import make_microgrids
 from geo.grids.partition import Capacity, partition
 from geo.grids.units import Units, adjacency, cut_units, split_by_parcels
+from geo.i18n import N_
 from geo.measure import polsby_popper
 from geo.proposal import Proposal
 from geo.validate.validity import valid_geometry
@@ -35,15 +36,8 @@ class GridPlan:
     grids: gpd.GeoDataFrame
     microgrids: gpd.GeoDataFrame
     units: int
-    notes: list[str] = field(default_factory=list)  # message keys of geo.grids.NOTES
+    notes: list[str] = field(default_factory=list)  # message ids (geo.i18n.t)
 
-
-NOTES = {
-    "no_employees": {"zh": "背景数据无就业人数，网格按面积与企业数控制",
-                     "en": "no employee numbers in the context: grids are capped by area and enterprises"},
-    "oversize_unit": {"zh": "有单位单独超过网格容量，独立成格（可继续细分）",
-                      "en": "a unit alone exceeds a grid's capacity and is a grid of its own (it may be subdivided)"},
-}
 
 
 def capacity_of(ctx: Context, *, employees_known: bool) -> Capacity:
@@ -90,14 +84,14 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     geom = valid_geometry(proposal, ctx, refused="grids_invalid")
     parcels = ctx.layer("parcels")
     employees_known = parcels is not None and bool(parcels["employees"].fillna(0).gt(0).any())
-    notes = [] if employees_known else ["no_employees"]
+    notes = [] if employees_known else [N_("no_employees")]
     capacity = capacity_of(ctx, employees_known=employees_known)
     units = _split_oversize(cut_units(geom, ctx), ctx, capacity)
     points = shapely.point_on_surface(units.geometry)
     grid_of, oversize = partition(_loads(units), capacity, shapely.get_coordinates(points),
                                   adjacency(units.geometry))
     if oversize.any():
-        notes.append("oversize_unit")
+        notes.append(N_("oversize_unit"))
     rows, shapes = [], []
     for g in range(int(grid_of.max()) + 1 if len(grid_of) else 0):
         members = np.flatnonzero(grid_of == g)

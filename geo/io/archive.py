@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 
 __all__ = ["ZippedShapefile", "zipped_shapefiles", "choose_zipped", "unpacked_shapefile"]
 

@@ -16,8 +16,8 @@ import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 
 __all__ = ["GDAL_DXF_LAYER", "dxf_encoding", "dxf_to_planning", "select_cad_layer"]
 

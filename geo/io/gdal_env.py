@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 import pyogrio
 
-from geo.error_messages import Text
 from geo.errors import InputError, SijieError
+from geo.i18n import N_, Text
 
 __all__ = ["SANDBOX", "gdal_config", "gdal_errors", "identify_driver", "plain_gdal_message",
            "plain_gdal_text"]
@@ -125,6 +125,9 @@ def plain_gdal_message(exc: BaseException) -> str:
     return plain_gdal_text(exc).message("en")
 
 
+_ACTIONS = {"read": N_("action_read"), "write": N_("action_write")}
+
+
 @contextmanager
 def gdal_errors(
     action: Literal["read", "write"], *, path: str | Path, layer: str | None = None
@@ -144,6 +147,6 @@ def gdal_errors(
     except SijieError:
         raise
     except _GDAL_FAILURES as exc:
-        params = {"action": Text(f"action_{action}"), "detail": plain_gdal_text(exc)}
+        params = {"action": Text(_ACTIONS[action]), "detail": plain_gdal_text(exc)}
         raise InputError(message_key="gdal_failed", params=params, path=path,
                          layer=layer) from exc

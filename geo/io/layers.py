@@ -10,8 +10,8 @@ from typing import Any
 import pyogrio
 import pyproj
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 from geo.io.archive import choose_zipped, unpacked_shapefile, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.encoding import shapefile_encoding

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from geo.error_messages import Text
 from geo.errors import InputError
+from geo.i18n import Text
 
 __all__ = ["Kind", "Source", "SUPPORTED_SUFFIXES", "parse_source"]
 

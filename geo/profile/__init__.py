@@ -15,6 +15,7 @@ import shapely
 
 from geo.context import Context
 from geo.errors import InputError
+from geo.i18n import N_
 from geo.profile.four_sides import SIDES, four_sides
 from geo.profile.money import (
     CLASSES,
@@ -91,11 +92,11 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     if live_work_share is not None and not 0.0 <= live_work_share <= 1.0:
         raise InputError(message_key="live_work_share_range", params={"value": live_work_share},
                          field="live_work_share")
-    notes = []
+    notes: list[str] = []
     employees, enterprises = employees_inside(geom, ctx) if ctx.layer("parcels") is not None \
         else (0, 0)
     if ctx.layer("parcels") is None:
-        notes.append("no_parcels")
+        notes.append(N_("no_parcels"))
     parcels = ctx.layer("parcels")
     parks = 0
     if parcels is not None:
@@ -106,7 +107,7 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     office = (shares.get("office", 0.0) + shares.get("commercial", 0.0)) / land if land else 0.0
     homes_m2, homes, _ = residents_inside(geom, ctx)
     if live_work_share is None:
-        notes.append("live_work_share_missing")
+        notes.append(N_("live_work_share_missing"))
     area = float(geom.area)
     rules = ctx.rules
     index = class_index({"employees": employees, "area": area / 1e6, "entities": enterprises,

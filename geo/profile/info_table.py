@@ -10,54 +10,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.i18n import N_, t
 from geo.profile import Profile
 
 __all__ = ["TITLE", "InfoExtras", "class_label", "info_rows", "write_info_table"]
 
-TITLE = {"zh": "新建产业型社区信息表", "en": "Information table of a new industrial community"}
-_CLASS = {"general": {"zh": "一般", "en": "general"}, "larger": {"zh": "较大", "en": "larger"},
-          "extra_large": {"zh": "特大", "en": "extra-large"}}
-_TYPE = {"industrial": {"zh": "工业社区", "en": "industrial community"},
-         "building": {"zh": "楼宇社区", "en": "building community"}}
-_SIDE = {"east": {"zh": "东至", "en": "east:"}, "south": {"zh": "南至", "en": "south:"},
-         "west": {"zh": "西至", "en": "west:"}, "north": {"zh": "北至", "en": "north:"}}
-_PARTY = {"party_committee": {"zh": "党委", "en": "party committee"},
-          "general_branch": {"zh": "党总支", "en": "general branch"},
-          "branch": {"zh": "党支部", "en": "branch"}}
+TITLE = N_("table_title")
+_CLASS = {"general": N_("class_general"), "larger": N_("class_larger"),
+          "extra_large": N_("class_extra_large")}
+_TYPE = {"industrial": N_("table_type_industrial"), "building": N_("table_type_building")}
+_SIDE = {"east": N_("table_side_east"), "south": N_("table_side_south"),
+         "west": N_("table_side_west"), "north": N_("table_side_north")}
+_PARTY = {"party_committee": N_("party_party_committee"),
+          "general_branch": N_("party_general_branch"), "branch": N_("party_branch")}
 _LABELS = {
-    "name": ("社区名称", "Community name"),
-    "type": ("社区类型", "Type"),
-    "four_sides": ("四至范围", "Four boundaries"),
-    "area": ("面积（平方公里）", "Area (km²)"),
-    "neighbours": ("涉及村（社区）及划出面积（平方米）", "Villages/communities giving land (m²)"),
-    "employees": ("就业人口（人）", "Employees"),
-    "enterprises": ("企业数（家）", "Enterprises"),
-    "parks": ("产业园区（个）", "Industrial parks"),
-    "industrial_share": ("工业用地占比", "Industrial land share"),
-    "office_share": ("商务办公用地占比", "Office and commercial land share"),
-    "large_buildings": ("1000平方米以上楼宇（幢）", "Buildings ≥ 1,000 m² floor area"),
-    "residents": ("常住居民区域", "Resident areas"),
-    "live_work_share": ("职住一体占比", "Live-work share"),
-    "index": ("分类综合指数", "Classification index"),
-    "class": ("社区分类", "Class"),
-    "staff_quota": ("专职社区工作者员额（名）", "Full-time worker quota"),
-    "grids": ("网格数（个）", "Grids"),
-    "microgrids": ("微网格数（个）", "Micro-grids"),
-    "centre_site": ("党群服务中心选址", "Service-centre site"),
-    "funding": ("事业保障经费（元/年）", "Community funds (yuan/year)"),
-    "funding_split": ("其中区级、镇（街道）承担（元）", "District and town shares (yuan)"),
-    "party_org": ("党组织工作经费（元/年）", "Party-organisation funds (yuan/year)"),
-    "party_activity": ("党员活动经费（元/年）", "Party-member activity funds (yuan/year)"),
-    "service_fund": ("服务群众专项经费（元/年）", "Service fund (yuan/year)"),
-    "notes": ("说明", "Notes"),
-}
-_NOTES = {
-    "live_work_share_missing": {"zh": "未提供职住一体占比，分类指数按 0 计",
-                                "en": "no live-work share given; the index counts it as 0"},
-    "no_parcels": {"zh": "底图无企业地块，就业人口与企业数按 0 计",
-                   "en": "the context has no parcels; employees and enterprises count as 0"},
-    "minimum_funding": {"zh": "按每社区最低 {minimum:,.0f} 元保障",
-                        "en": "raised to the minimum of {minimum:,.0f} yuan per community"},
+    "name": N_("table_row_name"),
+    "type": N_("table_row_type"),
+    "four_sides": N_("table_row_four_sides"),
+    "area": N_("table_row_area"),
+    "neighbours": N_("table_row_neighbours"),
+    "employees": N_("table_row_employees"),
+    "enterprises": N_("table_row_enterprises"),
+    "parks": N_("table_row_parks"),
+    "industrial_share": N_("table_row_industrial_share"),
+    "office_share": N_("table_row_office_share"),
+    "large_buildings": N_("table_row_large_buildings"),
+    "residents": N_("table_row_residents"),
+    "live_work_share": N_("table_row_live_work_share"),
+    "index": N_("table_row_index"),
+    "class": N_("table_row_class"),
+    "staff_quota": N_("table_row_staff_quota"),
+    "grids": N_("table_row_grids"),
+    "microgrids": N_("table_row_microgrids"),
+    "centre_site": N_("table_row_centre_site"),
+    "funding": N_("table_row_funding"),
+    "funding_split": N_("table_row_funding_split"),
+    "party_org": N_("table_row_party_org"),
+    "party_activity": N_("table_row_party_activity"),
+    "service_fund": N_("table_row_service_fund"),
+    "notes": N_("table_row_notes"),
 }
 
 
@@ -73,41 +64,36 @@ class InfoExtras:
 
 def class_label(community_class: str, lang: str = "zh") -> str:
     """一般 / 较大 / 特大 in the reader's language."""
-    return _CLASS[community_class][lang]
+    return t(_CLASS[community_class], lang)
 
 
 def info_rows(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExtras(),
               *, minimum_yuan: float | None = None) -> list[tuple[str, str]]:
     """The rows of the information table as (label, value) text."""
-    zh = lang == "zh"
-    sep = "；" if zh else "; "
-
-    def label(key: str) -> str:
-        return _LABELS[key][0 if zh else 1]
+    sep = t("list_sep", lang)
 
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{v:.1%}"
 
-    sides = sep.join(f"{_SIDE[s][lang]}{'、'.join(n) if zh else ', '.join(n)}"
+    sides = sep.join(t(_SIDE[s], lang, names=t("names_sep", lang).join(n))
                      for s, n in profile.four_sides.items() if n)
-    kind = _TYPE.get(profile.type, {"zh": profile.type, "en": profile.type})[lang]
+    kind = t(_TYPE[profile.type], lang) if profile.type in _TYPE else profile.type
     neighbours = sep.join(f"{n} {a:,.0f}" for n, a in profile.neighbours.items())
-    homes = (f"居住用地 {profile.residential_area_m2:,.0f} 平方米，住宅 {profile.residential_buildings} 幢"
-             if zh else f"{profile.residential_area_m2:,.0f} m² residential land, "
-             f"{profile.residential_buildings} homes")
+    homes = t("table_homes", lang, area_m2=profile.residential_area_m2,
+              homes=profile.residential_buildings)
     f = profile.funding
     site = "—"
     if extras.site_area_m2 is not None:
-        site = (f"{extras.site_area_m2:,.0f} 平方米" if zh else f"{extras.site_area_m2:,.0f} m²")
+        site = t("table_site_area", lang, area_m2=extras.site_area_m2)
         if extras.site_description:
-            site += ("，" if zh else ", ") + extras.site_description
+            site = t("table_site_described", lang, site=site, description=extras.site_description)
     party = profile.party
     party_org = f"{party.organisation_yuan:,.0f}"
     if party.level:
-        party_org += f"（{_PARTY[party.level]['zh']}）" if zh else f" ({_PARTY[party.level]['en']})"
-    notes = [_NOTES[n][lang] for n in profile.notes]
+        party_org = t("table_party_level", lang, yuan=party_org, level=t(_PARTY[party.level], lang))
+    notes = [t(n, lang) for n in profile.notes]  # message ids
     if f.minimum_applied and minimum_yuan is not None:
-        notes.append(_NOTES["minimum_funding"][lang].format(minimum=minimum_yuan))
+        notes.append(t("minimum_funding", lang, minimum=minimum_yuan))
     rows = [
         ("name", profile.name), ("type", kind), ("four_sides", sides or "—"),
         ("area", f"{profile.area_m2 / 1e6:.3f}"), ("neighbours", neighbours or "—"),
@@ -121,13 +107,13 @@ def info_rows(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExtra
         ("grids", "—" if extras.grids is None else str(extras.grids)),
         ("microgrids", "—" if extras.microgrids is None else str(extras.microgrids)),
         ("centre_site", site),
-        ("funding", f"{f.total_yuan:,.0f}（{f.year} 年）" if zh else f"{f.total_yuan:,.0f} ({f.year})"),
+        ("funding", t("table_funding", lang, total=f.total_yuan, year=f.year)),
         ("funding_split", f"{f.district_yuan:,.0f} / {f.town_yuan:,.0f}"),
         ("party_org", party_org), ("party_activity", f"{party.activity_yuan:,.0f}"),
         ("service_fund", f"{party.service_yuan:,.0f}"),
         ("notes", sep.join(notes) or "—"),
     ]
-    return [(label(k), v) for k, v in rows]
+    return [(t(_LABELS[k], lang), v) for k, v in rows]
 
 
 def write_info_table(rows: list[tuple[str, str]], path: str | Path, lang: str = "zh") -> Path:
@@ -137,8 +123,8 @@ def write_info_table(rows: list[tuple[str, str]], path: str | Path, lang: str = 
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "附件1" if lang == "zh" else "Annex 1"
-    sheet.append([TITLE[lang]])
+    sheet.title = t("table_sheet", lang)
+    sheet.append([t(TITLE, lang)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")

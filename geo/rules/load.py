@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from geo.error_messages import MESSAGES, Text
 from geo.errors import RulesError
+from geo.i18n import N_, Text
 from geo.rules.model import Rules
 
 __all__ = ["load_rules", "RuleEntry", "iter_rules"]
@@ -71,13 +71,29 @@ def load_rules(path: str | Path | None = None) -> Rules:
                          key=key) from exc
 
 
+# pydantic's error types whose words the catalogue has in both languages
+_PYDANTIC_SAID = {
+    "bool_parsing": N_("pyd_bool_parsing"), "bool_type": N_("pyd_bool_type"),
+    "dict_type": N_("pyd_dict_type"), "float_parsing": N_("pyd_float_parsing"),
+    "float_type": N_("pyd_float_type"), "greater_than": N_("pyd_greater_than"),
+    "greater_than_equal": N_("pyd_greater_than_equal"), "int_from_float": N_("pyd_int_from_float"),
+    "int_parsing": N_("pyd_int_parsing"), "int_type": N_("pyd_int_type"),
+    "less_than": N_("pyd_less_than"), "less_than_equal": N_("pyd_less_than_equal"),
+    "list_type": N_("pyd_list_type"), "string_type": N_("pyd_string_type"),
+    "tuple_type": N_("pyd_tuple_type"),
+}
+
+
 def _problem(error: Mapping[str, Any]) -> Text | str:
     """What pydantic found wrong with a value: a catalogue text when the catalogue words it
     exactly as pydantic does, else pydantic's English words."""
     said = str(error["msg"]).lower()
-    text = Text(f"pyd_{error['type']}", dict(error.get("ctx") or {}))
+    key = _PYDANTIC_SAID.get(str(error["type"]))
+    if key is None:
+        return said
+    text = Text(key, dict(error.get("ctx") or {}))
     try:
-        return text if text.key in MESSAGES and text.message("en") == said else said
+        return text if text.message("en") == said else said
     except (KeyError, IndexError, ValueError):  # a placeholder pydantic did not fill
         return said
 

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
+from geo.i18n import N_
 from geo.validate.report import ERROR, Finding
 
 __all__ = ["check_holdings", "inside_shares", "CLAUSE"]
@@ -33,7 +34,7 @@ def check_holdings(geom: BaseGeometry, ctx: Context) -> list[Finding]:
     """One error per enterprise parcel or building the boundary cuts; skipped layers noted."""
     least = ctx.rules.boundary.cut_share_min
     findings = []
-    for layer, key in (("parcels", "b6_cut_parcel"), ("buildings", "b6_cut_building")):
+    for layer, key in (("parcels", N_("b6_cut_parcel")), ("buildings", N_("b6_cut_building"))):
         frame = ctx.layer(layer)
         if frame is None:
             findings.append(Finding("B6", "info", CLAUSE, "skipped_layer", {"layer": layer}, {}, None))

@@ -10,12 +10,14 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.validate.messages import render
+from geo.i18n import N_, Text, t
 
 __all__ = ["Finding", "Report", "NeighbourChange", "ERROR", "WARNING", "INFO"]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FOUR_BOUNDARIES = "001 § 二(一)3(2)"
+# the land a B7 finding is about, said as a word of the sentence
+_KIND_WORDS = {"industrial": N_("kind_industrial"), "building": N_("kind_building")}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,10 @@ class Finding:
     geometry: BaseGeometry | None  # in the work CRS
 
     def message(self, lang: str = "zh") -> str:
-        return render(self.key, self.params, lang)
+        kind = self.params.get("kind")
+        if kind in _KIND_WORDS:
+            return t(self.key, lang, **{**self.params, "kind": Text(_KIND_WORDS[kind])})
+        return t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

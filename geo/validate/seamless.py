@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.carve import Carved, carve, slivers
 from geo.context import Context
+from geo.i18n import N_
 from geo.measure import mean_width
 from geo.validate.report import ERROR, FOUR_BOUNDARIES, INFO, WARNING, Finding, NeighbourChange
 
@@ -45,10 +46,10 @@ def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context
 def _neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -> list[Finding]:
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
-    findings = [_sliver("b5_overlap_sliver", c.name, p, snap)
+    findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap)
                 for p in slivers(c.taken, snap, along=geom)]
     gaps = slivers(c.left, snap, along=geom)
-    findings += [_sliver("b5_gap_sliver", c.name, p, snap) for p in gaps]
+    findings += [_sliver(N_("b5_gap_sliver"), c.name, p, snap) for p in gaps]
     if c.left.is_empty or c.left.area < 1.0:
         return findings + [Finding("B5", INFO, FOUR_BOUNDARIES, "b5_neighbour_absorbed",
                                    {"neighbour": c.name, "area_m2": c.before.area},

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from boundary_data.demo_town import CONTEXT_LAYERS
-from geo.grids import NOTES
+from geo.i18n import t
 from tests.api.test_cli import assert_refused, sijie
 
 ROLES = ("grid_head", "full_time_worker", "part_time_worker", "guide", "others")
@@ -91,5 +91,5 @@ def test_grid_without_employee_numbers_says_it_caps_by_area_and_enterprises(demo
     result = sijie("grid", str(demo_dir / "proposals" / "good_industrial.gpkg"),
                    "--context", str(context), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert NOTES["no_employees"]["zh"] in result.stderr
+    assert t("no_employees", "zh") in result.stderr
     assert len(gpd.read_file(out, layer="grids")) >= 1

@@ -19,7 +19,8 @@ CONTEXT = str(DEMO / "context.gpkg")
 
 def sijie_map(*args: str) -> subprocess.CompletedProcess[str]:
     assert SIJIE.exists(), f"console script missing at {SIJIE}: install the project first"
-    env = {k: v for k, v in os.environ.items() if k != "SIJIE_TIANDITU_TOKEN"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SIJIE_TIANDITU_TOKEN", "LC_ALL", "LANG")} | {"LANG": "C.UTF-8"}
     return subprocess.run([str(SIJIE), "map", *args], capture_output=True, text=True,
                           timeout=300, env=env)
 
@@ -47,7 +48,8 @@ def test_kind_and_language_are_chosen_on_the_command_line(tmp_path):
 @pytest.mark.parametrize(("args", "words"), [
     (["--basemap", "google"], ["basemap", "plain"]),
     (["--kind", "heatmap"], ["kind", "validation"]),
-    (["--basemap", "tianditu-vec"], ["Tianditu", "token"]),
+    (["--basemap", "tianditu-vec"], ["天地图", "密钥", "SIJIE_TIANDITU_TOKEN"]),
+    (["--basemap", "tianditu-vec", "--lang", "en"], ["Tianditu", "token"]),
 ])
 def test_bad_options_exit_2_with_one_line(tmp_path, args, words):
     out = tmp_path / "map.html"
