@@ -11,7 +11,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Point, box
+from shapely.geometry import Point
+
+from tests.geometries import HECTARE
 
 SIJIE = Path(sys.executable).with_name("sijie")
 
@@ -80,7 +82,7 @@ def test_info_table_speaks_chinese_by_default(demo_dir):
 
 def test_missing_crs_is_refused_unless_named(tmp_path):
     shp = tmp_path / "boundary.shp"
-    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[box(0, 0, 100, 100)]).to_file(shp)
+    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[HECTARE]).to_file(shp)
     assert_refused(sijie("info", f"{shp}:boundary"), "boundary.shp", "--crs")
     named = sijie("info", str(shp), "--crs", "EPSG:4549", "--format", "json", "--lang", "en")
     # a 100 m square at the false origin is not in China: named, but still implausible

@@ -8,11 +8,11 @@ import re
 import geopandas as gpd
 import pyogrio
 import pytest
-from shapely.geometry import Polygon
 
 from boundary_data.demo_town import CONTEXT_LAYERS
 from geo.i18n import t
 from tests.api.test_cli import assert_refused, sijie
+from tests.geometries import bow_tie, here
 
 ROLES = ("grid_head", "full_time_worker", "part_time_worker", "guide", "others")
 
@@ -62,10 +62,9 @@ def test_grid_table_in_english_on_request_with_the_given_code(demo_dir, tmp_path
 
 
 def test_grid_refuses_an_invalid_proposal_with_one_clear_line(demo_dir, tmp_path):
-    x, y = 655_000.0, 3_315_000.0
-    bow_tie = Polygon([(x, y), (x + 500, y + 500), (x + 500, y), (x, y + 500)])
     path = tmp_path / "bow_tie.gpkg"
-    gpd.GeoDataFrame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]}, geometry=[bow_tie],
+    gpd.GeoDataFrame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]},
+                     geometry=[here(bow_tie(0, 0, 500, 500))],
                      crs="EPSG:4549").to_file(path, layer="proposal")
     out = tmp_path / "grids.gpkg"
     result = sijie("grid", str(path), "--context", str(demo_dir / "context.gpkg"), "-o", str(out),

@@ -13,6 +13,7 @@ from shapely.geometry import box
 from api.cli import app, rules_app
 from tests.api.conftest import DEMO, assert_problem
 from tests.api.test_cli import assert_refused, sijie
+from tests.geometries import HECTARE
 
 
 @pytest.mark.parametrize("command", [*app.registered_commands, *rules_app.registered_commands],
@@ -25,7 +26,7 @@ def test_every_command_takes_lang_so_its_errors_can_be_in_english(command):
 @pytest.fixture
 def shapefile_without_crs(tmp_path):
     shp = tmp_path / "boundary.shp"
-    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[box(0, 0, 100, 100)]).to_file(shp)
+    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[HECTARE]).to_file(shp)
     return shp
 
 

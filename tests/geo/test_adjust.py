@@ -20,9 +20,9 @@ from geo.context import build_context
 from geo.errors import InputError
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules
+from tests.geometries import BOW_TIE, EMPTY, here
 
 CRS = "EPSG:4549"
-X0, Y0 = 655_000.0, 3_315_000.0
 DEMO_NAMES = ["good_industrial", "good_building", "good_custodial_enclave", "flaw_b2_disjoint",
               "flaw_b3_offroad_edge", "flaw_b4_irregular", "flaw_b5_gap", "flaw_b5_overlap",
               "flaw_b6_cut_parcel", "flaw_b7_not_industrial", "flaw_b8_oversize",
@@ -102,10 +102,6 @@ def test_gap_and_overlap_slivers_are_snapped_away(name, adjusted, proposals):
 #   y=0   +---------+---------+
 #         x=0       x=300     x=600
 
-def here(geom):
-    return shapely.transform(geom, lambda xy: xy + (X0, Y0))
-
-
 def frame(columns: dict, geoms) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=[here(g) for g in geoms], crs=CRS)
 
@@ -137,8 +133,8 @@ def test_town_border_does_not_move_when_a_proposal_sticks_out():
     assert east["area_given_m2"] == pytest.approx(150 * 100, abs=1.0)
 
 
-@pytest.mark.parametrize("geom", [Polygon([(100, 50), (300, 250), (300, 50), (100, 250)]),
-                                  Polygon(), Point(200, 100)], ids=["bow_tie", "empty", "point"])
+@pytest.mark.parametrize("geom", [BOW_TIE, EMPTY, Point(200, 100)],
+                         ids=["bow_tie", "empty", "point"])
 def test_unusable_proposal_is_refused_not_repaired(geom):
     with pytest.raises(InputError, match="cannot be adjusted"):
         adjust(proposal(geom), small_town())

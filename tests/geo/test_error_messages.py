@@ -8,12 +8,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
 
 from geo.errors import InputError, MissingCRSError, RulesError, SijieError
 from geo.i18n import Text, known
 from geo.io import read_context, read_layer
 from geo.rules import Rules, load_rules
+from tests.geometries import HECTARE
 
 ROOT = Path(__file__).resolve().parents[2]
 ERROR_CLASSES = {"SijieError", "InputError", "CRSError", "MissingCRSError", "ProjectionError",
@@ -76,7 +76,7 @@ def said(error: type[SijieError], call: Callable[[], object]) -> tuple[str, str]
 
 def test_shapefile_without_crs_is_named_in_chinese_and_in_todays_english(tmp_path):
     shp = tmp_path / "boundary.shp"
-    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[box(0, 0, 100, 100)]).to_file(shp)
+    gpd.GeoDataFrame({"name": ["蛟川"]}, geometry=[HECTARE]).to_file(shp)
     zh, en = said(MissingCRSError, lambda: read_layer(f"{shp}:boundary"))
     assert zh == (f"{shp}，图层 “boundary”：没有坐标系；请用 --crs 指定（例如 --crs EPSG:4490 或 "
                   "--crs GCJ02）")

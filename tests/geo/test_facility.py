@@ -20,7 +20,8 @@ from geo.facility import explain, find_sites, headline
 from geo.io import read_context, read_layer
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules, load_rules
-from tests.geo.test_validate_rules import SQUARE, frame, here, proposal, town
+from tests.geo.test_validate_rules import frame, proposal, town
+from tests.geometries import SQUARE, bow_tie, here
 
 PROGRAMME_M2 = 200 + 100 + 50 + 30 + 30 + 200 + 400 + 100  # the rooms of 004 第三十二条
 
@@ -169,6 +170,5 @@ def test_changing_the_rules_range_changes_what_qualifies():
 
 
 def test_invalid_proposal_is_refused_with_its_validity_finding():
-    bowtie = shapely.Polygon([(100, 50), (420, 370), (420, 50), (100, 370)])
     with pytest.raises(InputError, match="self-intersection|Self-intersection"):
-        find_sites(proposal(bowtie), town())
+        find_sites(proposal(bow_tie(*SQUARE.bounds)), town())

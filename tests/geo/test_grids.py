@@ -18,13 +18,13 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import Polygon
 
 from geo.context import Context, build_context
 from geo.errors import InputError
 from geo.grids import GridPlan, make_grids
 from geo.proposal import Proposal, proposal_from_frame
 from geo.rules import Rules
+from tests.geometries import bow_tie, here
 
 STAFFED = ("enterprise", "park")
 # 001 § 二(三)2: about 1,000 employees, 30 enterprises or 1 km²; a grid may reach 1.3 times that
@@ -314,9 +314,7 @@ def test_grids_carry_the_1_3_n_roster_slots_empty(plans):
 
 
 def test_a_proposal_that_is_not_a_valid_polygon_is_refused_with_its_finding(ctx):
-    x, y = 655_000.0, 3_315_000.0
-    bow_tie = Polygon([(x, y), (x + 500, y + 500), (x + 500, y), (x, y + 500)])
     frame = gpd.GeoDataFrame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]},
-                             geometry=[bow_tie], crs="EPSG:4549")
+                             geometry=[here(bow_tie(0, 0, 500, 500))], crs="EPSG:4549")
     with pytest.raises(InputError, match="Self-intersection @ 655250.000, 3315250.000"):
         make_grids(proposal_from_frame(frame), ctx)

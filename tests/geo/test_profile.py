@@ -23,7 +23,8 @@ from geo.profile.money import (
 )
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules, load_rules
-from tests.geo.test_validate_rules import SQUARE, frame, proposal, town
+from tests.geo.test_validate_rules import frame, proposal, town
+from tests.geometries import SQUARE
 
 RULES = Rules()
 BASE = RULES.funding.base_year

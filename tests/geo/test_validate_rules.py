@@ -1,18 +1,10 @@
 """Rules B1–B10 on a tiny hand-built town whose answers are worked out by hand.
 
-The town (EPSG:4549, origin at x=655 000, y=3 315 000) is 1200 m × 800 m, tiled by four
-neighbours of 600 m × 400 m:
-
-    y=800 +-----------+-----------+
-          |  丙社区    |  丁社区    |
-    y=400 +-----------+-----------+
-          |  甲村      |  乙村      |
-    y=0   +-----------+-----------+
-          x=0         x=600       x=1200
-
-Branch roads 10 m wide run along x=100, x=420 (south to north) and y=50, y=370 (west to
-east), so an edge follows a road within 10/2 + 5 = 10 m of its centreline (B3 defaults).
-``SQUARE`` = box(100, 50, 420, 370) is the 320 m square bounded by those four roads.
+The town and its shapes are those of ``tests/geometries.py`` (EPSG:4549, origin at x=655 000,
+y=3 315 000): 1200 m × 800 m, tiled by four neighbours of 600 m × 400 m. Branch roads 10 m wide
+run along x=100, x=420 (south to north) and y=50, y=370 (west to east), so an edge follows a
+road within 10/2 + 5 = 10 m of its centreline (B3 defaults). ``SQUARE`` = box(100, 50, 420, 370)
+is the 320 m square bounded by those four roads.
 """
 
 from __future__ import annotations
@@ -23,30 +15,29 @@ import math
 import geopandas as gpd
 import pandas as pd
 import pytest
-import shapely
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import LineString, Point, box
 
 from geo.context import build_context
 from geo.errors import InputError
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules
 from geo.validate import ERROR, INFO, WARNING, validate
+from tests.geometries import (
+    BOW_TIE,
+    DETACHED,
+    EMPTY,
+    NEIGHBOURS,
+    ROADS,
+    SQUARE,
+    SQUARE_AND_DETACHED,
+    TOWN,
+    here,
+    l_shape,
+)
 
 CRS = "EPSG:4549"
-X0, Y0 = 655_000.0, 3_315_000.0
 RULES = Rules()
 GOOD_NAME = "澥川新材料工业社区"
-SQUARE = box(100, 50, 420, 370)
-TOWN = box(0, 0, 1200, 800)
-NEIGHBOURS = {"甲村": box(0, 0, 600, 400), "乙村": box(600, 0, 1200, 400),
-              "丙社区": box(0, 400, 600, 800), "丁社区": box(600, 400, 1200, 800)}
-ROADS = {"west": LineString([(100, 0), (100, 800)]), "east": LineString([(420, 0), (420, 800)]),
-         "south": LineString([(0, 50), (1200, 50)]), "north": LineString([(0, 370), (1200, 370)])}
-
-
-def here(geom):
-    """A geometry drawn in the town's local metres, placed at the town's origin."""
-    return shapely.transform(geom, lambda xy: xy + (X0, Y0))
 
 
 def frame(columns: dict, geoms) -> gpd.GeoDataFrame:
@@ -125,8 +116,7 @@ def test_a_road_without_width_takes_its_class_default(offset, follows):
 @pytest.mark.parametrize(("side", "arm", "warned"), [(300, 100, False), (400, 50, True)])
 def test_l_shape_compactness_is_4_pi_area_over_perimeter_squared(side, arm, warned):
     # an L cut from a side × side square leaving arms ``arm`` wide: A = s² − (s − w)², P = 4s
-    shape = box(100, 50, 100 + side, 50 + side).difference(
-        box(100 + arm, 50 + arm, 100 + side, 50 + side))
+    shape = l_shape(side, arm)
     area, perimeter = side**2 - (side - arm)**2, 4 * side
     expected = 4 * math.pi * area / perimeter**2  # 0.436 (300/100) and 0.184 (400/50)
     report = check(shape)
@@ -173,11 +163,8 @@ def test_proposal_outside_the_town_is_a_b5_error():
 
 # B2 contiguous --------------------------------------------------------------------------
 
-DETACHED = box(470, 100, 570, 200)  # 100 m × 100 m, 50 m east of the square
-
-
 def test_disjoint_second_part_is_a_b2_error():
-    b2 = of_rule(check(SQUARE.union(DETACHED)), "B2")
+    b2 = of_rule(check(SQUARE_AND_DETACHED), "B2")
     assert [(f.severity, f.measure["part"]) for f in b2] == [(ERROR, 2)]
     assert b2[0].measure["area_m2"] == pytest.approx(10_000)
     assert b2[0].geometry.equals(here(DETACHED))
@@ -185,7 +172,7 @@ def test_disjoint_second_part_is_a_b2_error():
 
 def test_declared_custodial_part_is_b2_info_not_an_error():
     declared = json.dumps([{"part": 2, "reason": "飞地企业暂由本社区托管"}], ensure_ascii=False)
-    b2 = of_rule(check(SQUARE.union(DETACHED), custodial=declared), "B2")
+    b2 = of_rule(check(SQUARE_AND_DETACHED, custodial=declared), "B2")
     assert [(f.severity, f.measure["part"]) for f in b2] == [(INFO, 2)]
     assert b2[0].params["reason"] == "飞地企业暂由本社区托管"
 
@@ -242,10 +229,7 @@ def test_residential_land_inside_is_a_b10_warning():
 
 # B1 valid -------------------------------------------------------------------------------
 
-BOW_TIE = Polygon([(100, 50), (300, 250), (300, 50), (100, 250)])  # edges cross at (200, 150)
-
-
-@pytest.mark.parametrize(("geom", "key"), [(BOW_TIE, "b1_invalid"), (Polygon(), "b1_empty"),
+@pytest.mark.parametrize(("geom", "key"), [(BOW_TIE, "b1_invalid"), (EMPTY, "b1_empty"),
                                            (Point(200, 150), "b1_not_polygon")])
 def test_unusable_boundary_is_a_b1_error_and_stops_the_checks(geom, key):
     report = check(geom)

@@ -11,6 +11,7 @@ import shapely
 from geo.validate import validate
 from maps import page_html, validation_map
 from maps.display import Display
+from tests.geometries import EMPTY, bow_tie
 from tests.maps.pages import control, layers
 
 
@@ -52,13 +53,12 @@ def test_no_tolerance_keeps_every_vertex():
 
 
 def test_an_invalid_or_empty_boundary_is_drawn_with_where_it_fails(ctx, good):
-    x0, y0, x1, y1 = good.geometry.bounds
-    bowtie = replace(good, geometry=shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)]))
+    bowtie = replace(good, geometry=bow_tie(*good.geometry.bounds))
     page = page_html(validation_map(validate(bowtie, ctx), bowtie, ctx))
     findings = layers(page)["findings"]["data"]["features"]
     assert [f["geometry"]["type"] for f in findings] == ["Point"]  # the self-intersection
     assert control(page, "panel")["items"][0]["badge"] == "B1"
-    empty = replace(good, geometry=shapely.Polygon())
+    empty = replace(good, geometry=EMPTY)
     page = page_html(validation_map(validate(empty, ctx), empty, ctx))
     assert "proposal" not in layers(page) and layers(page)["findings"]["data"]["features"] == []
     assert "（无位置）" in control(page, "panel")["items"][0]["detail"]
