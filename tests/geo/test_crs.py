@@ -13,6 +13,7 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.crs import (
@@ -231,8 +232,8 @@ def test_to_work_crs_converts_zone_prefixed_data_by_exactly_forty_million_metres
 def test_to_work_crs_returns_a_copy_when_already_in_the_work_crs():
     gdf = _frame([Point(650_000.0, 3_306_000.0)], "EPSG:4549")
     out = to_work_crs(gdf)
-    assert out is not gdf and out.crs.to_epsg() == 4549
-    assert out.geometry.iloc[0].equals(gdf.geometry.iloc[0])
+    assert out is not gdf
+    assert_geodataframe_equal(out, gdf)
 
 
 def test_to_work_crs_projects_geographic_data_onto_the_picked_central_meridian():
