@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
 from starlette.responses import JSONResponse
 
 from api.crs import from_storage
@@ -41,6 +42,7 @@ __all__ = [
     "now_iso",
     "row_feature",
     "rows_collection",
+    "shape_json",
     "stored_feature",
     "version_feature",
 ]
@@ -101,9 +103,14 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
+def shape_json(geom: BaseGeometry, crs_uri: str) -> dict[str, Any]:
+    """A geometry in the storage CRS as a GeoJSON geometry in ``crs_uri``."""
+    return dict(from_storage(geom, crs_uri).__geo_interface__)
+
+
 def geometry_json(stored: Any, crs_uri: str) -> dict[str, Any]:
     """A stored geometry as a GeoJSON geometry in ``crs_uri``."""
-    return dict(from_storage(shape_of(stored), crs_uri).__geo_interface__)
+    return shape_json(shape_of(stored), crs_uri)
 
 
 def feature(

@@ -15,12 +15,10 @@ __all__ = [
     "output_crs",
     "content_crs",
     "is_staff",
-    "GEOJSON",
     "Id",
     "MAX_ID",
 ]
 
-GEOJSON = "application/geo+json"
 MAX_ID = 2_147_483_647  # the databases' integer keys; larger numbers name nothing
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 

@@ -4,21 +4,19 @@ what the public may see)."""
 
 from __future__ import annotations
 
-import json
 import math
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from api.crs import CRS84, crs_uri, parse_crs, storage_bbox
 from api.db.models import STORAGE_SRID, Proposal, User
 from api.deps import OptionalUser, SessionDep
 from api.problems import Problem
-from api.routes.common import GEOJSON, MAX_ID, Id, allowed_crs, crs_header, is_staff, output_crs
-from api.serialize import geometry_json
+from api.routes.common import MAX_ID, Id, allowed_crs, crs_header, is_staff, output_crs
+from api.serialize import GEOJSON, JSON, GeoJSONResponse, feature_collection, stored_feature
 from api.services import features as layers
 from api.services.features import COLLECTIONS, Collection
 
@@ -47,7 +45,7 @@ def landing(request: Request) -> dict[str, Any]:
             {
                 "href": f"{base}/",
                 "rel": "self",
-                "type": "application/json",
+                "type": JSON,
                 "title": "this document",
             },
             {
@@ -65,13 +63,13 @@ def landing(request: Request) -> dict[str, Any]:
             {
                 "href": f"{base}/conformance",
                 "rel": "conformance",
-                "type": "application/json",
+                "type": JSON,
                 "title": "conformance classes",
             },
             {
                 "href": f"{base}/collections",
                 "rel": "data",
-                "type": "application/json",
+                "type": JSON,
                 "title": "collections",
             },
         ],
@@ -97,7 +95,7 @@ def _collection(
         "storageCrs": crs_uri(STORAGE_SRID),
         "extent": {"spatial": {"bbox": bbox, "crs": CRS84}},
         "links": [
-            {"href": f"{base}/collections/{c.id}", "rel": "self", "type": "application/json"},
+            {"href": f"{base}/collections/{c.id}", "rel": "self", "type": JSON},
             {"href": f"{base}/collections/{c.id}/items", "rel": "items", "type": GEOJSON},
         ],
     }
@@ -107,7 +105,7 @@ def _collection(
 def collections(request: Request, session: SessionDep, user: OptionalUser) -> dict[str, Any]:
     base = _base(request)
     return {
-        "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
+        "links": [{"href": f"{base}/collections", "rel": "self", "type": JSON}],
         "crs": allowed_crs(request),
         "collections": [
             _collection(request, session, user, c) for c in layers.visible(is_staff(user))
@@ -148,12 +146,8 @@ def _bbox(value: str | None, bbox_crs: str) -> tuple[float, float, float, float]
 def _feature(
     c: Collection, row: Any, out: str, user: User | None, states: dict[int, Proposal]
 ) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "id": layers.feature_id(c, row),
-        "geometry": geometry_json(row.geom, out),
-        "properties": layers.properties(c, row, is_staff(user), states),
-    }
+    props = layers.properties(c, row, is_staff(user), states)
+    return stored_feature(layers.feature_id(c, row), row.geom, props, out)
 
 
 @router.get("/collections/{collection_id}/items", summary="Features of a collection")
@@ -168,7 +162,7 @@ def items(
     limit: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     f: Annotated[str | None, Query(pattern="^(json|geojson)$")] = None,
-) -> Response:
+) -> GeoJSONResponse:
     c = _get(collection_id, user)
     settings = request.app.state.settings
     limit = min(limit or settings.page_limit, settings.max_page_limit)
@@ -203,17 +197,8 @@ def items(
                 "type": GEOJSON,
             }
         )
-    body = {
-        "type": "FeatureCollection",
-        "features": features,
-        "numberMatched": matched,
-        "numberReturned": len(features),
-        "links": links,
-        "timeStamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-    }
-    return Response(
-        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
-    )
+    body = feature_collection(features, matched=matched, links=links, stamped=True)
+    return GeoJSONResponse(body, headers=crs_header(out))
 
 
 @router.get("/collections/{collection_id}/items/{fid}", summary="One feature")
@@ -224,7 +209,7 @@ def item(
     session: SessionDep,
     user: OptionalUser,
     crs: Annotated[str | None, Query()] = None,
-) -> Response:
+) -> GeoJSONResponse:
     c = _get(collection_id, user)
     out = output_crs(request, crs)
     row, states = layers.one(session, c, is_staff(user), fid)
@@ -234,8 +219,6 @@ def item(
     body = _feature(c, row, out, user, states)
     body["links"] = [
         {"href": f"{base}/collections/{c.id}/items/{fid}", "rel": "self", "type": GEOJSON},
-        {"href": f"{base}/collections/{c.id}", "rel": "collection", "type": "application/json"},
+        {"href": f"{base}/collections/{c.id}", "rel": "collection", "type": JSON},
     ]
-    return Response(
-        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
-    )
+    return GeoJSONResponse(body, headers=crs_header(out))

@@ -9,17 +9,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-import pyproj
-import shapely
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from api.crs import from_storage
-from api.db.models import Proposal, ProposalVersion, Town, User
+from api.db.models import Proposal, ProposalVersion, User
 from api.deps import GisUser, OptionalUser, SessionDep, StaffUser
 from api.problems import Problem
 from api.routes.common import (
-    GEOJSON,
     MAX_ID,
     Id,
     content_crs,
@@ -27,10 +23,17 @@ from api.routes.common import (
     is_staff,
     output_crs,
 )
-from api.serialize import version_feature
+from api.serialize import (
+    GEOJSON,
+    JSON,
+    GeoJSONResponse,
+    feature,
+    feature_collection,
+    shape_json,
+    version_feature,
+)
 from api.services import proposals as svc
-from api.services.geometry import shape_of
-from api.services.towns import first_town
+from api.services.towns import get_town, town_for_proposal
 from api.services.users import usernames
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
@@ -67,15 +70,6 @@ _BODY = {
 }
 
 
-def _geojson(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, ensure_ascii=False),
-        status_code=status,
-        media_type=GEOJSON,
-        headers=headers,
-    )
-
-
 async def _json_body(request: Request) -> Any:
     try:
         return json.loads(await request.body())
@@ -86,7 +80,7 @@ async def _json_body(request: Request) -> Any:
 async def _read_input(request: Request) -> tuple[svc.ProposalInput, str, int | None]:
     """The proposal in the request: a GeoJSON body or an uploaded file."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind in ("application/json", GEOJSON):
+    if kind in (JSON, GEOJSON):
         body = await _json_body(request)
         inp, reason = svc.input_from_geojson(body, content_crs(request))
         return inp, reason, _town_id(body.get("town_id") if isinstance(body, dict) else None)
@@ -137,15 +131,6 @@ def _town_id(value: Any) -> int | None:
     return value
 
 
-def _town(session: Session, town_id: int | None) -> Town:
-    if town_id is None:
-        return first_town(session)
-    town = session.get(Town, town_id) if 1 <= town_id <= MAX_ID else None
-    if town is None:
-        raise Problem(422, "town_not_found", id=town_id)
-    return town
-
-
 def _feature(
     session: Session, proposal: Proposal, version: ProposalVersion, crs: str, user: User | None
 ) -> dict[str, Any]:
@@ -156,7 +141,7 @@ def _feature(
 def _visible_version(session: Session, proposal: Proposal, user: User | None) -> ProposalVersion:
     if is_staff(user):
         return svc.head(session, proposal.id)
-    return svc.version_of(session, proposal.id, proposal.approved_version)
+    return svc.approved(session, proposal)
 
 
 @router.post(
@@ -165,18 +150,18 @@ def _visible_version(session: Session, proposal: Proposal, user: User | None) ->
     openapi_extra=_BODY,
     summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)",
 )
-async def create_proposal(request: Request, session: SessionDep, user: GisUser) -> Response:
+async def create_proposal(request: Request, session: SessionDep, user: GisUser) -> GeoJSONResponse:
     inp, reason, town_id = await _read_input(request)
-    town = _town(session, town_id)
+    town = town_for_proposal(session, town_id)
     ctx = request.app.state.contexts.get(town.id)
     proposal, version = svc.create(
         session, town_id=town.id, town_name=town.name, ctx=ctx, user=user, inp=inp, reason=reason
     )
     crs = output_crs(request, None)
-    return _geojson(
+    return GeoJSONResponse(
         _feature(session, proposal, version, crs, user),
-        201,
-        {
+        status_code=201,
+        headers={
             "Location": f"/proposals/{proposal.id}",
             "ETag": svc.etag_header(version),
             **crs_header(crs),
@@ -193,34 +178,31 @@ def list_proposals(
     state: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     proposals = svc.listed(session, staff=is_staff(user), state=state, offset=offset, limit=limit)
     features = [
         _feature(session, p, _visible_version(session, p, user), out, user) for p in proposals
     ]
-    return _geojson(
-        {"type": "FeatureCollection", "features": features, "numberReturned": len(features)},
-        headers=crs_header(out),
-    )
+    return GeoJSONResponse(feature_collection(features), headers=crs_header(out))
 
 
 @router.get("/{proposal_id}", summary="A proposal: its newest version (public: the approved one)")
 def get_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: OptionalUser, crs: CrsQuery = None
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     version = _visible_version(session, proposal, user)
     headers = crs_header(out)
     if is_staff(user):
         headers["ETag"] = svc.etag_header(version)
-    return _geojson(_feature(session, proposal, version, out, user), headers=headers)
+    return GeoJSONResponse(_feature(session, proposal, version, out, user), headers=headers)
 
 
 async def _edit(
     proposal_id: int, request: Request, session: Session, user: User, *, merge: bool
-) -> Response:
+) -> GeoJSONResponse:
     proposal = svc.get_proposal(session, proposal_id, user)
     current = svc.head(session, proposal_id)
     if_match = svc.parse_if_match(request.headers.get("if-match"))
@@ -230,7 +212,7 @@ async def _edit(
     inp, reason = svc.input_from_geojson(
         body, content_crs(request), current=current if merge else None
     )
-    town = session.get(Town, proposal.town_id)
+    town = get_town(session, proposal.town_id)
     version = svc.edit(
         session,
         proposal,
@@ -243,7 +225,7 @@ async def _edit(
         current=current,
     )
     out = output_crs(request, None)
-    return _geojson(
+    return GeoJSONResponse(
         _feature(session, proposal, version, out, user),
         headers={
             "ETag": svc.etag_header(version),
@@ -260,7 +242,7 @@ async def _edit(
 )
 async def put_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: GisUser
-) -> Response:
+) -> GeoJSONResponse:
     return await _edit(proposal_id, request, session, user, merge=False)
 
 
@@ -271,14 +253,14 @@ async def put_proposal(
 )
 async def patch_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: GisUser
-) -> Response:
+) -> GeoJSONResponse:
     return await _edit(proposal_id, request, session, user, merge=True)
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")
 def list_versions(
     proposal_id: Id, request: Request, session: SessionDep, user: StaffUser, crs: CrsQuery = None
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     versions = svc.versions_of(session, proposal_id)
@@ -287,10 +269,7 @@ def list_versions(
         version_feature(proposal, v, out, staff=True, author=names.get(v.author_id))
         for v in versions
     ]
-    return _geojson(
-        {"type": "FeatureCollection", "features": features, "numberReturned": len(features)},
-        headers=crs_header(out),
-    )
+    return GeoJSONResponse(feature_collection(features), headers=crs_header(out))
 
 
 @router.get(
@@ -303,13 +282,13 @@ def get_version(
     session: SessionDep,
     user: OptionalUser,
     crs: CrsQuery = None,
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
     if not is_staff(user) and version != proposal.approved_version:
         raise Problem(404, "version_not_found", id=proposal_id, version=version)
     row = svc.version_of(session, proposal_id, version)
-    return _geojson(
+    return GeoJSONResponse(
         _feature(session, proposal, row, out, user),
         headers={"ETag": svc.etag_header(row), **crs_header(out)},
     )
@@ -324,30 +303,16 @@ def diff(
     from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
     to: Annotated[int, Query(ge=1, le=MAX_ID)],
     crs: CrsQuery = None,
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     proposal = svc.get_proposal(session, proposal_id, user)
-    old = shape_of(svc.version_of(session, proposal_id, from_).geom)
-    new = shape_of(svc.version_of(session, proposal_id, to).geom)
     ctx = request.app.state.contexts.get(proposal.town_id)
-    transformer = pyproj.Transformer.from_crs("EPSG:4490", ctx.crs, always_xy=True)
-    features = []
-    for change, geom in (
-        ("added", shapely.difference(new, old)),
-        ("removed", shapely.difference(old, new)),
-    ):
-        area = shapely.transform(geom, transformer.transform, interleaved=False).area
-        features.append(
-            {
-                "type": "Feature",
-                "id": change,
-                "geometry": from_storage(geom, out).__geo_interface__,
-                "properties": {
-                    "change": change,
-                    "area_m2": round(float(area), 1),
-                    "from": from_,
-                    "to": to,
-                },
-            }
+    features = [
+        feature(
+            shape_json(c.geometry, out),
+            {"change": c.change, "area_m2": c.area_m2, "from": from_, "to": to},
+            fid=c.change,
         )
-    return _geojson({"type": "FeatureCollection", "features": features}, headers=crs_header(out))
+        for c in svc.changes(session, proposal_id, from_, to, work_crs=ctx.crs)
+    ]
+    return GeoJSONResponse(feature_collection(features, returned=False), headers=crs_header(out))

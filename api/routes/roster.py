@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from api.deps import AppointerUser, SessionDep, StaffUser
 from api.routes.common import Id
-from api.serialize import iso
+from api.serialize import JSONDocument, iso
 from api.services import proposals as svc
 from api.services import roster
 from api.services.users import usernames
@@ -32,7 +31,7 @@ def _roster(
 ) -> dict[str, Any]:
     history = roster.appointments(session, proposal_id, code)
     names = usernames(session, [a.appointed_by for a in history])
-    holders = {role: None for role in roles}
+    holders: dict[str, str | None] = dict.fromkeys(roles)
     for a in history:
         holders[a.role] = a.person
     return {
@@ -68,16 +67,13 @@ def appoint(
     request: Request,
     session: SessionDep,
     user: AppointerUser,
-) -> Response:
+) -> JSONDocument:
     svc.get_proposal(session, proposal_id, user)
     roles = request.app.state.contexts.rules.grid.roles
     roster.appoint(
         session, proposal_id, code, role=body.role, person=body.person, user=user, roles=roles
     )
     doc = _roster(session, proposal_id, code, roles)
-    return Response(
-        json.dumps(doc, ensure_ascii=False),
-        status_code=201,
-        media_type="application/json",
-        headers={"Location": f"/proposals/{proposal_id}/grids/{code}/roster"},
+    return JSONDocument(
+        doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/grids/{code}/roster"}
     )

@@ -3,17 +3,15 @@ uploading its context GeoPackage."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
-from sqlalchemy import select
+from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from api.db.models import Town
 from api.deps import GisUser, SessionDep
-from api.problems import Problem
 from api.routes.common import Id
-from api.serialize import iso
+from api.serialize import JSONDocument, iso
+from api.services import towns as svc
 from api.services.town_upload import MAX_RULES_BYTES, ContextUpload, add_town
 from api.services.towns import layer_counts, zone_epsgs
 from api.uploads import UploadLimits
@@ -35,32 +33,22 @@ def _town_json(town: Town, counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, ensure_ascii=False),
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
-
-
 def _text(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
 @router.get("", summary="The towns whose context is loaded")
-def list_towns(session: SessionDep) -> Response:
+def list_towns(session: SessionDep) -> JSONDocument:
     counts = layer_counts(session)
-    towns = session.scalars(select(Town).order_by(Town.id)).all()
-    return _json({"towns": [_town_json(t, counts.get(t.id, {})) for t in towns]})
+    return JSONDocument(
+        {"towns": [_town_json(t, counts.get(t.id, {})) for t in svc.all_towns(session)]}
+    )
 
 
 @router.get("/{town_id}", summary="A town: its name, code, measuring zone and context layers")
-def get_town(town_id: Id, session: SessionDep) -> Response:
-    town = session.get(Town, town_id)
-    if town is None:
-        raise Problem(404, "town_not_found", id=town_id)
-    return _json(_town_json(town, layer_counts(session).get(town.id, {})))
+def get_town(town_id: Id, session: SessionDep) -> JSONDocument:
+    town = svc.get_town(session, town_id)
+    return JSONDocument(_town_json(town, layer_counts(session).get(town.id, {})))
 
 
 @router.post(
@@ -79,7 +67,7 @@ def create_town(
     rules: Annotated[
         UploadFile | None, File(description="TOML naming the file's layers and columns")
     ] = None,
-) -> Response:
+) -> JSONDocument:
     settings = request.app.state.settings
     limit = int(settings.uploads.max_context_mb * 1024**2)
     upload = ContextUpload(
@@ -100,4 +88,4 @@ def create_town(
     )
     request.app.state.town_epsgs = zone_epsgs(session)
     body = _town_json(town, layer_counts(session).get(town.id, {}))
-    return _json(body, 201, {"Location": f"/towns/{town.id}"})
+    return JSONDocument(body, status_code=201, headers={"Location": f"/towns/{town.id}"})

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from api.db.models import Opinion, SurveyFinding, WorkflowEvent
 from api.deps import LangDep, ReviewerUser, SessionDep, StaffUser
 from api.problems import Problem
-from api.routes.common import GEOJSON, Id, content_crs, crs_header, output_crs
-from api.serialize import geometry_json, iso
+from api.routes.common import Id, content_crs, crs_header, output_crs
+from api.serialize import GeoJSONResponse, JSONDocument, feature_collection, iso, stored_feature
 from api.services import proposals as svc
 from api.services import review
 from api.services.proposals import parse_geometry
@@ -74,15 +74,12 @@ def list_events(
 @router.post("/events", status_code=201, summary="Take a workflow step (allowed transitions only)")
 def post_event(
     proposal_id: Id, body: EventIn, session: SessionDep, user: StaffUser, lang: LangDep
-) -> Response:
+) -> JSONDocument:
     proposal = svc.get_proposal(session, proposal_id, user)
     event = apply_action(session, proposal, body.action, user, body.reason)
     doc = _event_json(event, {user.id: user.username}, lang.value)
-    return Response(
-        json.dumps(doc, ensure_ascii=False),
-        status_code=201,
-        media_type="application/json",
-        headers={"Location": f"/proposals/{proposal_id}/events"},
+    return JSONDocument(
+        doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/events"}
     )
 
 
@@ -94,19 +91,15 @@ def _finding_feature(
         if f.photo_path
         else None
     )
-    return {
-        "type": "Feature",
-        "id": f.id,
-        "geometry": geometry_json(f.geom, out),
-        "properties": {
-            "kind": f.kind,
-            "note": f.note,
-            "department": f.department,
-            "author": names.get(f.author_id),
-            "created_at": iso(f.created_at),
-            "photo": photo,
-        },
+    props = {
+        "kind": f.kind,
+        "note": f.note,
+        "department": f.department,
+        "author": names.get(f.author_id),
+        "created_at": iso(f.created_at),
+        "photo": photo,
     }
+    return stored_feature(f.id, f.geom, props, out)
 
 
 @router.post(
@@ -123,7 +116,7 @@ async def post_finding(
     geometry: Annotated[str, Form(description="GeoJSON geometry")],
     note: Annotated[str, Form(min_length=1, max_length=8000)],
     photo: Annotated[UploadFile | None, File()] = None,
-) -> Response:
+) -> GeoJSONResponse:
     proposal = svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     review.check_survey_open(proposal, user)
@@ -143,10 +136,9 @@ async def post_finding(
     )
     out = output_crs(request, None)
     doc = _finding_feature(finding, {user.id: user.username}, out, version)
-    return Response(
-        json.dumps(doc, ensure_ascii=False),
+    return GeoJSONResponse(
+        doc,
         status_code=201,
-        media_type=GEOJSON,
         headers={"Location": f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"},
     )
 
@@ -159,20 +151,14 @@ def list_findings(
     session: SessionDep,
     user: StaffUser,
     crs: Annotated[str | None, Query()] = None,
-) -> Response:
+) -> GeoJSONResponse:
     out = output_crs(request, crs)
     svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     findings = review.findings_of(session, row)
     names = usernames(session, [f.author_id for f in findings])
-    body = {
-        "type": "FeatureCollection",
-        "numberReturned": len(findings),
-        "features": [_finding_feature(f, names, out, version) for f in findings],
-    }
-    return Response(
-        json.dumps(body, ensure_ascii=False), media_type=GEOJSON, headers=crs_header(out)
-    )
+    features = [_finding_feature(f, names, out, version) for f in findings]
+    return GeoJSONResponse(feature_collection(features), headers=crs_header(out))
 
 
 @router.get("/versions/{version}/findings/{finding_id}/photo", summary="A finding's photo (staff)")
@@ -209,17 +195,14 @@ def _opinion_json(o: Opinion, names: dict[int, str], version: int) -> dict[str, 
 @router.post("/opinions", status_code=201, summary="Give the department's joint-review opinion")
 def post_opinion(
     proposal_id: Id, body: OpinionIn, session: SessionDep, user: ReviewerUser
-) -> Response:
+) -> JSONDocument:
     proposal = svc.get_proposal(session, proposal_id, user)
     opinion, number = review.record_opinion(
         session, proposal, user, verdict=body.verdict, text=body.text
     )
     doc = _opinion_json(opinion, {user.id: user.username}, number)
-    return Response(
-        json.dumps(doc, ensure_ascii=False),
-        status_code=201,
-        media_type="application/json",
-        headers={"Location": f"/proposals/{proposal_id}/opinions"},
+    return JSONDocument(
+        doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/opinions"}
     )
 
 

@@ -43,6 +43,10 @@ __all__ = [
     "parse_if_match",
     "parse_geometry",
     "listed",
+    "public_proposal",
+    "approved",
+    "Change",
+    "changes",
     "versions_of",
 ]
 
@@ -305,6 +309,29 @@ def get_proposal(session: Session, proposal_id: int, user: User | None) -> Propo
     return proposal
 
 
+def approved(session: Session, proposal: Proposal) -> ProposalVersion:
+    """The proposal's approved version (404 ``version_not_found`` if none is approved)."""
+    if proposal.approved_version is None:
+        raise Problem(404, "version_not_found", id=proposal.id, version=None)
+    return version_of(session, proposal.id, proposal.approved_version)
+
+
+def public_proposal(session: Session, proposal_id: int | None) -> Proposal:
+    """An approved or registered proposal: ``proposal_id``, else the newest one (404 if none)."""
+    query = select(Proposal).where(Proposal.state.in_(PUBLIC_STATES))
+    query = (
+        query.where(Proposal.id == proposal_id)
+        if proposal_id is not None
+        else query.order_by(Proposal.id.desc()).limit(1)
+    )
+    proposal = session.scalar(query)
+    if proposal is None:
+        if proposal_id is None:
+            raise Problem(404, "no_approved_community")
+        raise Problem(404, "community_not_public", id=proposal_id)
+    return proposal
+
+
 def listed(
     session: Session, *, staff: bool, state: str | None, offset: int, limit: int
 ) -> list[Proposal]:
@@ -337,6 +364,32 @@ def version_of(session: Session, proposal_id: int, number: int) -> ProposalVersi
     if version is None:
         raise Problem(404, "version_not_found", id=proposal_id, version=number)
     return version
+
+
+@dataclass(frozen=True)
+class Change:
+    """Area added to or removed from a proposal between two versions (storage CRS)."""
+
+    change: str  # "added" or "removed"
+    geometry: BaseGeometry
+    area_m2: float
+
+
+def changes(
+    session: Session, proposal_id: int, old: int, new: int, *, work_crs: Any
+) -> list[Change]:
+    """What version ``new`` adds to and removes from version ``old``, measured in ``work_crs``."""
+    before = shape_of(version_of(session, proposal_id, old).geom)
+    after = shape_of(version_of(session, proposal_id, new).geom)
+    to_work = pyproj.Transformer.from_crs(f"EPSG:{STORAGE_SRID}", work_crs, always_xy=True)
+    out = []
+    for change, geom in (
+        ("added", shapely.difference(after, before)),
+        ("removed", shapely.difference(before, after)),
+    ):
+        area = shapely.transform(geom, to_work.transform, interleaved=False).area
+        out.append(Change(change, geom, round(float(area), 1)))
+    return out
 
 
 def geo_proposal(version: ProposalVersion) -> GeoProposal:

@@ -18,10 +18,13 @@ from geo.rules import Rules
 
 __all__ = [
     "ContextCache",
+    "all_towns",
     "first_town",
+    "get_town",
     "layer_counts",
     "load_town",
     "store_town",
+    "town_for_proposal",
     "town_names",
     "zone_epsgs",
 ]
@@ -53,9 +56,7 @@ def town_names(
     return name or fallback, code
 
 
-def store_town(
-    session: Session, ctx: Context, *, source: str, name: str, code: str | None
-) -> Town:
+def store_town(session: Session, ctx: Context, *, source: str, name: str, code: str | None) -> Town:
     """Store a checked context as a new town (flushed, not committed: the caller commits)."""
     epsg = ctx.crs.to_epsg()
     town = Town(
@@ -89,8 +90,9 @@ def layer_counts(session: Session) -> dict[int, dict[str, int]]:
     """Each town's number of features per context layer, by town id."""
     counts: dict[int, dict[str, int]] = {}
     rows = session.execute(
-        select(ContextFeature.town_id, ContextFeature.layer, func.count())
-        .group_by(ContextFeature.town_id, ContextFeature.layer)
+        select(ContextFeature.town_id, ContextFeature.layer, func.count()).group_by(
+            ContextFeature.town_id, ContextFeature.layer
+        )
     ).all()
     for town_id, layer, count in rows:
         counts.setdefault(town_id, {})[layer] = int(count)
@@ -108,6 +110,29 @@ def first_town(session: Session) -> Town:
     town = session.scalar(select(Town).order_by(Town.id).limit(1))
     if town is None:
         raise Problem(409, "no_town")
+    return town
+
+
+def all_towns(session: Session) -> list[Town]:
+    """Every town, in the order they were added."""
+    return list(session.scalars(select(Town).order_by(Town.id)).all())
+
+
+def get_town(session: Session, town_id: int) -> Town:
+    """The town ``town_id`` (404 ``town_not_found`` if there is none)."""
+    town = session.get(Town, town_id)
+    if town is None:
+        raise Problem(404, "town_not_found", id=town_id)
+    return town
+
+
+def town_for_proposal(session: Session, town_id: int | None) -> Town:
+    """The town a new proposal names, else the first town (422 if it names none that exists)."""
+    if town_id is None:
+        return first_town(session)
+    town = session.get(Town, town_id)
+    if town is None:
+        raise Problem(422, "town_not_found", id=town_id)
     return town
 
 
