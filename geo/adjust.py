@@ -10,11 +10,13 @@ the community's area.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.carve import slivers
@@ -52,13 +54,15 @@ class Adjustment:
         return {"proposal": community, "neighbours": self.neighbours, "given": self.given}
 
 
-def _snap_targets(geom: BaseGeometry, ctx: Context, tolerance: float) -> tuple[BaseGeometry, BaseGeometry]:
+def _snap_targets(
+    geom: BaseGeometry, ctx: Context, tolerance: float
+) -> tuple[BaseGeometry, BaseGeometry]:
     """Neighbour edges near the boundary, and the roads and waters near it."""
     window = shapely.boundary(geom).buffer(tolerance)
     neighbours = ctx.require("neighbours")
     edges = shapely.union_all(
         shapely.boundary(neighbours.geometry.values[ctx.query("neighbours", window)]))
-    features = []
+    features: list[BaseGeometry] = []
     for layer in ("roads", "water"):
         frame = ctx.layer(layer)
         if frame is not None:
@@ -66,7 +70,9 @@ def _snap_targets(geom: BaseGeometry, ctx: Context, tolerance: float) -> tuple[B
     return edges, shapely.union_all(np.array(features, dtype=object))
 
 
-def _onto(points: np.ndarray, target: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
+def _onto(
+    points: NDArray[np.object_], target: BaseGeometry
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Distance from each point to ``target`` and the nearest point on it."""
     if target.is_empty:
         return np.full(len(points), np.inf), shapely.get_coordinates(points)
@@ -79,8 +85,8 @@ def _snapped(geom: BaseGeometry, ctx: Context, tolerance: float) -> BaseGeometry
     onto a road or river within ``tolerance``; vertices already on an edge stay put."""
     edges, features = _snap_targets(geom, ctx, tolerance)
 
-    def move(xy: np.ndarray) -> np.ndarray:
-        points = shapely.points(xy)
+    def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        points = cast(NDArray[np.object_], shapely.points(xy))  # (n, 2) in: n points out
         to_edge, on_edge = _onto(points, edges)
         to_feature, on_feature = _onto(points, features)
         moved = xy.copy()
@@ -122,7 +128,9 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     if overlaps:
         geom = shapely.difference(geom, shapely.union_all(overlaps))
     after = shapely.difference(before, geom)
-    cleaned = shapely.coverage_clean(np.array([geom, *after], dtype=object), snapping_distance=0.01)
+    coverage = np.array([geom, *after], dtype=object)
+    # new in shapely 2.2; types-shapely does not declare it yet
+    cleaned = shapely.coverage_clean(coverage, snapping_distance=0.01)  # type: ignore[attr-defined]
     geom, after = cleaned[0], cleaned[1:]
     taken = shapely.intersection(before, geom)
     table = neighbours.drop(columns="geometry").copy()
@@ -130,9 +138,10 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     table["area_after_m2"] = shapely.area(after)
     table["area_given_m2"] = table["area_before_m2"] - table["area_after_m2"]
     table["valid"] = shapely.is_valid(after)
-    table["contiguous"] = [len([p for p in shapely.get_parts(a) if p.area >= 1.0]) <= 1 for a in after]
+    table["contiguous"] = [len([p for p in shapely.get_parts(a) if p.area >= 1.0]) <= 1
+                           for a in after]
     result = gpd.GeoDataFrame(table, geometry=list(after), crs=ctx.crs)
-    gave = table["area_given_m2"].values > 0.01
+    gave = table["area_given_m2"].to_numpy() > 0.01
     given = gpd.GeoDataFrame(table.loc[gave, ["name", "code", "area_given_m2"]],
                              geometry=list(taken[gave]), crs=ctx.crs)
     return Adjustment(geom, result.reset_index(drop=True), given.reset_index(drop=True), ctx.crs)

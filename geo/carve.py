@@ -35,7 +35,7 @@ def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
     names = neighbours["name"].values[index]
     codes = neighbours["code"].values[index]
     return [Carved(int(i), str(n), "" if c is None else str(c), b, t, lft)
-            for i, n, c, b, t, lft in zip(index, names, codes, before, taken, left)
+            for i, n, c, b, t, lft in zip(index, names, codes, before, taken, left, strict=True)
             if t.area > 0.01]
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from scipy.sparse import coo_matrix
+from numpy.typing import NDArray
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
@@ -17,27 +18,30 @@ __all__ = ["RoadNetwork", "road_network"]
 class RoadNetwork:
     """Road junctions and ends as nodes, road stretches as edges weighted by length."""
 
-    nodes: np.ndarray  # (m, 2)
-    graph: object  # scipy sparse matrix
+    nodes: NDArray[np.float64]  # (m, 2)
+    graph: csr_matrix[np.float64]
     index: cKDTree
 
-    def access(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def access(self, xy: NDArray[np.float64]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """For each point, its nearest node and the straight distance to it."""
         distance, node = self.index.query(xy)
-        return node, distance
+        return np.asarray(node, dtype=np.intp), np.asarray(distance, dtype=np.float64)
 
-    def distance_from(self, xy: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    def distance_from(
+        self, xy: NDArray[np.float64], origin: tuple[float, float]
+    ) -> NDArray[np.float64]:
         """Distance from ``origin`` to each point: to the road, along it, and off it again."""
         (start,), (lead,) = self.access(np.asarray([origin]))
-        along = dijkstra(self.graph, directed=False, indices=int(start))
+        along: NDArray[np.float64] = dijkstra(self.graph, directed=False, indices=[int(start)])[0]
         node, off = self.access(xy)
-        result = lead + along[node] + off
+        result: NDArray[np.float64] = lead + along[node] + off
         # a point the network cannot reach is measured in a straight line
-        straight = np.hypot(*(xy - np.asarray(origin)).T)
+        delta = xy - np.asarray(origin)
+        straight = np.hypot(delta[:, 0], delta[:, 1])
         return np.where(np.isfinite(result), result, straight)
 
 
-def road_network(lines: np.ndarray) -> RoadNetwork | None:
+def road_network(lines: NDArray[np.object_]) -> RoadNetwork | None:
     """The network of the given road lines (noded where they cross), or None if empty."""
     if len(lines) == 0:
         return None
@@ -56,4 +60,4 @@ def road_network(lines: np.ndarray) -> RoadNetwork | None:
     keep = order[first]
     graph = coo_matrix((length[keep], (pairs[keep, 0], pairs[keep, 1])),
                        shape=(len(nodes), len(nodes))).tocsr()
-    return RoadNetwork(nodes, graph, cKDTree(nodes))
+    return RoadNetwork(np.asarray(nodes, dtype=np.float64), graph, cKDTree(nodes))

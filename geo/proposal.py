@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import pyproj
@@ -13,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import InputError
 from geo.i18n import Text
 
-__all__ = ["Proposal", "CustodialPart", "proposal_from_frame", "TYPE_ALIASES", "parts_by_area"]
+__all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "parts_by_area", "proposal_from_frame"]
 
 # the community types of 001 § 二(一)1, as written in the bureau's data
 TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
@@ -53,11 +54,14 @@ def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:
     return sorted(parts, key=lambda p: -p.area)
 
 
-def _custodial(value: object, *, source: str, layer: str | None, row: int) -> tuple[CustodialPart, ...]:
+def _custodial(
+    value: object, *, source: str, layer: str | None, row: int
+) -> tuple[CustodialPart, ...]:
     if value is None or (isinstance(value, float) and value != value) or value == "":
         return ()
     try:
-        items = json.loads(value) if isinstance(value, str) else value
+        # JSON text from a file, or the parsed list itself: checked item by item below
+        items: Any = json.loads(value) if isinstance(value, str) else value
         return tuple(CustodialPart(int(item["part"]), str(item["reason"])) for item in items)
     except (TypeError, ValueError, KeyError) as exc:
         raise InputError(message_key="custodial_parts_bad", params={"value": repr(value)},

@@ -12,7 +12,7 @@ from geo.context import Context
 from geo.i18n import Text, t
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
-from maps.display import feature_collection
+from maps.display import feature_collection, rows
 from maps.elements import add_layer
 from maps.labels import area
 
@@ -44,9 +44,9 @@ def adjustment_map(adjustment: Adjustment, ctx: Context, *, name: str = "",
                                 layers=("water", "terrain", "roads"))
     touched_at = np.flatnonzero(adjustment.neighbours["area_given_m2"].to_numpy() > 0.01)
     touched = adjustment.neighbours.iloc[touched_at]
-    rows = []
-    for row in touched.itertuples():
-        rows.append({"title": str(row.name), "rows": [
+    popups = []
+    for row in rows(touched):
+        popups.append({"title": str(row.name), "rows": [
             [t("code", lang), str(row.code)],
             [t("area_before", lang), area(row.area_before_m2)],
             [t("area_after", lang), area(row.area_after_m2)],
@@ -63,14 +63,15 @@ def adjustment_map(adjustment: Adjustment, ctx: Context, *, name: str = "",
     add_layer(m, "after", t("layer_after", lang), feature_collection(
         display.geometries(touched.geometry.values, crs),
         [{"key": f"a{i}", "popup": p, "tooltip": p["title"], **({} if good else {"style": _BROKEN})}
-         for i, (p, good) in enumerate(zip(rows, ok))]), style=_AFTER)
+         for i, (p, good) in enumerate(zip(popups, ok, strict=True))]), style=_AFTER)
     given = adjustment.given
     add_layer(m, "given", t("layer_given", lang), feature_collection(
         display.geometries(given.geometry.values, crs),
         [{"key": f"g{i}", "tooltip": t("given_by", lang, name=n) + f" {area(a)} ㎡",
           "popup": {"title": t("given_by", lang, name=n),
                     "rows": [[t("area_given", lang), area(a)]]}}
-         for i, (n, a) in enumerate(zip(given["name"], given["area_given_m2"]))]), style=_GIVEN)
+         for i, (n, a) in enumerate(zip(given["name"], given["area_given_m2"], strict=True))]),
+        style=_GIVEN)
     add_layer(m, "proposal", t("layer_community", lang), feature_collection(
         display.geometries([adjustment.proposal], crs),
         [{"key": "proposal", "tooltip": name or t("layer_community", lang),

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol, cast
 
 import folium
 from branca.element import Element, Figure
 
-__all__ = ["Asset", "ASSETS", "static_dir", "page_html", "UnknownAssetError"]
+__all__ = ["ASSETS", "Asset", "UnknownAssetError", "page_html", "static_dir"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
 
@@ -65,6 +66,13 @@ def static_dir() -> Path:
     return _STATIC
 
 
+class _Linked(Protocol):
+    """A map element that links JavaScript and CSS files: ``(name, url)`` pairs."""
+
+    default_js: list[tuple[str, str]] | None
+    default_css: list[tuple[str, str]] | None
+
+
 def _elements(root: Element) -> Iterator[Element]:
     yield root
     for child in list(root._children.values()):
@@ -74,7 +82,7 @@ def _elements(root: Element) -> Iterator[Element]:
 @contextlib.contextmanager
 def _without_cdn_links(figure: Figure) -> Iterator[list[str]]:
     """Empty every element's CDN link lists while rendering; yield the asset names asked for."""
-    saved: list[tuple[Element, list, list]] = []
+    saved: list[tuple[_Linked, list[tuple[str, str]] | None, list[tuple[str, str]] | None]] = []
     names: list[str] = []
     for element in _elements(figure):
         js, css = getattr(element, "default_js", None), getattr(element, "default_css", None)
@@ -87,13 +95,15 @@ def _without_cdn_links(figure: Figure) -> Iterator[list[str]]:
                 raise UnknownAssetError(f"map element {type(element).__name__} needs {name} "
                                         f"({url}), which sijie does not ship")
             names.append(name)
-        saved.append((element, js, css))
-        element.default_js, element.default_css = [], []
+        # an element with CDN links (folium's JSCSSMixin) has both lists
+        linked = cast(_Linked, element)
+        saved.append((linked, js, css))
+        linked.default_js, linked.default_css = [], []
     try:
         yield names
     finally:
-        for element, js, css in saved:
-            element.default_js, element.default_css = js, css
+        for linked, js, css in saved:
+            linked.default_js, linked.default_css = js, css
 
 
 @cache
@@ -155,7 +165,7 @@ def page_html(m: folium.Map, *, static_url: str | None = None) -> str:
             header.update(saved[0])
             page = figure.render()
     finally:
-        for section, children in zip(sections, saved):
+        for section, children in zip(sections, saved, strict=True):
             section._children = children
     if _EXTERNAL.search(page):
         raise UnknownAssetError("the page would load a script or stylesheet from the internet")

@@ -17,8 +17,15 @@ from maps.basemaps import Basemap, add_basemap
 from maps.display import Display, feature_collection
 from maps.elements import Control, add_layer, plain
 
-__all__ = ["MapSetup", "new_map", "add_context", "finish", "STYLES", "legend_item",
-           "CONTEXT_LAYERS"]
+__all__ = [
+    "CONTEXT_LAYERS",
+    "STYLES",
+    "MapSetup",
+    "add_context",
+    "finish",
+    "legend_item",
+    "new_map",
+]
 
 # colours a GIS reviewer reads at a glance; findings by severity
 STYLES: dict[str, dict[str, Any]] = {
@@ -115,7 +122,7 @@ def add_context(m: folium.Map, ctx: Context, setup: MapSetup, around: BaseGeomet
         names = [_text(v) for v in frame["name"]] if "name" in frame else [None] * len(frame)
         props: list[dict[str, Any]] = [{"tooltip": n} if n else {} for n in names]
         if name == "roads":
-            for p, cls in zip(props, frame["class"]):
+            for p, cls in zip(props, frame["class"], strict=True):
                 p["style"] = {"weight": _ROAD_WEIGHT.get(str(cls), 2)}
         data = feature_collection(display.geometries(geoms, ctx.crs), props)
         add_layer(m, name, t(_LAYER_NAMES[name], lang), data, style=STYLES[name])

@@ -8,7 +8,7 @@ base map (:attr:`Basemap.shifts_to_gcj02`), or the boundaries would sit a few hu
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 import folium
 
@@ -22,7 +22,7 @@ class BasemapError(SijieError, ValueError):
     """A base map cannot be shown as asked (unknown name, Tianditu without a token)."""
 
 
-class Basemap(str, Enum):
+class Basemap(StrEnum):
     plain = "plain"
     osm = "osm"
     tianditu_vec = "tianditu-vec"

@@ -6,20 +6,22 @@ simplified map shows no gaps or overlaps that the data does not have.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import geometry_to_gcj02
 from maps.basemaps import Basemap
 
-__all__ = ["Display", "feature_collection"]
+__all__ = ["Display", "feature_collection", "rows"]
 
 _WGS84 = pyproj.CRS.from_epsg(4326)
 _DIGITS = 7  # about 1 cm in lon/lat
@@ -33,8 +35,8 @@ class Display:
     basemap: Basemap = Basemap.plain
     simplify_m: float = 0.0
 
-    def geometries(self, geoms: Sequence[BaseGeometry | None] | np.ndarray, crs: Any, *,
-                   coverage: bool = False) -> np.ndarray:
+    def geometries(self, geoms: Iterable[BaseGeometry | None], crs: Any, *,
+                   coverage: bool = False) -> NDArray[np.object_]:
         """``geoms`` (in ``crs``) as lon/lat ready to draw, in the base map's datum."""
         values = np.asarray(list(geoms), dtype=object)
         if len(values) == 0:
@@ -49,19 +51,22 @@ class Display:
             out = np.asarray(geometry_to_gcj02(out), dtype=object)
         return np.asarray(shapely.transform(out, lambda xy: np.round(xy, _DIGITS)), dtype=object)
 
-    def frame(self, frame: gpd.GeoDataFrame, *, coverage: bool = False) -> np.ndarray:
+    def frame(self, frame: gpd.GeoDataFrame, *, coverage: bool = False) -> NDArray[np.object_]:
         """The geometries of ``frame`` ready to draw."""
         return self.geometries(frame.geometry.values, frame.crs, coverage=coverage)
 
 
-def _simplified(values: np.ndarray, crs: Any, tolerance: float, *, coverage: bool) -> np.ndarray:
+def _simplified(
+    values: NDArray[np.object_], crs: Any, tolerance: float, *, coverage: bool
+) -> NDArray[np.object_]:
     crs = pyproj.CRS.from_user_input(crs)
     if crs.is_geographic:
         # simplify in the GK zone of the data, never in degrees
         from geo.crs import work_crs
 
         series = gpd.GeoSeries(values, crs=crs)
-        metric = work_crs(crs, tuple(float(b) for b in series.total_bounds))
+        minx, miny, maxx, maxy = (float(b) for b in series.total_bounds)
+        metric = work_crs(crs, (minx, miny, maxx, maxy))
         metric_values = gpd.GeoSeries(values, crs=crs).to_crs(metric).values
         simplified = _simplified(np.asarray(metric_values, dtype=object), metric, tolerance,
                                  coverage=coverage)
@@ -73,6 +78,11 @@ def _simplified(values: np.ndarray, crs: Any, tolerance: float, *, coverage: boo
     else:
         out[present] = shapely.simplify(values[present], tolerance, preserve_topology=True)
     return np.asarray(out, dtype=object)
+
+
+def rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``frame`` as named tuples: each column an attribute, of the column's type."""
+    return frame.itertuples()
 
 
 def feature_collection(geoms: Iterable[BaseGeometry | None],

@@ -17,7 +17,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-__all__ = ["TextLayer", "Control", "add_layer", "plain"]
+__all__ = ["Control", "TextLayer", "add_layer", "plain"]
 
 _SIJIE_JS = [("sijie", "sijie/sijie.js")]
 _SIJIE_CSS = [("sijie_css", "sijie/sijie.css")]
@@ -37,7 +37,8 @@ class TextLayer(JSCSSMixin, Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = sijie.geojson({{ this._parent.get_name() }}, {{ this.spec|tojson }});
+        var {{ this.get_name() }} = sijie.geojson(
+            {{ this._parent.get_name() }}, {{ this.spec|tojson }});
         {% endmacro %}
     """)
     default_js = _SIJIE_JS
@@ -68,7 +69,7 @@ class Control(JSCSSMixin, MacroElement):
     def __init__(self, kind: str, spec: dict[str, Any]) -> None:
         if kind not in ("legend", "panel", "title", "fit"):
             raise ValueError(f"kind must be legend, panel, title or fit, got {kind!r}")
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca leaves it unannotated
         self._name = "SijieControl"
         self.kind = kind
         self.spec = spec

@@ -13,11 +13,11 @@ from geo.i18n import t
 from geo.proposal import Proposal
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
-from maps.display import feature_collection
+from maps.display import feature_collection, rows
 from maps.elements import Control, add_layer
 from maps.labels import area, number
 
-__all__ = ["facility_map", "SITE_STYLES"]
+__all__ = ["SITE_STYLES", "facility_map"]
 
 SITE_STYLES: dict[str, dict[str, Any]] = {
     "best": {"color": "#b71c1c", "weight": 3, "fillColor": "#e53935", "fillOpacity": 0.6},
@@ -52,8 +52,8 @@ def facility_map(result: FacilityResult, proposal: Proposal, ctx: Context, *, la
         setup.display.geometries([geom], ctx.crs), [{"key": "proposal", "tooltip": proposal.name}]),
         style={**STYLES["proposal"], "fillOpacity": 0.05})
     sites = result.sites
-    props = []
-    for row in sites.itertuples():
+    props: list[dict[str, Any]] = []
+    for row in rows(sites):
         kind = "miss" if not result.qualified else ("best" if row.rank == 1 else "ranked")
         props.append({"key": f"site{row.rank}", "label": str(row.rank),
                       "popup": _site_popup(row, result.qualified, ctx, lang),
@@ -63,7 +63,7 @@ def facility_map(result: FacilityResult, proposal: Proposal, ctx: Context, *, la
     items = [{"text": p["popup"]["title"] + f" · {area(r.area_m2)} ㎡", "badge": str(r.rank),
               "detail": p["popup"]["note"], "layer": "sites", "key": p["key"],
               "className": "info" if result.qualified else "warning"}
-             for p, r in zip(props, sites.itertuples())
+             for p, r in zip(props, rows(sites), strict=True)
              if not shapely.is_empty(r.geometry)]
     Control("panel", {"title": t("layer_sites", lang),
                       "summary": headline(result, ctx.rules.facility, lang),

@@ -14,11 +14,11 @@ from geo.grids import GridPlan
 from geo.i18n import N_, t
 from maps.base import MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
-from maps.display import feature_collection
+from maps.display import feature_collection, rows
 from maps.elements import add_layer
 from maps.labels import number, percent
 
-__all__ = ["grid_map", "employee_classes", "capacity_classes"]
+__all__ = ["capacity_classes", "employee_classes", "grid_map"]
 
 _RAMP = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark: more employees
 _GRID = {"color": "#1b2a49", "weight": 2, "fillOpacity": 0.6}
@@ -86,7 +86,7 @@ def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
                                             ctx.rules.grid.employees_target)
     cap_class = capacity_classes(grids["capacity_use"].to_numpy(), grids["oversize"].to_numpy())
     props = []
-    for row, e, c in zip(grids.itertuples(), emp_class, cap_class):
+    for row, e, c in zip(rows(grids), emp_class, cap_class, strict=True):
         style = {"fillColor": _RAMP[e], **(_OVER if c == 3 else {})}
         props.append({"key": str(row.code), "label": f"{row.code}\n{percent(row.capacity_use)}",
                       "popup": _grid_popup(row, lang), "style": style})
@@ -97,14 +97,14 @@ def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
         add_layer(m, "microgrids", t("layer_microgrids", lang), feature_collection(
             setup.display.frame(micro), [{"key": str(r.code), "tooltip": str(r.name),
                                           "popup": _micro_popup(r, lang)}
-                                         for r in micro.itertuples()]),
+                                         for r in rows(micro)]),
             style=_MICRO, minZoom=_MICRO_ZOOM)
     counts = np.bincount(cap_class, minlength=4)
     employees = [legend_item(text, {**_GRID, "fillColor": colour})
-                 for text, colour in zip(emp_texts, _RAMP)]
+                 for text, colour in zip(emp_texts, _RAMP, strict=True)]
     capacity = [legend_item(t("count_suffix", lang, label=t(key, lang), count=int(n)),
                             _OVER if key == "capacity_over" else _GRID, "line")
-                for key, n in zip(_CAPACITY, counts)]
+                for key, n in zip(_CAPACITY, counts, strict=True)]
     sections = [{"title": t("legend_employees", lang), "items": employees},
                 {"title": t("legend_capacity", lang), "items": capacity},
                 {"title": t("legend_context", lang),

@@ -53,7 +53,7 @@ def public_map(proposal: Proposal, ctx: Context, *, plan: GridPlan | None = None
     add_layer(m, "community", t("layer_community", lang), feature_collection(
         setup.display.geometries([geom], ctx.crs), [{"key": "community"}]), style=_BOUNDARY)
     best = sites.best if sites is not None else None
-    if best is not None:
+    if sites is not None and best is not None:
         centre = (f"{proposal.name}{t('centre_label', lang)}" if lang == "zh"
                   else f"{t('centre_label', lang)}, {proposal.name}")
         # the site is small at community scale: a dot beside it carries the label

@@ -61,7 +61,7 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
              for i, f in findings]
     add_layer(m, "findings", t("layer_findings", lang), feature_collection(geoms, props))
     items = []
-    for (i, f), g in zip(findings, geoms):
+    for (i, f), g in zip(findings, geoms, strict=True):
         located = g is not None and not shapely.is_empty(g)
         items.append({"text": f.message(lang), "badge": f.rule, "className": f.severity,
                       "detail": f"{t(_SEVERITY[f.severity], lang)} · {f.clause}"

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-__all__ = ["wgs84_to_gcj02", "gcj02_to_wgs84", "geometry_to_gcj02", "geometry_from_gcj02"]
+__all__ = ["gcj02_to_wgs84", "geometry_from_gcj02", "geometry_to_gcj02", "wgs84_to_gcj02"]
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,8 @@ def _apply(geoms: G, func: Callable[[np.ndarray], np.ndarray]) -> G:
     """Apply ``func`` to the x/y of every vertex, keeping z, index, name and CRS label."""
     if isinstance(geoms, gpd.GeoSeries):
         values = _apply(np.asarray(geoms.values, dtype=object), func)
-        out = gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs, name=geoms.name)
-        return out  # type: ignore[return-value]
+        series = gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs, name=geoms.name)
+        return series  # type: ignore[return-value]
     arr = np.asarray(geoms, dtype=object)
     has_z = shapely.has_z(arr)
     out = np.asarray(shapely.transform(arr, func, include_z=False), dtype=object)

@@ -20,12 +20,12 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 from geo.errors import CRSError, MissingCRSError
 
 __all__ = [
+    "cm_epsg_from_zone_prefixed",
     "gk_cm_epsg_for_longitude",
     "is_gk_cm",
     "is_gk_zone_prefixed",
-    "cm_epsg_from_zone_prefixed",
-    "work_crs",
     "to_work_crs",
+    "work_crs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -116,18 +116,18 @@ def work_crs(
         return _parse_override(override)
     if crs is None:
         raise MissingCRSError(message_key="crs_missing")
-    crs = pyproj.CRS.from_user_input(crs)
-    epsg = crs.to_epsg()
+    data_crs = pyproj.CRS.from_user_input(crs)
+    epsg = data_crs.to_epsg()
     if epsg is not None and is_gk_cm(epsg):
-        return crs
+        return data_crs
     if epsg is not None and is_gk_zone_prefixed(epsg):
         return pyproj.CRS.from_epsg(cm_epsg_from_zone_prefixed(epsg))
     if not all(math.isfinite(b) for b in bounds):
         raise CRSError(message_key="crs_no_extent")
-    to_cgcs = pyproj.Transformer.from_crs(crs, _CGCS2000, always_xy=True)
+    to_cgcs = pyproj.Transformer.from_crs(data_crs, _CGCS2000, always_xy=True)
     minx, _, maxx, _ = to_cgcs.transform_bounds(*bounds)
     chosen = gk_cm_epsg_for_longitude((minx + maxx) / 2.0)
-    logger.debug("picked work CRS EPSG:%d for data in %s", chosen, crs.name)
+    logger.debug("picked work CRS EPSG:%d for data in %s", chosen, data_crs.name)
     return pyproj.CRS.from_epsg(chosen)
 
 

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
@@ -21,7 +22,7 @@ from geo.facility.candidates import Candidate, available_land, cut_to_size, othe
 from geo.facility.checks import check_site, programme_floor_m2
 from geo.facility.explain import explain, headline
 from geo.measure import polsby_popper
-from geo.network import road_network
+from geo.network import RoadNetwork, road_network
 from geo.proposal import Proposal
 from geo.validate.holdings import STAFFED
 from geo.validate.validity import valid_geometry
@@ -55,20 +56,22 @@ class FacilityResult:
         return self.sites.iloc[0] if len(self.sites) and self.qualified else None
 
 
-def _employees(geom: BaseGeometry, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+def _employees(
+    geom: BaseGeometry, ctx: Context
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     parcels = ctx.layer("parcels")
     if parcels is None:
         return np.empty((0, 2)), np.empty(0)
     index = ctx.query("parcels", geom)
-    index = index[np.isin(parcels["kind"].values[index], STAFFED)]
+    index = index[np.isin(parcels["kind"].to_numpy()[index], STAFFED)]
     points = shapely.point_on_surface(parcels.geometry.values[index])
     inside = shapely.within(points, geom)
-    weights = np.nan_to_num(parcels["employees"].values[index][inside].astype(float))
+    weights = np.nan_to_num(parcels["employees"].to_numpy()[index][inside].astype(np.float64))
     return shapely.get_coordinates(points[inside]), weights
 
 
-def rank_sites(frame: gpd.GeoDataFrame, xy: np.ndarray, weights: np.ndarray,
-               network, *, top_n: int) -> gpd.GeoDataFrame:
+def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArray[np.float64],
+               network: RoadNetwork | None, *, top_n: int) -> gpd.GeoDataFrame:
     """Order qualifying sites by employee-weighted distance, then compactness.
 
     The straight-line distance ranks every site; the network distance (where there are roads)
@@ -83,7 +86,8 @@ def rank_sites(frame: gpd.GeoDataFrame, xy: np.ndarray, weights: np.ndarray,
     else:
         straight = np.zeros(len(frame))
     frame = frame.assign(distance_m=straight, distance_kind="straight")
-    frame = frame.sort_values(["distance_m", "polsby_popper"], ascending=[True, False], kind="stable")
+    frame = frame.sort_values(["distance_m", "polsby_popper"], ascending=[True, False],
+                              kind="stable")
     if network is not None and len(xy):
         head = frame.index[: 3 * top_n]
         along = [(network.distance_from(xy, tuple(origins[frame.index.get_loc(i)])) * weights).sum()
@@ -113,7 +117,8 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     frame = _measure(sized, ctx)
     xy, weights = _employees(geom, ctx)
     roads = ctx.require("roads")
-    network = road_network(roads.geometry.values[ctx.query("roads", geom.buffer(NETWORK_MARGIN_M))])
+    near = ctx.query("roads", geom.buffer(NETWORK_MARGIN_M))
+    network = road_network(roads.geometry.to_numpy()[near])
     good = frame[frame["failed"] == ""]
     if len(good):
         ranked = rank_sites(good, xy, weights, network, top_n=rules.top_n).head(rules.top_n)

@@ -9,9 +9,11 @@ angles in one of its corners, wherever what remains is still a usable plot.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -34,8 +36,10 @@ class Candidate:
     landuse: str
 
 
-def _axis(poly: BaseGeometry) -> tuple[np.ndarray, np.ndarray]:
-    xy = np.asarray(shapely.minimum_rotated_rectangle(poly).exterior.coords)[:4]
+def _axis(poly: BaseGeometry) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    # the rectangle around a plot with an area is a polygon
+    rectangle = cast(Polygon, shapely.minimum_rotated_rectangle(poly))
+    xy = np.asarray(rectangle.exterior.coords)[:4]
     edges = np.diff(np.vstack([xy, xy[:1]]), axis=0)
     u = edges[np.argmax(np.hypot(*edges.T))]
     u = u / np.hypot(*u)
@@ -99,7 +103,7 @@ def _usable(rest: BaseGeometry, min_area: float, min_width: float) -> bool:
     if rest.area < min_area:
         return False
     largest = max(shapely.get_parts(rest), key=lambda p: p.area)
-    return 2 * shapely.maximum_inscribed_circle(largest, 0.5).length >= min_width
+    return bool(2 * shapely.maximum_inscribed_circle(largest, 0.5).length >= min_width)
 
 
 def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list[Candidate]:
@@ -113,11 +117,11 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
         kinds = ["vacant"] + (["public"] if rules.allow_public else []) + \
             (["enterprise"] if rules.allow_enterprise else [])
         index = ctx.query("parcels", geom)
-        free = np.isin(parcels["kind"].values[index], kinds)
+        free = np.isin(parcels["kind"].to_numpy()[index], kinds)
         chosen = index[free if available else ~free]
         pieces = shapely.intersection(parcels.geometry.values[chosen], geom)
         names, parcel_kinds = parcels["name"].values, parcels["kind"].values
-        for i, piece in zip(chosen, pieces):
+        for i, piece in zip(chosen, pieces, strict=True):
             if piece.area >= 1.0:
                 found.append(Candidate(piece, "parcel", names[i], str(parcel_kinds[i])))
         if len(index):
@@ -125,13 +129,13 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
     landuse = ctx.layer("landuse")
     if landuse is not None:
         index = ctx.query("landuse", geom)
-        classes = landuse["class"].values[index]
+        classes = landuse["class"].to_numpy()[index]
         usable = np.isin(classes, rules.available_landuse)
         chosen = index[usable if available else ~usable & ~np.isin(classes, rules.excluded_landuse)]
         pieces = shapely.intersection(landuse.geometry.values[chosen], geom)
         if held is not None:  # land a parcel already stands for is not offered twice
             pieces = shapely.difference(pieces, held)
-        for i, piece in zip(chosen, pieces):
+        for i, piece in zip(chosen, pieces, strict=True):
             for part in shapely.get_parts(piece):
                 if part.area >= SLIVER_SHARE * rules.land_min_m2:
                     found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))

@@ -4,9 +4,11 @@ programme of 004 第三十二条 under the bureau's plot ratio and site coverage
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import shapely
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
@@ -46,7 +48,7 @@ def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
     rules = ctx.rules.facility
     index = ctx.query("landuse", site)
     areas = shapely.area(shapely.intersection(landuse.geometry.values[index], site))
-    classes = landuse["class"].values[index]
+    classes = landuse["class"].to_numpy()[index]
     allowed = set(rules.available_landuse) | ({"public"} if rules.allow_public else set()) | \
         ({"industrial", "office", "commercial"} if rules.allow_enterprise else set())
     return (float(areas[np.isin(classes, list(allowed))].sum()) / site.area,
@@ -89,7 +91,9 @@ def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
     site = candidate.geometry
     area = float(site.area)
     available, excluded = _available_share(site, ctx)
-    radius = shapely.length(shapely.maximum_inscribed_circle(site, 0.5))
+    # a candidate is a piece of a plot with an area, so polygonal
+    radius = shapely.length(
+        shapely.maximum_inscribed_circle(cast(Polygon | MultiPolygon, site), 0.5))
     width = 2 * float(radius)
     frontage, road = _frontage(site, ctx)
     needed = programme_floor_m2(ctx)

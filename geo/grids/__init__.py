@@ -24,7 +24,7 @@ from geo.measure import polsby_popper
 from geo.proposal import Proposal
 from geo.validate.validity import valid_geometry
 
-__all__ = ["GridPlan", "make_grids", "Capacity", "partition", "capacity_of"]
+__all__ = ["Capacity", "GridPlan", "capacity_of", "make_grids", "partition"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def _split_oversize(units: Units, ctx: Context, capacity: Capacity) -> Units:
     parcels = ctx.layer("parcels")
     for u in range(len(units)):
         if np.any(loads[u] > caps) and len(units.parcels[u]) >= 2:
-            pieces.extend(split_by_parcels(units.geometry[u], parcels.geometry.values[units.parcels[u]]))
+            shapes = parcels.geometry.to_numpy()[units.parcels[u]]
+            pieces.extend(split_by_parcels(units.geometry[u], shapes))
             changed = True
         else:
             pieces.append(units.geometry[u])
@@ -97,7 +98,7 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
         members = np.flatnonzero(grid_of == g)
         shape = shapely.union_all(units.geometry[members])
         shapes.append(shape)
-        rows.append({"employees": int(round(units.employees[members].sum())),
+        rows.append({"employees": round(units.employees[members].sum()),
                      "enterprises": int(units.enterprises[members].sum()),
                      "area_m2": float(shape.area), "units": len(members),
                      "polsby_popper": polsby_popper(shape),
@@ -110,7 +111,8 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     for role in ctx.rules.grid.roles:
         grids[role] = None  # 1+3+N: filled in by the API when people are appointed
     micro = make_microgrids(geom, ctx, proposal.type, grids)
-    log.info("%s: %d units, %d grids, %d micro-grids", proposal.name, len(units), len(grids), len(micro))
+    log.info("%s: %d units, %d grids, %d micro-grids", proposal.name, len(units), len(grids),
+             len(micro))
     return GridPlan(grids, micro, len(units), notes)
 
 
@@ -118,7 +120,7 @@ def _use(units: Units, members: np.ndarray, capacity: Capacity) -> float:
     totals = (units.employees[members].sum(), units.enterprises[members].sum(),
               units.area[members].sum())
     caps = (capacity.employees, capacity.enterprises, capacity.area_m2)
-    return float(max(t / c for t, c in zip(totals, caps) if c))
+    return float(max(t / c for t, c in zip(totals, caps, strict=True) if c))
 
 
 def _community_code(ctx: Context) -> str:

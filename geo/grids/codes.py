@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-__all__ = ["nw_to_se_order", "grid_codes"]
+__all__ = ["grid_codes", "nw_to_se_order"]
 
 
 def nw_to_se_order(points: np.ndarray) -> np.ndarray:

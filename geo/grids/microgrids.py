@@ -8,6 +8,8 @@ targets.
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.context import Context
 from geo.grids.codes import nw_to_se_order
 
-__all__ = ["make_microgrids", "REGISTRY"]
+__all__ = ["REGISTRY", "make_microgrids"]
 
 REGISTRY = ("occupancy", "registration", "tax_share")
 STAFFED = ("enterprise", "park")
@@ -28,13 +30,15 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float | None:
     return float(np.average(values[ok], weights=weights[ok])) if ok.any() else None
 
 
-def _parcel_rows(geom: BaseGeometry, ctx: Context, large: gpd.GeoDataFrame) -> list[dict]:
+def _parcel_rows(
+    geom: BaseGeometry, ctx: Context, large: gpd.GeoDataFrame
+) -> list[dict[str, Any]]:
     parcels = ctx.layer("parcels")
     if parcels is None:
         return []
     index = ctx.inside("parcels", geom)
-    rows = []
-    for i in index[np.isin(parcels["kind"].values[index], STAFFED)]:
+    rows: list[dict[str, Any]] = []
+    for i in index[np.isin(parcels["kind"].to_numpy()[index], STAFFED)]:
         shape = parcels.geometry.values[i]
         on_it = large[shapely.within(shapely.point_on_surface(large.geometry.values), shape)]
         row = {"kind": str(parcels["kind"].values[i]), "name": parcels["name"].values[i],
@@ -91,13 +95,13 @@ def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
                "tax_share": rules.tax_share_target}
     for field, target in targets.items():
         values = pd.to_numeric(frame[field], errors="coerce")
-        frame[f"meets_{field}"] = np.where(values.isna(), None, values >= target)
+        frame[f"meets_{field}"] = (values >= target).astype(object).where(values.notna(), None)
     points = shapely.point_on_surface(frame.geometry.values)
     owner = np.full(len(frame), -1)
     pos, grid_pos = shapely.STRtree(grids.geometry.values).query(points, predicate="within")
     owner[pos] = grid_pos
     frame["grid"] = [grids["code"].values[g] if g >= 0 else None for g in owner]
-    codes = [None] * len(frame)
+    codes: list[str | None] = [None] * len(frame)
     for g in sorted(set(owner[owner >= 0])):
         members = np.flatnonzero(owner == g)
         for seq, m in enumerate(nw_to_se_order(points[members]), start=1):

@@ -115,7 +115,8 @@ class _Solver:
             count, _, seed = heapq.heappop(seeds)
             if seed not in free or count != free_count[seed]:
                 continue
-            members, total = [], [0.0 for _ in self.dims]
+            members: list[int] = []
+            total = [0.0 for _ in self.dims]
             sum_x = sum_y = 0.0
             tried: set[int] = set()
             heap = [(0.0, seed)]

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 
-__all__ = ["Units", "cut_units", "split_by_parcels", "adjacency"]
+__all__ = ["Units", "adjacency", "cut_units", "split_by_parcels"]
 
 STAFFED = ("enterprise", "park")
 
@@ -25,13 +26,13 @@ STAFFED = ("enterprise", "park")
 class Units:
     """Units as parallel arrays; ``parcels[i]`` are the context parcel rows inside unit i."""
 
-    geometry: np.ndarray  # of Polygon
-    employees: np.ndarray  # float
-    enterprises: np.ndarray  # int
-    parcels: list[np.ndarray]
+    geometry: NDArray[np.object_]  # of Polygon
+    employees: NDArray[np.float64]
+    enterprises: NDArray[np.int_]
+    parcels: list[NDArray[np.intp]]
 
     @property
-    def area(self) -> np.ndarray:
+    def area(self) -> NDArray[np.float64]:
         return shapely.area(self.geometry)
 
     def __len__(self) -> int:
@@ -44,7 +45,7 @@ def _cut_lines(geom: BaseGeometry, ctx: Context) -> list[BaseGeometry]:
         frame = ctx.layer(layer)
         if frame is None:
             continue
-        found = frame.geometry.values[ctx.query(layer, geom)]
+        found = frame.geometry.to_numpy()[ctx.query(layer, geom)]
         found = shapely.boundary(found) if layer == "water" and frame.geom_type.str.contains(
             "Polygon").any() else found
         lines.extend(shapely.intersection(found, geom))
@@ -59,7 +60,7 @@ def _faces(geom: BaseGeometry, ctx: Context) -> list[BaseGeometry]:
     return list(faces[inside])
 
 
-def _merge_sharing(faces: list[BaseGeometry], parcels: np.ndarray) -> list[BaseGeometry]:
+def _merge_sharing(faces: list[BaseGeometry], parcels: NDArray[np.object_]) -> list[BaseGeometry]:
     """Union faces that share a parcel (union–find over face/parcel overlaps)."""
     parent = list(range(len(faces)))
 
@@ -72,9 +73,10 @@ def _merge_sharing(faces: list[BaseGeometry], parcels: np.ndarray) -> list[BaseG
     if len(parcels):
         tree = shapely.STRtree(np.array(faces, dtype=object))
         pairs = tree.query(parcels, predicate="intersects")
-        shared = shapely.area(shapely.intersection(parcels[pairs[0]], np.array(faces, dtype=object)[pairs[1]]))
+        face_array = np.array(faces, dtype=object)
+        shared = shapely.area(shapely.intersection(parcels[pairs[0]], face_array[pairs[1]]))
         touching: dict[int, list[int]] = {}
-        for p, f, a in zip(pairs[0], pairs[1], shared):
+        for p, f, a in zip(pairs[0], pairs[1], shared, strict=True):
             if a > 1.0:
                 touching.setdefault(int(p), []).append(int(f))
         for members in touching.values():
@@ -93,33 +95,34 @@ def _tally(geoms: list[BaseGeometry], ctx: Context) -> Units:
     geometry = np.array(geoms, dtype=object)
     n = len(geoms)
     employees, enterprises = np.zeros(n), np.zeros(n, dtype=int)
-    members: list[np.ndarray] = [np.empty(0, dtype=int) for _ in range(n)]
+    members: list[NDArray[np.intp]] = [np.empty(0, dtype=np.intp) for _ in range(n)]
     if frame is not None and n:
-        index = np.flatnonzero(np.isin(frame["kind"].values, STAFFED))
+        index = np.flatnonzero(np.isin(frame["kind"].to_numpy(), STAFFED))
         points = shapely.point_on_surface(frame.geometry.values[index])
         unit_of, parcel_of = shapely.STRtree(geometry).query(points, predicate="within")[::-1]
-        for u, p in zip(unit_of, index[parcel_of]):
+        for u, p in zip(unit_of, index[parcel_of], strict=True):
             members[u] = np.append(members[u], p)
         for u in range(n):
             rows = members[u]
-            employees[u] = float(np.nan_to_num(frame["employees"].values[rows].astype(float)).sum())
-            enterprises[u] = int((frame["kind"].values[rows] == "enterprise").sum())
+            staff = frame["employees"].to_numpy()[rows].astype(float)
+            employees[u] = float(np.nan_to_num(staff).sum())
+            enterprises[u] = int((frame["kind"].to_numpy()[rows] == "enterprise").sum())
     return Units(geometry, employees, enterprises, members)
 
 
 def cut_units(geom: BaseGeometry, ctx: Context) -> Units:
     """The community's units: faces of its roads, rivers and ridges, merged over shared parcels."""
     parcels = ctx.layer("parcels")
-    staffed = (parcels.geometry.values[ctx.query("parcels", geom)] if parcels is not None
+    staffed = (parcels.geometry.to_numpy()[ctx.query("parcels", geom)] if parcels is not None
                else np.empty(0, dtype=object))
     if parcels is not None:
-        kinds = parcels["kind"].values[ctx.query("parcels", geom)]
+        kinds = parcels["kind"].to_numpy()[ctx.query("parcels", geom)]
         staffed = staffed[np.isin(kinds, STAFFED)]
     faces = _faces(geom, ctx)
     return _tally(_merge_sharing(faces, staffed), ctx)
 
 
-def split_by_parcels(unit: BaseGeometry, parcel_shapes: np.ndarray) -> list[BaseGeometry]:
+def split_by_parcels(unit: BaseGeometry, parcel_shapes: NDArray[np.object_]) -> list[BaseGeometry]:
     """Split a unit into one piece per parcel: the parcel whole, plus the free land nearest it.
 
     The free land is shared out by the Voronoi cells of points along each parcel's outline, so
@@ -143,17 +146,18 @@ def split_by_parcels(unit: BaseGeometry, parcel_shapes: np.ndarray) -> list[Base
     return _reattach(pieces, parcel_shapes)
 
 
-def _reattach(pieces: list[BaseGeometry], parcel_shapes: np.ndarray) -> list[BaseGeometry]:
+def _reattach(pieces: list[BaseGeometry], parcel_shapes: NDArray[np.object_]) -> list[BaseGeometry]:
     """Give each fragment not touching its own parcel to the neighbouring piece it borders most."""
-    kept = []
-    strays = []
-    for piece, shape in zip(pieces, parcel_shapes):
+    kept: list[BaseGeometry] = []
+    strays: list[BaseGeometry] = []
+    for piece, shape in zip(pieces, parcel_shapes, strict=True):
         parts = shapely.get_parts(piece)
         home = shapely.intersects(parts, shape)
         kept.append(shapely.union_all(parts[home]))
         strays.extend(parts[~home])
     for stray in strays:
-        shared = shapely.length(shapely.intersection(stray.boundary, shapely.boundary(np.array(kept, dtype=object))))
+        kept_edges = shapely.boundary(np.array(kept, dtype=object))
+        shared = shapely.length(shapely.intersection(stray.boundary, kept_edges))
         j = int(np.argmax(shared))
         kept[j] = shapely.union(kept[j], stray)
     return kept
@@ -168,7 +172,7 @@ def adjacency(geometry: np.ndarray, min_shared_m: float = 1.0) -> list[set[int]]
     shared = shapely.length(shapely.intersection(shapely.boundary(geometry[left]),
                                                  shapely.boundary(geometry[right])))
     result: list[set[int]] = [set() for _ in range(len(geometry))]
-    for i, j, s in zip(left, right, shared):
+    for i, j, s in zip(left, right, shared, strict=True):
         if s >= min_shared_m:
             result[i].add(int(j))
             result[j].add(int(i))

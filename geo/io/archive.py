@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from geo.errors import InputError
 from geo.i18n import Text
 
-__all__ = ["ZippedShapefile", "zipped_shapefiles", "choose_zipped", "unpacked_shapefile"]
+__all__ = ["ZippedShapefile", "choose_zipped", "unpacked_shapefile", "zipped_shapefiles"]
 
 _UTF8_FLAG = 0x800
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -89,7 +90,7 @@ def dxf_to_planning(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in _TEXT_FIELDS:
         if column in out.columns:
             out[column] = out[column].map(_unescape)
-    geoms = [_as_area(g) for g in shapely.force_2d(out.geometry.array)]
+    geoms = np.array([_as_area(g) for g in shapely.force_2d(out.geometry.values)], dtype=object)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=out.crs)
     return out
 

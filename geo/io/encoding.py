@@ -11,7 +11,7 @@ import codecs
 import struct
 from pathlib import Path
 
-__all__ = ["cpg_encoding", "sniff_dbf_encoding", "shapefile_encoding"]
+__all__ = ["cpg_encoding", "shapefile_encoding", "sniff_dbf_encoding"]
 
 _SAMPLE_BYTES = 1 << 20  # records looked at when sniffing; enough for any real decision
 _FALLBACK = "ISO-8859-1"  # decodes any byte, so a read never fails on text

@@ -107,7 +107,7 @@ def read_dxf(path: Path, *, encoding: str | None = None) -> tuple[gpd.GeoDataFra
 
 def geometry_summary(geometries: gpd.GeoSeries) -> str | None:
     """One geometry type name for a set of geometries, e.g. ``"Polygon"`` or ``"Mixed"``."""
-    kinds = sorted(pd.unique(geometries.dropna().geom_type))
+    kinds = sorted(pd.unique(geometries.geom_type.dropna().to_numpy()))
     if not kinds:
         return None
     return kinds[0] if len(kinds) == 1 else "Mixed (" + ", ".join(kinds) + ")"

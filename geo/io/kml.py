@@ -50,6 +50,6 @@ def kml_to_planning(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     }
     out = out.rename(columns=renames)
     out[geometry] = gpd.GeoSeries(
-        shapely.force_2d(out.geometry.array), index=out.index, crs=out.crs
+        shapely.force_2d(out.geometry.values), index=out.index, crs=out.crs
     )
     return out

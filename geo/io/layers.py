@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import geopandas as gpd
 import pyogrio
 import pyproj
 
@@ -96,7 +97,7 @@ def _bounds(values: Any) -> Bounds | None:
     floats = tuple(float(v) for v in values)
     if len(floats) != 4 or not all(math.isfinite(v) for v in floats):
         return None
-    return floats  # type: ignore[return-value]
+    return floats
 
 
 def _info(
@@ -128,10 +129,13 @@ def _info(
 def _dxf_infos(path: Path, layer: str | None) -> list[LayerInfo]:
     frame, encoding = read_dxf(path)
     frame = select_cad_layer(frame, layer, path)
+    groups: list[tuple[str, gpd.GeoDataFrame]]
     if layer == GDAL_DXF_LAYER:
         groups = [(GDAL_DXF_LAYER, frame)]
     else:
-        groups = [(str(k), g) for k, g in frame.groupby("layer", sort=True, dropna=True)]
+        # a GeoDataFrame's groups are GeoDataFrames; the stubs type them as plain DataFrames
+        groups = [(str(k), cast(gpd.GeoDataFrame, g))
+                  for k, g in frame.groupby("layer", sort=True, dropna=True)]
     return [
         LayerInfo(
             name=name,

@@ -9,7 +9,7 @@ from typing import Literal
 from geo.errors import InputError
 from geo.i18n import Text
 
-__all__ = ["Kind", "Source", "SUPPORTED_SUFFIXES", "parse_source"]
+__all__ = ["SUPPORTED_SUFFIXES", "Kind", "Source", "parse_source"]
 
 Kind = Literal["gpkg", "geojson", "shapefile", "zip", "kml", "kmz", "dxf", "flatgeobuf"]
 

@@ -71,7 +71,7 @@ def _large_buildings(geom: Any, ctx: Context, min_floor_m2: float) -> int:
     buildings = ctx.layer("buildings")
     if buildings is None:
         return 0
-    floor = buildings["floor_area_m2"].values[ctx.inside("buildings", geom)].astype(float)
+    floor = buildings["floor_area_m2"].to_numpy()[ctx.inside("buildings", geom)].astype(float)
     return int((np.nan_to_num(floor) >= min_floor_m2).sum())
 
 
@@ -100,7 +100,7 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
     parcels = ctx.layer("parcels")
     parks = 0
     if parcels is not None:
-        parks = int((parcels["kind"].values[ctx.inside("parcels", geom)] == "park").sum())
+        parks = int((parcels["kind"].to_numpy()[ctx.inside("parcels", geom)] == "park").sum())
     shares = land_shares(geom, ctx) if ctx.layer("landuse") is not None else {}
     land = sum(v for k, v in shares.items() if k not in ("road", "water"))
     industrial = shares.get("industrial", 0.0) / land if land else 0.0
@@ -127,5 +127,6 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
         party=party_funds(party_members, party_level, rules.funding),
         party_members=party_members, four_sides=four_sides(geom, ctx),
         neighbours={str(neighbours["name"].values[i]): round(float(a), 1)
-                    for i, a in sorted(zip(touched, given), key=lambda t: -t[1]) if a >= 1.0},
+                    for i, a in sorted(zip(touched, given, strict=True), key=lambda t: -t[1])
+                    if a >= 1.0},
         notes=notes)

@@ -63,7 +63,8 @@ def four_sides(geom: BaseGeometry, ctx: Context) -> dict[str, list[str]]:
         line = shapely.union_all(np.array(segments, dtype=object))
         lengths: dict[str, float] = {}
         for name, zone in _named_zones(ctx, line.buffer(_SEARCH_M)):
-            lengths[name] = lengths.get(name, 0.0) + shapely.length(shapely.intersection(line, zone))
+            along = shapely.length(shapely.intersection(line, zone))
+            lengths[name] = lengths.get(name, 0.0) + along
         names = [n for n, v in sorted(lengths.items(), key=lambda kv: -kv[1])
                  if v >= _FOLLOWS_SHARE * line.length]
         if not names:
@@ -71,6 +72,6 @@ def four_sides(geom: BaseGeometry, ctx: Context) -> dict[str, list[str]]:
             index = ctx.query("neighbours", outside)
             shares = shapely.area(shapely.intersection(neighbours.geometry.values[index], outside))
             names = [str(neighbours["name"].values[i]) for i, a in
-                     sorted(zip(index, shares), key=lambda t: -t[1]) if a > 1.0][:2]
+                     sorted(zip(index, shares, strict=True), key=lambda t: -t[1]) if a > 1.0][:2]
         result[side] = names
     return result

@@ -120,9 +120,11 @@ def write_info_table(rows: list[tuple[str, str]], path: str | Path, lang: str = 
     """Write the table as an .xlsx sheet: a title row, then one label/value row per fact."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one blank worksheet
     sheet.title = t("table_sheet", lang)
     sheet.append([t(TITLE, lang)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)

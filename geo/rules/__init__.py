@@ -3,4 +3,4 @@
 from geo.rules.load import RuleEntry, iter_rules, load_rules
 from geo.rules.model import Rules, clause_of
 
-__all__ = ["Rules", "RuleEntry", "clause_of", "iter_rules", "load_rules"]
+__all__ = ["RuleEntry", "Rules", "clause_of", "iter_rules", "load_rules"]

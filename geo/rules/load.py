@@ -15,7 +15,7 @@ from geo.errors import RulesError
 from geo.i18n import N_, Text
 from geo.rules.model import Rules
 
-__all__ = ["load_rules", "RuleEntry", "iter_rules"]
+__all__ = ["RuleEntry", "iter_rules", "load_rules"]
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +55,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
     except UnicodeDecodeError as exc:
         raise RulesError(message_key="rules_not_utf8", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(message_key="rules_not_toml", params={"detail": str(exc)}, path=path) from exc
+        raise RulesError(message_key="rules_not_toml", params={"detail": str(exc)},
+                         path=path) from exc
     merged = _deep_merge(Rules().model_dump(mode="json"), data)
     try:
         # JSON mode: TOML arrays fill tuple fields and integers fill float fields, while a

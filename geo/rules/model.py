@@ -13,18 +13,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "Rules",
     "BoundaryRules",
-    "ScaleRules",
-    "NamingRules",
-    "GridRules",
-    "MicrogridRules",
-    "FacilityRules",
     "ClassificationRules",
-    "StaffingRules",
-    "FundingRules",
     "ContextMapping",
+    "FacilityRules",
+    "FundingRules",
+    "GridRules",
     "LayerNames",
+    "MicrogridRules",
+    "NamingRules",
+    "Rules",
+    "ScaleRules",
+    "StaffingRules",
     "clause_of",
 ]
 
@@ -76,7 +76,8 @@ class BoundaryRules(_Section):
         5.0, FOUR_BOUNDARIES, "B5: gap or overlap slivers narrower than this are findings"
     )
     remnant_min_area_m2: float = rule(
-        20_000.0, FOUR_BOUNDARIES, "B5: a neighbour's leftover piece smaller than this must join another"
+        20_000.0, FOUR_BOUNDARIES,
+        "B5: a neighbour's leftover piece smaller than this must join another",
     )
     cut_share_min: float = rule(
         0.01, FOUR_BOUNDARIES, "B6: a holding is cut when at least this share lies on each side"
@@ -92,8 +93,12 @@ class BoundaryRules(_Section):
 class ScaleRules(_Section):
     """规模适宜 (B8). N and M are redacted in the seed text; the bureau sets them."""
 
-    employees_target: int = rule(3_000, "001 § 二(一)3(3)", "B8: N, the usual employment of a community")
-    employees_max: int = rule(6_000, "001 § 二(一)3(3)", "B8: M, the most employees a community may have")
+    employees_target: int = rule(
+        3_000, "001 § 二(一)3(3)", "B8: N, the usual employment of a community"
+    )
+    employees_max: int = rule(
+        6_000, "001 § 二(一)3(3)", "B8: M, the most employees a community may have"
+    )
     target_tolerance: float = rule(
         0.5, "001 § 二(一)3(3)", "B8: share away from N beyond which a warning is given"
     )
@@ -104,16 +109,22 @@ class NamingRules(_Section):
 
     industrial_suffix: str = rule("工业社区", "001 § 二(一)3(1)", "B9: name ending of a 工业社区")
     building_suffix: str = rule("楼宇社区", "001 § 二(一)3(1)", "B9: name ending of a 楼宇社区")
-    centre_suffix: str = rule("(党群)服务中心", "001 § 二(一)3(1)", "B9: name ending of its service centre")
+    centre_suffix: str = rule(
+        "(党群)服务中心", "001 § 二(一)3(1)", "B9: name ending of its service centre"
+    )
 
 
 class GridRules(_Section):
     """网格: about 1,000 employees, or 1 km², or 30 enterprises."""
 
     employees_target: int = rule(1_000, "001 § 二(三)2", "grid target employment")
-    area_target_km2: float = rule(1.0, "001 § 二(三)2", "grid target area where employment is sparse")
+    area_target_km2: float = rule(
+        1.0, "001 § 二(三)2", "grid target area where employment is sparse"
+    )
     enterprises_target: int = rule(30, "001 § 二(三)2", "grid target number of enterprises")
-    capacity_factor: float = rule(1.3, "001 § 二(三)2", "a grid may reach this multiple of a target")
+    capacity_factor: float = rule(
+        1.3, "001 § 二(三)2", "a grid may reach this multiple of a target"
+    )
     roles: tuple[str, ...] = rule(
         ("grid_head", "full_time_worker", "part_time_worker", "guide", "others"),
         "001 § 二(四)3",
