@@ -8,6 +8,7 @@ from typing import cast
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -59,11 +60,11 @@ def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
 _FRONTAGE_SEARCH_M = 60.0
 
 
-def _road_reach(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+def _road_reach(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
     """Indexes of the roads a site may front, and each one's zone within tolerance (cached)."""
 
-    def build() -> tuple[np.ndarray, np.ndarray]:
-        fronting = np.flatnonzero(np.isin(ctx.require("roads")["class"].values,
+    def build() -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+        fronting = np.flatnonzero(np.isin(ctx.require("roads")["class"].to_numpy(),
                                           ctx.rules.facility.frontage_road_classes))
         return fronting, ctx.road_zones()[fronting]
 

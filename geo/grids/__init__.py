@@ -59,10 +59,10 @@ def _split_oversize(units: Units, ctx: Context, capacity: Capacity) -> Units:
                      (capacity.employees, capacity.enterprises, capacity.area_m2)])
     pieces = []
     changed = False
-    parcels = ctx.layer("parcels")
     for u in range(len(units)):
         if np.any(loads[u] > caps) and len(units.parcels[u]) >= 2:
-            shapes = parcels.geometry.to_numpy()[units.parcels[u]]
+            # a unit holds parcels only when the context has them
+            shapes = ctx.require("parcels").geometry.to_numpy()[units.parcels[u]]
             pieces.extend(split_by_parcels(units.geometry[u], shapes))
             changed = True
         else:
