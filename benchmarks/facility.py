@@ -42,7 +42,8 @@ def synthetic_town(seed: int = 7, parcels_wanted: int = 20_000):
     """Context layers and the community of the synthetic town."""
     rng = np.random.default_rng(seed)
     lines = [LineString([(X0 + x, Y0), (X0 + x, Y0 + SIDE)]) for x in np.arange(0, SIDE + 1, BLOCK)]
-    lines += [LineString([(X0, Y0 + y), (X0 + SIDE, Y0 + y)]) for y in np.arange(0, SIDE + 1, BLOCK)]
+    lines += [LineString([(X0, Y0 + y), (X0 + SIDE, Y0 + y)])
+              for y in np.arange(0, SIDE + 1, BLOCK)]
     roads = gpd.GeoDataFrame({"name": [f"路{i}" for i in range(len(lines))],
                               "class": "branch", "width_m": ROAD_W}, geometry=lines, crs=CRS)
     per_block = parcels_wanted // int((SIDE / BLOCK) ** 2)  # 78 plots per block
@@ -79,7 +80,8 @@ def synthetic_town(seed: int = 7, parcels_wanted: int = 20_000):
     halves = [box(X0 - 500, Y0 - 500, X0 + SIDE / 2, Y0 + SIDE + 500),
               box(X0 + SIDE / 2, Y0 - 500, X0 + SIDE + 500, Y0 + SIDE + 500)]
     layers = {
-        "jurisdiction": gpd.GeoDataFrame({"name": ["合成镇"], "code": ["1"]}, geometry=[town], crs=CRS),
+        "jurisdiction": gpd.GeoDataFrame({"name": ["合成镇"], "code": ["1"]}, geometry=[town],
+                                         crs=CRS),
         "neighbours": gpd.GeoDataFrame({"name": ["西村", "东村"], "code": ["1", "2"],
                                         "kind": ["village", "village"]}, geometry=halves, crs=CRS),
         "roads": roads, "parcels": parcels, "landuse": landuse,
@@ -150,9 +152,11 @@ def main() -> None:
     theirs.append(time.perf_counter() - start)
     best = result.best
     print(f"sijie find_sites:  {statistics.median(ours):7.3f} s  (median of {ROUNDS}; "
-          f"{len(result.sites)} sites, best {best['area_m2']:,.0f} m² at {best['distance_m']:,.0f} m)")
+          f"{len(result.sites)} sites, best {best['area_m2']:,.0f} m² "
+          f"at {best['distance_m']:,.0f} m)")
     print(f"brute force:       {theirs[0]:7.3f} s  (best {area:,.0f} m² at {distance:,.0f} m)")
-    print(f"ratio brute/sijie: {theirs[0] / statistics.median(ours):7.1f}×   target: sijie under 1 s")
+    ratio = theirs[0] / statistics.median(ours)
+    print(f"ratio brute/sijie: {ratio:7.1f}×   target: sijie under 1 s")
 
 
 if __name__ == "__main__":

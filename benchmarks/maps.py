@@ -15,6 +15,7 @@ second animation frame after the load event, the median of several rounds.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 import tempfile
@@ -79,7 +80,7 @@ def synthetic_grids(count: int = GRIDS) -> gpd.GeoDataFrame:
     for i in range(side):
         for j in range(side):
             corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1), (i, j)]
-            ring = np.concatenate([edge(p, q)[:-1] for p, q in zip(corners, corners[1:])])
+            ring = np.concatenate([edge(p, q)[:-1] for p, q in itertools.pairwise(corners)])
             polygons.append(shapely.Polygon(ring))
     polygons = polygons[:count]
     employees = rng.integers(100, 1_400, len(polygons))

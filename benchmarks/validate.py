@@ -146,8 +146,8 @@ def main() -> None:
     totals = [0.0, 0.0]
     per_proposal = []
     for name, frame in frames.items():
-        ours = _p50(lambda: validate(proposal_from_frame(frame), ctx))
-        theirs = _p50(lambda: naive_validate(frame, layers))
+        ours = _p50(lambda frame=frame: validate(proposal_from_frame(frame), ctx))
+        theirs = _p50(lambda frame=frame: naive_validate(frame, layers))
         totals[0] += ours
         totals[1] += theirs
         per_proposal.append((ours, theirs))
@@ -160,8 +160,9 @@ def main() -> None:
     print(f"{'all proposals':<24}{totals[0] * 1000:10.1f}{totals[1] * 1000:14.1f}"
           f"{totals[0] / totals[1]:8.2f}")
     print("ratio = sijie / geopandas (below 1: sijie is faster)")
-    ours_p50, theirs_p50 = (statistics.median(col) for col in zip(*per_proposal))
-    print(f"p50 per proposal: sijie {ours_p50 * 1000:.1f} ms, geopandas {theirs_p50 * 1000:.1f} ms; "
+    ours_p50, theirs_p50 = (statistics.median(col) for col in zip(*per_proposal, strict=True))
+    print(f"p50 per proposal: sijie {ours_p50 * 1000:.1f} ms, "
+          f"geopandas {theirs_p50 * 1000:.1f} ms; "
           f"sijie is {totals[1] / totals[0]:.1f}x faster overall")
 
 

@@ -13,8 +13,15 @@ from pathlib import Path
 from boundary_data.demo_town.build import CONTEXT_LAYERS, CRS, SEED, DemoTown, build_demo_town
 from geo.io import write_gpkg
 
-__all__ = ["DemoTown", "build_demo_town", "write_demo_town", "CONTEXT_LAYERS", "CRS", "SEED",
-           "PROPOSAL_LAYER"]
+__all__ = [
+    "CONTEXT_LAYERS",
+    "CRS",
+    "PROPOSAL_LAYER",
+    "SEED",
+    "DemoTown",
+    "build_demo_town",
+    "write_demo_town",
+]
 
 PROPOSAL_LAYER = "proposal"
 

@@ -10,7 +10,7 @@ from shapely.geometry import Polygon
 
 from boundary_data.demo_town.frame import CANAL_X, Frame, river_y
 
-__all__ = ["adjacency", "zone_blocks", "corridors", "connected", "union_of", "fill_holes"]
+__all__ = ["adjacency", "connected", "corridors", "fill_holes", "union_of", "zone_blocks"]
 
 
 def adjacency(blocks: list[Polygon], min_shared_m: float = 1.0) -> list[set[int]]:
@@ -22,7 +22,7 @@ def adjacency(blocks: list[Polygon], min_shared_m: float = 1.0) -> list[set[int]
     left, right = left[keep], right[keep]
     shared = shapely.length(shapely.intersection(arr[left], arr[right]))
     neighbours: list[set[int]] = [set() for _ in blocks]
-    for i, j, length in zip(left, right, shared):
+    for i, j, length in zip(left, right, shared, strict=True):
         if length >= min_shared_m:
             neighbours[i].add(int(j))
             neighbours[j].add(int(i))
@@ -76,7 +76,8 @@ def zone_blocks(frame: Frame, rng: np.random.Generator) -> list[str]:
             cls = "green"
         elif y < river_y(x):
             near_river = abs(y - river_y(x)) < 140
-            cls = "green" if near_river else ("residential" if draw < 0.12 else "farmland_protected")
+            cls = ("green" if near_river
+                   else "residential" if draw < 0.12 else "farmland_protected")
         elif x >= 1080 or (x > CANAL_X and y < -340):
             cls = "industrial" if draw < 0.9 else ("public" if draw < 0.95 else "green")
         elif y < 760 and x > -1000:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +25,7 @@ from boundary_data.demo_town.names import NamePool
 from boundary_data.demo_town.proposals import BlockPlan, draw_proposals, plan_block_sets
 from boundary_data.demo_town.villages import grow_villages, keep_remnants_whole, stranded
 
-__all__ = ["DemoTown", "build_demo_town", "SEED", "CRS", "CENTRE_LONLAT", "CONTEXT_LAYERS"]
+__all__ = ["CENTRE_LONLAT", "CONTEXT_LAYERS", "CRS", "SEED", "DemoTown", "build_demo_town"]
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def _scale(members: list[Parcel], total: int) -> None:
     # hand the rounding remainder to the largest employers, so the sum is exact
     for i in np.argsort(-raw, kind="stable")[: max(total - counts.sum(), 0)]:
         counts[i] += 1
-    for parcel, count in zip(members, counts):
+    for parcel, count in zip(members, counts, strict=True):
         parcel.employees = int(count)
 
 
@@ -141,7 +140,8 @@ def build_demo_town(seed: int = SEED) -> DemoTown:
     specs = draw_proposals(blocks, plan, cut.geometry, blocks[cut.block], borders)
     shift = _shift()
     layers = {
-        "jurisdiction": _frame([{"name": TOWN_NAME, "code": TOWN_CODE}], [frame.jurisdiction], shift),
+        "jurisdiction": _frame([{"name": TOWN_NAME, "code": TOWN_CODE}], [frame.jurisdiction],
+                               shift),
         "neighbours": _neighbours(villages, village_names, shift),
         "roads": _roads(frame, shift),
         "water": _frame([{"name": "甬江", "kind": "river", "width_m": 60.0},
@@ -184,7 +184,8 @@ def _parcel_to_cut(parcels: list[Parcel], blocks: list[Polygon], plan: BlockPlan
     facing = [p for p in parcels if p.kind == "enterprise" and p.block not in plan.good_industrial
               and p.block not in plan.tract and shapely.distance(p.geometry, good) < 20
               and 8_000 < p.geometry.area < 30_000
-              and shapely.length(shapely.intersection(blocks[p.block].boundary, good.boundary)) > 80]
+              and shapely.length(shapely.intersection(blocks[p.block].boundary,
+                                                      good.boundary)) > 80]
     return min(facing, key=lambda p: (shapely.distance(p.geometry, good), p.geometry.area))
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.ops import linemerge
+
+from boundary_data.demo_town import mathfn as fm
 
 __all__ = ["Frame", "RoadLine", "build_frame", "river_y"]
 
@@ -68,7 +68,8 @@ def _hill() -> tuple[Polygon, list[LineString]]:
     cx, cy = HILL_CENTRE
     ridges = []
     for angle in (18.0, 112.0):
-        line = LineString([(cx - 900, cy), (cx - 300, cy + 40), (cx + 250, cy - 30), (cx + 900, cy)])
+        line = LineString([(cx - 900, cy), (cx - 300, cy + 40), (cx + 250, cy - 30),
+                           (cx + 900, cy)])
         line = shapely.affinity.rotate(line, angle, origin=HILL_CENTRE)
         ridges.append(shapely.intersection(line, foot))
     return foot, ridges
@@ -81,7 +82,8 @@ def _wavy(p0: tuple[float, float], p1: tuple[float, float], amp: float, waves: f
     dx, dy = x1 - x0, y1 - y0
     length = fm.hypot(dx, dy)
     off = amp * fm.sin(2 * np.pi * waves * t + phase)
-    return LineString(np.column_stack([x0 + dx * t - dy / length * off, y0 + dy * t + dx / length * off]))
+    return LineString(np.column_stack([x0 + dx * t - dy / length * off,
+                                       y0 + dy * t + dx / length * off]))
 
 
 def _trunk_roads(rng: np.random.Generator, names) -> list[RoadLine]:
@@ -131,9 +133,9 @@ def _branch_roads(cells: list[Polygon], rng: np.random.Generator, names) -> list
         reach = long_side + short_side
         u = np.array([fm.cos(along), fm.sin(along)])
         v = np.array([-u[1], u[0]])
-        cuts = [(u, v, long_side, max(int(round(long_side / 330.0)) - 1, 1))]
+        cuts = [(u, v, long_side, max(round(long_side / 330.0) - 1, 1))]
         if short_side > 520:
-            cuts.append((v, u, short_side, int(round(short_side / 330.0)) - 1))
+            cuts.append((v, u, short_side, round(short_side / 330.0) - 1))
         for axis, across, span, count in cuts:
             for k in range(count):
                 frac = (k + 1) / (count + 1) + rng.uniform(-0.06, 0.06)
@@ -191,7 +193,8 @@ def build_frame(rng: np.random.Generator, names) -> Frame:
             trunk.append(RoadLine(part, road.name, road.road_class, road.width_m))
     frame_lines = [border.exterior, hill.exterior, river, canal, *ridges]
     cells = _polygonize(frame_lines + [r.geometry for r in trunk])
-    branches = _branch_roads([c for c in cells if not hill.contains(c.representative_point())], rng, names)
+    flat = [c for c in cells if not hill.contains(c.representative_point())]
+    branches = _branch_roads(flat, rng, names)
     roads = trunk + branches
     blocks = _merge_small(_polygonize(frame_lines + [r.geometry for r in roads]))
     # the border as noded with the roads, so that the villages tile it exactly

@@ -5,17 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import Polygon, box
 
+from boundary_data.demo_town import mathfn as fm
 from boundary_data.demo_town.names import NamePool
 
 PUBLIC_KINDS = ("中心小学", "卫生服务中心", "文化礼堂", "派出所", "幼儿园", "消防站", "体育中心")
 
-__all__ = ["Parcel", "Building", "subdivide", "place_rectangles", "parcels_of_block",
-           "buildings_of_parcel", "houses_of_block"]
+__all__ = [
+    "Building",
+    "Parcel",
+    "buildings_of_parcel",
+    "houses_of_block",
+    "parcels_of_block",
+    "place_rectangles",
+    "subdivide",
+]
 
 
 @dataclass
@@ -31,7 +37,7 @@ class Parcel:
     industry: str | None = None
     employees: int = 0
     raw_employees: float = 0.0
-    buildings: list["Building"] = field(default_factory=list)
+    buildings: list[Building] = field(default_factory=list)
 
 
 @dataclass
@@ -108,7 +114,8 @@ def parcels_of_block(net: Polygon, block_id: int, landuse: str, rng: np.random.G
         return [Parcel(net, "park", "industrial", block_id, name=park_name,
                        industry="园区管理", raw_employees=rng.uniform(350, 650))]
     if landuse == "public":
-        return [Parcel(net, "public", "public", block_id, name=names.place(str(rng.choice(PUBLIC_KINDS)), reserve=False))]
+        name = names.place(str(rng.choice(PUBLIC_KINDS)), reserve=False)
+        return [Parcel(net, "public", "public", block_id, name=name)]
     targets = {"industrial": (14_000, 55_000), "office": (8_000, 18_000),
                "commercial": (8_000, 18_000), "vacant": (6_000, 20_000)}
     if landuse not in targets:
@@ -137,7 +144,8 @@ def buildings_of_parcel(parcel: Parcel, rng: np.random.Generator) -> list[Buildi
     label = parcel.name or ""
     if parcel.kind == "park":
         rects = place_rectangles(inner, 54.0, 22.0, 14.0, limit=16)
-        return [Building(r, f"{label}{i + 1}号标准厂房", 4, "industrial") for i, r in enumerate(rects)]
+        return [Building(r, f"{label}{i + 1}号标准厂房", 4, "industrial")
+                for i, r in enumerate(rects)]
     if parcel.kind == "public":
         rects = place_rectangles(inner, 42.0, 18.0, 16.0, limit=3)
         return [Building(r, f"{label}{i + 1}号楼", int(rng.integers(2, 5)), "public")

@@ -16,7 +16,7 @@ __all__ = ["arctan2", "cos", "hypot", "log", "power", "sin"]
 
 def _each(fn, *args):
     arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in args))
-    out = np.fromiter((fn(*values) for values in zip(*(a.ravel() for a in arrays))),
+    out = np.fromiter((fn(*values) for values in zip(*(a.ravel() for a in arrays), strict=True)),
                       dtype=float, count=arrays[0].size).reshape(arrays[0].shape)
     return float(out) if out.ndim == 0 else out
 

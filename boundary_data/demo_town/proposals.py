@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from boundary_data.demo_town import mathfn as fm
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box
 from shapely.ops import linemerge, substring
 
+from boundary_data.demo_town import mathfn as fm
 from boundary_data.demo_town.blocks import connected, fill_holes, union_of
 from boundary_data.demo_town.frame import river_y
 
-__all__ = ["BlockPlan", "plan_block_sets", "ProposalSpec", "draw_proposals", "SLIVER_M"]
+__all__ = ["SLIVER_M", "BlockPlan", "ProposalSpec", "draw_proposals", "plan_block_sets"]
 
 GOOD_INDUSTRIAL_CENTRE = (1750.0, 250.0)
 GOOD_BUILDING_BOX = (-990.0, -330.0, -290.0, 760.0)  # between arterials and the canal
@@ -144,7 +143,8 @@ def _half_of(poly: Polygon, good: Polygon) -> Polygon:
     x0, y0, x1, y1 = poly.bounds
     cut = Polygon([(x0 - 1, y1 + 1e4), (x0 - 1, y1), (x1 + 1, y0), (x1 + 1, y1 + 1e4)])
     pieces = [shapely.intersection(poly, cut), shapely.difference(poly, cut)]
-    return max(pieces, key=lambda p: shapely.length(shapely.intersection(p.boundary, good.boundary)))
+    return max(pieces,
+               key=lambda p: shapely.length(shapely.intersection(p.boundary, good.boundary)))
 
 
 def draw_proposals(blocks: list[Polygon], plan: BlockPlan, cut_parcel: Polygon,
@@ -191,7 +191,8 @@ def draw_proposals(blocks: list[Polygon], plan: BlockPlan, cut_parcel: Polygon,
         ProposalSpec("flaw_b9_bad_name", "澥川新材料产业园", industrial, good,
                      "B9: the name does not end in 工业社区"),
         ProposalSpec("flaw_b10_residents", "澥川新材料工业社区", industrial,
-                     shapely.union(good, blocks[plan.pocket]), "B10: takes in a residential pocket"),
+                     shapely.union(good, blocks[plan.pocket]),
+                     "B10: takes in a residential pocket"),
     ]
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-
-from boundary_data.demo_town import mathfn as fm
 from shapely.geometry import Polygon
 
+from boundary_data.demo_town import mathfn as fm
 from boundary_data.demo_town.blocks import connected
 
 __all__ = ["grow_villages", "keep_remnants_whole", "stranded"]
