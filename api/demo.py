@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from api.db.models import Town, User
 from api.services.towns import load_town
-from api.services.users import create_user
+from api.services.users import NewUser, create_user
 from geo.rules import Rules
 
-__all__ = ["DEMO_CONTEXT", "DEMO_USERS", "DemoUser", "seed_demo", "seed_town", "create_user"]
+__all__ = ["DEMO_CONTEXT", "DEMO_USERS", "DemoUser", "seed_demo", "seed_town"]
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,13 @@ def seed_demo(session: Session, rules: Rules, password: str) -> list[str]:
         for demo in DEMO_USERS:
             create_user(
                 session,
-                demo.username,
-                password,
-                demo.role,
-                department=demo.department,
-                display_name=demo.display_name,
+                NewUser(
+                    demo.username,
+                    password,
+                    demo.role,
+                    department=demo.department,
+                    display_name=demo.display_name,
+                ),
             )
             added.append(f"user:{demo.username}")
     session.commit()

@@ -11,7 +11,7 @@ from api.auth import ROLES
 from api.db.models import User
 from api.deps import AdminUser, SessionDep
 from api.serialize import JSONDocument, iso
-from api.services.users import add_user, all_users
+from api.services.users import NewUser, add_user, all_users
 
 router = APIRouter(tags=["admin"])
 
@@ -38,14 +38,7 @@ def _user_json(user: User) -> dict[str, Any]:
 
 @router.post("/users", status_code=201, summary="Create a user (administrators)")
 def create(body: UserIn, session: SessionDep, admin: AdminUser) -> JSONDocument:
-    user = add_user(
-        session,
-        body.username,
-        body.password,
-        body.role,
-        department=body.department,
-        display_name=body.display_name,
-    )
+    user = add_user(session, NewUser(**body.model_dump()))
     return JSONDocument(_user_json(user), status_code=201, headers={"Location": "/users"})
 
 

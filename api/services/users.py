@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,15 @@ from api.auth import REVIEWERS, hash_password, verify_password
 from api.db.models import User
 from api.problems import Problem
 
-__all__ = ["add_user", "all_users", "authenticate", "create_user", "user_named", "usernames"]
+__all__ = [
+    "NewUser",
+    "add_user",
+    "all_users",
+    "authenticate",
+    "create_user",
+    "user_named",
+    "usernames",
+]
 
 
 def user_named(session: Session, username: str) -> User | None:
@@ -42,36 +51,31 @@ def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)).all())
 
 
-def create_user(
-    session: Session,
-    username: str,
-    password: str,
-    role: str,
-    *,
-    department: str | None = None,
-    display_name: str = "",
-) -> User:
+@dataclass(frozen=True)
+class NewUser:
+    """Who is to sign in: name, password, role, and for reviewers their department."""
+
+    username: str
+    password: str
+    role: str
+    department: str | None = None
+    display_name: str = ""
+
+
+def create_user(session: Session, new: NewUser) -> User:
     """A new user with a hashed password (added, not committed: the caller commits)."""
     user = User(
-        username=username,
-        password_hash=hash_password(password),
-        role=role,
-        department=department,
-        display_name=display_name or username,
+        username=new.username,
+        password_hash=hash_password(new.password),
+        role=new.role,
+        department=new.department,
+        display_name=new.display_name or new.username,
     )
     session.add(user)
     return user
 
 
-def add_user(
-    session: Session,
-    username: str,
-    password: str,
-    role: str,
-    *,
-    department: str | None = None,
-    display_name: str = "",
-) -> User:
+def add_user(session: Session, new: NewUser) -> User:
     """Create and commit a user; reviewers and civil-affairs staff must name their department.
 
     Raises
@@ -79,14 +83,12 @@ def add_user(
     Problem
         422 ``department_missing``; 409 ``user_exists`` when the name is taken.
     """
-    if role in REVIEWERS and not department:
-        raise Problem(422, "department_missing", user=username)
-    user = create_user(
-        session, username, password, role, department=department, display_name=display_name
-    )
+    if new.role in REVIEWERS and not new.department:
+        raise Problem(422, "department_missing", user=new.username)
+    user = create_user(session, new)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Problem(409, "user_exists", user=username) from None
+        raise Problem(409, "user_exists", user=new.username) from None
     return user
