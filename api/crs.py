@@ -19,11 +19,11 @@ from api.problems import Problem
 __all__ = [
     "CRS84",
     "crs_uri",
-    "parse_crs",
-    "supported_crs",
     "from_storage",
-    "to_storage",
+    "parse_crs",
     "storage_bbox",
+    "supported_crs",
+    "to_storage",
 ]
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

@@ -20,7 +20,7 @@ from api.i18n import Lang, lang_from_header
 from api.messages import TITLES, message
 from geo.errors import InputError, SijieError
 
-__all__ = ["Problem", "add_problem_handlers", "problem_response", "PROBLEM_JSON"]
+__all__ = ["PROBLEM_JSON", "Problem", "add_problem_handlers", "problem_response"]
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from geo.i18n import Lang, t
 
 __all__ = [
-    "SijieError",
-    "InputError",
     "CRSError",
+    "InputError",
     "MissingCRSError",
     "ProjectionError",
     "RulesError",
+    "SijieError",
 ]
 
 class SijieError(Exception):

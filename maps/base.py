@@ -12,7 +12,7 @@ from branca.element import Figure
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.i18n import Lang, N_, t
+from geo.i18n import N_, Lang, t
 from maps.basemaps import Basemap, add_basemap
 from maps.display import Display, feature_collection
 from maps.elements import Control, add_layer, plain
@@ -57,7 +57,8 @@ class MapSetup:
     def of(cls, *, lang: str = "zh", basemap: Basemap | str = Basemap.plain,
            tianditu_token: str | None = None, simplify_m: float = 0.0,
            canvas: bool = False) -> MapSetup:
-        return cls(Lang.parse(lang).value, Basemap.parse(basemap), tianditu_token, simplify_m, canvas)
+        return cls(Lang.parse(lang).value, Basemap.parse(basemap), tianditu_token, simplify_m,
+                   canvas)
 
     @property
     def display(self) -> Display:

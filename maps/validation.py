@@ -71,7 +71,8 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
     result = [legend_item(t("layer_proposal", lang), STYLES["proposal"])]
-    result += [legend_item(t("legend_finding", lang, severity=Text(_SEVERITY[s])), STYLES[s], "line")
+    result += [legend_item(t("legend_finding", lang, severity=Text(_SEVERITY[s])), STYLES[s],
+                           "line")
                for s in (ERROR, WARNING, INFO)]
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from geo.errors import InputError
 from geo.i18n import Text
 
-__all__ = ["make_engine", "is_geopackage", "gpkg_path"]
+__all__ = ["gpkg_path", "is_geopackage", "make_engine"]
 
 _GPKG_PREFIX = "gpkg:///"
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"

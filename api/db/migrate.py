@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from geo.errors import InputError
 
-__all__ = ["upgrade", "alembic_config"]
+__all__ = ["alembic_config", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
