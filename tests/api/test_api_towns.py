@@ -97,7 +97,8 @@ def test_the_demo_context_uploaded_under_another_name_is_a_new_town(
     assert response.status_code == 201, response.text
     town = response.json()
     assert response.headers["Location"] == f"/towns/{town['id']}"
-    assert (town["name"], town["code"], town["work_crs"]) == ("示范镇副本", "330299001", "EPSG:4549")
+    assert (town["name"], town["code"], town["work_crs"]) == (
+        "示范镇副本", "330299001", "EPSG:4549")
     assert town["layers"] == _file_counts(CONTEXT)
     assert service.get(f"/towns/{town['id']}").json() == town
     listed = service.get("/towns").json()["towns"]
@@ -177,8 +178,8 @@ _VRT = (b'<OGRVRTDataSource><OGRVRTLayer name="roads"><SrcDataSource>/etc/passwd
         (lambda _: CONTEXT, "county.gpkg", {"rules": "[context.layers]\nroads = '道路'\n"}, 422,
          "context-unusable", "道路"),
     ],
-    ids=["no-roads", "no-crs", "bad-crs", "vrt", "sqlite", "zip", "too-large", "rules-key", "rules-numbers",
-         "rules-layer"],
+    ids=["no-roads", "no-crs", "bad-crs", "vrt", "sqlite", "zip", "too-large", "rules-key",
+         "rules-numbers", "rules-layer"],
 )
 def test_an_unusable_context_is_refused_and_nothing_is_stored(
     service, headers, tmp_path, no_work_left, make, filename, form, status, code, named

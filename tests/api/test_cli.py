@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
-from shapely.geometry import Point
 
 from tests.geometries import HECTARE
 
@@ -105,7 +102,8 @@ def test_zip_without_shapefile_is_refused(tmp_path):
 
 def test_empty_layer_is_refused(tmp_path):
     gpkg = tmp_path / "empty.gpkg"
-    gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=4549)).to_file(gpkg, layer="proposal")
+    empty = gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=4549))
+    empty.to_file(gpkg, layer="proposal")
     assert_refused(sijie("info", f"{gpkg}:proposal"), "empty.gpkg", "proposal")
 
 
@@ -116,7 +114,8 @@ def test_unknown_layer_is_refused_with_the_layers_there_are(demo_dir):
 def test_unknown_rules_key_is_refused_by_name(tmp_path):
     rules = tmp_path / "bureau.toml"
     rules.write_text("[boundary]\nedge_share = 0.8\n", encoding="utf-8")
-    assert_refused(sijie("rules", "show", "--rules", str(rules)), "bureau.toml", "boundary.edge_share")
+    assert_refused(sijie("rules", "show", "--rules", str(rules)), "bureau.toml",
+                   "boundary.edge_share")
 
 
 def test_wrong_rules_type_is_refused_by_name(tmp_path):
@@ -130,7 +129,8 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def _demo(demo_dir, name: str) -> list[str]:
-    return [str(demo_dir / "proposals" / f"{name}.gpkg"), "--context", str(demo_dir / "context.gpkg")]
+    return [str(demo_dir / "proposals" / f"{name}.gpkg"),
+            "--context", str(demo_dir / "context.gpkg")]
 
 
 def test_validate_good_proposal_exits_0_with_the_design_report(demo_dir):
@@ -139,7 +139,8 @@ def test_validate_good_proposal_exits_0_with_the_design_report(demo_dir):
     report = json.loads(result.stdout)
     assert {"proposal", "crs", "ok", "metrics", "findings", "neighbours"} <= set(report)
     assert report["ok"] is True and report["crs"] == "EPSG:4549"
-    assert {"area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees"} <= set(report["metrics"])
+    metrics = {"area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees"}
+    assert metrics <= set(report["metrics"])
 
 
 def test_validate_flawed_proposal_exits_1_and_names_rule_and_clause(demo_dir):
@@ -163,13 +164,15 @@ def test_validate_geojson_locates_findings_in_wgs84(demo_dir, tmp_path):
 def test_validate_context_without_roads_is_refused(demo_dir, tmp_path):
     ctx = tmp_path / "ctx.gpkg"
     gpd.read_file(demo_dir / "context.gpkg", layer="neighbours").to_file(ctx, layer="neighbours")
-    result = sijie("validate", str(demo_dir / "proposals" / "good_industrial.gpkg"), "--context", str(ctx))
+    result = sijie("validate", str(demo_dir / "proposals" / "good_industrial.gpkg"),
+                   "--context", str(ctx))
     assert_refused(result, "ctx.gpkg", "roads")
 
 
 def test_validate_layer_with_several_proposals_lists_them(demo_dir, tmp_path):
     both = tmp_path / "both.gpkg"
-    frames = [gpd.read_file(demo_dir / "proposals" / f"{n}.gpkg") for n in ("good_industrial", "good_building")]
+    frames = [gpd.read_file(demo_dir / "proposals" / f"{n}.gpkg")
+              for n in ("good_industrial", "good_building")]
     gpd.pd.concat(frames).to_file(both, layer="proposal")
     assert_refused(sijie("validate", str(both), "--context", str(demo_dir / "context.gpkg")),
                    "澥川新材料工业社区", "--feature")

@@ -19,7 +19,8 @@ def demo(demo_dir):
 def test_facility_writes_ranked_sites_and_tells_why_in_chinese(demo, tmp_path):
     ctx, proposals = demo
     out = tmp_path / "sites.gpkg"
-    result = sijie("facility", str(proposals / "good_industrial.gpkg"), "--context", ctx, "-o", str(out))
+    result = sijie("facility", str(proposals / "good_industrial.gpkg"), "--context", ctx,
+                   "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "符合条件的设施用地" in result.stdout and "理由" in result.stdout
     assert [name for name, _ in pyogrio.list_layers(out)] == ["sites"]

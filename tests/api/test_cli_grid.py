@@ -40,7 +40,7 @@ def test_grid_exits_0_and_writes_the_grids_and_microgrids_layers(written):
 
 
 def test_grid_table_speaks_chinese_by_default(written):
-    result, out = written
+    result, _out = written
     for words in ("网格编码", "就业人口", "紧凑度", "容量占用", "网格已写入"):
         assert words in result.stdout, result.stdout
     assert result.stderr == ""

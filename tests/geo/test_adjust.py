@@ -117,7 +117,8 @@ def small_town(neighbours: dict[str, Polygon] | None = None):
 
 
 def proposal(geom):
-    return proposal_from_frame(frame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]}, [geom]))
+    return proposal_from_frame(
+        frame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]}, [geom]))
 
 
 def test_town_border_does_not_move_when_a_proposal_sticks_out():

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.i18n import LOCALES, Lang, Text, known, lang_from_env, lang_from_header, t
-from geo.i18n import catalogue
+from geo.i18n import LOCALES, Lang, Text, catalogue, known, lang_from_env, lang_from_header, t
 from geo.i18n.extract import used_ids
 
 babel = pytest.importorskip("babel")

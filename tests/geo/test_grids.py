@@ -70,7 +70,7 @@ def cut_parcels(plan: GridPlan, ctx: Context, community) -> list[str]:
     parcels = ctx.layer("parcels")
     parcels = parcels[parcels["kind"].isin(STAFFED) & parcels.intersects(community)]
     cut = []
-    for name, shape in zip(parcels["name"], parcels.geometry.values):
+    for name, shape in zip(parcels["name"], parcels.geometry.values, strict=True):
         inside = shapely.intersection(shape, community).area
         held = shapely.area(shapely.intersection(plan.grids.geometry.values, shape))
         if inside > 1.0 and held.max() < inside - 0.01:
@@ -126,7 +126,7 @@ def homes_of_microgrids(plan: GridPlan) -> list[list[int]]:
 def assert_microgrids_in_one_grid_each(plan: GridPlan) -> None:
     """Each micro-grid lies inside one grid, names it, and its code extends the grid's."""
     grids, micro = plan.grids, plan.microgrids
-    for home, row in zip(homes_of_microgrids(plan), micro.itertuples()):
+    for home, row in zip(homes_of_microgrids(plan), micro.itertuples(), strict=True):
         assert len(home) == 1, (row.name, home)
         grid = grids.iloc[home[0]]
         assert shapely.difference(row.geometry, grid.geometry).area < 0.01, row.name
@@ -220,7 +220,7 @@ def test_a_plot_reaching_past_the_community_is_a_microgrid_only_inside_it(plans,
     crossing = parcels[parcels["kind"].isin(STAFFED) & parcels.intersects(community)
                        & ~parcels.within(community)]
     micro = plans["flaw_b6_cut_parcel"].microgrids.set_index("name")
-    inside = [n for n, g in zip(crossing["name"], crossing.geometry)
+    inside = [n for n, g in zip(crossing["name"], crossing.geometry, strict=True)
               if shapely.intersection(g, community).area > 0.5 * g.area]
     assert inside
     for name in inside:
@@ -268,7 +268,8 @@ def test_industrial_microgrids_are_its_plots_and_large_buildings_off_them(plans,
                               shapely.union_all(plots.geometry.values))
     assert (micro["kind"] == "enterprise").sum() == (plots["kind"] == "enterprise").sum()
     assert (micro["kind"] == "park").sum() == (plots["kind"] == "park").sum()
-    assert sorted(micro.loc[micro["kind"] == "building", "name"]) == sorted(large["name"][~on_plots])
+    buildings = micro.loc[micro["kind"] == "building", "name"]
+    assert sorted(buildings) == sorted(large["name"][~on_plots])
 
 
 def test_building_community_microgrids_are_its_buildings(plans, proposals, ctx):
@@ -315,5 +316,5 @@ def test_grids_carry_the_1_3_n_roster_slots_empty(plans):
 def test_a_proposal_that_is_not_a_valid_polygon_is_refused_with_its_finding(ctx):
     frame = gpd.GeoDataFrame({"name": ["澥川新材料工业社区"], "type": ["工业社区"]},
                              geometry=[here(bow_tie(0, 0, 500, 500))], crs="EPSG:4549")
-    with pytest.raises(InputError, match="Self-intersection @ 655250.000, 3315250.000"):
+    with pytest.raises(InputError, match=re.escape("Self-intersection @ 655250.000, 3315250.000")):
         make_grids(proposal_from_frame(frame), ctx)

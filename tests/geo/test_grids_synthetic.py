@@ -30,11 +30,22 @@ from geo.grids import make_grids
 from geo.i18n import t
 from geo.proposal import proposal_from_frame
 from geo.rules import Rules
-from tests.geo.test_grids import (BUILDING_MIN_M2, OCCUPANCY, REGISTRATION, ROLES, TAX_SHARE,
-                                  TOWN_CODE, assert_codes_read_north_west_to_south_east,
-                                  assert_microgrids_in_one_grid_each, assert_plan_holds,
-                                  assert_within_capacity_unless_reported, cut_parcels,
-                                  staffed_parcels, tiling_gap_m2, worst_overlap_m2)
+from tests.geo.test_grids import (
+    BUILDING_MIN_M2,
+    OCCUPANCY,
+    REGISTRATION,
+    ROLES,
+    TAX_SHARE,
+    TOWN_CODE,
+    assert_codes_read_north_west_to_south_east,
+    assert_microgrids_in_one_grid_each,
+    assert_plan_holds,
+    assert_within_capacity_unless_reported,
+    cut_parcels,
+    staffed_parcels,
+    tiling_gap_m2,
+    worst_overlap_m2,
+)
 from tests.geometries import here
 
 CRS = "EPSG:4549"
@@ -54,7 +65,7 @@ def plots(shapes: list, employees: list, kinds: list[str] | None = None) -> gpd.
 
 
 def buildings(shapes: list, floor_area: list[float], registry: list[tuple]) -> gpd.GeoDataFrame:
-    occupancy, registration, tax = zip(*registry) if registry else ((), (), ())
+    occupancy, registration, tax = zip(*registry, strict=True) if registry else ((), (), ())
     return frame({"use": ["industrial"] * len(shapes),
                   "name": [f"{i + 1}号楼" for i in range(len(shapes))],
                   "floors": [3] * len(shapes), "floor_area_m2": floor_area,
@@ -176,7 +187,7 @@ def random_plans():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_town_grids_tile_it_exactly(seed, random_plans):
-    ctx, community, plan = random_plans[seed]
+    _ctx, community, plan = random_plans[seed]
     assert tiling_gap_m2(plan, community) < 1.0
     assert worst_overlap_m2(plan) <= 0.01
 
@@ -373,7 +384,7 @@ def test_building_community_microgrids_are_its_buildings_and_bare_plots():
                buildings=buildings(houses, [3_000.0, 600.0], [(0.9, 0.95, 0.2)] * 2))
     community = box(0, 0, 600, 400)
     as_building = plan_of(community, ctx, "楼宇社区").microgrids
-    assert sorted(zip(as_building["kind"], as_building["name"])) == [
+    assert sorted(zip(as_building["kind"], as_building["name"], strict=True)) == [
         ("building", "1号楼"), ("enterprise", "企业001")]
     as_industrial = plan_of(community, ctx).microgrids
     assert sorted(as_industrial["kind"]) == ["enterprise", "enterprise"]

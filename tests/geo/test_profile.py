@@ -50,7 +50,8 @@ def test_funding_is_50_yuan_per_employee_rising_5_percent_with_a_350000_floor(
 
 
 def test_funding_follows_the_rules_file_not_the_code():
-    rules = Rules.model_validate({"funding": {"per_employee_yuan": 60.0, "minimum_yuan": 400_000.0}})
+    rules = Rules.model_validate(
+        {"funding": {"per_employee_yuan": 60.0, "minimum_yuan": 400_000.0}})
     assert annual_funding(12_000, BASE, rules.funding).total_yuan == pytest.approx(720_000.0)
     assert annual_funding(5_000, BASE, rules.funding).total_yuan == pytest.approx(400_000.0)
 

@@ -123,7 +123,7 @@ def test_messages_are_chinese_by_default_and_english_on_request(name, reports):
     chinese = report.to_dict()["findings"]
     english = report.to_dict("en")["findings"]
     assert chinese and len(chinese) == len(english) == len(report.findings)
-    for finding, zh, en in zip(report.findings, chinese, english):
+    for finding, zh, en in zip(report.findings, chinese, english, strict=True):
         assert CJK.search(_without_values(zh["message"], finding.params)), zh["message"]
         assert not CJK.search(_without_values(en["message"], finding.params)), en["message"]
         assert re.search(r"[a-z]{3,} [a-z]{2,}", en["message"]), en["message"]
@@ -132,7 +132,7 @@ def test_messages_are_chinese_by_default_and_english_on_request(name, reports):
 @pytest.mark.parametrize("name", sorted(FLAWS))
 def test_every_error_except_the_name_is_located(name, reports):
     report = reports[name]
-    for finding, document in zip(report.findings, report.to_dict()["findings"]):
+    for finding, document in zip(report.findings, report.to_dict()["findings"], strict=True):
         if finding.severity == ERROR and finding.rule != "B9":
             assert finding.geometry is not None and not finding.geometry.is_empty, finding.key
             assert document["geometry"] is not None

@@ -61,7 +61,8 @@ def town(*, roads: gpd.GeoDataFrame | None = None, **layers: gpd.GeoDataFrame):
 
 
 def parcel(geom, employees: int, kind: str = "enterprise") -> gpd.GeoDataFrame:
-    return frame({"kind": [kind], "name": ["宁波甬江机械有限公司"], "employees": [employees]}, [geom])
+    return frame({"kind": [kind], "name": ["宁波甬江机械有限公司"], "employees": [employees]},
+                 [geom])
 
 
 def proposal(geom, *, name: str = GOOD_NAME, kind: str = "工业社区", custodial=None):

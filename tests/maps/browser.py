@@ -132,11 +132,11 @@ def _readme_picture(out: Path) -> None:
     """The validation map of the off-road-edge proposal, with a finding's popup open."""
     import tempfile
 
+    from geo.io import read_context
+    from geo.rules import load_rules
     from geo.validate import validate
     from maps import page_html, validation_map
     from tests.maps.conftest import DEMO, demo_proposal
-    from geo.io import read_context
-    from geo.rules import load_rules
 
     ctx = read_context(DEMO / "context.gpkg", load_rules(None))
     proposal = demo_proposal("flaw_b3_offroad_edge")

@@ -209,8 +209,9 @@ def test_many_grids_draw_on_canvas_with_codes_only_in_view_when_zoomed_in(browse
     page = page_html(grid_map(GridPlan(grids, micro, len(cells)), ctx), static_url=STATIC_URL)
     opened = open_map(browser, site.publish("many.html", page))
     labels = "() => document.querySelectorAll('.sijie-label').length"
-    assert opened.page.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") == 1
-    assert opened.page.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") == 0
+    count = "document.querySelectorAll('.leaflet-overlay-pane {}').length"
+    assert opened.page.evaluate(count.format("canvas")) == 1
+    assert opened.page.evaluate(count.format("path")) == 0
     assert opened.feature_count("grids") == len(cells)
     assert opened.page.evaluate(labels) == 0
     opened.page.evaluate("""() => {

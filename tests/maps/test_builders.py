@@ -96,7 +96,7 @@ def test_grid_map_colours_by_employees_and_labels_codes(ctx, results):
     drawn = layers(page)
     grids = drawn["grids"]["data"]["features"]
     assert [f["properties"]["key"] for f in grids] == list(plan.grids["code"])
-    for feature, row in zip(grids, plan.grids.itertuples()):
+    for feature, row in zip(grids, plan.grids.itertuples(), strict=True):
         assert feature["properties"]["label"].splitlines()[0] == row.code
         assert dict(feature["properties"]["popup"]["rows"])["就业人口"] == f"{row.employees:,}"
     assert drawn["microgrids"]["minZoom"] == 16
