@@ -26,14 +26,14 @@ from api.serialize import PUBLIC_GRID_FIELDS, PUBLIC_MICROGRID_FIELDS
 from api.services.proposals import PUBLIC_STATES
 
 __all__ = [
-    "Collection",
     "COLLECTIONS",
-    "visible",
+    "Collection",
     "extent",
-    "page",
-    "one",
-    "properties",
     "feature_id",
+    "one",
+    "page",
+    "properties",
+    "visible",
 ]
 
 BBox = tuple[float, float, float, float]

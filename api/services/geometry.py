@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from api.db.models import STORAGE_SRID
 
-__all__ = ["db_geom", "shape_of", "bbox_columns", "frame_from_rows"]
+__all__ = ["bbox_columns", "db_geom", "frame_from_rows", "shape_of"]
 
 
 def db_geom(geom: BaseGeometry) -> Any:
@@ -66,7 +66,7 @@ def plain(value: Any) -> Any:
 def frame_records(frame: gpd.GeoDataFrame) -> list[tuple[dict[str, Any], BaseGeometry]]:
     """(properties, geometry) of every row, properties JSON-safe."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    records = []
+    records: list[tuple[dict[str, Any], BaseGeometry]] = []
     for row, geom in zip(frame[columns].to_dict("records"), frame.geometry.values, strict=True):
-        records.append(({k: plain(v) for k, v in row.items()}, geom))
+        records.append(({str(k): plain(v) for k, v in row.items()}, geom))
     return records

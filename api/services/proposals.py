@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -13,7 +13,7 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,25 +28,25 @@ from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
 
 __all__ = [
+    "EDITABLE_STATES",
+    "PUBLIC_STATES",
+    "Change",
     "ProposalInput",
-    "input_from_geojson",
-    "input_from_frame",
+    "approved",
+    "changes",
     "create",
     "edit",
-    "PUBLIC_STATES",
-    "EDITABLE_STATES",
-    "head",
-    "version_of",
-    "get_proposal",
-    "geo_proposal",
     "etag_header",
-    "parse_if_match",
-    "parse_geometry",
+    "geo_proposal",
+    "get_proposal",
+    "head",
+    "input_from_frame",
+    "input_from_geojson",
     "listed",
+    "parse_geometry",
+    "parse_if_match",
     "public_proposal",
-    "approved",
-    "Change",
-    "changes",
+    "version_of",
     "versions_of",
 ]
 
@@ -279,15 +279,18 @@ def edit(
     area = _check_in_town(inp, ctx, town_name)
     # hold the proposal while the version is written: a workflow step taken meanwhile waits
     # and then sees this version, and an edit never lands once the proposal left editing
-    held = session.execute(
+    # an UPDATE answers with a cursor result, which counts the rows it changed
+    held = cast(CursorResult[Any], session.execute(
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state.in_(EDITABLE_STATES))
         .values(state=Proposal.state)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if held.rowcount != 1:
         session.rollback()
-        raise Problem(409, "edit_locked", state=session.get(Proposal, proposal.id).state)
+        moved = session.get(Proposal, proposal.id)
+        assert moved is not None  # proposals are never deleted
+        raise Problem(409, "edit_locked", state=moved.state)
     version = _version_row(proposal.id, current.version + 1, inp, user, reason, area)
     session.add(version)
     try:
@@ -387,7 +390,9 @@ def changes(
         ("added", shapely.difference(after, before)),
         ("removed", shapely.difference(before, after)),
     ):
-        area = shapely.transform(geom, to_work.transform, interleaved=False).area
+        # types-shapely declares only the interleaved form of the callback
+        area = shapely.transform(geom, to_work.transform,  # type: ignore[arg-type]
+                                 interleaved=False).area
         out.append(Change(change, geom, round(float(area), 1)))
     return out
 

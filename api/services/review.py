@@ -17,15 +17,15 @@ from api.services.proposals import head
 from api.services.workflow import REVIEW_STATE, SURVEY_STATE
 
 __all__ = [
-    "save_photo",
-    "finding_kind",
-    "check_survey_open",
-    "record_finding",
-    "findings_of",
-    "finding_of",
-    "record_opinion",
-    "opinions_of",
     "FINDING_KINDS",
+    "check_survey_open",
+    "finding_kind",
+    "finding_of",
+    "findings_of",
+    "opinions_of",
+    "record_finding",
+    "record_opinion",
+    "save_photo",
 ]
 
 FINDING_KINDS = {

@@ -8,8 +8,9 @@ review state a proposal may be rejected (final) or postponed (edited, then appli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,15 +19,15 @@ from api.problems import Problem
 from api.services.proposals import head
 
 __all__ = [
-    "Step",
-    "STEPS",
-    "apply_action",
-    "allowed_actions",
-    "SURVEY_STATE",
     "REVIEW_STATE",
-    "latest_opinions",
     "STATE_LABELS",
+    "STEPS",
+    "SURVEY_STATE",
+    "Step",
+    "allowed_actions",
+    "apply_action",
     "events_of",
+    "latest_opinions",
 ]
 
 _REVIEWING = ("applied", "initially_reviewed", "surveyed", "jointly_reviewed")
@@ -131,12 +132,12 @@ def apply_action(
     if action == "joint_review":
         _check_joint_review(session, proposal, head(session, proposal.id).version)
     # claim the transition: only one writer can move the proposal out of ``state``
-    claimed = session.execute(
+    claimed = cast(CursorResult[Any], session.execute(
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == state)
         .values(state=step.target)
         .execution_options(synchronize_session=False)
-    )
+    ))  # an UPDATE answers with a cursor result, which counts the rows it changed
     refused = Problem(
         409,
         "transition_invalid",
