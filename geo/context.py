@@ -77,12 +77,7 @@ class Context:
             The context has no such layer (``build_context`` already refuses a context
             without the required layers, so this is only met by hand-made contexts).
         """
-        frame = self.layers.get(name)
-        if frame is None:
-            layer_name = getattr(self.rules.context.layers, name, name)
-            raise InputError(message_key="context_layer_missing",
-                             params={"layer": layer_name, "role": name}, path=self.source)
-        return frame
+        return _required(self.layers, name, self.rules, self.source)
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
         """The value kept under ``key``, made by ``build()`` on first use.
@@ -107,7 +102,8 @@ class Context:
         tree = self.tree(name)
         if tree is None:
             return np.empty(0, dtype=int)
-        return np.sort(tree.query(geom, predicate=predicate))
+        found: np.ndarray = np.sort(tree.query(geom, predicate=predicate))
+        return found
 
     def inside(self, name: str, geom: BaseGeometry) -> np.ndarray:
         """Positions of a layer's features that lie in ``geom`` by their representative point
@@ -117,7 +113,8 @@ class Context:
             return np.empty(0, dtype=int)
         index = self.query(name, geom)
         points = shapely.point_on_surface(frame.geometry.values[index])
-        return index[shapely.within(points, geom)]
+        within: np.ndarray = index[shapely.within(points, geom)]
+        return within
 
     def road_zones(self) -> np.ndarray:
         """Each road's zone within tolerance, in layer order (built on first use and kept).
@@ -147,6 +144,17 @@ class Context:
     @cached_property
     def town_border(self) -> BaseGeometry:
         return shapely.boundary(self.town)
+
+
+def _required(layers: dict[str, gpd.GeoDataFrame | None], name: str, rules: Rules,
+              source: str) -> gpd.GeoDataFrame:
+    """The layer ``name``, or the error naming it as the bureau's data spells it."""
+    frame = layers.get(name)
+    if frame is None:
+        raise InputError(message_key="context_layer_missing",
+                         params={"layer": getattr(rules.context.layers, name, name), "role": name},
+                         path=source)
+    return frame
 
 
 def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> gpd.GeoDataFrame:
@@ -214,11 +222,8 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
         wrong type, or a neighbour is invalid.
     """
     for name in REQUIRED_LAYERS:
-        if layers.get(name) is None:
-            raise InputError(message_key="context_layer_missing",
-                             params={"layer": getattr(rules.context.layers, name), "role": name},
-                             path=source)
-    neighbours = layers["neighbours"]
+        _required(layers, name, rules, source)
+    neighbours = _required(layers, "neighbours", rules, source)
     crs = work_crs(neighbours.crs, tuple(neighbours.total_bounds), override=rules.work_crs)
     prepared: dict[str, gpd.GeoDataFrame | None] = {}
     for name in LAYER_COLUMNS:

@@ -1,13 +1,38 @@
-"""Shape measures of polygons, each a pure function of geometry in a metric CRS."""
+"""Measures of a community, each a pure function: shapes in a metric CRS, or a shape and the
+context it lies in. Every rule, the profile, the grids and the facility search take their
+numbers from here, so the same thing is measured the same way everywhere."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 
+import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["polsby_popper", "hull_ratio", "thin_parts", "mean_width"]
+from geo.context import Context
+
+__all__ = [
+    "NOT_LAND",
+    "STAFFED",
+    "area_shares",
+    "employees_inside",
+    "hull_ratio",
+    "land_share",
+    "land_shares",
+    "mean_width",
+    "polsby_popper",
+    "residents_inside",
+    "shares_inside",
+    "thin_parts",
+]
+
+# parcel kinds whose employees count (vacant and public plots employ nobody)
+STAFFED = ("enterprise", "park")
+# land-use classes that are not land a community is made of
+NOT_LAND = ("road", "water")
 
 
 def polsby_popper(geom: BaseGeometry) -> float:
@@ -43,3 +68,77 @@ def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> li
     rest = shapely.difference(geom, opened)
     return [p for p in shapely.get_parts(rest) if p.geom_type == "Polygon" and p.area >= min_area
             and mean_width(p) < width]
+
+
+def area_shares(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.float64]:
+    """The share of each of ``shapes``' area that lies inside ``geom`` (0 to 1)."""
+    shares: npt.NDArray[np.float64] = (shapely.area(shapely.intersection(shapes, geom))
+                                       / shapely.area(shapes))
+    return shares
+
+
+def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
+                  ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Positions of a layer's features meeting ``geom`` and the share of each inside it."""
+    frame = ctx.layer(layer)
+    index = ctx.query(layer, geom)
+    if frame is None or index.size == 0:
+        return index, np.empty(0)
+    return index, area_shares(frame.geometry.values[index], geom)
+
+
+def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
+    """Employees and enterprises inside ``geom``; (0, 0) without a parcels layer.
+
+    Employees of the staffed parcels (:data:`STAFFED`) count by the share of each parcel's
+    area inside; an enterprise counts where most of it lies.
+    """
+    frame = ctx.layer("parcels")
+    if frame is None:
+        return 0, 0
+    index, share = shares_inside(geom, ctx, "parcels")
+    kinds = frame["kind"].values[index]
+    employees = np.nan_to_num(frame["employees"].values[index].astype(float))
+    total = int(round(float((employees * share)[np.isin(kinds, STAFFED)].sum())))
+    enterprises = int(((kinds == "enterprise") & (share >= 0.5)).sum())
+    return total, enterprises
+
+
+def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
+    """Area (m²) of each land-use class inside ``geom``; empty without a land-use layer."""
+    frame = ctx.layer("landuse")
+    index = ctx.query("landuse", geom)
+    if frame is None or index.size == 0:
+        return {}
+    areas = shapely.area(shapely.intersection(frame.geometry.values[index], geom))
+    classes = frame["class"].values[index]
+    return {str(c): float(areas[classes == c].sum()) for c in np.unique(classes)}
+
+
+def land_share(areas: Mapping[str, float], classes: Iterable[str]) -> float:
+    """The share of ``classes`` in the land of ``areas`` (class → m²), roads and water left
+    out (:data:`NOT_LAND`); 0 when there is no land."""
+    land = sum(v for k, v in areas.items() if k not in NOT_LAND)
+    return sum(areas.get(c, 0.0) for c in classes) / land if land else 0.0
+
+
+def residents_inside(geom: BaseGeometry, ctx: Context
+                     ) -> tuple[float, int, list[BaseGeometry]]:
+    """Residential land (m²) and homes (buildings) inside ``geom``, and where they are."""
+    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
+    places: list[BaseGeometry] = []
+    area = 0.0
+    if landuse is not None:
+        index = ctx.query("landuse", geom)
+        homes = index[landuse["class"].values[index] == "residential"]
+        pieces = shapely.intersection(landuse.geometry.values[homes], geom)
+        pieces = pieces[shapely.area(pieces) >= 1.0]
+        area = float(shapely.area(pieces).sum())
+        places.extend(pieces)
+    count = 0
+    if buildings is not None:
+        index = ctx.inside("buildings", geom)
+        homes = index[buildings["use"].values[index] == "residential"]
+        count = len(homes)
+        places.extend(buildings.geometry.values[homes])
+    return area, count, places

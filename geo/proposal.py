@@ -39,13 +39,25 @@ class Proposal:
     crs: pyproj.CRS
     custodial: tuple[CustodialPart, ...] = field(default_factory=tuple)
     raw_type: str = ""
+    # the geometry in each target CRS asked for, so that every rule of a validation shares
+    # one reprojection; keyed by the CRS object's identity (hashing a CRS writes its WKT), the
+    # object kept beside the geometry so that the identity stays its own
+    _projected: dict[int, tuple[pyproj.CRS, BaseGeometry]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def to_crs(self, crs: pyproj.CRS) -> BaseGeometry:
-        """The geometry in ``crs``."""
-        if self.crs == crs or self.geometry is None or self.geometry.is_empty:
+        """The geometry in ``crs`` (reprojected once per CRS and kept)."""
+        if self.geometry is None or self.geometry.is_empty:
             return self.geometry
-        series = gpd.GeoSeries([self.geometry], crs=self.crs).to_crs(crs)
-        return series.iloc[0]
+        kept = self._projected.get(id(crs))
+        if kept is not None and kept[0] is crs:
+            return kept[1]
+        if self.crs == crs:
+            geom = self.geometry
+        else:
+            geom = gpd.GeoSeries([self.geometry], crs=self.crs).to_crs(crs).iloc[0]
+        self._projected[id(crs)] = (crs, geom)
+        return geom
 
 
 def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:

@@ -21,10 +21,9 @@ from geo.context import Context
 from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
 from geo.facility.checks import check_site, programme_floor_m2
 from geo.facility.explain import explain, headline
-from geo.measure import polsby_popper
+from geo.measure import STAFFED, polsby_popper
 from geo.network import RoadNetwork, road_network
 from geo.proposal import Proposal
-from geo.validate.holdings import STAFFED
 from geo.validate.validity import valid_geometry
 
 __all__ = [

@@ -18,11 +18,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.grids.codes import nw_to_se_order
+from geo.measure import STAFFED
 
 __all__ = ["REGISTRY", "make_microgrids"]
 
 REGISTRY = ("occupancy", "registration", "tax_share")
-STAFFED = ("enterprise", "park")
 
 
 def _weighted(values: pd.Series, weights: pd.Series) -> float | None:

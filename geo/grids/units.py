@@ -16,10 +16,9 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
+from geo.measure import STAFFED
 
 __all__ = ["Units", "adjacency", "cut_units", "split_by_parcels"]
-
-STAFFED = ("enterprise", "park")
 
 
 @dataclass(frozen=True)

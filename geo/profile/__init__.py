@@ -27,10 +27,8 @@ from geo.profile.money import (
     party_funds,
     staff_quota,
 )
+from geo.measure import employees_inside, land_share, land_shares, residents_inside
 from geo.proposal import Proposal
-from geo.validate.character import land_shares
-from geo.validate.residents import residents_inside
-from geo.validate.scale import employees_inside
 from geo.validate.validity import valid_geometry
 
 __all__ = ["CLASSES", "SIDES", "Profile", "community_profile"]
@@ -93,18 +91,16 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
         raise InputError(message_key="live_work_share_range", params={"value": live_work_share},
                          field="live_work_share")
     notes: list[str] = []
-    employees, enterprises = employees_inside(geom, ctx) if ctx.layer("parcels") is not None \
-        else (0, 0)
-    if ctx.layer("parcels") is None:
-        notes.append(N_("no_parcels"))
+    employees, enterprises = employees_inside(geom, ctx)
     parcels = ctx.layer("parcels")
     parks = 0
-    if parcels is not None:
+    if parcels is None:
+        notes.append(N_("no_parcels"))
+    else:
         parks = int((parcels["kind"].to_numpy()[ctx.inside("parcels", geom)] == "park").sum())
-    shares = land_shares(geom, ctx) if ctx.layer("landuse") is not None else {}
-    land = sum(v for k, v in shares.items() if k not in ("road", "water"))
-    industrial = shares.get("industrial", 0.0) / land if land else 0.0
-    office = (shares.get("office", 0.0) + shares.get("commercial", 0.0)) / land if land else 0.0
+    shares = land_shares(geom, ctx)
+    industrial = land_share(shares, ("industrial",))
+    office = land_share(shares, ("office", "commercial"))
     homes_m2, homes, _ = residents_inside(geom, ctx)
     if live_work_share is None:
         notes.append(N_("live_work_share_missing"))

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "RULE_CLAUSES",
     "BoundaryRules",
     "ClassificationRules",
     "ContextMapping",
@@ -26,9 +27,11 @@ __all__ = [
     "ScaleRules",
     "StaffingRules",
     "clause_of",
+    "rule_clause",
 ]
 
 FOUR_BOUNDARIES = "001 § 二(一)3(2)"
+ONE_ENTERPRISE_ONE_GRID = "001 § 二(三)2"
 
 
 def rule(default: Any, clause: str, description: str) -> Any:
@@ -117,13 +120,13 @@ class NamingRules(_Section):
 class GridRules(_Section):
     """网格: about 1,000 employees, or 1 km², or 30 enterprises."""
 
-    employees_target: int = rule(1_000, "001 § 二(三)2", "grid target employment")
+    employees_target: int = rule(1_000, ONE_ENTERPRISE_ONE_GRID, "grid target employment")
     area_target_km2: float = rule(
-        1.0, "001 § 二(三)2", "grid target area where employment is sparse"
+        1.0, ONE_ENTERPRISE_ONE_GRID, "grid target area where employment is sparse"
     )
-    enterprises_target: int = rule(30, "001 § 二(三)2", "grid target number of enterprises")
+    enterprises_target: int = rule(30, ONE_ENTERPRISE_ONE_GRID, "grid target number of enterprises")
     capacity_factor: float = rule(
-        1.3, "001 § 二(三)2", "a grid may reach this multiple of a target"
+        1.3, ONE_ENTERPRISE_ONE_GRID, "a grid may reach this multiple of a target"
     )
     roles: tuple[str, ...] = rule(
         ("grid_head", "full_time_worker", "part_time_worker", "guide", "others"),
@@ -276,3 +279,25 @@ def clause_of(model: type[BaseModel], field: str) -> str:
     """The source clause recorded for ``field`` of a rule section."""
     extra = model.model_fields[field].json_schema_extra
     return str(extra.get("clause", "")) if isinstance(extra, dict) else ""
+
+
+# The clause each boundary rule cites in its findings. A rule with numbers cites its numbers'
+# clause; B1 and B2 have no number and cite the four-boundaries clause; B6 cites the seamless
+# boundary and "一企一格" (an enterprise belongs to one community and one grid).
+RULE_CLAUSES: dict[str, str] = {
+    "B1": FOUR_BOUNDARIES,
+    "B2": FOUR_BOUNDARIES,
+    "B3": clause_of(BoundaryRules, "edge_share_min"),
+    "B4": clause_of(BoundaryRules, "polsby_popper_min"),
+    "B5": clause_of(BoundaryRules, "snap_tolerance_m"),
+    "B6": f"{clause_of(BoundaryRules, 'cut_share_min')}; {ONE_ENTERPRISE_ONE_GRID}",
+    "B7": clause_of(BoundaryRules, "industrial_share_min"),
+    "B8": clause_of(ScaleRules, "employees_max"),
+    "B9": clause_of(NamingRules, "industrial_suffix"),
+    "B10": clause_of(BoundaryRules, "residents_clause"),
+}
+
+
+def rule_clause(rule_id: str) -> str:
+    """The clause rule ``rule_id`` (``"B1"`` … ``"B10"``) cites in its findings."""
+    return RULE_CLAUSES[rule_id]

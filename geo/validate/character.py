@@ -7,52 +7,50 @@ there is none, the share of floor area from the buildings layer. Below the minim
 
 from __future__ import annotations
 
-import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.validate.report import FOUR_BOUNDARIES, INFO, WARNING, Finding
+from geo.measure import land_share, land_shares
+from geo.proposal import Proposal
+from geo.rules.model import rule_clause
+from geo.validate.report import INFO, WARNING, Finding, RuleResult
 
-__all__ = ["check_character", "land_shares"]
+__all__ = ["check", "WANTED"]
 
+RULE = "B7"
+CLAUSE = rule_clause(RULE)
+# the land-use classes (or building uses) that make each community type's character
 WANTED = {"industrial": ("industrial",), "building": ("office", "commercial")}
-NOT_LAND = ("road", "water")
-
-
-def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
-    """Area (m²) of each land-use class inside ``geom``."""
-    index = ctx.query("landuse", geom)
-    if index.size == 0:
-        return {}
-    frame = ctx.layer("landuse")
-    areas = shapely.area(shapely.intersection(frame.geometry.values[index], geom))
-    classes = frame["class"].values[index]
-    return {str(c): float(areas[classes == c].sum()) for c in np.unique(classes)}
 
 
 def _floor_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
-    chosen = ctx.layer("buildings").iloc[ctx.inside("buildings", geom)]
-    return chosen.groupby("use")["floor_area_m2"].sum().astype(float).to_dict()
+    """Floor area (m²) of each building use inside ``geom``."""
+    buildings = ctx.require("buildings")
+    chosen = buildings.iloc[ctx.inside("buildings", geom)]
+    floors: dict[str, float] = chosen.groupby("use")["floor_area_m2"].sum().astype(float).to_dict()
+    return floors
 
 
-def check_character(geom: BaseGeometry, ctx: Context, community_type: str
-                    ) -> tuple[list[Finding], dict[str, float | None]]:
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
+    """A warning when the type's land (or floor area) is under the rules' share."""
+    geom = proposal.to_crs(ctx.crs)
     limit = ctx.rules.boundary.industrial_share_min
-    kind = community_type if community_type in WANTED else "industrial"
+    kind = proposal.type if proposal.type in WANTED else "industrial"
     if ctx.layer("landuse") is not None:
-        areas = land_shares(geom, ctx)
-        total = sum(v for k, v in areas.items() if k not in NOT_LAND)
+        share = land_share(land_shares(geom, ctx), WANTED[kind])
     elif ctx.layer("buildings") is not None:
-        areas = _floor_shares(geom, ctx)
-        total = sum(areas.values())
+        floors = _floor_shares(geom, ctx)
+        total = sum(floors.values())
+        share = sum(floors.get(c, 0.0) for c in WANTED[kind]) / total if total else 0.0
     else:
-        return [Finding("B7", INFO, FOUR_BOUNDARIES, "skipped_layer", {"layer": "landuse"}, {},
-                        None)], {"industrial_share": None}
-    share = sum(areas.get(c, 0.0) for c in WANTED[kind]) / total if total else 0.0
+        return RuleResult(findings=(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
+                                            key="skipped_layer", params={"layer": "landuse"}),),
+                          metrics={"industrial_share": None})
     metrics = {"industrial_share": share}
     if share >= limit:
-        return [], metrics
-    return [Finding("B7", WARNING, FOUR_BOUNDARIES, "b7_low_share",
-                    {"kind": kind, "share": share, "limit": limit},
-                    {"share": share, "limit": limit}, shapely.boundary(geom))], metrics
+        return RuleResult(metrics=metrics)
+    finding = Finding(rule=RULE, severity=WARNING, clause=CLAUSE, key="b7_low_share",
+                      params={"kind": kind, "share": share, "limit": limit},
+                      measure={"share": share, "limit": limit}, geometry=shapely.boundary(geom))
+    return RuleResult(findings=(finding,), metrics=metrics)

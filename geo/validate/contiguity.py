@@ -6,29 +6,38 @@ declared custodial (托管) with a reason, when it is noted as info.
 
 from __future__ import annotations
 
-from shapely.geometry.base import BaseGeometry
-
+from geo.context import Context
 from geo.proposal import Proposal, parts_by_area
-from geo.validate.report import ERROR, FOUR_BOUNDARIES, INFO, WARNING, Finding
+from geo.rules.model import rule_clause
+from geo.validate.report import ERROR, INFO, WARNING, Finding, RuleResult
 
-__all__ = ["check_contiguity"]
+__all__ = ["check"]
+
+RULE = "B2"
+CLAUSE = rule_clause(RULE)
 
 
-def check_contiguity(geom: BaseGeometry, proposal: Proposal) -> list[Finding]:
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """One finding per part beyond the main one (parts numbered by area, largest = 1)."""
-    parts = parts_by_area(geom)
+    parts = parts_by_area(proposal.to_crs(ctx.crs))
     declared = {c.part: c.reason for c in proposal.custodial}
     findings = []
     for number, part in enumerate(parts[1:], start=2):
         measure = {"area_m2": part.area, "part": number}
         if number in declared:
-            findings.append(Finding("B2", INFO, FOUR_BOUNDARIES, "b2_custodial_part",
-                                    {"part": number, "area_m2": part.area,
-                                     "reason": declared[number]}, measure, part))
+            findings.append(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
+                                    key="b2_custodial_part",
+                                    params={"part": number, "area_m2": part.area,
+                                            "reason": declared[number]},
+                                    measure=measure, geometry=part))
         else:
-            findings.append(Finding("B2", ERROR, FOUR_BOUNDARIES, "b2_disjoint_part",
-                                    {"part": number, "area_m2": part.area}, measure, part))
+            findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
+                                    key="b2_disjoint_part",
+                                    params={"part": number, "area_m2": part.area},
+                                    measure=measure, geometry=part))
     for number in sorted(set(declared) - set(range(2, len(parts) + 1))):
-        findings.append(Finding("B2", WARNING, FOUR_BOUNDARIES, "b2_custodial_unknown",
-                                {"part": number, "parts": len(parts)}, {"part": number}, None))
-    return findings
+        findings.append(Finding(rule=RULE, severity=WARNING, clause=CLAUSE,
+                                key="b2_custodial_unknown",
+                                params={"part": number, "parts": len(parts)},
+                                measure={"part": number}))
+    return RuleResult(findings=tuple(findings))

@@ -13,9 +13,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.validate.report import ERROR, FOUR_BOUNDARIES, WARNING, Finding
+from geo.proposal import Proposal
+from geo.rules.model import rule_clause
+from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
-__all__ = ["check_edges", "followed_features"]
+__all__ = ["check", "followed_features"]
+
+RULE = "B3"
+CLAUSE = rule_clause(RULE)
 
 
 def followed_features(ctx: Context) -> BaseGeometry:
@@ -26,35 +31,39 @@ def followed_features(ctx: Context) -> BaseGeometry:
 def _followed(ctx: Context) -> BaseGeometry:
     rules = ctx.rules.boundary
     zones = list(ctx.road_zones())
-    for layer, distance in (("water", rules.water_tolerance_m), ("terrain", rules.terrain_tolerance_m)):
+    for layer, distance in (("water", rules.water_tolerance_m),
+                            ("terrain", rules.terrain_tolerance_m)):
         frame = ctx.layer(layer)
         if frame is not None:
             zones.extend(shapely.buffer(frame.geometry.values, distance))
     zones.append(shapely.buffer(ctx.town_border, rules.border_tolerance_m))
-    followed = shapely.union_all(np.array(zones, dtype=object))
+    followed: BaseGeometry = shapely.union_all(np.array(zones, dtype=object))
     shapely.prepare(followed)
     return followed
 
 
-def check_edges(geom: BaseGeometry, ctx: Context) -> tuple[list[Finding], dict[str, float]]:
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """Findings for the boundary stretches that follow nothing, and the edge share."""
     rules = ctx.rules.boundary
-    boundary = shapely.boundary(geom)
+    boundary = shapely.boundary(proposal.to_crs(ctx.crs))
     window = shapely.box(*shapely.bounds(boundary)).buffer(1.0)
     loose = shapely.difference(boundary, shapely.intersection(followed_features(ctx), window))
     share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
     failed = share < rules.edge_share_min
     findings = []
     if failed:
-        findings.append(Finding("B3", ERROR, FOUR_BOUNDARIES, "b3_edge_share",
-                                {"share": share, "limit": rules.edge_share_min},
-                                {"edge_share": share, "limit": rules.edge_share_min,
-                                 "loose_m": loose.length}, loose))
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b3_edge_share",
+                                params={"share": share, "limit": rules.edge_share_min},
+                                measure={"edge_share": share, "limit": rules.edge_share_min,
+                                         "loose_m": loose.length},
+                                geometry=loose))
     stretches = shapely.get_parts(shapely.line_merge(loose)) if not loose.is_empty else []
     for stretch in sorted(stretches, key=lambda s: -s.length):
         if stretch.length >= rules.uncovered_stretch_min_m:
-            findings.append(Finding("B3", ERROR if failed else WARNING, FOUR_BOUNDARIES,
-                                    "b3_loose_stretch", {"length_m": stretch.length},
-                                    {"length_m": stretch.length,
-                                     "limit": rules.uncovered_stretch_min_m}, stretch))
-    return findings, {"edge_share": share}
+            findings.append(Finding(rule=RULE, severity=ERROR if failed else WARNING,
+                                    clause=CLAUSE, key="b3_loose_stretch",
+                                    params={"length_m": stretch.length},
+                                    measure={"length_m": stretch.length,
+                                             "limit": rules.uncovered_stretch_min_m},
+                                    geometry=stretch))
+    return RuleResult(findings=tuple(findings), metrics={"edge_share": share})

@@ -1,7 +1,9 @@
-"""Findings and the validation report (the document of DESIGN.md, also served by the API)."""
+"""Findings, what one rule returns, and the validation report (the document of DESIGN.md,
+also served by the API)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,25 +14,28 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.i18n import N_, Text, t
 
-__all__ = ["Finding", "Report", "NeighbourChange", "ERROR", "WARNING", "INFO"]
+__all__ = ["Finding", "Report", "NeighbourChange", "RuleResult", "ERROR", "WARNING", "INFO"]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-FOUR_BOUNDARIES = "001 § 二(一)3(2)"
 # the land a B7 finding is about, said as a word of the sentence
 _KIND_WORDS = {"industrial": N_("kind_industrial"), "building": N_("kind_building")}
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a reviewer should see: which rule, how bad, where, and the numbers."""
+    """One thing a reviewer should see: which rule, how bad, where, and the numbers.
+
+    ``key`` and ``params`` make the message (:mod:`geo.validate.messages`); ``measure`` holds
+    the measured values beside their limits; ``geometry`` is in the work CRS.
+    """
 
     rule: str
     severity: str
     clause: str
     key: str
-    params: dict[str, Any]
-    measure: dict[str, float]
-    geometry: BaseGeometry | None  # in the work CRS
+    params: dict[str, Any] = field(default_factory=dict)
+    measure: dict[str, float] = field(default_factory=dict)
+    geometry: BaseGeometry | None = None
 
     def message(self, lang: str = "zh") -> str:
         kind = self.params.get("kind")
@@ -49,6 +54,20 @@ class NeighbourChange:
     area_left_m2: float
     valid: bool
     contiguous: bool
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What one rule's ``check(proposal, ctx)`` returns.
+
+    ``findings`` in the order the report lists them; ``metrics`` go into the report's
+    ``metrics``; ``neighbours`` is what the carve-out does to each neighbour (rule B5 only,
+    ``None`` for every other rule).
+    """
+
+    findings: tuple[Finding, ...] = ()
+    metrics: Mapping[str, float | int | None] = field(default_factory=dict)
+    neighbours: tuple[NeighbourChange, ...] | None = None
 
 
 def _round(value: Any) -> Any:

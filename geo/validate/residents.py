@@ -8,42 +8,29 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.validate.report import INFO, WARNING, Finding
+from geo.measure import residents_inside
+from geo.proposal import Proposal
+from geo.rules.model import rule_clause
+from geo.validate.report import INFO, WARNING, Finding, RuleResult
 
-__all__ = ["check_residents", "residents_inside"]
+__all__ = ["check"]
 
-
-def residents_inside(geom: BaseGeometry, ctx: Context) -> tuple[float, int, list[BaseGeometry]]:
-    """Residential land (m²) and homes (buildings) inside ``geom``, and where they are."""
-    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
-    places = []
-    area = 0.0
-    if landuse is not None:
-        index = ctx.query("landuse", geom)
-        homes = index[landuse["class"].values[index] == "residential"]
-        pieces = shapely.intersection(landuse.geometry.values[homes], geom)
-        pieces = pieces[shapely.area(pieces) >= 1.0]
-        area = float(shapely.area(pieces).sum())
-        places.extend(pieces)
-    count = 0
-    if buildings is not None:
-        index = ctx.inside("buildings", geom)
-        homes = index[buildings["use"].values[index] == "residential"]
-        count = len(homes)
-        places.extend(buildings.geometry.values[homes])
-    return area, count, places
+RULE = "B10"
+CLAUSE = rule_clause(RULE)
 
 
-def check_residents(geom: BaseGeometry, ctx: Context) -> list[Finding]:
-    clause = ctx.rules.boundary.residents_clause
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
+    """A warning located on the residential land and homes inside, when there are any."""
     if ctx.layer("landuse") is None and ctx.layer("buildings") is None:
-        return [Finding("B10", INFO, clause, "skipped_layer", {"layer": "landuse"}, {}, None)]
-    area, count, places = residents_inside(geom, ctx)
+        return RuleResult(findings=(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
+                                            key="skipped_layer", params={"layer": "landuse"}),))
+    area, count, places = residents_inside(proposal.to_crs(ctx.crs), ctx)
     if area < 1.0 and count == 0:
-        return []
-    where = shapely.union_all(np.array(places, dtype=object))
-    return [Finding("B10", WARNING, clause, "b10_residents", {"area_m2": area, "buildings": count},
-                    {"area_m2": area, "buildings": count}, where)]
+        return RuleResult()
+    finding = Finding(rule=RULE, severity=WARNING, clause=CLAUSE, key="b10_residents",
+                      params={"area_m2": area, "buildings": count},
+                      measure={"area_m2": area, "buildings": count},
+                      geometry=shapely.union_all(np.array(places, dtype=object)))
+    return RuleResult(findings=(finding,))

@@ -7,44 +7,41 @@ the rules' tolerance is a warning. N and M are the bureau's settings.
 
 from __future__ import annotations
 
-import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.rules.model import ScaleRules, clause_of
-from geo.validate.holdings import STAFFED, inside_shares
-from geo.validate.report import ERROR, INFO, WARNING, Finding
+from geo.measure import employees_inside
+from geo.proposal import Proposal
+from geo.rules.model import rule_clause
+from geo.validate.report import ERROR, INFO, WARNING, Finding, RuleResult
 
-__all__ = ["check_scale", "employees_inside"]
+__all__ = ["check"]
 
-CLAUSE = clause_of(ScaleRules, "employees_max")
-
-
-def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
-    """Employees and enterprises inside ``geom`` (an enterprise counts where most of it lies)."""
-    index, share = inside_shares(ctx, "parcels", geom)
-    frame = ctx.layer("parcels")
-    staffed = np.isin(frame["kind"].values[index], STAFFED)
-    employees = np.nan_to_num(frame["employees"].values[index].astype(float))
-    total = int(round(float((employees * share)[staffed].sum())))
-    enterprises = int(((frame["kind"].values[index] == "enterprise") & (share >= 0.5)).sum())
-    return total, enterprises
+RULE = "B8"
+CLAUSE = rule_clause(RULE)
 
 
-def check_scale(geom: BaseGeometry, ctx: Context) -> tuple[list[Finding], dict[str, int | None]]:
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
+    """An error above M employees, a warning far from N; the employees and enterprises."""
     rules = ctx.rules.scale
     if ctx.layer("parcels") is None:
-        return [Finding("B8", INFO, CLAUSE, "skipped_layer", {"layer": "parcels"}, {}, None)], \
-            {"employees": None, "enterprises": None}
+        return RuleResult(findings=(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
+                                            key="skipped_layer", params={"layer": "parcels"}),),
+                          metrics={"employees": None, "enterprises": None})
+    geom = proposal.to_crs(ctx.crs)
     employees, enterprises = employees_inside(geom, ctx)
     metrics = {"employees": employees, "enterprises": enterprises}
-    measure = {"employees": employees, "target": rules.employees_target, "limit": rules.employees_max}
+    measure: dict[str, float] = {"employees": employees, "target": rules.employees_target,
+               "limit": rules.employees_max}
     where = shapely.boundary(geom)
     if employees > rules.employees_max:
-        return [Finding("B8", ERROR, CLAUSE, "b8_over_max",
-                        {"employees": employees, "limit": rules.employees_max}, measure, where)], metrics
-    if abs(employees - rules.employees_target) > rules.target_tolerance * rules.employees_target:
-        return [Finding("B8", WARNING, CLAUSE, "b8_far_from_target",
-                        {"employees": employees, "target": rules.employees_target}, measure, where)], metrics
-    return [], metrics
+        finding = Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b8_over_max",
+                          params={"employees": employees, "limit": rules.employees_max},
+                          measure=measure, geometry=where)
+    elif abs(employees - rules.employees_target) > rules.target_tolerance * rules.employees_target:
+        finding = Finding(rule=RULE, severity=WARNING, clause=CLAUSE, key="b8_far_from_target",
+                          params={"employees": employees, "target": rules.employees_target},
+                          measure=measure, geometry=where)
+    else:
+        return RuleResult(metrics=metrics)
+    return RuleResult(findings=(finding,), metrics=metrics)

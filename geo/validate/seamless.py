@@ -16,24 +16,33 @@ from geo.carve import Carved, carve, slivers
 from geo.context import Context
 from geo.i18n import N_
 from geo.measure import mean_width
-from geo.validate.report import ERROR, FOUR_BOUNDARIES, INFO, WARNING, Finding, NeighbourChange
+from geo.proposal import Proposal
+from geo.rules.model import rule_clause
+from geo.validate.report import ERROR, INFO, WARNING, Finding, NeighbourChange, RuleResult
 
-__all__ = ["check_seamless"]
+__all__ = ["check"]
+
+RULE = "B5"
+CLAUSE = rule_clause(RULE)
 
 
 def _sliver(key: str, neighbour: str, piece: BaseGeometry, limit: float) -> Finding:
     width = mean_width(piece)
     length = piece.area / width if width else 0.0
-    params = {"neighbour": neighbour, "width_m": width, "length_m": length, "area_m2": piece.area}
-    return Finding("B5", ERROR, FOUR_BOUNDARIES, key, params,
-                   {"width_m": width, "length_m": length, "area_m2": piece.area,
-                    "snap_tolerance_m": limit}, piece)
+    return Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key=key,
+                   params={"neighbour": neighbour, "width_m": width, "length_m": length,
+                           "area_m2": piece.area},
+                   measure={"width_m": width, "length_m": length, "area_m2": piece.area,
+                            "snap_tolerance_m": limit},
+                   geometry=piece)
 
 
-def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context, lang_name: str) -> str:
+def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context,
+                 community: str) -> str:
     """The neighbour (or the community itself) that shares the longest edge with ``piece``."""
     neighbours = ctx.require("neighbours")
-    best, best_length = lang_name, shapely.length(shapely.intersection(piece.boundary, geom.boundary))
+    best = community
+    best_length = shapely.length(shapely.intersection(piece.boundary, geom.boundary))
     for i in ctx.query("neighbours", piece.buffer(0.5)):
         if i == own:
             continue
@@ -51,43 +60,57 @@ def _neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) 
     gaps = slivers(c.left, snap, along=geom)
     findings += [_sliver(N_("b5_gap_sliver"), c.name, p, snap) for p in gaps]
     if c.left.is_empty or c.left.area < 1.0:
-        return findings + [Finding("B5", INFO, FOUR_BOUNDARIES, "b5_neighbour_absorbed",
-                                   {"neighbour": c.name, "area_m2": c.before.area},
-                                   {"area_m2": c.before.area}, c.before)]
+        return [*findings, Finding(rule=RULE, severity=INFO, clause=CLAUSE,
+                                   key="b5_neighbour_absorbed",
+                                   params={"neighbour": c.name, "area_m2": c.before.area},
+                                   measure={"area_m2": c.before.area}, geometry=c.before)]
     if not shapely.is_valid(c.left):
-        reason = shapely.is_valid_reason(c.left)
-        findings.append(Finding("B5", ERROR, FOUR_BOUNDARIES, "b5_neighbour_invalid",
-                                {"neighbour": c.name, "reason": reason}, {}, c.left))
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
+                                key="b5_neighbour_invalid",
+                                params={"neighbour": c.name,
+                                        "reason": shapely.is_valid_reason(c.left)},
+                                geometry=c.left))
     rest = shapely.difference(c.left, shapely.union_all(gaps)) if gaps else c.left
     pieces = sorted((p for p in shapely.get_parts(rest) if p.area >= 1.0), key=lambda p: -p.area)
     # a neighbour already in several parts (an enclave of its own) is only faulted for new ones
     already = max(len([p for p in shapely.get_parts(c.before) if p.area >= 1.0]), 1)
     for piece in pieces[already:]:
-        findings.append(Finding("B5", ERROR, FOUR_BOUNDARIES, "b5_neighbour_disjoint",
-                                {"neighbour": c.name, "parts": len(pieces), "area_m2": piece.area},
-                                {"area_m2": piece.area, "parts": len(pieces)}, piece))
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
+                                key="b5_neighbour_disjoint",
+                                params={"neighbour": c.name, "parts": len(pieces),
+                                        "area_m2": piece.area},
+                                measure={"area_m2": piece.area, "parts": len(pieces)},
+                                geometry=piece))
     if pieces and pieces[0].area < rules.remnant_min_area_m2:
         join = _join_target(pieces[0], c.index, geom, ctx, name)
-        findings.append(Finding("B5", WARNING, FOUR_BOUNDARIES, "b5_remnant_small",
-                                {"neighbour": c.name, "area_m2": pieces[0].area,
-                                 "limit": rules.remnant_min_area_m2, "join": join},
-                                {"area_m2": pieces[0].area, "limit": rules.remnant_min_area_m2},
-                                pieces[0]))
+        findings.append(Finding(rule=RULE, severity=WARNING, clause=CLAUSE,
+                                key="b5_remnant_small",
+                                params={"neighbour": c.name, "area_m2": pieces[0].area,
+                                        "limit": rules.remnant_min_area_m2, "join": join},
+                                measure={"area_m2": pieces[0].area,
+                                         "limit": rules.remnant_min_area_m2},
+                                geometry=pieces[0]))
     return findings
 
 
-def check_seamless(geom: BaseGeometry, ctx: Context, *, name: str
-                   ) -> tuple[list[Finding], list[NeighbourChange]]:
+def _change(c: Carved) -> NeighbourChange:
+    return NeighbourChange(name=c.name, code=c.code, area_given_m2=c.taken.area,
+                           area_left_m2=c.left.area, valid=bool(shapely.is_valid(c.left)),
+                           contiguous=len([p for p in shapely.get_parts(c.left)
+                                           if p.area >= 1.0]) <= 1)
+
+
+def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """Findings of the carve-out and, for each neighbour, what it gives up and keeps."""
+    geom = proposal.to_crs(ctx.crs)
     findings: list[Finding] = []
     changes = []
     for c in carve(geom, ctx):
-        findings += _neighbour_findings(c, geom, ctx, name)
-        changes.append(NeighbourChange(c.name, c.code, c.taken.area, c.left.area,
-                                       bool(shapely.is_valid(c.left)),
-                                       len([p for p in shapely.get_parts(c.left) if p.area >= 1.0]) <= 1))
+        findings += _neighbour_findings(c, geom, ctx, proposal.name)
+        changes.append(_change(c))
     outside = shapely.difference(geom, ctx.town)
     if outside.area >= 1.0:
-        findings.append(Finding("B5", ERROR, FOUR_BOUNDARIES, "b5_outside_town",
-                                {"area_m2": outside.area}, {"area_m2": outside.area}, outside))
-    return findings, changes
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b5_outside_town",
+                                params={"area_m2": outside.area},
+                                measure={"area_m2": outside.area}, geometry=outside))
+    return RuleResult(findings=tuple(findings), neighbours=tuple(changes))
