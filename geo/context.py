@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar, cast
+from typing import Literal, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +24,7 @@ from geo.errors import InputError
 from geo.i18n import OneOf
 from geo.rules import Rules
 
-__all__ = ["Context", "build_context", "REQUIRED_LAYERS", "LAYER_COLUMNS"]
+__all__ = ["LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context"]
 
 REQUIRED_LAYERS = ("neighbours", "roads")
 # the columns sijie reads from each layer; the first of each layer's list must be present
@@ -35,7 +35,8 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
     "water": ("kind", "name"),
     "terrain": ("kind", "name"),
     "parcels": ("kind", "name", "uscc", "employees", "industry"),
-    "buildings": ("use", "name", "floors", "floor_area_m2", "occupancy", "registration", "tax_share"),
+    "buildings": ("use", "name", "floors", "floor_area_m2", "occupancy", "registration",
+                  "tax_share"),
     "landuse": ("class",),
 }
 _NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "registration",
@@ -43,6 +44,9 @@ _NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "reg
 _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
 
 T = TypeVar("T")
+# the STRtree predicates a layer can be queried by
+Predicate = Literal["intersects", "within", "contains", "overlaps", "crosses", "touches",
+                    "covers", "covered_by", "contains_properly"]
 
 
 def _tree(frame: gpd.GeoDataFrame | None) -> shapely.STRtree | None:
@@ -97,7 +101,8 @@ class Context:
         """The STRtree of a layer's geometries, built on first use and kept."""
         return self.cached(f"tree:{name}", lambda: _tree(self.layer(name)))
 
-    def query(self, name: str, geom: BaseGeometry, predicate: str = "intersects") -> np.ndarray:
+    def query(self, name: str, geom: BaseGeometry,
+              predicate: Predicate = "intersects") -> np.ndarray:
         """Positions of a layer's features that meet ``geom`` by ``predicate``."""
         tree = self.tree(name)
         if tree is None:
@@ -127,8 +132,8 @@ class Context:
     def _road_zones(self) -> np.ndarray:
         rules = self.rules.boundary
         roads = self.require("roads")
-        widths = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
-        widths = widths.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
+        given = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
+        widths = given.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
         zones: np.ndarray = shapely.buffer(roads.geometry.values,
                                            widths / 2 + rules.road_tolerance_margin_m)
         return zones
@@ -174,7 +179,7 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
             values = pd.to_numeric(renamed[column], errors="coerce")
             bad = values.isna() & renamed[column].notna()
             if bad.any():
-                row = int(np.flatnonzero(bad.values)[0]) + 1
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
                 raise InputError(message_key="expected_number",
                                  params={"value": repr(renamed[column].iloc[row - 1])},
                                  path=source, layer=layer_name, row=row, field=column)
@@ -183,7 +188,7 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
 
 
 def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, source: str) -> None:
-    types = frame.geom_type.values
+    types = frame.geom_type.to_numpy()
     allowed = ({"Polygon", "MultiPolygon"} if layer in _POLYGONS
                else {"LineString", "MultiLineString"} if layer in ("roads", "terrain")
                else {"LineString", "MultiLineString", "Polygon", "MultiPolygon"})
@@ -224,7 +229,8 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
     for name in REQUIRED_LAYERS:
         _required(layers, name, rules, source)
     neighbours = _required(layers, "neighbours", rules, source)
-    crs = work_crs(neighbours.crs, tuple(neighbours.total_bounds), override=rules.work_crs)
+    west, south, east, north = (float(v) for v in neighbours.total_bounds)
+    crs = work_crs(neighbours.crs, (west, south, east, north), override=rules.work_crs)
     prepared: dict[str, gpd.GeoDataFrame | None] = {}
     for name in LAYER_COLUMNS:
         frame = layers.get(name)

@@ -84,7 +84,7 @@ def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
     index = ctx.query(layer, geom)
     if frame is None or index.size == 0:
         return index, np.empty(0)
-    return index, area_shares(frame.geometry.values[index], geom)
+    return index, area_shares(frame.geometry.to_numpy()[index], geom)
 
 
 def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
@@ -97,9 +97,9 @@ def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
     if frame is None:
         return 0, 0
     index, share = shares_inside(geom, ctx, "parcels")
-    kinds = frame["kind"].values[index]
-    employees = np.nan_to_num(frame["employees"].values[index].astype(float))
-    total = int(round(float((employees * share)[np.isin(kinds, STAFFED)].sum())))
+    kinds = frame["kind"].to_numpy()[index]
+    employees = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64))
+    total = round(float((employees * share)[np.isin(kinds, STAFFED)].sum()))
     enterprises = int(((kinds == "enterprise") & (share >= 0.5)).sum())
     return total, enterprises
 
@@ -111,7 +111,7 @@ def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     if frame is None or index.size == 0:
         return {}
     areas = shapely.area(shapely.intersection(frame.geometry.values[index], geom))
-    classes = frame["class"].values[index]
+    classes = frame["class"].to_numpy()[index]
     return {str(c): float(areas[classes == c].sum()) for c in np.unique(classes)}
 
 
@@ -130,7 +130,7 @@ def residents_inside(geom: BaseGeometry, ctx: Context
     area = 0.0
     if landuse is not None:
         index = ctx.query("landuse", geom)
-        homes = index[landuse["class"].values[index] == "residential"]
+        homes = index[landuse["class"].to_numpy()[index] == "residential"]
         pieces = shapely.intersection(landuse.geometry.values[homes], geom)
         pieces = pieces[shapely.area(pieces) >= 1.0]
         area = float(shapely.area(pieces).sum())
@@ -138,7 +138,7 @@ def residents_inside(geom: BaseGeometry, ctx: Context
     count = 0
     if buildings is not None:
         index = ctx.inside("buildings", geom)
-        homes = index[buildings["use"].values[index] == "residential"]
+        homes = index[buildings["use"].to_numpy()[index] == "residential"]
         count = len(homes)
         places.extend(buildings.geometry.values[homes])
     return area, count, places

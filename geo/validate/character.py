@@ -16,7 +16,7 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import INFO, WARNING, Finding, RuleResult
 
-__all__ = ["check", "WANTED"]
+__all__ = ["WANTED", "check"]
 
 RULE = "B7"
 CLAUSE = rule_clause(RULE)
@@ -28,8 +28,8 @@ def _floor_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     """Floor area (m²) of each building use inside ``geom``."""
     buildings = ctx.require("buildings")
     chosen = buildings.iloc[ctx.inside("buildings", geom)]
-    floors: dict[str, float] = chosen.groupby("use")["floor_area_m2"].sum().astype(float).to_dict()
-    return floors
+    floors = chosen.groupby("use")["floor_area_m2"].sum().astype(float)
+    return {str(use): float(area) for use, area in floors.items()}
 
 
 def check(proposal: Proposal, ctx: Context) -> RuleResult:

@@ -57,7 +57,8 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
                                 measure={"edge_share": share, "limit": rules.edge_share_min,
                                          "loose_m": loose.length},
                                 geometry=loose))
-    stretches = shapely.get_parts(shapely.line_merge(loose)) if not loose.is_empty else []
+    stretches: list[BaseGeometry] = ([] if loose.is_empty
+                                     else list(shapely.get_parts(shapely.line_merge(loose))))
     for stretch in sorted(stretches, key=lambda s: -s.length):
         if stretch.length >= rules.uncovered_stretch_min_m:
             findings.append(Finding(rule=RULE, severity=ERROR if failed else WARNING,

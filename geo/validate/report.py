@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.i18n import N_, Text, t
 
-__all__ = ["Finding", "Report", "NeighbourChange", "RuleResult", "ERROR", "WARNING", "INFO"]
+__all__ = ["ERROR", "INFO", "WARNING", "Finding", "NeighbourChange", "Report", "RuleResult"]
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 # the land a B7 finding is about, said as a word of the sentence
@@ -95,8 +95,9 @@ class Report:
         geoms = [f.geometry for f in self.findings]
         present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
         if present and crs != self.work_crs:
-            moved = gpd.GeoSeries([geoms[i] for i in present], crs=self.work_crs).to_crs(crs)
-            for i, geom in zip(present, moved):
+            shapes = [g for g in geoms if g is not None and not g.is_empty]
+            moved = gpd.GeoSeries(shapes, crs=self.work_crs).to_crs(crs)
+            for i, geom in zip(present, moved, strict=True):
                 geoms[i] = geom
         return geoms
 
@@ -116,7 +117,7 @@ class Report:
                  "message": f.message(lang),
                  "measure": {k: _round(v) for k, v in f.measure.items()},
                  "geometry": None if g is None or g.is_empty else shapely.geometry.mapping(g)}
-                for f, g in zip(self.findings, geoms)
+                for f, g in zip(self.findings, geoms, strict=True)
             ],
             "neighbours": [
                 {"name": n.name, "code": n.code, "area_given_m2": round(n.area_given_m2, 1),

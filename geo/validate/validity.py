@@ -35,12 +35,14 @@ def check_validity(geom: BaseGeometry | None) -> list[Finding]:
     if shapely.is_valid(geom):
         return []
     reason = shapely.is_valid_reason(geom)
-    match = _WHERE.search(reason)
-    where = Point(float(match[1]), float(match[2])) if match else geom.boundary
     text = _WHERE.sub("", reason).strip()
+    match = _WHERE.search(reason)
+    if match is None:
+        return [Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b1_invalid",
+                        params={"reason": text}, geometry=geom.boundary)]
+    where = Point(float(match[1]), float(match[2]))
     return [Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b1_invalid",
-                    params={"reason": f"{text} @ {where.x:.3f}, {where.y:.3f}" if match else text},
-                    geometry=where)]
+                    params={"reason": f"{text} @ {where.x:.3f}, {where.y:.3f}"}, geometry=where)]
 
 
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
