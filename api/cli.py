@@ -19,6 +19,7 @@ from rich.table import Table
 
 from api import cli_community, cli_map, cli_serve
 from api.cli_options import (
+    CLI_LANG,
     EXIT_FINDINGS,
     EXIT_OK,
     CodeOption,
@@ -39,51 +40,52 @@ from api.cli_options import (
     reports_errors,
     require_format,
 )
-from api.i18n import Lang, label
+from geo.i18n import N_, t
 
 __all__ = ["app", "rules_app"]
 
 app = typer.Typer(
     name="sijie",
-    help="四界 sijie: check, split and equip industrial-community (产业型社区) boundaries.",
+    help=t("help_app", CLI_LANG),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-rules_app = typer.Typer(help="The rule set: policy numbers with their clauses.", no_args_is_help=True)
+rules_app = typer.Typer(help=t("help_rules", CLI_LANG), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False):
+def main(verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help=t("help_verbose", CLI_LANG))] = False):
     """四界 sijie: boundaries, grids and facility land for industrial communities."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-@app.command("demo-data")
+@app.command("demo-data", help=t("help_cmd_demo_data", CLI_LANG))
 @reports_errors
 def demo_data(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the demo town into.")] = Path(
+    out_dir: Annotated[Path, typer.Option("--out", help=t("help_demo_out", CLI_LANG))] = Path(
         "boundary_data/demo"
     ),
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Write the demo town (context.gpkg and proposals/*.gpkg), byte for byte reproducible."""
     from boundary_data.demo_town import write_demo_town
 
     written = write_demo_town(out_dir)
-    out.print(label("demo_written", lang, out=out_dir))
+    out.print(t("demo_written", lang, out=out_dir))
     for path in written:
         out.print(f"  {path}", highlight=False)
 
 
-@rules_app.command("show")
+@rules_app.command("show", help=t("help_cmd_rules_show", CLI_LANG))
 @reports_errors
 def rules_show(
     rules: RulesOption = None,
-    fmt: Annotated[str, format_option("text or json")] = "text",
-    lang: LangOption = Lang.zh,
+    fmt: Annotated[str, format_option(N_("help_format_text_json"))] = "text",
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Print the effective rules: every value, where it comes from and what it means."""
     from geo.rules import iter_rules, load_rules
@@ -93,26 +95,26 @@ def rules_show(
         out.print_json(json.dumps(rule_set.model_dump(mode="json"), ensure_ascii=False))
         return
     require_format(fmt, ("text", "json"), lang)
-    table = Table(title=label("rules_title", lang, version=rule_set.rules_version))
-    for key in ("key", "value", "clause", "meaning"):
-        table.add_column(label(key, lang), no_wrap=key in ("key", "clause"),
+    table = Table(title=t("rules_title", lang, version=rule_set.rules_version))
+    for key in (N_("key"), N_("value"), N_("clause"), N_("meaning")):
+        table.add_column(t(key, lang), no_wrap=key in ("key", "clause"),
                          overflow="fold")
     for entry in iter_rules(rule_set):
-        value = label("none", lang) if entry.value is None else str(entry.value)
+        value = t("none", lang) if entry.value is None else str(entry.value)
         table.add_row(entry.key, value, entry.clause, entry.description)
     out.print(table)
 
 
-@app.command("info")
+@app.command("info", help=t("help_cmd_info", CLI_LANG))
 @reports_errors
 def info(
-    source: Annotated[str, typer.Argument(help="Any file GDAL reads; FILE:LAYER picks a layer.")],
+    source: Annotated[str, typer.Argument(help=t("help_info_source", CLI_LANG))],
     crs: Annotated[str | None, typer.Option(
-        "--crs", help="CRS of a file that names none (EPSG:4549, EPSG:4490, GCJ02 ...).")] = None,
+        "--crs", help=t("help_info_crs", CLI_LANG))] = None,
     encoding: Annotated[str | None, typer.Option(
-        "--encoding", help="Text encoding of a shapefile without .cpg (GBK, UTF-8).")] = None,
-    fmt: Annotated[str, format_option("text or json")] = "text",
-    lang: LangOption = Lang.zh,
+        "--encoding", help=t("help_info_encoding", CLI_LANG))] = None,
+    fmt: Annotated[str, format_option(N_("help_format_text_json"))] = "text",
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Show a file's layers: geometry, feature count, CRS, bounds and text encoding.
 
@@ -137,10 +139,11 @@ def info(
                  "crs": i.crs, "bounds": i.bounds, "encoding": i.encoding} for i in layers]
         out.print_json(json.dumps({"source": str(source), "layers": rows}, ensure_ascii=False))
         return
-    table = Table(title=label("info_title", lang, path=source))
-    for key in ("layer", "geometry", "features", "crs", "bounds", "encoding"):
-        table.add_column(label(key, lang), no_wrap=key != "bounds")
-    none = label("none", lang)
+    table = Table(title=t("info_title", lang, path=source))
+    for key in (N_("layer"), N_("geometry"), N_("features"), N_("crs"), N_("bounds"),
+                N_("encoding")):
+        table.add_column(t(key, lang), no_wrap=key != "bounds")
+    none = t("none", lang)
     for i in layers:
         bounds = none if i.bounds is None else _bounds_text(i.bounds)
         table.add_row(i.name, i.geometry_type or none, str(i.feature_count), i.crs or none,
@@ -148,19 +151,19 @@ def info(
     out.print(table)
 
 
-@app.command("validate")
+@app.command("validate", help=t("help_cmd_validate", CLI_LANG))
 @reports_errors
 def validate_command(
     proposal: ProposalArg,
     context: ContextOption,
     rules: RulesOption = None,
-    fmt: Annotated[str, format_option("text, json or geojson")] = "text",
+    fmt: Annotated[str, format_option(N_("help_format_report"))] = "text",
     output: OutputOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
     from geo.validate import validate
@@ -185,11 +188,11 @@ def validate_command(
         else:
             output.write_text(text + "\n", encoding="utf-8")
     if output is not None:
-        err.print(label("report_written", lang, path=output), highlight=False)
+        err.print(t("report_written", lang, path=output), highlight=False)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
-@app.command("adjust")
+@app.command("adjust", help=t("help_cmd_adjust", CLI_LANG))
 @reports_errors
 def adjust_command(
     proposal: ProposalArg,
@@ -200,7 +203,7 @@ def adjust_command(
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Carve the proposal out of its neighbours: write everyone's new boundary and the area
     each neighbour gives up (exit 1 if a neighbour is left invalid or in pieces)."""
@@ -215,21 +218,22 @@ def adjust_command(
     for layer, frame in result.layers(prop).items():
         write_gpkg(frame.to_crs(prop.crs), output, layer)
     table = Table()
-    for key in ("name", "area_given", "area_after", "valid", "contiguous"):
-        table.add_column(label(key, lang))
+    for key in (N_("name"), N_("area_given"), N_("area_after"), N_("valid"),
+                N_("contiguous")):
+        table.add_column(t(key, lang))
     for row in result.neighbours.itertuples():
         if row.area_given_m2 > 0.01:
             table.add_row(row.name, f"{row.area_given_m2:,.1f}", f"{row.area_after_m2:,.1f}",
-                          label("yes" if row.valid else "no", lang),
-                          label("yes" if row.contiguous else "no", lang))
+                          t("yes" if row.valid else "no", lang),
+                          t("yes" if row.contiguous else "no", lang))
     out.print(table)
-    out.print(label("adjust_written", lang, path=output, area=result.area_m2,
+    out.print(t("adjust_written", lang, path=output, area=result.area_m2,
                     given=result.given_m2, diff=result.area_m2 - result.given_m2), highlight=False)
     whole = bool(result.neighbours["valid"].all() and result.neighbours["contiguous"].all())
     raise typer.Exit(EXIT_OK if whole else EXIT_FINDINGS)
 
 
-@app.command("grid")
+@app.command("grid", help=t("help_cmd_grid", CLI_LANG))
 @reports_errors
 def grid_command(
     proposal: ProposalArg,
@@ -241,7 +245,7 @@ def grid_command(
     name: NameOption = None,
     type_: TypeOption = None,
     code: CodeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and
     micro-grids (one enterprise, park or building each); layers grids and microgrids."""
@@ -255,18 +259,18 @@ def grid_command(
     output.unlink(missing_ok=True)
     write_gpkg(plan.grids.to_crs(prop.crs), output, "grids")
     write_gpkg(plan.microgrids.to_crs(prop.crs), output, "microgrids")
-    table = Table(title=label("grids_title", lang, name=prop.name, count=len(plan.grids),
+    table = Table(title=t("grids_title", lang, name=prop.name, count=len(plan.grids),
                               micro=len(plan.microgrids)))
-    for key in ("grid_code", "metric_employees", "metric_enterprises", "grid_area",
-                "compactness", "capacity_use"):
-        table.add_column(label(key, lang), no_wrap=key == "grid_code")
+    for key in (N_("grid_code"), N_("metric_employees"), N_("metric_enterprises"),
+                N_("grid_area"), N_("compactness_pp"), N_("capacity_use")):
+        table.add_column(t(key, lang), no_wrap=key == "grid_code")
     for g in plan.grids.itertuples():
         table.add_row(g.code, f"{g.employees:,}", str(g.enterprises), f"{g.area_m2 / 1e6:.3f}",
                       f"{g.polsby_popper:.2f}", f"{g.capacity_use:.0%}" + (" ⚠" if g.oversize else ""))
     out.print(table)
     for note in plan.notes:
         err.print(t(note, lang), highlight=False)
-    out.print(label("grids_written", lang, path=output), highlight=False)
+    out.print(t("grids_written", lang, path=output), highlight=False)
 
 
 def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
@@ -276,8 +280,8 @@ def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
     return f"{x0}, {y0} – {x1}, {y1}"
 
 
-app.command("facility")(cli_community.facility_command)
-app.command("profile")(cli_community.profile_command)
-app.command("package")(cli_community.package_command)
-app.command("map")(cli_map.map_command)
-app.command("serve")(cli_serve.serve)
+app.command("facility", help=t("help_cmd_facility", CLI_LANG))(cli_community.facility_command)
+app.command("profile", help=t("help_cmd_profile", CLI_LANG))(cli_community.profile_command)
+app.command("package", help=t("help_cmd_package", CLI_LANG))(cli_community.package_command)
+app.command("map", help=t("help_cmd_map", CLI_LANG))(cli_map.map_command)
+app.command("serve", help=t("help_cmd_serve", CLI_LANG))(cli_serve.serve)

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from api.cli_options import (
+    CLI_LANG,
     EXIT_FINDINGS,
     EXIT_OK,
     CodeOption,
@@ -33,9 +34,32 @@ from api.cli_options import (
     reports_errors,
     require_format,
 )
-from api.i18n import Lang, label, landuse_label
+from geo.i18n import N_, Lang, Text, t
 
 __all__ = ["facility_command", "package_command", "profile_command"]
+
+# land-use classes and parcel kinds as the reader calls them
+_LANDUSE = {
+    "vacant": N_("lu_vacant"),
+    "to_consolidate": N_("lu_to_consolidate"),
+    "public": N_("lu_public"),
+    "industrial": N_("lu_industrial"),
+    "office": N_("lu_office"),
+    "commercial": N_("lu_commercial"),
+    "residential": N_("lu_residential"),
+    "green": N_("lu_green"),
+    "farmland_protected": N_("lu_farmland_protected"),
+    "ecological_redline": N_("lu_ecological_redline"),
+    "road": N_("lu_road"),
+    "water": N_("lu_water"),
+    "enterprise": N_("lu_enterprise"),
+    "park": N_("lu_park"),
+}
+
+
+def _landuse(name: str, lang: Lang) -> str:
+    """A land-use class as the reader calls it; an unknown class as given."""
+    return t(_LANDUSE[name], lang) if name in _LANDUSE else name
 
 
 @reports_errors
@@ -48,7 +72,7 @@ def facility_command(
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Find and rank 3,000–5,000 m² sites for the community's service facilities (layer
     sites); exit 1 when none qualifies (the nearest misses are listed with what each fails)."""
@@ -63,18 +87,18 @@ def facility_command(
     write_gpkg(result.sites.to_crs(prop.crs), output, "sites")
     out.print(headline(result, ctx.rules.facility, lang.value), highlight=False)
     table = Table()
-    for key in ("rank", "site_area", "landuse", "frontage", "road", "distance"):
-        table.add_column(label(key, lang))
+    for key in (N_("rank"), N_("site_area"), N_("landuse"), N_("frontage_m"), N_("road"),
+                N_("distance_weighted")):
+        table.add_column(t(key, lang))
     rows = facility_rows(result, ctx, lang)
     for row in rows:
-        table.add_row(str(row["rank"]), f"{row['area_m2']:,.0f}", landuse_label(row["landuse"], lang),
+        table.add_row(str(row["rank"]), f"{row['area_m2']:,.0f}", _landuse(row["landuse"], lang),
                       f"{row['frontage_m']:,.0f}", row["frontage_road"], f"{row['distance_m']:,.0f}")
     out.print(table)
-    out.print(label("reason" if result.qualified else "fails", lang) + "：" if lang == Lang.zh
-              else label("reason" if result.qualified else "fails", lang) + ":")
+    out.print(t("heading", lang, label=Text("reason" if result.qualified else "fails")))
     for row in rows:
         out.print(f"  {row['rank']}. {row['reason']}", highlight=False)
-    out.print(label("sites_written", lang, path=output), highlight=False)
+    out.print(t("sites_written", lang, path=output), highlight=False)
     raise typer.Exit(EXIT_OK if result.qualified else EXIT_FINDINGS)
 
 
@@ -83,18 +107,18 @@ def profile_command(
     proposal: ProposalArg,
     context: ContextOption,
     rules: RulesOption = None,
-    fmt: Annotated[str, format_option("text, json or xlsx (附件1 信息表)")] = "text",
+    fmt: Annotated[str, format_option(N_("help_format_profile"))] = "text",
     output: OutputOption = None,
     year: YearOption = None,
     party_members: Annotated[int | None, typer.Option(
-        "--party-members", min=0, help="Party members in the community.")] = None,
+        "--party-members", min=0, help=t("help_party_members", CLI_LANG))] = None,
     live_work_share: Annotated[float | None, typer.Option(
-        "--live-work-share", min=0.0, max=1.0, help="职住一体占比, 0–1.")] = None,
+        "--live-work-share", min=0.0, max=1.0, help=t("help_live_work_share", CLI_LANG))] = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """The community's facts, class (一般/较大/特大), staff quota and funds; with --format xlsx
     the information table 附件1 新建产业型社区信息表."""
@@ -104,7 +128,7 @@ def profile_command(
 
     require_format(fmt, ("text", "json", "xlsx"), lang)
     if fmt == "xlsx" and output is None:
-        raise typer.BadParameter(label("xlsx_needs_output", lang))
+        raise typer.BadParameter(t("xlsx_needs_output", lang))
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
                             type_=type_)
     profile = community_profile(prop, ctx, year=year or dt.date.today().year,
@@ -126,9 +150,9 @@ def profile_command(
                      minimum_yuan=ctx.rules.funding.minimum_yuan)
     if fmt == "xlsx":
         write_info_table(rows, output, lang.value)
-        err.print(label("table_written", lang, path=output), highlight=False)
+        err.print(t("table_written", lang, path=output), highlight=False)
         return
-    table = Table(title=label("profile_title", lang, name=profile.name, year=profile.funding.year),
+    table = Table(title=t("profile_title", lang, name=profile.name, year=profile.funding.year),
                   show_header=False)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -141,7 +165,8 @@ def profile_command(
 def package_command(
     proposal: ProposalArg,
     context: ContextOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help=t("help_package_output", CLI_LANG))],
     rules: RulesOption = None,
     year: YearOption = None,
     code: CodeOption = None,
@@ -149,7 +174,7 @@ def package_command(
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Write the application package (001 § 二(一)4(1)): validation report, neighbours'
     adjustment, grids, facility sites, information table and a GeoPackage of every layer
@@ -160,7 +185,7 @@ def package_command(
                             type_=type_)
     package = build_package(prop, ctx, output, year=year or dt.date.today().year, lang=lang,
                             community_code=code)
-    out.print(label("package_written", lang, path=output), highlight=False)
+    out.print(t("package_written", lang, path=output), highlight=False)
     for path in package.files:
         out.print(f"  {path}", highlight=False)
     raise typer.Exit(EXIT_OK if package.ok else EXIT_FINDINGS)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli_options import (
+    CLI_LANG,
     EXIT_BAD_INPUT,
     ContextOption,
     CrsOption,
@@ -21,34 +22,30 @@ from api.cli_options import (
     read_inputs,
     reports_errors,
 )
-from api.i18n import Lang
+from geo.i18n import t
 
 __all__ = ["map_command"]
-
-_WRITTEN = {Lang.zh: "地图已写入 {path}（{kind}，底图 {basemap}）",
-            Lang.en: "Map written to {path} ({kind}, base map {basemap})"}
-
 
 @reports_errors
 def map_command(
     proposal: ProposalArg,
     context: ContextOption,
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=t("help_map_output", CLI_LANG))],
     kind: Annotated[str, typer.Option(
-        "--kind", help="validation, adjustment, grid, facility or public.")] = "validation",
+        "--kind", help=t("help_map_kind", CLI_LANG))] = "validation",
     public: Annotated[bool, typer.Option(
-        "--public", help="The public briefing map (same as --kind public).")] = False,
+        "--public", help=t("help_map_public", CLI_LANG))] = False,
     basemap: Annotated[str, typer.Option(
-        "--basemap", help="plain (offline), osm, tianditu-vec, tianditu-img or amap.")] = "plain",
+        "--basemap", help=t("help_map_basemap", CLI_LANG))] = "plain",
     tianditu_token: Annotated[str | None, typer.Option(
         "--tianditu-token", envvar="SIJIE_TIANDITU_TOKEN",
-        help="Tianditu key (天地图密钥) for the tianditu base maps.")] = None,
+        help=t("help_map_token", CLI_LANG))] = None,
     rules: RulesOption = None,
     feature: FeatureOption = None,
     crs: CrsOption = None,
     name: NameOption = None,
     type_: TypeOption = None,
-    lang: LangOption = Lang.zh,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Draw the proposal's validation, adjustment, grids, facility sites or public briefing
     map; the page carries its own scripts, so it opens from a USB stick with no network."""
@@ -66,5 +63,5 @@ def map_command(
         err.print(f"[bold red]sijie:[/] cannot write {output}: {exc.strerror}", markup=True,
                   highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    err.print(_WRITTEN[lang].format(path=output, kind=map_kind.value, basemap=chosen.value),
+    err.print(t("map_written", lang, path=output, kind=map_kind.value, basemap=chosen.value),
               highlight=False)

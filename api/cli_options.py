@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -17,14 +19,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from api.i18n import Lang, label
 from geo.errors import SijieError
+from geo.i18n import Lang, lang_from_env, t
 
 if TYPE_CHECKING:
     from geo.context import Context
     from geo.proposal import Proposal
 
 __all__ = [
+    "CLI_LANG",
     "EXIT_BAD_INPUT",
     "EXIT_FINDINGS",
     "EXIT_OK",
@@ -46,6 +49,7 @@ __all__ = [
     "read_inputs",
     "reports_errors",
     "require_format",
+    "startup_lang",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -55,34 +59,53 @@ err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of tables and messages.")]
+
+
+def startup_lang(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
+    """The language a command line starts in: its ``--lang``, else ``LC_ALL`` or ``LANG``.
+
+    Typer builds the help when the commands are declared, so the language of ``--help`` (and
+    the default of ``--lang``) is chosen once, before the arguments are parsed.
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return Lang.of(argv[i + 1])
+        if arg.startswith("--lang="):
+            return Lang.of(arg.removeprefix("--lang="))
+    return lang_from_env(environ)
+
+
+#: the language of this command line's help, messages and tables unless --lang says otherwise
+CLI_LANG = startup_lang(sys.argv[1:], os.environ)
+
+LangOption = Annotated[Lang, typer.Option("--lang", help=t("help_lang", CLI_LANG))]
 RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="TOML rules file overriding the defaults.")
+    Path | None, typer.Option("--rules", help=t("help_rules_file", CLI_LANG))
 ]
 ProposalArg = Annotated[str, typer.Argument(
-    help="The proposal: any file GDAL reads; FILE:LAYER picks a layer.")]
+    help=t("help_proposal", CLI_LANG))]
 ContextOption = Annotated[str, typer.Option(
-    "--context", help="The context: a GeoPackage with neighbours, roads and more.")]
+    "--context", help=t("help_context", CLI_LANG))]
 FeatureOption = Annotated[str | None, typer.Option(
-    "--feature", help="The proposal's name, when its layer holds several.")]
+    "--feature", help=t("help_feature", CLI_LANG))]
 CrsOption = Annotated[str | None, typer.Option(
-    "--crs", help="CRS of a proposal file that names none (EPSG:4549, GCJ02 ...).")]
+    "--crs", help=t("help_crs", CLI_LANG))]
 NameOption = Annotated[str | None, typer.Option(
-    "--name", help="The community's name, in place of the file's.")]
+    "--name", help=t("help_name", CLI_LANG))]
 TypeOption = Annotated[str | None, typer.Option(
-    "--type", help="The community's type (工业社区 industrial / 楼宇社区 building), in place of "
-    "the file's.")]
-GpkgOutput = Annotated[Path, typer.Option("-o", "--output", help="GeoPackage to write.")]
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")]
+    "--type", help=t("help_type", CLI_LANG))]
+GpkgOutput = Annotated[Path, typer.Option("-o", "--output", help=t("help_gpkg_output", CLI_LANG))]
+OutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help=t("help_output", CLI_LANG))]
 CodeOption = Annotated[str | None, typer.Option(
-    "--code", help="The community's code; grid codes extend it.")]
+    "--code", help=t("help_code", CLI_LANG))]
 YearOption = Annotated[int | None, typer.Option(
-    "--year", help="Funding year (default: this year); the standard rises 5 % a year.")]
+    "--year", help=t("help_year", CLI_LANG))]
 
 
 def format_option(choices: str) -> Any:
-    """The ``--format`` option of a command that writes ``choices`` (e.g. "text or json")."""
-    return typer.Option("--format", help=choices)
+    """The ``--format`` option of a command; ``choices`` is the message id of its help."""
+    return typer.Option("--format", help=t(choices, CLI_LANG))
 
 
 def reports_errors(func: F) -> F:
@@ -94,7 +117,7 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SijieError as exc:
-            text = escape(exc.message(kwargs.get("lang", Lang.zh)))
+            text = escape(exc.message(kwargs.get("lang", CLI_LANG)))
             err.print(f"[bold red]sijie:[/] {text}", markup=True, highlight=False)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
@@ -104,7 +127,7 @@ def reports_errors(func: F) -> F:
 def require_format(fmt: str, allowed: tuple[str, ...], lang: Lang = Lang.zh) -> None:
     """Refuse a ``--format`` the command does not write (usage error, naming the choices)."""
     if fmt not in allowed:
-        raise typer.BadParameter(label("format_must_be", lang, allowed=", ".join(allowed), got=fmt))
+        raise typer.BadParameter(t("format_must_be", lang, allowed=", ".join(allowed), got=fmt))
 
 
 def read_inputs(proposal: str, context: str, *, rules: Path | None = None,

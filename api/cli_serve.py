@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli_options import LangOption, err, out, reports_errors
-from api.i18n import Lang
+from api.cli_options import CLI_LANG, LangOption, err, out, reports_errors
+from geo.i18n import t
 
 __all__ = ["serve"]
 
@@ -18,13 +18,12 @@ def serve(
         str | None,
         typer.Option(
             "--database",
-            help="gpkg:///path.gpkg or postgresql+psycopg://user@host/db "
-            "(default: DATABASE_URL or gpkg:///./sijie.gpkg)",
+            help=t("help_serve_database", CLI_LANG),
         ),
     ] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    lang: LangOption = Lang.zh,
+    host: Annotated[str, typer.Option("--host", help=t("help_serve_host", CLI_LANG))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=t("help_serve_port", CLI_LANG))] = 8000,
+    lang: LangOption = CLI_LANG,
 ) -> None:
     """Serve the API; on first run create the database, load the demo town and demo users."""
     import uvicorn
@@ -49,22 +48,15 @@ def serve(
             added += seed_demo(session, rules, settings.demo_password.get_secret_value())
     for item in added:
         if item.startswith("town:"):
-            out.print(f"已载入镇（街道）town loaded: {item[5:]}", highlight=False)
+            out.print(t("serve_town_loaded", lang, town=item[5:]), highlight=False)
     if any(item.startswith("user:") for item in added):
-        out.print(
-            "已创建示范用户 demo users created (password: SIJIE_DEMO_PASSWORD, "
-            "demo default if unset):",
-            highlight=False,
-        )
+        out.print(t("serve_demo_users", lang), highlight=False)
         for user in DEMO_USERS:
             out.print(
                 f"  {user.username:<12} {user.role:<14} {user.department or ''}", highlight=False
             )
     engine.dispose()
     if settings.secret_key is None:
-        err.print(
-            "SIJIE_SECRET_KEY 未设置：令牌在服务停止后失效 (tokens end with the process)",
-            highlight=False,
-        )
+        err.print(t("serve_no_secret_key", lang), highlight=False)
     out.print(f"http://{host}:{port}/api", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from api.auth import ADMINS, APPOINTERS, EDITORS, REVIEWERS, ROLES, read_token
 from api.db.models import User
-from api.i18n import Lang, lang_from_header
 from api.problems import Problem
 from api.services.users import user_named
+from geo.i18n import Lang, lang_from_header
 
 __all__ = [
     "AdminUser",

@@ -27,11 +27,11 @@ from typing import Any
 import geopandas as gpd
 from rich.console import Console
 
-from api.i18n import Lang
 from geo.adjust import Adjustment, adjust
 from geo.context import Context
 from geo.facility import FacilityResult, explain, find_sites, headline
 from geo.grids import GridPlan, make_grids
+from geo.i18n import Lang
 from geo.io import write_gpkg
 from geo.profile import Profile, community_profile
 from geo.profile.info_table import InfoExtras, info_rows, write_info_table

@@ -16,15 +16,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.i18n import Lang, lang_from_header
-from api.messages import TITLES, message
 from geo.errors import InputError, SijieError
+from geo.i18n import N_, Lang, lang_from_header, t
 
 __all__ = ["PROBLEM_JSON", "Problem", "add_problem_handlers", "problem_response"]
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# the title of a problem, by its HTTP status
+_TITLES = {
+    400: N_("title_400"), 401: N_("title_401"), 403: N_("title_403"), 404: N_("title_404"),
+    405: N_("title_405"), 406: N_("title_406"), 409: N_("title_409"), 412: N_("title_412"),
+    413: N_("title_413"), 415: N_("title_415"), 422: N_("title_422"), 428: N_("title_428"),
+    500: N_("title_500"),
+}
 
 
 class Problem(Exception):
@@ -40,7 +46,7 @@ class Problem(Exception):
         super().__init__(f"{status} {code} {values}")
 
     def detail(self, lang: Lang) -> str:
-        return message(self.code, lang, **self.values)
+        return t(self.code, lang, **self.values)
 
 
 def problem_response(
@@ -53,7 +59,7 @@ def problem_response(
 ) -> JSONResponse:
     """A problem+json response for ``request``."""
     lang = lang_from_header(request.headers.get("accept-language"))
-    title = TITLES.get(status, TITLES[400 if status < 500 else 500])[lang]
+    title = t(_TITLES.get(status, _TITLES[400 if status < 500 else 500]), lang)
     body = {
         "type": f"urn:sijie:problem:{code}",
         "title": title,
@@ -94,18 +100,18 @@ def add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = message("request_invalid", _lang(request), errors=_validation_errors(exc))
+        detail = t("request_invalid", _lang(request), errors=_validation_errors(exc))
         return problem_response(request, 422, "request_invalid", detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         lang = _lang(request)
         if exc.status_code == 404:
-            code, detail = "not_found", message("not_found", lang, path=request.url.path)
+            code, detail = "not_found", t("not_found", lang, path=request.url.path)
         elif exc.status_code == 405:
             code, detail = (
                 "method_not_allowed",
-                message("method_not_allowed", lang, path=request.url.path, method=request.method),
+                t("method_not_allowed", lang, path=request.url.path, method=request.method),
             )
         else:
             code, detail = "http_error", str(exc.detail)
@@ -117,10 +123,10 @@ def add_problem_handlers(app: FastAPI) -> None:
         status = int(getattr(exc, "status", 422 if isinstance(exc, InputError) else 400))
         code = str(getattr(exc, "code", "input_error"))
         return problem_response(
-            request, status, code, message("input_error", _lang(request), detail=exc)
+            request, status, code, t("input_error", _lang(request), detail=exc)
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem_response(request, 500, "internal", message("internal", _lang(request)))
+        return problem_response(request, 500, "internal", t("internal", _lang(request)))

@@ -95,7 +95,7 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
     if feature is not None:
         matches = [i for i, n in enumerate(names) if n == feature]
         if not matches:
-            raise InputError(message_key="feature_not_found",
+            raise InputError(message_key="proposal_feature_not_found",
                              params={"feature": feature, "names": ", ".join(names)},
                              path=source, layer=layer)
         index = matches[0]

@@ -8,7 +8,7 @@ import folium
 import shapely
 
 from geo.context import Context
-from geo.i18n import N_, Text, t
+from geo.i18n import Text, t
 from geo.proposal import Proposal
 from geo.validate import ERROR, INFO, WARNING, Report
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
@@ -20,11 +20,10 @@ from maps.labels import measure_text
 __all__ = ["validation_map"]
 
 _ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
-_SEVERITY = {ERROR: N_("error"), WARNING: N_("warning"), INFO: N_("info")}
 
 
 def _finding_popup(finding: Any, lang: str) -> dict[str, Any]:
-    severity = t(_SEVERITY[finding.severity], lang)
+    severity = t(finding.severity, lang)
     rows = [[t("rule", lang), finding.rule], [t("severity", lang), severity],
             [t("clause", lang), finding.clause]]
     if finding.measure:
@@ -64,15 +63,14 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
     for (i, f), g in zip(findings, geoms, strict=True):
         located = g is not None and not shapely.is_empty(g)
         items.append({"text": f.message(lang), "badge": f.rule, "className": f.severity,
-                      "detail": f"{t(_SEVERITY[f.severity], lang)} · {f.clause}"
+                      "detail": f"{t(f.severity, lang)} · {f.clause}"
                                 + ("" if located else " " + t("no_location", lang)),
                       **({"layer": "findings", "key": f"f{i + 1}"} if located else {})})
     Control("panel", {"title": t("layer_findings", lang),
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
     result = [legend_item(t("layer_proposal", lang), STYLES["proposal"])]
-    result += [legend_item(t("legend_finding", lang, severity=Text(_SEVERITY[s])), STYLES[s],
-                           "line")
+    result += [legend_item(t("legend_finding", lang, severity=Text(s)), STYLES[s], "line")
                for s in (ERROR, WARNING, INFO)]
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ from boundary_data.demo_town import CONTEXT_LAYERS, PROPOSAL_LAYER
 from geo.io import read_layer
 
 DEMO = Path(__file__).resolve().parents[1] / "boundary_data" / "demo"
+
+# The command line takes its language from LC_ALL/LANG: every test (and every `sijie` it starts)
+# runs in the C locale, so the machine's locale cannot change what the tests see.
+os.environ.pop("LC_ALL", None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from api.crs import from_storage
 from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
-from api.i18n import Lang
 from api.problems import Problem
 from api.routes.common import Id, crs_header, output_crs
 from api.routes.jobs import job_document
@@ -25,6 +24,7 @@ from api.services import proposals as svc
 from api.services.geometry import shape_of
 from api.services.maps import map_page
 from api.services.runs import KINDS, latest_run, stored_rows
+from geo.i18n import N_, Lang, Text
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
 
@@ -35,12 +35,12 @@ CrsQuery = Annotated[
 ]
 
 _KIND_LABELS = {
-    "validation": {Lang.zh: "边界检查", Lang.en: "validation"},
-    "adjustment": {Lang.zh: "周边边界调整", Lang.en: "adjustment"},
-    "grids": {Lang.zh: "网格划分", Lang.en: "grids"},
-    "facility": {Lang.zh: "服务设施选址", Lang.en: "facility search"},
-    "profile": {Lang.zh: "社区概况测算", Lang.en: "community profile"},
-    "package": {Lang.zh: "申报材料打包", Lang.en: "application package"},
+    "validation": N_("kind_validation"),
+    "adjustment": N_("kind_adjustment"),
+    "grids": N_("kind_grids"),
+    "facility": N_("kind_facility"),
+    "profile": N_("kind_profile"),
+    "package": N_("kind_package"),
 }
 
 
@@ -179,7 +179,7 @@ def _get(kind: str) -> Callable[..., Response]:
         row = _version(session, proposal_id, version, user)
         run = latest_run(session, row.id, kind)
         if run is None:
-            raise Problem(404, "not_run", version=version, kind=_KIND_LABELS[kind][lang])
+            raise Problem(404, "not_run", version=version, kind=Text(_KIND_LABELS[kind]))
         if kind == "package":
             archive = request.app.state.upload_dir / "packages" / run.result["archive"]
             return FileResponse(

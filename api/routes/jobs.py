@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
-from api.i18n import Lang
 from api.problems import Problem
 from api.serialize import iso
 from api.services.runs import recent_runs
+from geo.i18n import Lang
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 

@@ -20,6 +20,7 @@ from api.services import review
 from api.services.proposals import parse_geometry
 from api.services.users import usernames
 from api.services.workflow import STATE_LABELS, STEPS, allowed_actions, apply_action, events_of
+from geo.i18n import t
 
 router = APIRouter(prefix="/proposals/{proposal_id}", tags=["workflow"])
 
@@ -45,7 +46,7 @@ def _event_json(event: WorkflowEvent, names: dict[int, str], lang: str) -> dict[
         "action": event.action,
         "from_state": event.from_state,
         "to_state": event.to_state,
-        "state_label": STATE_LABELS[event.to_state][lang],
+        "state_label": t(STATE_LABELS[event.to_state], lang),
         "version": event.version,
         "actor": names.get(event.actor_id),
         "reason": event.reason,
@@ -63,7 +64,7 @@ def list_events(
     return {
         "proposal_id": proposal_id,
         "state": proposal.state,
-        "state_label": STATE_LABELS[proposal.state][lang.value],
+        "state_label": t(STATE_LABELS[proposal.state], lang),
         "next_actions": [
             {"action": a, "roles": list(STEPS[a].roles)} for a in allowed_actions(proposal.state)
         ],

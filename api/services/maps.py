@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from api.db.models import ProposalVersion
-from api.i18n import Lang
 from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache
 from api.settings import Settings
+from geo.i18n import Lang
 
 __all__ = ["map_page"]
 

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from api.crs import CRS84, to_storage
 from api.db.models import STORAGE_SRID, Proposal, ProposalVersion, User, utcnow
-from api.messages import Said
 from api.problems import Problem
 from api.services.geometry import bbox_columns, db_geom, shape_of
 from geo.context import Context
 from geo.crs import resolve_crs
+from geo.i18n import Text
 from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
 
@@ -90,7 +90,7 @@ def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> Prop
 
 def _feature_of(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise Problem(422, "bad_geojson", reason=Said("geojson_not_object"))
+        raise Problem(422, "bad_geojson", reason=Text("geojson_not_object"))
     if body.get("type") == "FeatureCollection":
         features = body.get("features")
         if not isinstance(features, list) or len(features) != 1:
@@ -99,7 +99,7 @@ def _feature_of(body: Any) -> dict[str, Any]:
             )
         body = features[0]
     if not isinstance(body, dict) or body.get("type") != "Feature":
-        raise Problem(422, "bad_geojson", reason=Said("geojson_not_feature"))
+        raise Problem(422, "bad_geojson", reason=Text("geojson_not_feature"))
     return body
 
 
@@ -111,7 +111,7 @@ def parse_geometry(value: Any, crs_uri: str) -> BaseGeometry:
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
         raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
     if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
-        raise Problem(422, "bad_geojson", reason=Said("geojson_empty_geometry"))
+        raise Problem(422, "bad_geojson", reason=Text("geojson_empty_geometry"))
     return to_storage(geom, crs_uri)
 
 
@@ -125,7 +125,7 @@ def input_from_geojson(
     feature = _feature_of(body)
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
-        raise Problem(422, "bad_geojson", reason=Said("geojson_properties_not_object"))
+        raise Problem(422, "bad_geojson", reason=Text("geojson_properties_not_object"))
     reason = feature.get("reason", props.get("reason", ""))
     if current is not None and feature.get("geometry") is None:
         geom, input_crs = shape_of(current.geom), current.input_crs

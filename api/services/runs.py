@@ -173,8 +173,8 @@ def _profile(
 def _package(
     session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
 ) -> dict[str, Any]:
-    from api.i18n import Lang
     from api.package import build_package
+    from geo.i18n import Lang
 
     folder = Path(options["folder"]) / run.id
     lang = Lang(options.get("lang", "zh"))

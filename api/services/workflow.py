@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.db.models import Opinion, Proposal, User, WorkflowEvent, utcnow
 from api.problems import Problem
 from api.services.proposals import head
+from geo.i18n import N_, t
 
 __all__ = [
     "REVIEW_STATE",
@@ -55,16 +56,17 @@ STEPS: dict[str, Step] = {
     "postponement": Step(_REVIEWING, "postponed", ("civil_affairs", "admin")),
 }
 
+# what each state is called (its message id)
 STATE_LABELS = {
-    "draft": {"zh": "草稿", "en": "draft"},
-    "applied": {"zh": "已申报", "en": "applied"},
-    "initially_reviewed": {"zh": "已初审（待实地踏勘）", "en": "initially reviewed (site survey)"},
-    "surveyed": {"zh": "已踏勘（部门联审中）", "en": "surveyed (joint review)"},
-    "jointly_reviewed": {"zh": "已联审（待批复）", "en": "jointly reviewed (awaiting approval)"},
-    "approved": {"zh": "已批复成立", "en": "approved"},
-    "registered": {"zh": "已登记注册", "en": "registered"},
-    "rejected": {"zh": "已驳回", "en": "rejected"},
-    "postponed": {"zh": "暂缓", "en": "postponed"},
+    "draft": N_("state_draft"),
+    "applied": N_("state_applied"),
+    "initially_reviewed": N_("state_initially_reviewed"),
+    "surveyed": N_("state_surveyed"),
+    "jointly_reviewed": N_("state_jointly_reviewed"),
+    "approved": N_("state_approved"),
+    "registered": N_("state_registered"),
+    "rejected": N_("state_rejected"),
+    "postponed": N_("state_postponed"),
 }
 
 
@@ -102,7 +104,7 @@ def _check_joint_review(session: Session, proposal: Proposal, version: int) -> N
         raise Problem(409, "opinions_missing")
     against = sorted(d for d, o in opinions.items() if o.verdict == "disagree")
     if against:
-        raise Problem(409, "opinions_disagree", departments="、".join(against))
+        raise Problem(409, "opinions_disagree", departments=t("names_sep").join(against))
 
 
 def apply_action(

@@ -18,13 +18,13 @@ from functools import cache
 from importlib.resources import files
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DOMAIN", "LANGS", "LOCALES", "Lang", "Localised", "N_", "OneOf", "Text", "known",
+__all__ = ["DOMAIN", "LANGS", "LOCALES", "N_", "Lang", "Localised", "OneOf", "Text", "known",
            "lang_from_env", "lang_from_header", "t"]
 
 DOMAIN = "sijie"
 
 
-class Lang(str, Enum):
+class Lang(str, Enum):  # noqa: UP042 (str() and format() stay those of a str Enum)
     """A language sijie speaks: Chinese (the default) or English."""
 
     zh = "zh"
@@ -98,7 +98,7 @@ def known(key: str) -> bool:
     return True
 
 
-def N_(key: str) -> str:  # noqa: N802 (the gettext name for a marker)
+def N_(key: str) -> str:
     """Mark ``key`` as a message id said elsewhere (a key chosen at run time); returns it."""
     return key
 

@@ -10,10 +10,10 @@ here (the ``test`` extra); the product reads the ``.mo`` files with the standard
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from geo.i18n import DOMAIN, LOCALES
 
@@ -22,7 +22,7 @@ __all__ = ["LOCALE_DIR", "ROOT", "compiled", "po_path", "pot_path", "read", "tem
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = ROOT / "geo" / "locale"
-_STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)  # fixed, so that regenerating is idempotent
+_STAMP = datetime(2026, 1, 1, tzinfo=UTC)  # fixed, so that regenerating is idempotent
 _HEADER = """\
 # The messages of sijie: message ids and their {language} texts.
 # Regenerate with `python -m geo.i18n.catalogue update` (make messages); edit only msgstr.
@@ -54,7 +54,8 @@ def _text(catalog: Any) -> bytes:
     catalog.header_comment = _HEADER.format(
         language="template" if catalog.locale is None else catalog.locale.english_name)
     buffer = BytesIO()
-    write_po(buffer, catalog, sort_output=True, include_lineno=False, width=100)
+    # no locations: moving a call between modules does not change the catalogue
+    write_po(buffer, catalog, sort_output=True, no_location=True, width=100)
     lines = buffer.getvalue().split(b"\n")
     return b"\n".join(line for line in lines if not line.startswith(b'"Generated-By:'))
 
@@ -65,7 +66,7 @@ def template() -> Any:
     from babel.messages.frontend import parse_mapping_cfg
 
     with (ROOT / "babel.cfg").open(encoding="utf-8") as fp:
-        method_map, options_map = parse_mapping_cfg(fp)
+        method_map, options_map = cast(Any, parse_mapping_cfg)(fp)  # untyped in Babel
     catalog = _new(None)
     for filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, options_map):

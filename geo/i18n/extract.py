@@ -2,9 +2,12 @@
 
 A message id is used where it is
 
-- (either branch of a conditional as) the first argument of ``t``, ``N_``, ``Text`` or ``refuse`` (``t("crs_missing", lang)``);
+- the first argument of ``t``, ``N_``, ``Text`` or ``refuse`` (``t("crs_missing", lang)``);
+- the second argument of ``Problem`` (``Problem(404, "town_not_found", id=3)``);
 - the ``message_key=`` or ``refused=`` argument of a call (the key of a typed error);
-- the ``key=`` argument, or the fourth positional argument, of ``Finding(...)``.
+- the ``key=`` argument, or the fourth positional argument, of ``Finding(...)``;
+
+and a string there may be either branch of a conditional (``t("yes" if ok else "no")``).
 
 Babel calls :func:`extract_sijie` through the ``babel.extractors`` entry point ``sijie``
 (``babel.cfg``); the catalogue tests call :func:`message_ids` directly.
@@ -19,10 +22,9 @@ from typing import IO
 
 __all__ = ["LOOKUPS", "extract_sijie", "message_ids", "used_ids"]
 
-#: calls whose first argument is a message id (``refuse`` refuses an upload)
-LOOKUPS = frozenset({"t", "N_", "Text", "refuse"})
+#: calls with a message id as a positional argument, and its position
+LOOKUPS = {"t": 0, "N_": 0, "Text": 0, "refuse": 0, "Problem": 1, "Finding": 3}
 _KEY_ARGUMENTS = frozenset({"message_key", "refused"})
-_FINDING_KEY_POSITION = 3
 
 
 def _name(func: ast.expr) -> str | None:
@@ -44,10 +46,9 @@ def _strings(node: ast.expr) -> Iterator[str]:
 
 def _ids_of_call(call: ast.Call) -> Iterator[str]:
     name = _name(call.func)
-    if name in LOOKUPS and call.args:
-        yield from _strings(call.args[0])
-    if name == "Finding" and len(call.args) > _FINDING_KEY_POSITION:
-        yield from _strings(call.args[_FINDING_KEY_POSITION])
+    position = LOOKUPS.get(name or "")
+    if position is not None and len(call.args) > position:
+        yield from _strings(call.args[position])
     for keyword in call.keywords:
         if keyword.arg in _KEY_ARGUMENTS or (name == "Finding" and keyword.arg == "key"):
             yield from _strings(keyword.value)

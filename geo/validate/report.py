@@ -16,7 +16,8 @@ from geo.i18n import N_, Text, t
 
 __all__ = ["ERROR", "INFO", "WARNING", "Finding", "NeighbourChange", "Report", "RuleResult"]
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+# a severity is also the message id of its word (错误 / error)
+ERROR, WARNING, INFO = N_("error"), N_("warning"), N_("info")
 # the land a B7 finding is about, said as a word of the sentence
 _KIND_WORDS = {"industrial": N_("kind_industrial"), "building": N_("kind_building")}
 
