@@ -36,7 +36,7 @@ def serve(
     from api.settings import Settings
     from geo.rules import load_rules
 
-    settings = Settings(**({"database_url": database} if database else {}))
+    settings = Settings(database_url=database) if database else Settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
     added: list[str] = []

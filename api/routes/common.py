@@ -11,12 +11,12 @@ from api.crs import parse_crs, supported_crs
 from api.db.models import User
 
 __all__ = [
+    "MAX_ID",
+    "Id",
     "allowed_crs",
-    "output_crs",
     "content_crs",
     "is_staff",
-    "Id",
-    "MAX_ID",
+    "output_crs",
 ]
 
 MAX_ID = 2_147_483_647  # the databases' integer keys; larger numbers name nothing

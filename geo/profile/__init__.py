@@ -16,6 +16,7 @@ import shapely
 from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import N_
+from geo.measure import employees_inside, land_share, land_shares, residents_inside
 from geo.profile.four_sides import SIDES, four_sides
 from geo.profile.money import (
     CLASSES,
@@ -27,7 +28,6 @@ from geo.profile.money import (
     party_funds,
     staff_quota,
 )
-from geo.measure import employees_inside, land_share, land_shares, residents_inside
 from geo.proposal import Proposal
 from geo.validate.validity import valid_geometry
 
