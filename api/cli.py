@@ -20,8 +20,6 @@ from rich.table import Table
 from api import cli_community, cli_map, cli_serve
 from api.cli_options import (
     CLI_LANG,
-    EXIT_FINDINGS,
-    EXIT_OK,
     CodeOption,
     ContextOption,
     CrsOption,
@@ -34,11 +32,13 @@ from api.cli_options import (
     RulesOption,
     TypeOption,
     err,
+    finish,
     format_option,
     out,
     read_inputs,
     reports_errors,
     require_format,
+    write_layers,
 )
 from geo.i18n import N_, t
 
@@ -166,12 +166,12 @@ def validate_command(
     lang: LangOption = CLI_LANG,
 ) -> None:
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
-    from geo.validate import validate
+    from api.analyses.validation import VALIDATION
 
     require_format(fmt, ("text", "json", "geojson"), lang)
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
                             type_=type_)
-    report = validate(prop, ctx)
+    report = VALIDATION.run(prop, ctx, {})
     if fmt == "text":
         from api.report_text import print_report
 
@@ -189,7 +189,7 @@ def validate_command(
             output.write_text(text + "\n", encoding="utf-8")
     if output is not None:
         err.print(t("report_written", lang, path=output), highlight=False)
-    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+    finish(VALIDATION, report)
 
 
 @app.command("adjust", help=t("help_cmd_adjust", CLI_LANG))
@@ -208,29 +208,16 @@ def adjust_command(
     """Carve the proposal out of its neighbours: write everyone's new boundary and the area
     each neighbour gives up (exit 1 if a neighbour is left invalid or in pieces)."""
 
-    from geo.adjust import adjust
-    from geo.io import write_gpkg
+    from api.analyses.adjustment import ADJUSTMENT
 
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
                             type_=type_)
-    result = adjust(prop, ctx)
-    output.unlink(missing_ok=True)
-    for layer, frame in result.layers(prop).items():
-        write_gpkg(frame.to_crs(prop.crs), output, layer)
-    table = Table()
-    for key in (N_("name"), N_("area_given"), N_("area_after"), N_("valid"),
-                N_("contiguous")):
-        table.add_column(t(key, lang))
-    for row in result.neighbours.itertuples():
-        if row.area_given_m2 > 0.01:
-            table.add_row(row.name, f"{row.area_given_m2:,.1f}", f"{row.area_after_m2:,.1f}",
-                          t("yes" if row.valid else "no", lang),
-                          t("yes" if row.contiguous else "no", lang))
-    out.print(table)
+    result = ADJUSTMENT.run(prop, ctx, {})
+    write_layers(ADJUSTMENT, result, prop, output)
+    ADJUSTMENT.show(result, prop, ctx, out, lang)
     out.print(t("adjust_written", lang, path=output, area=result.area_m2,
-                    given=result.given_m2, diff=result.area_m2 - result.given_m2), highlight=False)
-    whole = bool(result.neighbours["valid"].all() and result.neighbours["contiguous"].all())
-    raise typer.Exit(EXIT_OK if whole else EXIT_FINDINGS)
+                given=result.given_m2, diff=result.area_m2 - result.given_m2), highlight=False)
+    finish(ADJUSTMENT, result)
 
 
 @app.command("grid", help=t("help_cmd_grid", CLI_LANG))
@@ -249,25 +236,13 @@ def grid_command(
 ) -> None:
     """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and
     micro-grids (one enterprise, park or building each); layers grids and microgrids."""
-    from geo.grids import make_grids
-    from geo.i18n import t
-    from geo.io import write_gpkg
+    from api.analyses.grids import GRIDS
 
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
                             type_=type_)
-    plan = make_grids(prop, ctx, community_code=code)
-    output.unlink(missing_ok=True)
-    write_gpkg(plan.grids.to_crs(prop.crs), output, "grids")
-    write_gpkg(plan.microgrids.to_crs(prop.crs), output, "microgrids")
-    table = Table(title=t("grids_title", lang, name=prop.name, count=len(plan.grids),
-                              micro=len(plan.microgrids)))
-    for key in (N_("grid_code"), N_("metric_employees"), N_("metric_enterprises"),
-                N_("grid_area"), N_("compactness_pp"), N_("capacity_use")):
-        table.add_column(t(key, lang), no_wrap=key == "grid_code")
-    for g in plan.grids.itertuples():
-        table.add_row(g.code, f"{g.employees:,}", str(g.enterprises), f"{g.area_m2 / 1e6:.3f}",
-                      f"{g.polsby_popper:.2f}", f"{g.capacity_use:.0%}" + (" ⚠" if g.oversize else ""))
-    out.print(table)
+    plan = GRIDS.run(prop, ctx, {"community_code": code})
+    write_layers(GRIDS, plan, prop, output)
+    GRIDS.show(plan, prop, ctx, out, lang)
     for note in plan.notes:
         err.print(t(note, lang), highlight=False)
     out.print(t("grids_written", lang, path=output), highlight=False)

@@ -49,14 +49,16 @@ def map_command(
 ) -> None:
     """Draw the proposal's validation, adjustment, grids, facility sites or public briefing
     map; the page carries its own scripts, so it opens from a USB stick with no network."""
-    from maps import Basemap, MapKind, build_map, page_html
+    from api.registry import draw_map
+    from maps import Basemap, MapKind, page_html
 
     map_kind = MapKind.public if public else MapKind.parse(kind)
     chosen = Basemap.parse(basemap)  # refuse a bad name before reading any file
     prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
                             type_=type_)
-    m = build_map(map_kind, prop, ctx, lang=lang.value, basemap=chosen,
-                  tianditu_token=tianditu_token)
+    m = draw_map(map_kind, prop, ctx,
+                 {"lang": lang.value, "basemap": chosen, "tianditu_token": tianditu_token},
+                 lambda entry: entry.run(prop, ctx, {}))
     try:
         output.write_text(page_html(m), encoding="utf-8")
     except OSError as exc:

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,8 +23,11 @@ from geo.errors import SijieError
 from geo.i18n import Lang, lang_from_env, t
 
 if TYPE_CHECKING:
+    from api.analyses import Analysis
     from geo.context import Context
     from geo.proposal import Proposal
+
+R = TypeVar("R")
 
 __all__ = [
     "CLI_LANG",
@@ -44,12 +47,14 @@ __all__ = [
     "TypeOption",
     "YearOption",
     "err",
+    "finish",
     "format_option",
     "out",
     "read_inputs",
     "reports_errors",
     "require_format",
     "startup_lang",
+    "write_layers",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -152,3 +157,17 @@ def read_inputs(proposal: str, context: str, *, rules: Path | None = None,
         prop = dataclasses.replace(prop, type=TYPE_ALIASES.get(type_.strip(), type_.strip()),
                                    raw_type=type_)
     return prop, ctx
+
+
+def write_layers(entry: Analysis[R], result: R, proposal: Proposal, output: Path) -> None:
+    """``result``'s layers as a new GeoPackage ``output``, in the proposal's CRS."""
+    from geo.io import write_gpkg
+
+    output.unlink(missing_ok=True)
+    for layer, frame in entry.layers(result, proposal).items():
+        write_gpkg(frame.to_crs(proposal.crs), output, layer)
+
+
+def finish(entry: Analysis[R], result: R) -> NoReturn:
+    """End the command: exit 0 when ``result`` is free of errors, 1 otherwise."""
+    raise typer.Exit(EXIT_OK if entry.ok(result) else EXIT_FINDINGS)

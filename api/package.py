@@ -1,7 +1,8 @@
 """The application package of 001 § 二(一)4(1): every document a town attaches, in one folder.
 
-``build_package`` runs validation, the neighbours' adjustment, grids, the facility search and
-the profile on one proposal and writes, into a folder:
+``build_package`` runs each analysis of :mod:`api.analyses` (validation, the neighbours'
+adjustment, grids, the facility search and the profile) once on one proposal and writes, into a
+folder:
 
 - ``validation.txt`` / ``.json`` / ``.geojson``: the 四界清晰 report;
 - ``adjustment.csv``: each village's area before, given up and after;
@@ -13,39 +14,53 @@ the profile on one proposal and writes, into a folder:
   the current-state and layout maps the application asks for, as pages that open offline;
 - ``manifest.json``: what is where, and the headline numbers.
 
-The CLI (``sijie package``) and the service (``…/package``) both call it.
+The CLI (``sijie package``) and the service (``…/package``) both run it as the analysis
+:data:`PACKAGE`.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
+import uuid
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 from rich.console import Console
 
-from geo.adjust import Adjustment, adjust
+from api.analyses.adjustment import ADJUSTMENT
+from api.analyses.base import Analysis, Options, Reading, Target, query_year
+from api.analyses.facility import FACILITY, facility_rows
+from api.analyses.grids import GRIDS
+from api.analyses.profile import PROFILE
+from api.analyses.validation import VALIDATION
+from api.db.models import Run
+from geo.adjust import Adjustment
 from geo.context import Context
-from geo.facility import FacilityResult, explain, find_sites, headline
-from geo.grids import GridPlan, make_grids
-from geo.i18n import Lang
+from geo.facility import FacilityResult, explain, headline
+from geo.grids import GridPlan
+from geo.i18n import N_, Lang
 from geo.io import write_gpkg
-from geo.profile import Profile, community_profile
+from geo.profile import Profile
 from geo.profile.info_table import InfoExtras, info_rows, write_info_table
 from geo.proposal import Proposal
-from geo.validate import Report, validate
+from geo.validate import Report
+from maps.assets import page_html
+from maps.basemaps import Basemap
+from maps.build import MapStyle
 
-__all__ = ["INFO_TABLE_NAME", "Package", "build_package", "facility_rows", "info_extras"]
+__all__ = ["INFO_TABLE_NAME", "PACKAGE", "Package", "build_package", "facility_rows", "info_extras"]
 
 INFO_TABLE_NAME = {Lang.zh: "附件1_新建产业型社区信息表.xlsx", Lang.en: "annex1_information_table.xlsx"}
 
 
 @dataclass(frozen=True)
 class Package:
-    """The results behind a package and the files written."""
+    """The results behind a package and the files written (into ``folder``, in ``lang``)."""
 
     report: Report
     adjustment: Adjustment | None
@@ -53,21 +68,12 @@ class Package:
     facility: FacilityResult | None
     profile: Profile | None
     files: list[Path]
+    folder: Path
+    lang: Lang = Lang.zh
 
     @property
     def ok(self) -> bool:
         return self.report.ok
-
-
-def facility_rows(result: FacilityResult, ctx: Context, lang: Lang) -> list[dict[str, Any]]:
-    """The ranked sites (or near misses) as table rows, each with its reason in words."""
-    rules = ctx.rules.facility
-    return [{"rank": int(r.rank), "area_m2": round(float(r.area_m2), 1),
-             "landuse": r.landuse, "frontage_m": round(float(r.frontage_m), 1),
-             "frontage_road": r.frontage_road or "",
-             "distance_m": round(float(r.distance_m), 1),
-             "qualified": result.qualified, "reason": explain(r, rules, lang.value)}
-            for r in result.sites.itertuples()]
 
 
 def info_extras(grids: GridPlan | None, facility: FacilityResult | None, ctx: Context,
@@ -91,85 +97,65 @@ def _write_csv(rows: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-def _findings_layers(report: Report, crs: Any) -> dict[str, gpd.GeoDataFrame]:
-    """Located findings split by geometry kind (a GeoPackage layer holds one kind)."""
-    features = [f for f in report.to_geojson()["features"] if f["geometry"]]
-    if not features:
-        return {}
-    for f in features:
-        f["properties"]["measure"] = json.dumps(f["properties"].get("measure"), ensure_ascii=False)
-    frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326").to_crs(crs)
-    kinds = {"findings_points": ("Point", "MultiPoint"),
-             "findings_lines": ("LineString", "MultiLineString"),
-             "findings_areas": ("Polygon", "MultiPolygon")}
-    layers = {}
-    for name, types in kinds.items():
-        part = frame[frame.geom_type.isin(types)]
-        if len(part):
-            layers[name] = part.reset_index(drop=True)
-    return layers
+def _write_json(document: Any, path: Path, *, indent: int | None = 2) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=indent) + "\n", "utf-8")
+    return path
 
 
-def _write_maps(out: Path, report: Report, adjustment: Adjustment, grids: GridPlan,
-                facility: FacilityResult, proposal: Proposal, ctx: Context,
-                lang: Lang) -> list[Path]:
-    """The maps of the application as standalone pages (scripts inlined, no tiles needed)."""
-    from maps import adjustment_map, facility_map, grid_map, page_html, validation_map
-
-    pages = {
-        "map_validation.html": validation_map(report, proposal, ctx, lang=lang.value),
-        "map_adjustment.html": adjustment_map(adjustment, ctx, name=proposal.name, lang=lang.value),
-        "map_grids.html": grid_map(grids, ctx, name=proposal.name, lang=lang.value),
-        "map_facility.html": facility_map(facility, proposal, ctx, lang=lang.value),
-    }
-    written = []
-    for name, page in pages.items():
-        (out / name).write_text(page_html(page), encoding="utf-8")
-        written.append(out / name)
+def _write_layers_and_maps(out: Path, results: list[tuple[Analysis[Any], Any]],
+                           proposal: Proposal, ctx: Context, lang: Lang) -> list[Path]:
+    """``community.gpkg`` (every analysis's layers, in the proposal's CRS) and each analysis's
+    map as a standalone page (scripts inlined, no tiles needed)."""
+    gpkg = out / "community.gpkg"
+    for entry, result in results:
+        for name, frame in entry.layers(result, proposal).items():
+            if len(frame):
+                write_gpkg(frame.to_crs(proposal.crs), gpkg, name)
+    written = [gpkg]
+    style: MapStyle = {"lang": lang.value, "basemap": Basemap.plain, "tianditu_token": None}
+    for entry, result in results:
+        if entry.draw is not None:
+            page = entry.draw(result, proposal, ctx, style)
+            path = out / f"map_{entry.name}.html"
+            path.write_text(page_html(page), encoding="utf-8")
+            written.append(path)
     return written
 
 
 def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year: int,
                   lang: Lang = Lang.zh, community_code: str | None = None) -> Package:
-    """Run every step on ``proposal`` and write the package into ``out_dir``.
+    """Run every analysis once on ``proposal`` and write the package into ``out_dir``.
 
-    A proposal with errors still gets its report (so the town sees what to fix); the steps that
-    need a valid boundary are left out when rule B1 fails.
+    A proposal with errors still gets its report (so the town sees what to fix); the analyses
+    that need a valid boundary are left out when rule B1 fails.
     """
     from api.report_text import print_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    report = validate(proposal, ctx)
+    options: Options = {"year": year, "community_code": community_code}
+    report = VALIDATION.run(proposal, ctx, options)
     with (out / "validation.txt").open("w", encoding="utf-8") as handle:
         print_report(report, Console(file=handle, width=120), lang)
-    (out / "validation.json").write_text(
-        json.dumps(report.to_dict(lang.value), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    (out / "validation.geojson").write_text(
-        json.dumps(report.to_geojson(lang.value), ensure_ascii=False) + "\n", "utf-8")
-    files += [out / "validation.txt", out / "validation.json", out / "validation.geojson"]
-    gpkg = out / "community.gpkg"
-    gpkg.unlink(missing_ok=True)
+    files = [out / "validation.txt",
+             _write_json(report.to_dict(lang.value), out / "validation.json"),
+             _write_json(report.to_geojson(lang.value), out / "validation.geojson", indent=None)]
+    (out / "community.gpkg").unlink(missing_ok=True)
     if any(f.rule == "B1" and f.severity == "error" for f in report.findings):
         manifest = {"proposal": proposal.name, "ok": False, "files": [p.name for p in files]}
-        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-        return Package(report, None, None, None, None, files + [out / "manifest.json"])
+        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                           "utf-8")
+        return Package(report, None, None, None, None, [*files, out / "manifest.json"], out, lang)
 
-    adjustment = adjust(proposal, ctx)
-    grids = make_grids(proposal, ctx, community_code=community_code)
-    facility = find_sites(proposal, ctx)
-    profile = community_profile(proposal, ctx, year=year)
-    crs = proposal.crs
-    layers: dict[str, gpd.GeoDataFrame] = {
-        **adjustment.layers(proposal),
-        **_findings_layers(report, adjustment.crs),
-        "grids": grids.grids, "microgrids": grids.microgrids, "sites": facility.sites,
-    }
-    for name, frame in layers.items():
-        if len(frame):
-            write_gpkg(frame.to_crs(crs), gpkg, name)
-    files.append(gpkg)
+    adjustment = ADJUSTMENT.run(proposal, ctx, options)
+    grids = GRIDS.run(proposal, ctx, options)
+    facility = FACILITY.run(proposal, ctx, options)
+    profile = PROFILE.run(proposal, ctx, options)
+    results: list[tuple[Analysis[Any], Any]] = [
+        (VALIDATION, report), (ADJUSTMENT, adjustment), (GRIDS, grids), (FACILITY, facility),
+        (PROFILE, profile)]
+    maps = _write_layers_and_maps(out, results, proposal, ctx, lang)
+    files.append(maps[0])
     files.append(_write_csv([{"name": r.name, "area_before_m2": round(r.area_before_m2, 1),
                               "area_given_m2": round(r.area_given_m2, 1),
                               "area_after_m2": round(r.area_after_m2, 1), "valid": r.valid,
@@ -182,10 +168,8 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     extras = info_extras(grids, facility, ctx, lang)
     rows = info_rows(profile, lang.value, extras, minimum_yuan=ctx.rules.funding.minimum_yuan)
     files.append(write_info_table(rows, out / INFO_TABLE_NAME[lang], lang.value))
-    files += _write_maps(out, report, adjustment, grids, facility, proposal, ctx, lang)
-    (out / "profile.json").write_text(
-        json.dumps(profile.to_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    files.append(out / "profile.json")
+    files += maps[1:]
+    files.append(_write_json(profile.to_dict(), out / "profile.json"))
     manifest = {"proposal": proposal.name, "ok": report.ok,
                 "errors": sum(f.severity == "error" for f in report.findings),
                 "area_m2": round(adjustment.area_m2, 1),
@@ -195,7 +179,54 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
                 "class": profile.community_class, "staff_quota": profile.staff_quota,
                 "funding_yuan": profile.funding.total_yuan,
                 "files": [p.name for p in files] + ["manifest.json"]}
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                       "utf-8")
-    files.append(out / "manifest.json")
-    return Package(report, adjustment, grids, facility, profile, files)
+    files.append(_write_json(manifest, out / "manifest.json"))
+    return Package(report, adjustment, grids, facility, profile, files, out, lang)
+
+
+def _run(proposal: Proposal, ctx: Context, options: Options) -> Package:
+    return build_package(proposal, ctx, options["out_dir"], year=options["year"],
+                         lang=Lang(options.get("lang", "zh")),
+                         community_code=options.get("community_code"))
+
+
+def _options(params: Mapping[str, str], lang: Lang, upload_dir: Path) -> Options:
+    # each run writes into a folder of its own, zipped beside it when stored
+    out_dir = upload_dir / "packages" / uuid.uuid4().hex
+    return {"year": query_year(params), "lang": lang.value, "out_dir": str(out_dir)}
+
+
+def _store(target: Target, package: Package) -> dict[str, Any]:
+    archive = package.folder.parent / f"{target.run.id}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in package.files:
+            bundle.write(path, arcname=path.name)
+    shutil.rmtree(package.folder, ignore_errors=True)
+    return {"ok": package.ok, "files": [p.name for p in package.files],
+            "lang": package.lang.value, "archive": archive.name}
+
+
+def _present(reading: Reading) -> dict[str, Any]:
+    run = reading.run
+    summary = run.result or {}
+    return {"run": run.id, "ok": summary["ok"], "files": summary["files"],
+            "download": f"/proposals/{run.proposal_id}/versions/{reading.version}/package"}
+
+
+def _ok(package: Package) -> bool:
+    return package.ok
+
+
+def _download(run: Run, upload_dir: Path) -> Path:
+    return upload_dir / "packages" / (run.result or {})["archive"]
+
+
+PACKAGE: Analysis[Package] = Analysis(
+    name="package",
+    label_key=N_("kind_package"),
+    run=_run,
+    store=_store,
+    present=_present,
+    options=_options,
+    ok=_ok,
+    download=_download,
+)

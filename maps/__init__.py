@@ -8,7 +8,7 @@ files (inlined, or under a URL prefix where :func:`static_dir` is served), never
 from maps.adjustment import adjustment_map
 from maps.assets import UnknownAssetError, page_html, static_dir
 from maps.basemaps import Basemap, BasemapError
-from maps.build import MapKind, MapKindError, build_map
+from maps.build import MapKind, MapKindError, MapStyle
 from maps.facility import facility_map
 from maps.grids import grid_map
 from maps.public import public_map
@@ -19,9 +19,9 @@ __all__ = [
     "BasemapError",
     "MapKind",
     "MapKindError",
+    "MapStyle",
     "UnknownAssetError",
     "adjustment_map",
-    "build_map",
     "facility_map",
     "grid_map",
     "page_html",

@@ -1,30 +1,31 @@
 """``/proposals/{id}/versions/{v}/validation|adjustment|grids|facility|profile|package``: POST
 runs the spatial core on that version against its town's context and stores the result
 (``?async=true`` or ``Prefer: respond-async`` makes it a job); GET reads the newest stored
-result. ``…/map`` draws a map of the version for staff."""
+result. ``…/map`` draws a map of the version for staff from the newest stored run of the analysis it
+shows (running and storing it once when there is none). The kinds are those of
+:mod:`api.registry`."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
-from api.crs import from_storage
-from api.db.models import ProposalVersion, Run, User
+from api.analyses import Analysis, Reading
+from api.db.models import ProposalVersion, User
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
+from api.registry import ANALYSES
 from api.routes.common import Id, crs_header, output_crs
 from api.routes.jobs import job_document
+from api.serialize import JSONDocument
 from api.services import proposals as svc
-from api.services.geometry import shape_of
 from api.services.maps import map_page
-from api.services.runs import KINDS, latest_run, stored_rows
-from geo.i18n import N_, Lang, Text
+from api.services.runs import latest_run
+from geo.i18n import Lang, Text
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
 
@@ -34,92 +35,13 @@ CrsQuery = Annotated[
     str | None, Query(description="CRS of geometries (CRS84, EPSG:4490, EPSG:4549 …)")
 ]
 
-_KIND_LABELS = {
-    "validation": N_("kind_validation"),
-    "adjustment": N_("kind_adjustment"),
-    "grids": N_("kind_grids"),
-    "facility": N_("kind_facility"),
-    "profile": N_("kind_profile"),
-    "package": N_("kind_package"),
-}
 
-
-def _json(
-    body: Any,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-    media_type: str = "application/json",
-) -> Response:
-    return Response(
-        json.dumps(body, ensure_ascii=False),
-        status_code=status,
-        media_type=media_type,
-        headers=headers,
-    )
-
-
-def _collection(rows: Sequence[Any], out: str) -> dict[str, Any]:
-    features = []
-    for row in rows:
-        features.append(
-            {
-                "type": "Feature",
-                "id": row.id,
-                "properties": row.properties,
-                "geometry": from_storage(shape_of(row.geom), out).__geo_interface__,
-            }
-        )
-    return {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}
-
-
-def run_result(session: Session, run: Run, out: str, lang: Lang, version: int) -> dict[str, Any]:
-    """What a finished run produced, as clients read it."""
-    rows = stored_rows(session, run)
-    if run.kind == "validation":
-        return rows["report"].report_en if lang == Lang.en else rows["report"].report_zh
-    if run.kind == "grids":
-        notes = [note[lang.value] for note in run.result.get("notes", [])]
-        return {
-            "run": run.id,
-            "notes": notes,
-            "grids": _collection(rows["grids"], out),
-            "microgrids": _collection(rows["microgrids"], out),
-        }
-    if run.kind == "facility":
-        return {
-            "run": run.id,
-            "qualified": run.result["qualified"],
-            "largest_available_m2": run.result["largest_available_m2"],
-            "sites": _collection(rows["sites"], out),
-        }
-    if run.kind == "package":
-        return {
-            "run": run.id,
-            "ok": run.result["ok"],
-            "files": run.result["files"],
-            "download": f"/proposals/{run.proposal_id}/versions/{version}/package",
-        }
-    return {"run": run.id, **run.result}
-
-
-def _options(kind: str, request: Request, lang: Lang) -> dict[str, Any]:
-    """What a profile or package run needs beyond the version (query parameters)."""
-    if kind not in ("profile", "package"):
-        return {}
-    params = request.query_params
+def _options(entry: Analysis[Any], request: Request, lang: Lang) -> dict[str, Any]:
+    """What a run needs beyond the version (query parameters); 400 when one is malformed."""
     try:
-        year = int(params.get("year") or date.today().year)
-        share = params.get("live_work_share")
-        members = params.get("party_members")
-        options: dict[str, Any] = {"year": year}
-        if kind == "profile":
-            options["live_work_share"] = None if share is None else float(share)
-            options["party_members"] = None if members is None else int(members)
+        return entry.options(request.query_params, lang, request.app.state.upload_dir)
     except ValueError as exc:
         raise Problem(400, "bad_request", detail=str(exc)) from exc
-    if kind == "package":
-        options.update(lang=lang.value, folder=str(request.app.state.upload_dir / "packages"))
-    return options
 
 
 def _version(session: Session, proposal_id: int, version: int, user: User) -> ProposalVersion:
@@ -131,7 +53,9 @@ def _wants_async(request: Request, flag: bool) -> bool:
     return flag or "respond-async" in request.headers.get("prefer", "").lower()
 
 
-def _post(kind: str) -> Callable[..., Response]:
+def _post(entry: Analysis[Any]) -> Callable[..., Response]:
+    kind = entry.name
+
     def post(
         proposal_id: Id,
         version: Id,
@@ -145,17 +69,17 @@ def _post(kind: str) -> Callable[..., Response]:
         out = output_crs(request, crs)
         row = _version(session, proposal_id, version, user)
         runner = request.app.state.runner
-        options = _options(kind, request, lang)
+        options = _options(entry, request, lang)
         if _wants_async(request, run_async):
             run = runner.submit(session, row, kind, user.id, options)
-            return _json(
+            return JSONDocument(
                 job_document(run, lang),
                 202,
                 {"Location": f"/jobs/{run.id}", "Preference-Applied": "respond-async"},
             )
         run = runner.run_now(session, row, kind, user.id, options)
-        return _json(
-            run_result(session, run, out, lang, version),
+        return JSONDocument(
+            entry.present(Reading(session, run, out, lang, version)),
             201,
             {"Location": f"/proposals/{proposal_id}/versions/{version}/{kind}", **crs_header(out)},
         )
@@ -165,7 +89,9 @@ def _post(kind: str) -> Callable[..., Response]:
     return post
 
 
-def _get(kind: str) -> Callable[..., Response]:
+def _get(entry: Analysis[Any]) -> Callable[..., Response]:
+    kind = entry.name
+
     def get(
         proposal_id: Id,
         version: Id,
@@ -179,31 +105,35 @@ def _get(kind: str) -> Callable[..., Response]:
         row = _version(session, proposal_id, version, user)
         run = latest_run(session, row.id, kind)
         if run is None:
-            raise Problem(404, "not_run", version=version, kind=Text(_KIND_LABELS[kind]))
-        if kind == "package":
-            archive = request.app.state.upload_dir / "packages" / run.result["archive"]
+            raise Problem(404, "not_run", version=version, kind=Text(entry.label_key))
+        if entry.download is not None:
             return FileResponse(
-                archive,
+                entry.download(run, request.app.state.upload_dir),
                 media_type="application/zip",
                 filename=f"proposal{proposal_id}_v{version}_package.zip",
             )
-        return _json(run_result(session, run, out, lang, version), headers=crs_header(out))
+        return JSONDocument(
+            entry.present(Reading(session, run, out, lang, version)), headers=crs_header(out)
+        )
 
     get.__name__ = f"read_{kind}"
     get.__doc__ = f"The newest stored {kind} of this version (staff)."
     return get
 
 
-for _kind in KINDS:
+for _entry in ANALYSES.values():
     router.add_api_route(
-        f"/{_kind}",
-        _post(_kind),
+        f"/{_entry.name}",
+        _post(_entry),
         methods=["POST"],
         status_code=201,
-        summary=f"Run {_kind} on this version",
+        summary=f"Run {_entry.name} on this version",
     )
     router.add_api_route(
-        f"/{_kind}", _get(_kind), methods=["GET"], summary=f"Newest stored {_kind} of this version"
+        f"/{_entry.name}",
+        _get(_entry),
+        methods=["GET"],
+        summary=f"Newest stored {_entry.name} of this version",
     )
 
 
@@ -224,4 +154,13 @@ def version_map(
     row = _version(session, proposal_id, version, user)
     town_id = svc.get_proposal(session, proposal_id, user).town_id
     state = request.app.state
-    return HTMLResponse(map_page(state.settings, state.contexts, kind, row, town_id, lang))
+    page = map_page(
+        state.settings,
+        state.contexts,
+        kind,
+        row,
+        town_id,
+        lang,
+        result_of=lambda entry: state.runner.result(session, row, entry.name, user.id),
+    )
+    return HTMLResponse(page)

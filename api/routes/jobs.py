@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from api.analyses import Reading
 from api.db.models import ProposalVersion, Run, User
 from api.deps import LangDep, SessionDep, require_roles
 from api.problems import Problem
-from api.serialize import iso
+from api.registry import analysis
+from api.routes.common import output_crs
+from api.serialize import JSONDocument, iso
 from api.services.runs import recent_runs
 from geo.i18n import Lang
 
@@ -84,12 +86,10 @@ def job_results(
     lang: LangDep,
     crs: Annotated[str | None, Query()] = None,
 ) -> Response:
-    from api.routes.analysis import run_result
-    from api.routes.common import output_crs
-
     run = _run(session, job_id)
     if run.status != "successful":
         raise Problem(409, "job_not_finished", id=job_id, state=run.status)
-    version = session.get(ProposalVersion, run.version_id).version
-    body = run_result(session, run, output_crs(request, crs), lang, version)
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")
+    version = session.get(ProposalVersion, run.version_id)
+    assert version is not None, f"job {job_id} without its version"
+    reading = Reading(session, run, output_crs(request, crs), lang, version.version)
+    return JSONDocument(analysis(run.kind).present(reading))

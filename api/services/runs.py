@@ -1,234 +1,29 @@
-"""Analyses of a proposal version — validation, adjustment, grids, facility land — stored as
-runs; a run asked for asynchronously is a job run by a background thread."""
+"""Analyses of a proposal version (the kinds of :mod:`api.registry`) stored as runs; a run
+asked for asynchronously is a job run by a background thread."""
 
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import uuid
-import zipfile
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pyproj
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import (
-    FacilitySite,
-    Grid,
-    MicroGrid,
-    Proposal,
-    ProposalVersion,
-    Run,
-    ValidationResult,
-    utcnow,
-)
-from api.services.geometry import bbox_columns, db_geom, frame_records, plain
+from api.analyses import Target
+from api.db.models import Proposal, ProposalVersion, Run, utcnow
+from api.registry import analysis
+from api.services.geometry import plain
 from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache
-from geo.adjust import adjust
 from geo.context import Context
 from geo.errors import SijieError
-from geo.facility import find_sites
-from geo.grids import make_grids
-from geo.i18n import Lang, t
-from geo.validate import validate
 
-__all__ = ["KINDS", "Runner", "latest_run", "recent_runs", "stored_rows"]
+__all__ = ["Runner", "latest_run", "recent_runs"]
 
 log = logging.getLogger(__name__)
-
-KINDS = ("validation", "adjustment", "grids", "facility", "profile", "package")
-_CRS84 = pyproj.CRS("OGC:CRS84")
-
-
-def _feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    frame = frame.to_crs(_CRS84)
-    features = [
-        {
-            "type": "Feature",
-            "properties": props,
-            "geometry": None if geom is None else geom.__geo_interface__,
-        }
-        for props, geom in frame_records(frame)
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _validation(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    report = validate(geo_proposal(version), ctx)
-    crs = pyproj.CRS.from_user_input(version.input_crs)
-    zh, en = report.to_dict("zh", crs=crs), report.to_dict("en", crs=crs)
-    session.add(
-        ValidationResult(
-            run_id=run.id,
-            version_id=version.id,
-            ok=report.ok,
-            rules_version=report.rules_version,
-            report_zh=plain(zh),
-            report_en=plain(en),
-            created_at=utcnow(),
-        )
-    )
-    return {
-        "ok": report.ok,
-        "errors": sum(f.severity == "error" for f in report.findings),
-        "findings": len(report.findings),
-    }
-
-
-def _adjustment(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    result = adjust(geo_proposal(version), ctx)
-    return {
-        "area_m2": round(result.area_m2, 2),
-        "given_m2": round(result.given_m2, 2),
-        "neighbours": _feature_collection(result.neighbours),
-        "given": _feature_collection(result.given),
-    }
-
-
-def _rows(
-    frame: gpd.GeoDataFrame, run: Run, version: ProposalVersion, extra: Callable[[dict], dict]
-) -> list[dict]:
-    frame = frame.to_crs(_CRS84)
-    return [
-        {
-            "run_id": run.id,
-            "version_id": version.id,
-            "properties": props,
-            "geom": db_geom(geom),
-            **bbox_columns(geom),
-            **extra(props),
-        }
-        for props, geom in frame_records(frame)
-    ]
-
-
-def _grids(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    plan = make_grids(geo_proposal(version), ctx)
-    grids = _rows(plan.grids, run, version, lambda p: {"code": p["code"]})
-    micro = _rows(
-        plan.microgrids,
-        run,
-        version,
-        lambda p: {"code": str(p.get("code") or ""), "grid_code": p.get("grid")},
-    )
-    if grids:
-        session.execute(insert(Grid), grids)
-    if micro:
-        session.execute(insert(MicroGrid), micro)
-    return {
-        "grids": len(grids),
-        "microgrids": len(micro),
-        "units": plan.units,
-        "notes": [{"key": n, **{lang.value: t(n, lang) for lang in Lang}} for n in plan.notes],
-    }
-
-
-def _facility(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    result = find_sites(geo_proposal(version), ctx)
-    rows = _rows(
-        result.sites,
-        run,
-        version,
-        lambda p: {"rank": int(p.get("rank") or 0), "qualified": result.qualified},
-    )
-    if rows:
-        session.execute(insert(FacilitySite), rows)
-    return {
-        "qualified": result.qualified,
-        "sites": len(rows),
-        "largest_available_m2": round(result.largest_available_m2, 1),
-    }
-
-
-def _profile(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    from geo.profile import community_profile
-
-    profile = community_profile(
-        geo_proposal(version),
-        ctx,
-        year=options["year"],
-        live_work_share=options.get("live_work_share"),
-        party_members=options.get("party_members"),
-    )
-    return {"options": options, "profile": profile.to_dict()}
-
-
-def _package(
-    session: Session, run: Run, version: ProposalVersion, ctx: Context, options: dict[str, Any]
-) -> dict[str, Any]:
-    from api.package import build_package
-    from geo.i18n import Lang
-
-    folder = Path(options["folder"]) / run.id
-    lang = Lang(options.get("lang", "zh"))
-    package = build_package(geo_proposal(version), ctx, folder, year=options["year"], lang=lang)
-    archive = folder.with_suffix(".zip")
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in package.files:
-            bundle.write(path, arcname=path.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    return {
-        "ok": package.ok,
-        "files": [p.name for p in package.files],
-        "lang": lang.value,
-        "archive": archive.name,
-    }
-
-
-Analysis = Callable[[Session, Run, ProposalVersion, Context, dict[str, Any]], dict[str, Any]]
-_ANALYSES: dict[str, Analysis] = {
-    "validation": _validation,
-    "adjustment": _adjustment,
-    "grids": _grids,
-    "facility": _facility,
-    "profile": _profile,
-    "package": _package,
-}
-
-
-def stored_rows(session: Session, run: Run) -> dict[str, Any]:
-    """What a successful run stored beside its summary: the report, grids, micro-grids, sites."""
-    if run.kind == "validation":
-        return {
-            "report": session.scalar(
-                select(ValidationResult).where(ValidationResult.run_id == run.id)
-            )
-        }
-    if run.kind == "grids":
-        return {
-            "grids": session.scalars(
-                select(Grid).where(Grid.run_id == run.id).order_by(Grid.code)
-            ).all(),
-            "microgrids": session.scalars(
-                select(MicroGrid).where(MicroGrid.run_id == run.id).order_by(MicroGrid.id)
-            ).all(),
-        }
-    if run.kind == "facility":
-        return {
-            "sites": session.scalars(
-                select(FacilitySite)
-                .where(FacilitySite.run_id == run.id)
-                .order_by(FacilitySite.rank, FacilitySite.id)
-            ).all()
-        }
-    return {}
 
 
 def recent_runs(session: Session, *, status: str | None, limit: int) -> list[Run]:
@@ -292,16 +87,20 @@ class Runner:
         session.commit()
         return run
 
+    def _context(self, session: Session, version: ProposalVersion) -> Context:
+        proposal = session.get(Proposal, version.proposal_id)
+        assert proposal is not None, f"version {version.id} without its proposal"
+        return self._contexts.get(proposal.town_id)
+
     def _execute(self, run_id: str) -> None:
         with self._sessions() as session:
             run = session.get(Run, run_id)
             version = session.get(ProposalVersion, run.version_id)
-            proposal = session.get(Proposal, version.proposal_id)
             run.status, run.progress = "running", 10
             session.commit()
             try:
-                ctx = self._contexts.get(proposal.town_id)
-                result = _ANALYSES[run.kind](session, run, version, ctx, run.result["options"])
+                ctx = self._context(session, version)
+                summary = self._analyse(session, run, version, ctx, run.result["options"])[1]
             except SijieError as exc:
                 session.rollback()
                 run = session.get(Run, run_id)
@@ -314,9 +113,32 @@ class Runner:
                 run = session.get(Run, run_id)
                 run.status, run.error = "failed", {"detail": "internal error", "code": "internal"}
             else:
-                run.status, run.progress, run.result = "successful", 100, plain(result)
+                run.status, run.progress, run.result = "successful", 100, summary
             run.finished_at = utcnow()
             session.commit()
+
+    @staticmethod
+    def _analyse(session: Session, run: Run, version: ProposalVersion, ctx: Context,
+                 options: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """Run the analysis of ``run`` and store what it found: its result and JSON summary."""
+        entry = analysis(run.kind)
+        result = entry.run(geo_proposal(version), ctx, options)
+        return result, plain(entry.store(Target(session, run, version), result))
+
+    def _run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
+                 options: dict[str, Any]) -> tuple[Run, Any]:
+        run = self._new_run(session, version, kind, user_id, options)
+        try:
+            result, summary = self._analyse(session, run, version,
+                                            self._context(session, version), options)
+        except Exception:
+            session.rollback()
+            run.status, run.finished_at = "failed", utcnow()
+            session.commit()
+            raise
+        run.status, run.progress, run.result, run.finished_at = "successful", 100, summary, utcnow()
+        session.commit()
+        return run, result
 
     def run_now(
         self,
@@ -327,25 +149,17 @@ class Runner:
         options: dict[str, Any] | None = None,
     ) -> Run:
         """Run and store an analysis in the request; its typed errors reach the client."""
-        options = options or {}
-        run = self._new_run(session, version, kind, user_id, options)
-        ctx = self._contexts.get(session.get(Proposal, version.proposal_id).town_id)
-        try:
-            result = _ANALYSES[kind](session, run, version, ctx, options)
-        except Exception:
-            session.rollback()
-            failed = session.get(Run, run.id)
-            failed.status, failed.finished_at = "failed", utcnow()
-            session.commit()
-            raise
-        run.status, run.progress, run.result, run.finished_at = (
-            "successful",
-            100,
-            plain(result),
-            utcnow(),
-        )
-        session.commit()
-        return run
+        return self._run_now(session, version, kind, user_id, options or {})[0]
+
+    def result(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Any:
+        """The geo result of ``kind`` on a version: read back from its newest stored run, or
+        (when there is none, or it kept too little) run and stored once now."""
+        run = latest_run(session, version.id, kind)
+        if run is not None:
+            restored = analysis(kind).restore(session, run, self._context(session, version))
+            if restored is not None:
+                return restored
+        return self._run_now(session, version, kind, user_id, {})[1]
 
     def submit(
         self,

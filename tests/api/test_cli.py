@@ -190,3 +190,10 @@ def test_adjust_writes_the_community_the_neighbours_and_the_land_given(demo_dir,
     given = gpd.read_file(target, layer="given")
     community = gpd.read_file(target, layer="proposal")
     assert abs(given["area_given_m2"].sum() - community.area.sum()) <= 1.0
+
+
+def test_name_and_type_on_the_command_line_replace_the_files_own(demo_dir):
+    result = sijie("validate", *_demo(demo_dir, "good_industrial"), "--format", "json",
+                   "--name", "试验社区", "--type", "楼宇社区")
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["proposal"] == "试验社区"

@@ -17,7 +17,6 @@ from maps import (
     Basemap,
     BasemapError,
     UnknownAssetError,
-    build_map,
     page_html,
     public_map,
     static_dir,
@@ -123,7 +122,7 @@ def test_tianditu_without_a_token_or_an_unknown_base_map_is_refused(ctx, offroad
     with pytest.raises(BasemapError, match="token"):
         validation_map(report, offroad, ctx, basemap="tianditu-img", tianditu_token="x'};alert(1)")
     with pytest.raises(BasemapError, match="plain, osm"):
-        build_map("validation", offroad, ctx, basemap="google")
+        validation_map(report, offroad, ctx, basemap="google")
 
 
 def test_standalone_page_inlines_every_script_and_links_nothing(ctx, offroad):
