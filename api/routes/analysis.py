@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
 from api.analyses import Analysis, Reading
 from api.db.models import ProposalVersion, User
-from api.deps import LangDep, SessionDep, require_roles
+from api.deps import GisUser, LangDep, SessionDep, StaffUser
 from api.problems import Problem
 from api.registry import ANALYSES
 from api.routes.common import Id, crs_header, output_crs
@@ -29,8 +29,6 @@ from geo.i18n import Lang, Text
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
 
-Runner = Annotated[User, Depends(require_roles("gis", "admin"))]
-Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
 CrsQuery = Annotated[
     str | None, Query(description="CRS of geometries (CRS84, EPSG:4490, EPSG:4549 …)")
 ]
@@ -61,7 +59,7 @@ def _post(entry: Analysis[Any]) -> Callable[..., Response]:
         version: Id,
         request: Request,
         session: SessionDep,
-        user: Runner,
+        user: GisUser,
         lang: LangDep,
         crs: CrsQuery = None,
         run_async: Annotated[bool, Query(alias="async")] = False,
@@ -97,7 +95,7 @@ def _get(entry: Analysis[Any]) -> Callable[..., Response]:
         version: Id,
         request: Request,
         session: SessionDep,
-        user: Staff,
+        user: StaffUser,
         lang: LangDep,
         crs: CrsQuery = None,
     ) -> Response:
@@ -147,7 +145,7 @@ def version_map(
     version: Id,
     request: Request,
     session: SessionDep,
-    user: Staff,
+    user: StaffUser,
     lang: LangDep,
     kind: Annotated[str, Query(pattern="^(validation|adjustment|grid|facility)$")] = "validation",
 ) -> HTMLResponse:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from api.analyses import Reading
-from api.db.models import ProposalVersion, Run, User
-from api.deps import LangDep, SessionDep, require_roles
+from api.db.models import ProposalVersion, Run
+from api.deps import LangDep, SessionDep, StaffUser
 from api.problems import Problem
 from api.registry import analysis
 from api.routes.common import output_crs
@@ -19,7 +19,6 @@ from geo.i18n import Lang
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
-Staff = Annotated[User, Depends(require_roles("gis", "reviewer", "civil_affairs", "admin"))]
 
 
 def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
@@ -59,7 +58,7 @@ def _run(session: Session, job_id: str) -> Run:
 @router.get("", summary="Recent jobs, newest first (staff)")
 def list_jobs(
     session: SessionDep,
-    user: Staff,
+    user: StaffUser,
     lang: LangDep,
     status: Annotated[str | None, Query(pattern="^(accepted|running|successful|failed)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -72,7 +71,7 @@ def list_jobs(
 
 @router.get("/{job_id}", summary="A job's status and progress")
 def job_status(
-    job_id: str, session: SessionDep, user: Staff, lang: LangDep
+    job_id: str, session: SessionDep, user: StaffUser, lang: LangDep
 ) -> dict[str, Any]:
     return job_document(_run(session, job_id), lang)
 
@@ -82,7 +81,7 @@ def job_results(
     job_id: str,
     request: Request,
     session: SessionDep,
-    user: Staff,
+    user: StaffUser,
     lang: LangDep,
     crs: Annotated[str | None, Query()] = None,
 ) -> Response:
