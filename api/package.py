@@ -25,7 +25,7 @@ import json
 import shutil
 import uuid
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,8 @@ from maps.build import MapStyle
 
 __all__ = ["INFO_TABLE_NAME", "PACKAGE", "Package", "build_package", "facility_rows", "info_extras"]
 
-INFO_TABLE_NAME = {Lang.zh: "附件1_新建产业型社区信息表.xlsx", Lang.en: "annex1_information_table.xlsx"}
+INFO_TABLE_NAME = {Lang.zh: "附件1_新建产业型社区信息表.xlsx",
+                   Lang.en: "annex1_information_table.xlsx"}
 
 
 @dataclass(frozen=True)
@@ -156,14 +157,17 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
         (PROFILE, profile)]
     maps = _write_layers_and_maps(out, results, proposal, ctx, lang)
     files.append(maps[0])
+    neighbours: Iterable[Any] = adjustment.neighbours.itertuples()
     files.append(_write_csv([{"name": r.name, "area_before_m2": round(r.area_before_m2, 1),
                               "area_given_m2": round(r.area_given_m2, 1),
                               "area_after_m2": round(r.area_after_m2, 1), "valid": r.valid,
                               "contiguous": r.contiguous}
-                             for r in adjustment.neighbours.itertuples()], out / "adjustment.csv"))
+                             for r in neighbours], out / "adjustment.csv"))
     grid_columns = ["code", "employees", "enterprises", "area_m2", "polsby_popper", "capacity_use",
                     "oversize"]
-    files.append(_write_csv(grids.grids[grid_columns].to_dict("records"), out / "grids.csv"))
+    grid_rows = [{str(k): v for k, v in row.items()}
+                 for row in grids.grids[grid_columns].to_dict("records")]
+    files.append(_write_csv(grid_rows, out / "grids.csv"))
     files.append(_write_csv(facility_rows(facility, ctx, lang), out / "facility.csv"))
     extras = info_extras(grids, facility, ctx, lang)
     rows = info_rows(profile, lang.value, extras, minimum_yuan=ctx.rules.funding.minimum_yuan)

@@ -21,8 +21,8 @@ from starlette.responses import JSONResponse
 
 from api.crs import from_storage
 from api.db.models import Proposal, ProposalVersion
+from api.geometry import frame_records, shape_of
 from api.problems import PROBLEM_JSON
-from api.services.geometry import frame_records, shape_of
 
 __all__ = [
     "GEOJSON",

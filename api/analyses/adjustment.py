@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import folium
@@ -82,7 +83,8 @@ def _show(result: Adjustment, proposal: Proposal, ctx: Context, console: Console
     for key in (N_("name"), N_("area_given"), N_("area_after"), N_("valid"),
                 N_("contiguous")):
         table.add_column(t(key, lang))
-    for row in result.neighbours.itertuples():
+    neighbours: Iterable[Any] = result.neighbours.itertuples()
+    for row in neighbours:
         if row.area_given_m2 > 0.01:
             table.add_row(row.name, f"{row.area_given_m2:,.1f}", f"{row.area_after_m2:,.1f}",
                           t("yes" if row.valid else "no", lang),

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Base, ProposalVersion, Run
-from api.services.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
+from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from geo.context import Context
 from geo.i18n import Lang
 from geo.proposal import Proposal

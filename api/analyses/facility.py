@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import folium
@@ -74,12 +75,13 @@ def _layers(result: FacilityResult, proposal: Proposal) -> dict[str, gpd.GeoData
 def facility_rows(result: FacilityResult, ctx: Context, lang: Lang) -> list[dict[str, Any]]:
     """The ranked sites (or near misses) as table rows, each with its reason in words."""
     rules = ctx.rules.facility
+    sites: Iterable[Any] = result.sites.itertuples()
     return [{"rank": int(r.rank), "area_m2": round(float(r.area_m2), 1),
              "landuse": r.landuse, "frontage_m": round(float(r.frontage_m), 1),
              "frontage_road": r.frontage_road or "",
              "distance_m": round(float(r.distance_m), 1),
              "qualified": result.qualified, "reason": explain(r, rules, lang.value)}
-            for r in result.sites.itertuples()]
+            for r in sites]
 
 
 # land-use classes and parcel kinds as the reader calls them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import folium
@@ -76,7 +77,8 @@ def _show(plan: GridPlan, proposal: Proposal, ctx: Context, console: Console,
     for key in (N_("grid_code"), N_("metric_employees"), N_("metric_enterprises"),
                 N_("grid_area"), N_("compactness_pp"), N_("capacity_use")):
         table.add_column(t(key, lang), no_wrap=key == "grid_code")
-    for g in plan.grids.itertuples():
+    grids: Iterable[Any] = plan.grids.itertuples()
+    for g in grids:
         table.add_row(g.code, f"{g.employees:,}", str(g.enterprises), f"{g.area_m2 / 1e6:.3f}",
                       f"{g.polsby_popper:.2f}",
                       f"{g.capacity_use:.0%}" + (" ⚠" if g.oversize else ""))

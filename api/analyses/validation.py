@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from api.analyses.base import Analysis, Reading, Target
 from api.db.models import Run, ValidationResult, utcnow
+from api.geometry import plain
 from api.report_text import print_report
-from api.services.geometry import plain
 from geo.context import Context
 from geo.i18n import N_, Lang
 from geo.proposal import Proposal

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from api.crs import CRS84, to_storage
 from api.db.models import STORAGE_SRID, Proposal, ProposalVersion, User, utcnow
+from api.geometry import bbox_columns, db_geom, shape_of
 from api.problems import Problem
-from api.services.geometry import bbox_columns, db_geom, shape_of
 from geo.context import Context
 from geo.crs import resolve_crs
 from geo.i18n import Text

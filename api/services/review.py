@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db.models import Opinion, Proposal, ProposalVersion, SurveyFinding, User, utcnow
+from api.geometry import bbox_columns, db_geom
 from api.problems import Problem
-from api.services.geometry import bbox_columns, db_geom
 from api.services.proposals import head
 from api.services.workflow import REVIEW_STATE, SURVEY_STATE
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.analyses import Target
 from api.db.models import Proposal, ProposalVersion, Run, utcnow
+from api.geometry import plain
 from api.registry import analysis
-from api.services.geometry import plain
 from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache
 from geo.context import Context

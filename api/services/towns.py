@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import STORAGE_SRID, ContextFeature, Town
+from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from api.problems import Problem
-from api.services.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.io import read_context
 from geo.rules import Rules

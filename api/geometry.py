@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from api.db.models import STORAGE_SRID
 
-__all__ = ["bbox_columns", "db_geom", "frame_from_rows", "shape_of"]
+__all__ = ["bbox_columns", "db_geom", "frame_from_rows", "frame_records", "plain", "shape_of"]
 
 
 def db_geom(geom: BaseGeometry) -> Any:
