@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from api.db.models import ProposalVersion, Run
-from api.i18n import Lang, label
 from api.registry import ANALYSES, KINDS, drawn_by
 from api.services.proposals import geo_proposal
+from geo.i18n import Lang, t
 from maps import MapKind
 from tests.api.conftest import create_proposal
 
@@ -31,7 +31,7 @@ def test_every_kind_has_its_routes_a_label_and_each_map_one_analysis(client):
     paths = set(client.app.openapi()["paths"])
     for kind in KINDS:
         assert f"/proposals/{{proposal_id}}/versions/{{version}}/{kind}" in paths
-        assert label(ANALYSES[kind].label_key, Lang.zh) != label(ANALYSES[kind].label_key, Lang.en)
+        assert t(ANALYSES[kind].label_key, Lang.zh) != t(ANALYSES[kind].label_key, Lang.en)
     for kind in MapKind:
         shown = drawn_by(kind)
         assert shown and all(entry.draw or kind is MapKind.public for entry in shown), kind
@@ -40,7 +40,8 @@ def test_every_kind_has_its_routes_a_label_and_each_map_one_analysis(client):
 @pytest.mark.parametrize("kind", ["validation", "adjustment", "grids", "facility"])
 def test_a_stored_run_reads_back_as_the_result_it_stored(client, auth, kind):
     pid, _ = create_proposal(client, auth["gis"], name="flaw_b3_offroad_edge")
-    assert client.post(f"/proposals/{pid}/versions/1/{kind}", headers=auth["gis"]).status_code == 201
+    posted = client.post(f"/proposals/{pid}/versions/1/{kind}", headers=auth["gis"])
+    assert posted.status_code == 201
     version, session = _version(client, pid)
     with session:
         user = session.scalar(select(Run.created_by).where(Run.version_id == version.id))
@@ -67,7 +68,8 @@ def test_a_stored_run_reads_back_as_the_result_it_stored(client, auth, kind):
 
 def test_the_map_draws_the_stored_run_and_does_not_run_it_again(client, auth, monkeypatch):
     pid, _ = create_proposal(client, auth["gis"])
-    assert client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]).status_code == 201
+    posted = client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"])
+    assert posted.status_code == 201
 
     def never(*args, **kwargs):
         raise AssertionError("grids run again for a map of a stored run")
