@@ -1,6 +1,6 @@
 # sijie: the two commands of the README.
 #   make demo  installs everything, builds the demo town, runs the main job, shows the outputs
-#   make test  installs everything and runs the whole test suite
+#   make test  installs everything, runs ruff, mypy and import-linter, then the whole test suite
 #   make messages  regenerates the message catalogue (geo/locale: .pot, .po, .mo) from the code
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -44,7 +44,12 @@ demo: install
 	@echo "Open the GeoPackages in QGIS, or run: $(BIN)/sijie --help"
 	@echo "API: $(BIN)/sijie serve, then http://127.0.0.1:8000/ (maps at /proposals/{id}/versions/{v}/map?kind=validation, public briefing at /public/map)"
 
+# the checkers first, each failing the target on its first finding; then the tests (pytest's
+# exit code 5, "no tests collected", fails it too)
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # new message ids get an empty translation in each .po to fill in; unused ones are dropped

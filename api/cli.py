@@ -127,11 +127,13 @@ def info(
     require_format(fmt, ("text", "json"), lang)
     if parse_source(source).layer is not None or crs is not None or encoding is not None:
         frame = read_layer(source, crs=crs, encoding=encoding)
+        assert frame.crs is not None  # read_layer refuses a layer without a CRS
         epsg = frame.crs.to_epsg()
+        minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
         layers = [LayerInfo(
             name=frame.attrs["layer"], geometry_type=", ".join(sorted(set(frame.geom_type))),
             feature_count=len(frame), crs=f"EPSG:{epsg}" if epsg else frame.crs.to_string(),
-            bounds=tuple(float(v) for v in frame.total_bounds), encoding=frame.attrs["encoding"])]
+            bounds=(minx, miny, maxx, maxy), encoding=frame.attrs["encoding"])]
     else:
         layers = list_layers(source)
     if fmt == "json":

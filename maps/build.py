@@ -6,7 +6,7 @@ validation report, …); what runs the analysis behind a map is the caller's cho
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import TypedDict
 
 from geo.errors import SijieError
@@ -20,7 +20,7 @@ class MapKindError(SijieError, ValueError):
     """A map kind sijie does not draw."""
 
 
-class MapKind(str, Enum):
+class MapKind(StrEnum):
     validation = "validation"
     adjustment = "adjustment"
     grid = "grid"

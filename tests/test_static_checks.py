@@ -84,3 +84,16 @@ def test_import_linter_fails_when_geo_imports_api(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "geo.up -> api.helper" in result.stdout
 
+
+def test_make_test_runs_the_three_checkers_before_pytest() -> None:
+    recipe = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True,
+                            check=True, timeout=60).stdout.splitlines()
+    wanted = ["ruff check .", "mypy", "lint-imports", "python -m pytest"]
+    found = [next(i for i, line in enumerate(recipe) if line.startswith(f".venv/bin/{w}"))
+             for w in wanted]
+    assert found == sorted(found), recipe
+    for i in found:
+        # each is its own recipe line, so make stops at the first that fails (pytest's 5,
+        # "no tests collected", included): nothing ignores or swallows its exit code
+        assert not recipe[i].lstrip().startswith("-")
+        assert "||" not in recipe[i] and ";" not in recipe[i]

@@ -64,7 +64,8 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     return {
-        "jobs": [job_document(run, lang) for run in recent_runs(session, status=status, limit=limit)],
+        "jobs": [job_document(run, lang)
+                 for run in recent_runs(session, status=status, limit=limit)],
         "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}],
     }
 
