@@ -21,24 +21,20 @@ from api import cli_community, cli_map, cli_serve
 from api.cli_options import (
     CLI_LANG,
     CodeOption,
-    ContextOption,
-    CrsOption,
-    FeatureOption,
     GpkgOutput,
     LangOption,
-    NameOption,
     OutputOption,
-    ProposalArg,
+    ProposalInputs,
     RulesOption,
-    TypeOption,
     err,
     finish,
     format_option,
+    json_out,
     out,
-    read_inputs,
+    proposal_command,
     reports_errors,
     require_format,
-    write_layers,
+    run_to_gpkg,
 )
 from geo.i18n import N_, t
 
@@ -154,25 +150,18 @@ def info(
 
 
 @app.command("validate", help=t("help_cmd_validate", CLI_LANG))
-@reports_errors
+@proposal_command
 def validate_command(
-    proposal: ProposalArg,
-    context: ContextOption,
-    rules: RulesOption = None,
+    inputs: ProposalInputs,
     fmt: Annotated[str, format_option(N_("help_format_report"))] = "text",
     output: OutputOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
 ) -> None:
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
     from api.analyses.validation import VALIDATION
 
+    lang = inputs.lang
     require_format(fmt, ("text", "json", "geojson"), lang)
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
+    prop, ctx = inputs.read()
     report = VALIDATION.run(prop, ctx, {})
     if fmt == "text":
         from api.report_text import print_report
@@ -183,71 +172,37 @@ def validate_command(
             with output.open("w", encoding="utf-8") as handle:
                 print_report(report, Console(file=handle, width=120), lang)
     else:
-        document = report.to_dict(lang.value) if fmt == "json" else report.to_geojson(lang.value)
-        text = json.dumps(document, ensure_ascii=False, indent=2)
-        if output is None:
-            print(text)
-        else:
-            output.write_text(text + "\n", encoding="utf-8")
+        json_out(report.to_dict(lang.value) if fmt == "json" else report.to_geojson(lang.value),
+                 output)
     if output is not None:
         err.print(t("report_written", lang, path=output), highlight=False)
     finish(VALIDATION, report)
 
 
 @app.command("adjust", help=t("help_cmd_adjust", CLI_LANG))
-@reports_errors
-def adjust_command(
-    proposal: ProposalArg,
-    context: ContextOption,
-    output: GpkgOutput,
-    rules: RulesOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
-) -> None:
+@proposal_command
+def adjust_command(inputs: ProposalInputs, output: GpkgOutput) -> None:
     """Carve the proposal out of its neighbours: write everyone's new boundary and the area
     each neighbour gives up (exit 1 if a neighbour is left invalid or in pieces)."""
-
     from api.analyses.adjustment import ADJUSTMENT
 
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
-    result = ADJUSTMENT.run(prop, ctx, {})
-    write_layers(ADJUSTMENT, result, prop, output)
-    ADJUSTMENT.show(result, prop, ctx, out, lang)
-    out.print(t("adjust_written", lang, path=output, area=result.area_m2,
+    result = run_to_gpkg(ADJUSTMENT, inputs, output, {})
+    out.print(t("adjust_written", inputs.lang, path=output, area=result.area_m2,
                 given=result.given_m2, diff=result.area_m2 - result.given_m2), highlight=False)
     finish(ADJUSTMENT, result)
 
 
 @app.command("grid", help=t("help_cmd_grid", CLI_LANG))
-@reports_errors
-def grid_command(
-    proposal: ProposalArg,
-    context: ContextOption,
-    output: GpkgOutput,
-    rules: RulesOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    code: CodeOption = None,
-    lang: LangOption = CLI_LANG,
-) -> None:
+@proposal_command
+def grid_command(inputs: ProposalInputs, output: GpkgOutput, code: CodeOption = None) -> None:
     """Divide the community into grids (about 1,000 employees / 1 km² / 30 enterprises) and
     micro-grids (one enterprise, park or building each); layers grids and microgrids."""
     from api.analyses.grids import GRIDS
 
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
-    plan = GRIDS.run(prop, ctx, {"community_code": code})
-    write_layers(GRIDS, plan, prop, output)
-    GRIDS.show(plan, prop, ctx, out, lang)
+    plan = run_to_gpkg(GRIDS, inputs, output, {"community_code": code})
     for note in plan.notes:
-        err.print(t(note, lang), highlight=False)
-    out.print(t("grids_written", lang, path=output), highlight=False)
+        err.print(t(note, inputs.lang), highlight=False)
+    out.print(t("grids_written", inputs.lang, path=output), highlight=False)
 
 
 def _bounds_text(bounds: tuple[float, float, float, float]) -> str:

@@ -4,7 +4,6 @@ gets, and the application package (registered on the ``sijie`` app in :mod:`api.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,60 +12,38 @@ import typer
 from api.cli_options import (
     CLI_LANG,
     CodeOption,
-    ContextOption,
-    CrsOption,
-    FeatureOption,
     GpkgOutput,
-    LangOption,
-    NameOption,
     OutputOption,
-    ProposalArg,
-    RulesOption,
-    TypeOption,
+    ProposalInputs,
     YearOption,
     err,
     finish,
     format_option,
+    json_out,
     out,
-    read_inputs,
-    reports_errors,
+    proposal_command,
     require_format,
-    write_layers,
+    run_to_gpkg,
 )
 from geo.i18n import N_, t
 
 __all__ = ["facility_command", "package_command", "profile_command"]
 
-@reports_errors
-def facility_command(
-    proposal: ProposalArg,
-    context: ContextOption,
-    output: GpkgOutput,
-    rules: RulesOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
-) -> None:
+
+@proposal_command
+def facility_command(inputs: ProposalInputs, output: GpkgOutput) -> None:
     """Find and rank 3,000–5,000 m² sites for the community's service facilities (layer
     sites); exit 1 when none qualifies (the nearest misses are listed with what each fails)."""
     from api.analyses.facility import FACILITY
 
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
-    result = FACILITY.run(prop, ctx, {})
-    write_layers(FACILITY, result, prop, output)
-    FACILITY.show(result, prop, ctx, out, lang)
-    out.print(t("sites_written", lang, path=output), highlight=False)
+    result = run_to_gpkg(FACILITY, inputs, output, {})
+    out.print(t("sites_written", inputs.lang, path=output), highlight=False)
     finish(FACILITY, result)
 
 
-@reports_errors
+@proposal_command
 def profile_command(
-    proposal: ProposalArg,
-    context: ContextOption,
-    rules: RulesOption = None,
+    inputs: ProposalInputs,
     fmt: Annotated[str, format_option(N_("help_format_profile"))] = "text",
     output: OutputOption = None,
     year: YearOption = None,
@@ -74,11 +51,6 @@ def profile_command(
         "--party-members", min=0, help=t("help_party_members", CLI_LANG))] = None,
     live_work_share: Annotated[float | None, typer.Option(
         "--live-work-share", min=0.0, max=1.0, help=t("help_live_work_share", CLI_LANG))] = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
 ) -> None:
     """The community's facts, class (一般/较大/特大), staff quota and funds; with --format xlsx
     the information table 附件1 新建产业型社区信息表."""
@@ -88,19 +60,15 @@ def profile_command(
     from api.package import info_extras
     from geo.profile.info_table import info_rows, write_info_table
 
+    lang = inputs.lang
     require_format(fmt, ("text", "json", "xlsx"), lang)
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter(t("xlsx_needs_output", lang))
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
+    prop, ctx = inputs.read()
     profile = PROFILE.run(prop, ctx, {"year": year, "party_members": party_members,
                                       "live_work_share": live_work_share})
     if fmt == "json":
-        text = json.dumps(profile.to_dict(), ensure_ascii=False, indent=2)
-        if output is None:
-            print(text)
-        else:
-            output.write_text(text + "\n", encoding="utf-8")
+        json_out(profile.to_dict(), output)
     elif fmt == "xlsx" and output is not None:
         extras = info_extras(GRIDS.run(prop, ctx, {}), FACILITY.run(prop, ctx, {}), ctx, lang)
         rows = info_rows(profile, lang.value, extras, minimum_yuan=ctx.rules.funding.minimum_yuan)
@@ -110,31 +78,23 @@ def profile_command(
         PROFILE.show(profile, prop, ctx, out, lang)
 
 
-@reports_errors
+@proposal_command
 def package_command(
-    proposal: ProposalArg,
-    context: ContextOption,
+    inputs: ProposalInputs,
     output: Annotated[Path, typer.Option(
         "-o", "--output", help=t("help_package_output", CLI_LANG))],
-    rules: RulesOption = None,
     year: YearOption = None,
     code: CodeOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
 ) -> None:
     """Write the application package (001 § 二(一)4(1)): validation report, neighbours'
     adjustment, grids, facility sites, information table and a GeoPackage of every layer
     (exit 1 if the boundary has errors)."""
     from api.package import PACKAGE
 
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
+    prop, ctx = inputs.read()
     package = PACKAGE.run(prop, ctx, {"out_dir": output, "year": year or dt.date.today().year,
-                                      "lang": lang.value, "community_code": code})
-    out.print(t("package_written", lang, path=output), highlight=False)
+                                      "lang": inputs.lang.value, "community_code": code})
+    out.print(t("package_written", inputs.lang, path=output), highlight=False)
     for path in package.files:
         out.print(f"  {path}", highlight=False)
     finish(PACKAGE, package)

@@ -7,29 +7,15 @@ from typing import Annotated
 
 import typer
 
-from api.cli_options import (
-    CLI_LANG,
-    EXIT_BAD_INPUT,
-    ContextOption,
-    CrsOption,
-    FeatureOption,
-    LangOption,
-    NameOption,
-    ProposalArg,
-    RulesOption,
-    TypeOption,
-    err,
-    read_inputs,
-    reports_errors,
-)
+from api.cli_options import CLI_LANG, EXIT_BAD_INPUT, ProposalInputs, err, proposal_command
 from geo.i18n import t
 
 __all__ = ["map_command"]
 
-@reports_errors
+
+@proposal_command
 def map_command(
-    proposal: ProposalArg,
-    context: ContextOption,
+    inputs: ProposalInputs,
     output: Annotated[Path, typer.Option("-o", "--output", help=t("help_map_output", CLI_LANG))],
     kind: Annotated[str, typer.Option(
         "--kind", help=t("help_map_kind", CLI_LANG))] = "validation",
@@ -40,12 +26,6 @@ def map_command(
     tianditu_token: Annotated[str | None, typer.Option(
         "--tianditu-token", envvar="SIJIE_TIANDITU_TOKEN",
         help=t("help_map_token", CLI_LANG))] = None,
-    rules: RulesOption = None,
-    feature: FeatureOption = None,
-    crs: CrsOption = None,
-    name: NameOption = None,
-    type_: TypeOption = None,
-    lang: LangOption = CLI_LANG,
 ) -> None:
     """Draw the proposal's validation, adjustment, grids, facility sites or public briefing
     map; the page carries its own scripts, so it opens from a USB stick with no network."""
@@ -54,10 +34,9 @@ def map_command(
 
     map_kind = MapKind.public if public else MapKind.parse(kind)
     chosen = Basemap.parse(basemap)  # refuse a bad name before reading any file
-    prop, ctx = read_inputs(proposal, context, rules=rules, feature=feature, crs=crs, name=name,
-                            type_=type_)
+    prop, ctx = inputs.read()
     m = draw_map(map_kind, prop, ctx,
-                 {"lang": lang.value, "basemap": chosen, "tianditu_token": tianditu_token},
+                 {"lang": inputs.lang.value, "basemap": chosen, "tianditu_token": tianditu_token},
                  lambda entry: entry.run(prop, ctx, {}))
     try:
         output.write_text(page_html(m), encoding="utf-8")
@@ -65,5 +44,5 @@ def map_command(
         err.print(f"[bold red]sijie:[/] cannot write {output}: {exc.strerror}", markup=True,
                   highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    err.print(t("map_written", lang, path=output, kind=map_kind.value, basemap=chosen.value),
+    err.print(t("map_written", inputs.lang, path=output, kind=map_kind.value, basemap=chosen.value),
               highlight=False)

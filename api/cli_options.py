@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Concatenate, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -43,16 +45,19 @@ __all__ = [
     "NameOption",
     "OutputOption",
     "ProposalArg",
+    "ProposalInputs",
     "RulesOption",
     "TypeOption",
     "YearOption",
     "err",
     "finish",
     "format_option",
+    "json_out",
     "out",
-    "read_inputs",
+    "proposal_command",
     "reports_errors",
     "require_format",
+    "run_to_gpkg",
     "startup_lang",
     "write_layers",
 ]
@@ -63,7 +68,6 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
 
 
 def startup_lang(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
@@ -135,28 +139,98 @@ def require_format(fmt: str, allowed: tuple[str, ...], lang: Lang = Lang.zh) -> 
         raise typer.BadParameter(t("format_must_be", lang, allowed=", ".join(allowed), got=fmt))
 
 
-def read_inputs(proposal: str, context: str, *, rules: Path | None = None,
-                feature: str | None = None, crs: str | None = None, name: str | None = None,
-                type_: str | None = None) -> tuple[Proposal, Context]:
-    """The proposal and the context, read and checked as every command reads them.
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProposalInputs:
+    """What every command on a proposal is given: the proposal and its context, how to read
+    them, and the language of its messages.
 
     ``name`` and ``type_`` replace the proposal's own (``type_`` in the bureau's words or
-    sijie's); the typed input errors are left to :func:`reports_errors`.
+    sijie's); ``feature`` picks one feature of a proposal layer that has several.
     """
-    from geo.io import read_context, read_layer
-    from geo.proposal import TYPE_ALIASES, proposal_from_frame
-    from geo.rules import load_rules
 
-    rule_set = load_rules(rules)
-    ctx = read_context(context, rule_set)
-    frame = read_layer(proposal, crs=crs)
-    prop = proposal_from_frame(frame, feature=feature, source=proposal)
-    if name is not None:
-        prop = dataclasses.replace(prop, name=name)
-    if type_ is not None:
-        prop = dataclasses.replace(prop, type=TYPE_ALIASES.get(type_.strip(), type_.strip()),
-                                   raw_type=type_)
-    return prop, ctx
+    proposal: str
+    context: str
+    rules: Path | None = None
+    feature: str | None = None
+    crs: str | None = None
+    name: str | None = None
+    type_: str | None = None
+    lang: Lang = CLI_LANG
+
+    def read(self) -> tuple[Proposal, Context]:
+        """The proposal and the context, read and checked as every command reads them; the
+        typed input errors are left to :func:`reports_errors`."""
+        from geo.io import read_context, read_layer
+        from geo.proposal import TYPE_ALIASES, proposal_from_frame
+        from geo.rules import load_rules
+
+        ctx = read_context(self.context, load_rules(self.rules))
+        frame = read_layer(self.proposal, crs=self.crs)
+        prop = proposal_from_frame(frame, feature=self.feature, source=self.proposal)
+        if self.name is not None:
+            prop = dataclasses.replace(prop, name=self.name)
+        if self.type_ is not None:
+            kind = self.type_.strip()
+            prop = dataclasses.replace(prop, type=TYPE_ALIASES.get(kind, kind), raw_type=self.type_)
+        return prop, ctx
+
+
+def _proposal_options(
+    proposal: ProposalArg,
+    context: ContextOption,
+    rules: RulesOption = None,
+    feature: FeatureOption = None,
+    crs: CrsOption = None,
+    name: NameOption = None,
+    type_: TypeOption = None,
+    lang: LangOption = CLI_LANG,
+) -> ProposalInputs:
+    """The arguments and options of :class:`ProposalInputs` as the command line declares them."""
+    return ProposalInputs(proposal=proposal, context=context, rules=rules, feature=feature,
+                          crs=crs, name=name, type_=type_, lang=lang)
+
+
+def proposal_command(func: Callable[Concatenate[ProposalInputs, ...], None]) -> Callable[..., None]:
+    """A command on a proposal from ``func(inputs, *, <its own options>)``.
+
+    The command line gets PROPOSAL, ``--context``, then ``func``'s own options, then
+    ``--rules``, ``--feature``, ``--crs``, ``--name``, ``--type`` and ``--lang``; these shared
+    ones reach ``func`` as one :class:`ProposalInputs`. Typed input errors become exit code 2
+    (:func:`reports_errors`).
+    """
+    shared = list(inspect.signature(_proposal_options, eval_str=True).parameters.values())
+    own = list(inspect.signature(func, eval_str=True).parameters.values())[1:]
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in shared[:2] + own + shared[2:]]
+    names = {p.name for p in shared}
+
+    @functools.wraps(func)
+    def command(**kwargs: Any) -> None:
+        inputs = _proposal_options(**{key: kwargs.pop(key) for key in names})
+        func(inputs, **kwargs)
+
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return reports_errors(command)
+
+
+def run_to_gpkg(entry: Analysis[R], inputs: ProposalInputs, output: Path,
+                options: dict[str, Any]) -> R:
+    """Read the inputs, run ``entry`` with ``options``, write its layers as the GeoPackage
+    ``output`` and show the result on the console; the result, for the command's last words."""
+    prop, ctx = inputs.read()
+    result = entry.run(prop, ctx, options)
+    write_layers(entry, result, prop, output)
+    entry.show(result, prop, ctx, out, inputs.lang)
+    return result
+
+
+def json_out(document: object, output: Path | None) -> None:
+    """``document`` as indented JSON (non-ASCII kept) on stdout, or in the file ``output``."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if output is None:
+        print(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
 
 
 def write_layers(entry: Analysis[R], result: R, proposal: Proposal, output: Path) -> None:

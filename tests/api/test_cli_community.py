@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -12,15 +15,20 @@ from tests.api.test_cli import assert_refused, sijie
 
 
 @pytest.fixture(scope="module")
-def demo(demo_dir):
-    return str(demo_dir / "context.gpkg"), demo_dir / "proposals"
+def on_demo(demo_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``sijie COMMAND PROPOSAL --context <the demo's context> ARGS…``, where PROPOSAL is a
+    file of the demo's proposals folder (or any path)."""
+
+    def run(command: str, proposal: str | Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return sijie(command, str(demo_dir / "proposals" / proposal),
+                     "--context", str(demo_dir / "context.gpkg"), *args)
+
+    return run
 
 
-def test_facility_writes_ranked_sites_and_tells_why_in_chinese(demo, tmp_path):
-    ctx, proposals = demo
+def test_facility_writes_ranked_sites_and_tells_why_in_chinese(on_demo, tmp_path):
     out = tmp_path / "sites.gpkg"
-    result = sijie("facility", str(proposals / "good_industrial.gpkg"), "--context", ctx,
-                   "-o", str(out))
+    result = on_demo("facility", "good_industrial.gpkg", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "符合条件的设施用地" in result.stdout and "理由" in result.stdout
     assert [name for name, _ in pyogrio.list_layers(out)] == ["sites"]
@@ -29,20 +37,17 @@ def test_facility_writes_ranked_sites_and_tells_why_in_chinese(demo, tmp_path):
     assert sites["area_m2"].between(3_000, 5_000).all()
 
 
-def test_facility_without_available_land_exits_1_with_near_misses_in_english(demo, tmp_path):
-    ctx, proposals = demo
-    result = sijie("facility", str(proposals / "flaw_b4_irregular.gpkg"), "--context", ctx,
-                   "-o", str(tmp_path / "s.gpkg"), "--lang", "en")
+def test_facility_without_available_land_exits_1_with_near_misses_in_english(on_demo, tmp_path):
+    result = on_demo("facility", "flaw_b4_irregular.gpkg", "-o", str(tmp_path / "s.gpkg"),
+                     "--lang", "en")
     assert result.returncode == 1, result.stderr
     assert "no site qualifies" in result.stdout
     assert "fails:" in result.stdout and "available land" in result.stdout
     assert len(pyogrio.read_dataframe(tmp_path / "s.gpkg")) > 0
 
 
-def test_profile_json_carries_class_staff_and_funding(demo):
-    ctx, proposals = demo
-    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
-                   "--format", "json", "--year", "2023")
+def test_profile_json_carries_class_staff_and_funding(on_demo):
+    result = on_demo("profile", "good_industrial.gpkg", "--format", "json", "--year", "2023")
     assert result.returncode == 0, result.stderr
     profile = json.loads(result.stdout)
     assert profile["community_class"] in ("general", "larger", "extra_large")
@@ -50,11 +55,9 @@ def test_profile_json_carries_class_staff_and_funding(demo):
     assert profile["funding"]["total_yuan"] == max(50 * profile["employees"], 350_000)
 
 
-def test_profile_xlsx_is_the_information_table(demo, tmp_path):
-    ctx, proposals = demo
+def test_profile_xlsx_is_the_information_table(on_demo, tmp_path):
     out = tmp_path / "info.xlsx"
-    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
-                   "--format", "xlsx", "-o", str(out))
+    result = on_demo("profile", "good_industrial.gpkg", "--format", "xlsx", "-o", str(out))
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(out).active
     assert sheet["A1"].value == "新建产业型社区信息表"
@@ -64,19 +67,15 @@ def test_profile_xlsx_is_the_information_table(demo, tmp_path):
     assert values["网格数（个）"].isdigit() and values["党群服务中心选址"] != "—"
 
 
-def test_profile_xlsx_without_output_is_refused(demo):
-    ctx, proposals = demo
-    result = sijie("profile", str(proposals / "good_industrial.gpkg"), "--context", ctx,
-                   "--format", "xlsx")
+def test_profile_xlsx_without_output_is_refused(on_demo):
+    result = on_demo("profile", "good_industrial.gpkg", "--format", "xlsx")
     assert result.returncode == 2
     assert "-o" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_package_holds_every_document_and_layer(demo, tmp_path):
-    ctx, proposals = demo
+def test_package_holds_every_document_and_layer(on_demo, tmp_path):
     out = tmp_path / "package"
-    result = sijie("package", str(proposals / "good_industrial.gpkg"), "--context", ctx,
-                   "-o", str(out), "--year", "2024")
+    result = on_demo("package", "good_industrial.gpkg", "-o", str(out), "--year", "2024")
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.iterdir()}
     assert {"validation.txt", "validation.json", "validation.geojson", "adjustment.csv",
@@ -94,11 +93,9 @@ def test_package_holds_every_document_and_layer(demo, tmp_path):
     assert json.loads((out / "validation.json").read_text("utf-8"))["ok"] is True
 
 
-def test_package_of_a_flawed_proposal_exits_1_and_keeps_its_findings(demo, tmp_path):
-    ctx, proposals = demo
+def test_package_of_a_flawed_proposal_exits_1_and_keeps_its_findings(on_demo, tmp_path):
     out = tmp_path / "package"
-    result = sijie("package", str(proposals / "flaw_b6_cut_parcel.gpkg"), "--context", ctx,
-                   "-o", str(out))
+    result = on_demo("package", "flaw_b6_cut_parcel.gpkg", "-o", str(out))
     assert result.returncode == 1, result.stderr
     layers = {name for name, _ in pyogrio.list_layers(out / "community.gpkg")}
     assert layers & {"findings_lines", "findings_areas", "findings_points"}
@@ -107,8 +104,7 @@ def test_package_of_a_flawed_proposal_exits_1_and_keeps_its_findings(demo, tmp_p
 
 
 @pytest.mark.parametrize("command", ["facility", "profile", "package"])
-def test_missing_proposal_file_exits_2_naming_it(command, demo, tmp_path):
-    ctx, _ = demo
+def test_missing_proposal_file_exits_2_naming_it(command, on_demo, tmp_path):
     extra = [] if command == "profile" else ["-o", str(tmp_path / "x")]
-    result = sijie(command, str(tmp_path / "nope.gpkg"), "--context", ctx, *extra)
+    result = on_demo(command, tmp_path / "nope.gpkg", *extra)
     assert_refused(result, "nope.gpkg")
