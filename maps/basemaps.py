@@ -8,12 +8,11 @@ base map (:attr:`Basemap.shifts_to_gcj02`), or the boundaries would sit a few hu
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 import folium
 
 from geo.errors import SijieError
-from maps.choices import parse_choice
+from maps.choices import Choice
 
 __all__ = ["Basemap", "BasemapError", "add_basemap"]
 
@@ -22,7 +21,7 @@ class BasemapError(SijieError, ValueError):
     """A base map cannot be shown as asked (unknown name, Tianditu without a token)."""
 
 
-class Basemap(StrEnum):
+class Basemap(Choice, error=BasemapError, option="basemap"):
     plain = "plain"
     osm = "osm"
     tianditu_vec = "tianditu-vec"
@@ -33,11 +32,6 @@ class Basemap(StrEnum):
     def shifts_to_gcj02(self) -> bool:
         """Whether overlays must be shifted to GCJ-02 to line up with the tiles."""
         return self is Basemap.amap
-
-    @classmethod
-    def parse(cls, value: Basemap | str) -> Basemap:
-        """The base map named ``value``; a BasemapError naming the choices otherwise."""
-        return parse_choice(cls, value, BasemapError, "basemap")
 
 
 _TIANDITU = ("https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"

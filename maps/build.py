@@ -6,12 +6,11 @@ validation report, …); what runs the analysis behind a map is the caller's cho
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TypedDict
 
 from geo.errors import SijieError
 from maps.basemaps import Basemap
-from maps.choices import parse_choice
+from maps.choices import Choice
 
 __all__ = ["MapKind", "MapKindError", "MapStyle"]
 
@@ -20,17 +19,12 @@ class MapKindError(SijieError, ValueError):
     """A map kind sijie does not draw."""
 
 
-class MapKind(StrEnum):
+class MapKind(Choice, error=MapKindError, option="kind"):
     validation = "validation"
     adjustment = "adjustment"
     grid = "grid"
     facility = "facility"
     public = "public"
-
-    @classmethod
-    def parse(cls, value: MapKind | str) -> MapKind:
-        """The kind named ``value``; a MapKindError naming the choices otherwise."""
-        return parse_choice(cls, value, MapKindError, "kind")
 
 
 class MapStyle(TypedDict):

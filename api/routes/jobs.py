@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy.orm import Session
 
 from api.analyses import Reading
-from api.db.models import ProposalVersion, Run
+from api.db.models import Run
 from api.deps import LangDep, SessionDep, StaffUser
-from api.problems import Problem
 from api.registry import analysis
 from api.routes.common import output_crs
 from api.serialize import JSONDocument, iso
+from api.services.jobs import finished_job, get_job
 from api.services.runs import recent_runs
 from geo.i18n import Lang
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
-
 
 
 def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
@@ -48,13 +46,6 @@ def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
     }
 
 
-def _run(session: Session, job_id: str) -> Run:
-    run = session.get(Run, job_id)
-    if run is None:
-        raise Problem(404, "job_not_found", id=job_id)
-    return run
-
-
 @router.get("", summary="Recent jobs, newest first (staff)")
 def list_jobs(
     session: SessionDep,
@@ -74,7 +65,7 @@ def list_jobs(
 def job_status(
     job_id: str, session: SessionDep, user: StaffUser, lang: LangDep
 ) -> dict[str, Any]:
-    return job_document(_run(session, job_id), lang)
+    return job_document(get_job(session, job_id), lang)
 
 
 @router.get("/{job_id}/results", summary="What a finished job produced")
@@ -86,10 +77,6 @@ def job_results(
     lang: LangDep,
     crs: Annotated[str | None, Query()] = None,
 ) -> Response:
-    run = _run(session, job_id)
-    if run.status != "successful":
-        raise Problem(409, "job_not_finished", id=job_id, state=run.status)
-    version = session.get(ProposalVersion, run.version_id)
-    assert version is not None, f"job {job_id} without its version"
-    reading = Reading(session, run, output_crs(request, crs), lang, version.version)
+    run, version = finished_job(session, job_id)
+    reading = Reading(session, run, output_crs(request, crs), lang, version)
     return JSONDocument(analysis(run.kind).present(reading))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
@@ -36,6 +37,7 @@ FINDING_KINDS = {
     "Polygon": "area",
     "MultiPolygon": "area",
 }
+T = TypeVar("T")
 # the photo types accepted, told by their first bytes, not by the client's name or type
 _PHOTO_TYPES = (
     (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
@@ -69,6 +71,25 @@ def _department(user: User) -> str:
     return user.department
 
 
+def _signed(proposal: Proposal, version: ProposalVersion, user: User) -> dict[str, Any]:
+    """The columns every departmental record shares: on which version, by whom, for which
+    department, and when (409 when the user has no department)."""
+    return {
+        "proposal_id": proposal.id,
+        "version_id": version.id,
+        "author_id": user.id,
+        "department": _department(user),
+        "created_at": utcnow(),
+    }
+
+
+def _recorded(session: Session, record: T) -> T:
+    """``record`` stored for good."""
+    session.add(record)
+    session.commit()
+    return record
+
+
 def check_survey_open(proposal: Proposal, user: User) -> None:
     """409 unless the proposal is in its joint site survey and the user has a department."""
     if proposal.state != SURVEY_STATE:
@@ -97,22 +118,18 @@ def record_finding(
     """Store a survey finding at ``geometry`` (lon/lat) for the user's department."""
     check_survey_open(proposal, user)
     kind = finding_kind(geometry)
-    finding = SurveyFinding(
-        proposal_id=proposal.id,
-        version_id=version.id,
-        author_id=user.id,
-        department=_department(user),
-        kind=kind,
-        note=note,
-        photo_path=photo[0] if photo else None,
-        photo_type=photo[1] if photo else None,
-        created_at=utcnow(),
-        geom=db_geom(geometry),
-        **bbox_columns(geometry),
+    return _recorded(
+        session,
+        SurveyFinding(
+            **_signed(proposal, version, user),
+            kind=kind,
+            note=note,
+            photo_path=photo[0] if photo else None,
+            photo_type=photo[1] if photo else None,
+            geom=db_geom(geometry),
+            **bbox_columns(geometry),
+        ),
     )
-    session.add(finding)
-    session.commit()
-    return finding
 
 
 def findings_of(session: Session, version: ProposalVersion) -> list[SurveyFinding]:
@@ -137,18 +154,8 @@ def record_opinion(
     if proposal.state != REVIEW_STATE:
         raise Problem(409, "review_closed", state=proposal.state)
     current = head(session, proposal.id)
-    opinion = Opinion(
-        proposal_id=proposal.id,
-        version_id=current.id,
-        author_id=user.id,
-        department=_department(user),
-        verdict=verdict,
-        text=text,
-        created_at=utcnow(),
-    )
-    session.add(opinion)
-    session.commit()
-    return opinion, current.version
+    opinion = Opinion(**_signed(proposal, current, user), verdict=verdict, text=text)
+    return _recorded(session, opinion), current.version
 
 
 def opinions_of(session: Session, proposal_id: int) -> list[tuple[Opinion, int]]:
