@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Unpack
 from uuid import uuid4
 
 import defusedxml.ElementTree as safe_xml
@@ -29,7 +29,7 @@ import pyogrio
 from defusedxml import DefusedXmlException
 
 from geo.crs import resolve_crs
-from geo.errors import CRSError, InputError, MissingCRSError
+from geo.errors import CRSError, InputError, InputErrorOptions, MissingCRSError
 from geo.i18n import N_, OneOf, Text
 from geo.io.archive import choose_zipped, zipped_shapefiles
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
@@ -80,17 +80,11 @@ class UploadRejected(InputError):
         *,
         status: int,
         code: str,
-        message_key: str | None = None,
-        params: Mapping[str, object] | None = None,
-        path: str | Path | None = None,
-        layer: str | None = None,
-        row: int | None = None,
-        field: str | None = None,
+        **options: Unpack[InputErrorOptions],
     ) -> None:
         self.status = status
         self.code = code
-        super().__init__(reason, message_key=message_key, params=params, path=path,
-                         layer=layer, row=row, field=field)
+        super().__init__(reason, **options)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
 from geo.i18n import Lang, t
 
 __all__ = [
     "CRSError",
     "InputError",
+    "InputErrorOptions",
     "MissingCRSError",
     "ProjectionError",
     "RulesError",
@@ -116,6 +118,18 @@ class InputError(SijieError, ValueError):
         if self.field is not None:
             parts.append(t("where_field", lang, field=self.field))
         return parts
+
+
+class InputErrorOptions(TypedDict, total=False):
+    """The keyword options of :class:`InputError`, so that a subclass adding options of its own
+    passes these on with ``**options: Unpack[InputErrorOptions]`` instead of repeating them."""
+
+    message_key: str | None
+    params: Mapping[str, object] | None
+    path: str | Path | None
+    layer: str | None
+    row: int | None
+    field: str | None
 
 
 class CRSError(InputError):
