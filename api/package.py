@@ -115,8 +115,8 @@ def _write_layers_and_maps(out: Path, results: list[tuple[Analysis[Any], Any]],
     written = [gpkg]
     style: MapStyle = {"lang": lang.value, "basemap": Basemap.plain, "tianditu_token": None}
     for entry, result in results:
-        if entry.draw is not None:
-            page = entry.draw(result, proposal, ctx, style)
+        page = entry.draw(result, proposal, ctx, style)
+        if page is not None:
             path = out / f"map_{entry.name}.html"
             path.write_text(page_html(page), encoding="utf-8")
             written.append(path)
@@ -187,50 +187,42 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     return Package(report, adjustment, grids, facility, profile, files, out, lang)
 
 
-def _run(proposal: Proposal, ctx: Context, options: Options) -> Package:
-    return build_package(proposal, ctx, options["out_dir"], year=options["year"],
-                         lang=Lang(options.get("lang", "zh")),
-                         community_code=options.get("community_code"))
+class PackageAnalysis(Analysis[Package]):
+    """The delivery package: every analysis's files, zipped."""
+
+    name = "package"
+    label_key = N_("kind_package")
+
+    def run(self, proposal: Proposal, ctx: Context, options: Options) -> Package:
+        return build_package(proposal, ctx, options["out_dir"], year=options["year"],
+                             lang=Lang(options.get("lang", "zh")),
+                             community_code=options.get("community_code"))
+
+    def options(self, params: Mapping[str, str], lang: Lang, upload_dir: Path) -> Options:
+        # each run writes into a folder of its own, zipped beside it when stored
+        out_dir = upload_dir / "packages" / uuid.uuid4().hex
+        return {"year": query_year(params), "lang": lang.value, "out_dir": str(out_dir)}
+
+    def store(self, target: Target, package: Package) -> dict[str, Any]:
+        archive = package.folder.parent / f"{target.run.id}.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for path in package.files:
+                bundle.write(path, arcname=path.name)
+        shutil.rmtree(package.folder, ignore_errors=True)
+        return {"ok": package.ok, "files": [p.name for p in package.files],
+                "lang": package.lang.value, "archive": archive.name}
+
+    def present(self, reading: Reading) -> dict[str, Any]:
+        run = reading.run
+        summary = run.result or {}
+        return {"run": run.id, "ok": summary["ok"], "files": summary["files"],
+                "download": f"/proposals/{run.proposal_id}/versions/{reading.version}/package"}
+
+    def ok(self, package: Package) -> bool:
+        return package.ok
+
+    def download(self, run: Run, upload_dir: Path) -> Path:
+        return upload_dir / "packages" / (run.result or {})["archive"]
 
 
-def _options(params: Mapping[str, str], lang: Lang, upload_dir: Path) -> Options:
-    # each run writes into a folder of its own, zipped beside it when stored
-    out_dir = upload_dir / "packages" / uuid.uuid4().hex
-    return {"year": query_year(params), "lang": lang.value, "out_dir": str(out_dir)}
-
-
-def _store(target: Target, package: Package) -> dict[str, Any]:
-    archive = package.folder.parent / f"{target.run.id}.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in package.files:
-            bundle.write(path, arcname=path.name)
-    shutil.rmtree(package.folder, ignore_errors=True)
-    return {"ok": package.ok, "files": [p.name for p in package.files],
-            "lang": package.lang.value, "archive": archive.name}
-
-
-def _present(reading: Reading) -> dict[str, Any]:
-    run = reading.run
-    summary = run.result or {}
-    return {"run": run.id, "ok": summary["ok"], "files": summary["files"],
-            "download": f"/proposals/{run.proposal_id}/versions/{reading.version}/package"}
-
-
-def _ok(package: Package) -> bool:
-    return package.ok
-
-
-def _download(run: Run, upload_dir: Path) -> Path:
-    return upload_dir / "packages" / (run.result or {})["archive"]
-
-
-PACKAGE: Analysis[Package] = Analysis(
-    name="package",
-    label_key=N_("kind_package"),
-    run=_run,
-    store=_store,
-    present=_present,
-    options=_options,
-    ok=_ok,
-    download=_download,
-)
+PACKAGE = PackageAnalysis()

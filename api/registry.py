@@ -1,8 +1,9 @@
 """Every analysis kind sijie runs on a proposal, by name: the one list the command line, the
 service's runs and jobs, the routes, the package and the maps go through.
 
-A new kind is an :class:`~api.analyses.Analysis` entry in a module of :mod:`api.analyses`
-added to :data:`ANALYSES`; its routes (``…/{kind}``), job process and label follow.
+A new kind is an :class:`~api.analyses.Analysis` subclass in a module of :mod:`api.analyses`
+whose instance is added to :data:`ANALYSES`; its routes (``…/{kind}``), job process and label
+follow.
 """
 
 from __future__ import annotations
@@ -52,5 +53,6 @@ def draw_map(kind: MapKind, proposal: Proposal, ctx: Context, style: MapStyle,
         return public_map(proposal, ctx, plan=result_of(GRIDS), sites=result_of(FACILITY),
                           **style)
     (entry,) = drawn_by(kind)
-    assert entry.draw is not None, f"{entry.name} has a map kind but no drawing"
-    return entry.draw(result_of(entry), proposal, ctx, style)
+    page = entry.draw(result_of(entry), proposal, ctx, style)
+    assert page is not None, f"{entry.name} has a map kind but no drawing"
+    return page

@@ -1,16 +1,18 @@
 """What an analysis kind is: how it runs, is stored, is read back, is shown and is drawn.
 
-An :class:`Analysis` entry is the one place a kind is declared; the service's runs and jobs,
-the routes, the command line, the package and the maps all go through it.
+An :class:`Analysis` subclass is the one place a kind is declared (what it does that the
+defaults do not); the service's runs and jobs, the routes, the command line, the package and
+the maps all go through its instance.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import folium
 import geopandas as gpd
@@ -32,7 +34,6 @@ __all__ = [
     "Target",
     "frame_of_rows",
     "insert_frame",
-    "no_options",
     "query_year",
     "run_rows",
 ]
@@ -67,31 +68,9 @@ def query_year(params: Mapping[str, str]) -> int:
     return int(params.get("year") or date.today().year)
 
 
-def no_options(params: Mapping[str, str], lang: Lang, upload_dir: Path) -> Options:
-    """A kind that needs nothing beyond the version."""
-    return {}
-
-
-def _done(result: object) -> bool:
-    return True
-
-
-def _no_layers(result: object, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
-    return {}
-
-
-def _show_nothing(result: object, proposal: Proposal, ctx: Context, console: Console,
-                  lang: Lang) -> None:
-    return None
-
-
-def _cannot_restore(session: Session, run: Run, ctx: Context) -> None:
-    return None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Analysis(Generic[R]):
-    """One analysis kind, declared once.
+class Analysis(ABC, Generic[R]):
+    """One analysis kind, declared once: a subclass states its name, label and what differs
+    from the defaults here, and its module exports one instance.
 
     Attributes
     ----------
@@ -99,45 +78,61 @@ class Analysis(Generic[R]):
         The kind's name: the run's ``kind``, the route ``…/{name}`` and the job's process id.
     label_key
         Its name for people, a message id of :func:`geo.i18n.t`.
-    run
-        The spatial core: ``(proposal, context, options) -> result``.
-    store
-        Keeps a result of ``run``: writes its rows and returns the run's JSON summary.
-    present
-        A stored run as the API document clients read.
-    restore
-        The result back from a stored run (``None`` when the run kept too little).
-    options
-        The run's options from an HTTP query (``ValueError`` on a malformed one).
-    map_kind, draw
-        The map that shows a result, and how it is drawn from one.
-    layers
-        A result as GeoPackage layers (context CRS), by layer name.
-    show
-        Prints a result in a terminal (rich tables, in a language).
-    ok
-        Whether a result is free of errors (the command line's exit code 0 rather than 1).
-    download
-        The file a stored run is downloaded as (from the service's upload folder), when
-        clients read a file rather than a document.
+    map_kind
+        The map that shows a result (drawn by :meth:`draw`); ``None`` when none does.
     needs_valid_boundary
         Left out of the package when the boundary fails rule B1.
     """
 
-    name: str
-    label_key: str
-    run: Callable[[Proposal, Context, Options], R]
-    store: Callable[[Target, R], dict[str, Any]]
-    present: Callable[[Reading], dict[str, Any]]
-    restore: Callable[[Session, Run, Context], R | None] = _cannot_restore
-    options: Callable[[Mapping[str, str], Lang, Path], Options] = no_options
-    map_kind: MapKind | None = None
-    draw: Callable[[R, Proposal, Context, MapStyle], folium.Map] | None = None
-    layers: Callable[[R, Proposal], dict[str, gpd.GeoDataFrame]] = _no_layers
-    show: Callable[[R, Proposal, Context, Console, Lang], None] = _show_nothing
-    ok: Callable[[R], bool] = _done
-    download: Callable[[Run, Path], Path] | None = None
-    needs_valid_boundary: bool = True
+    name: ClassVar[str]
+    label_key: ClassVar[str]
+    map_kind: ClassVar[MapKind | None] = None
+    needs_valid_boundary: ClassVar[bool] = True
+
+    @abstractmethod
+    def run(self, proposal: Proposal, ctx: Context, options: Options) -> R:
+        """The spatial core: a result of ``proposal`` in ``ctx`` with ``options``."""
+
+    @abstractmethod
+    def store(self, target: Target, result: R) -> dict[str, Any]:
+        """Keep a result of :meth:`run`: write its rows and return the run's JSON summary."""
+
+    @abstractmethod
+    def present(self, reading: Reading) -> dict[str, Any]:
+        """A stored run as the API document clients read."""
+
+    def restore(self, session: Session, run: Run, ctx: Context) -> R | None:
+        """The result back from a stored run (``None``, the default, when it kept too little)."""
+        return None
+
+    def options(self, params: Mapping[str, str], lang: Lang, upload_dir: Path) -> Options:
+        """The run's options from an HTTP query (``ValueError`` on a malformed one); by
+        default none beyond the version."""
+        return {}
+
+    def draw(self, result: R, proposal: Proposal, ctx: Context,
+             style: MapStyle) -> folium.Map | None:
+        """The map of :attr:`map_kind` drawn from a result; ``None`` for a kind without one."""
+        return None
+
+    def layers(self, result: R, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
+        """A result as GeoPackage layers (context CRS), by layer name; by default none."""
+        return {}
+
+    def show(self, result: R, proposal: Proposal, ctx: Context, console: Console,
+             lang: Lang) -> None:
+        """Print a result in a terminal (rich tables, in ``lang``); by default nothing."""
+        return None
+
+    def ok(self, result: R) -> bool:
+        """Whether a result is free of errors (the command line's exit code 0 rather than 1);
+        by default always."""
+        return True
+
+    def download(self, run: Run, upload_dir: Path) -> Path | None:
+        """The file a stored run is downloaded as (from the service's upload folder) when
+        clients read a file rather than a document; ``None``, the default, otherwise."""
+        return None
 
 
 def insert_frame(target: Target, model: type[Base], frame: gpd.GeoDataFrame,

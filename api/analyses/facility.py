@@ -24,52 +24,8 @@ from maps.facility import facility_map
 __all__ = ["FACILITY", "facility_rows"]
 
 
-def _run(proposal: Proposal, ctx: Context, options: dict[str, Any]) -> FacilityResult:
-    return find_sites(proposal, ctx)
-
-
-def _store(target: Target, result: FacilityResult) -> dict[str, Any]:
-    sites = insert_frame(target, FacilitySite, result.sites,
-                         lambda p: {"rank": int(p.get("rank") or 0),
-                                    "qualified": result.qualified})
-    return {
-        "qualified": result.qualified,
-        "sites": sites,
-        "largest_available_m2": round(result.largest_available_m2, 1),
-    }
-
-
 def _sites(session: Session, run: Run) -> Any:
     return run_rows(session, run, FacilitySite, FacilitySite.rank, FacilitySite.id)
-
-
-def _restore(session: Session, run: Run, ctx: Context) -> FacilityResult:
-    summary = run.result or {}
-    return FacilityResult(
-        sites=frame_of_rows(_sites(session, run), ctx),
-        qualified=bool(summary.get("qualified")),
-        largest_available_m2=float(summary.get("largest_available_m2") or 0.0),
-    )
-
-
-def _present(reading: Reading) -> dict[str, Any]:
-    run = reading.run
-    summary = run.result or {}
-    return {
-        "run": run.id,
-        "qualified": summary["qualified"],
-        "largest_available_m2": summary["largest_available_m2"],
-        "sites": rows_collection(_sites(reading.session, run), reading.crs),
-    }
-
-
-def _draw(result: FacilityResult, proposal: Proposal, ctx: Context,
-          style: MapStyle) -> folium.Map:
-    return facility_map(result, proposal, ctx, **style)
-
-
-def _layers(result: FacilityResult, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
-    return {"sites": result.sites}
 
 
 def facility_rows(result: FacilityResult, ctx: Context, lang: Lang) -> list[dict[str, Any]]:
@@ -108,40 +64,72 @@ def _landuse(name: str, lang: Lang) -> str:
     return t(_LANDUSE[name], lang) if name in _LANDUSE else name
 
 
-def _show(result: FacilityResult, proposal: Proposal, ctx: Context, console: Console,
-          lang: Lang) -> None:
-    """The headline, the ranked sites (or near misses) and why each ranks or fails."""
-    console.print(headline(result, ctx.rules.facility, lang.value), highlight=False)
-    table = Table()
-    for key in (N_("rank"), N_("site_area"), N_("landuse"), N_("frontage_m"), N_("road"),
-                N_("distance_weighted")):
-        table.add_column(t(key, lang))
-    rows = facility_rows(result, ctx, lang)
-    for row in rows:
-        table.add_row(str(row["rank"]), f"{row['area_m2']:,.0f}",
-                      _landuse(row["landuse"], lang), f"{row['frontage_m']:,.0f}",
-                      row["frontage_road"], f"{row['distance_m']:,.0f}")
-    console.print(table)
-    console.print(t("heading", lang, label=Text("reason" if result.qualified else "fails")))
-    for row in rows:
-        console.print(f"  {row['rank']}. {row['reason']}", highlight=False)
+class FacilityAnalysis(Analysis[FacilityResult]):
+    """Facility land for the service centre."""
+
+    name = "facility"
+    label_key = N_("kind_facility")
+    map_kind = MapKind.facility
+
+    def run(self, proposal: Proposal, ctx: Context, options: dict[str, Any]) -> FacilityResult:
+        return find_sites(proposal, ctx)
+
+    def store(self, target: Target, result: FacilityResult) -> dict[str, Any]:
+        sites = insert_frame(target, FacilitySite, result.sites,
+                             lambda p: {"rank": int(p.get("rank") or 0),
+                                        "qualified": result.qualified})
+        return {
+            "qualified": result.qualified,
+            "sites": sites,
+            "largest_available_m2": round(result.largest_available_m2, 1),
+        }
+
+    def restore(self, session: Session, run: Run, ctx: Context) -> FacilityResult:
+        summary = run.result or {}
+        return FacilityResult(
+            sites=frame_of_rows(_sites(session, run), ctx),
+            qualified=bool(summary.get("qualified")),
+            largest_available_m2=float(summary.get("largest_available_m2") or 0.0),
+        )
+
+    def present(self, reading: Reading) -> dict[str, Any]:
+        run = reading.run
+        summary = run.result or {}
+        return {
+            "run": run.id,
+            "qualified": summary["qualified"],
+            "largest_available_m2": summary["largest_available_m2"],
+            "sites": rows_collection(_sites(reading.session, run), reading.crs),
+        }
+
+    def draw(self, result: FacilityResult, proposal: Proposal, ctx: Context,
+             style: MapStyle) -> folium.Map:
+        return facility_map(result, proposal, ctx, **style)
+
+    def layers(self, result: FacilityResult, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
+        return {"sites": result.sites}
+
+    def show(self, result: FacilityResult, proposal: Proposal, ctx: Context, console: Console,
+             lang: Lang) -> None:
+        """The headline, the ranked sites (or near misses) and why each ranks or fails."""
+        console.print(headline(result, ctx.rules.facility, lang.value), highlight=False)
+        table = Table()
+        for key in (N_("rank"), N_("site_area"), N_("landuse"), N_("frontage_m"), N_("road"),
+                    N_("distance_weighted")):
+            table.add_column(t(key, lang))
+        rows = facility_rows(result, ctx, lang)
+        for row in rows:
+            table.add_row(str(row["rank"]), f"{row['area_m2']:,.0f}",
+                          _landuse(row["landuse"], lang), f"{row['frontage_m']:,.0f}",
+                          row["frontage_road"], f"{row['distance_m']:,.0f}")
+        console.print(table)
+        console.print(t("heading", lang, label=Text("reason" if result.qualified else "fails")))
+        for row in rows:
+            console.print(f"  {row['rank']}. {row['reason']}", highlight=False)
+
+    def ok(self, result: FacilityResult) -> bool:
+        """A site qualifies."""
+        return result.qualified
 
 
-def _ok(result: FacilityResult) -> bool:
-    """A site qualifies."""
-    return result.qualified
-
-
-FACILITY: Analysis[FacilityResult] = Analysis(
-    name="facility",
-    label_key=N_("kind_facility"),
-    run=_run,
-    store=_store,
-    present=_present,
-    restore=_restore,
-    map_kind=MapKind.facility,
-    draw=_draw,
-    layers=_layers,
-    show=_show,
-    ok=_ok,
-)
+FACILITY = FacilityAnalysis()

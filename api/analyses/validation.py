@@ -28,12 +28,9 @@ from maps.validation import validation_map
 __all__ = ["VALIDATION", "findings_layers"]
 
 
-def _run(proposal: Proposal, ctx: Context, options: dict[str, Any]) -> Report:
-    return validate(proposal, ctx)
-
-
 def _kept(report: Report) -> dict[str, Any]:
-    """The report as JSON that :func:`_restore` turns back into the same report."""
+    """The report as JSON that :meth:`ValidationAnalysis.restore` turns back into the same
+    report."""
     return {
         "proposal": report.proposal,
         "input_crs": report.input_crs.to_wkt(),
@@ -52,59 +49,6 @@ def _kept(report: Report) -> dict[str, Any]:
             for n in report.neighbours
         ],
     }
-
-
-def _store(target: Target, report: Report) -> dict[str, Any]:
-    crs = pyproj.CRS.from_user_input(target.version.input_crs)
-    target.session.add(
-        ValidationResult(
-            run_id=target.run.id,
-            version_id=target.version.id,
-            ok=report.ok,
-            rules_version=report.rules_version,
-            report_zh=plain(report.to_dict("zh", crs=crs)),
-            report_en=plain(report.to_dict("en", crs=crs)),
-            created_at=utcnow(),
-        )
-    )
-    return {
-        "ok": report.ok,
-        "errors": sum(f.severity == "error" for f in report.findings),
-        "findings": len(report.findings),
-        "report": _kept(report),
-    }
-
-
-def _restore(session: Session, run: Run, ctx: Context) -> Report | None:
-    kept = (run.result or {}).get("report")
-    if kept is None:  # a run stored before reports were kept whole
-        return None
-    return Report(
-        proposal=kept["proposal"],
-        input_crs=pyproj.CRS.from_wkt(kept["input_crs"]),
-        work_crs=pyproj.CRS.from_wkt(kept["work_crs"]),
-        rules_version=kept["rules_version"],
-        metrics=kept["metrics"],
-        findings=[
-            Finding(rule=f["rule"], severity=f["severity"], clause=f["clause"], key=f["key"],
-                    params=f["params"], measure=f["measure"],
-                    geometry=None if f["geometry"] is None else shapely.from_wkb(f["geometry"]))
-            for f in kept["findings"]
-        ],
-        neighbours=[NeighbourChange(**n) for n in kept["neighbours"]],
-    )
-
-
-def _present(reading: Reading) -> dict[str, Any]:
-    row = reading.session.scalar(
-        select(ValidationResult).where(ValidationResult.run_id == reading.run.id)
-    )
-    assert row is not None, f"validation run {reading.run.id} without its report"
-    return row.report_en if reading.lang == Lang.en else row.report_zh
-
-
-def _draw(report: Report, proposal: Proposal, ctx: Context, style: MapStyle) -> folium.Map:
-    return validation_map(report, proposal, ctx, **style)
 
 
 def findings_layers(report: Report, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
@@ -126,25 +70,75 @@ def findings_layers(report: Report, proposal: Proposal) -> dict[str, gpd.GeoData
     return layers
 
 
-def _show(report: Report, proposal: Proposal, ctx: Context, console: Console, lang: Lang) -> None:
-    print_report(report, console, lang)
+class ValidationAnalysis(Analysis[Report]):
+    """Validation, rules B1–B10: the report."""
+
+    name = "validation"
+    label_key = N_("kind_validation")
+    map_kind = MapKind.validation
+    needs_valid_boundary = False
+
+    def run(self, proposal: Proposal, ctx: Context, options: dict[str, Any]) -> Report:
+        return validate(proposal, ctx)
+
+    def store(self, target: Target, report: Report) -> dict[str, Any]:
+        crs = pyproj.CRS.from_user_input(target.version.input_crs)
+        target.session.add(
+            ValidationResult(
+                run_id=target.run.id,
+                version_id=target.version.id,
+                ok=report.ok,
+                rules_version=report.rules_version,
+                report_zh=plain(report.to_dict("zh", crs=crs)),
+                report_en=plain(report.to_dict("en", crs=crs)),
+                created_at=utcnow(),
+            )
+        )
+        return {
+            "ok": report.ok,
+            "errors": sum(f.severity == "error" for f in report.findings),
+            "findings": len(report.findings),
+            "report": _kept(report),
+        }
+
+    def restore(self, session: Session, run: Run, ctx: Context) -> Report | None:
+        kept = (run.result or {}).get("report")
+        if kept is None:  # a run stored before reports were kept whole
+            return None
+        return Report(
+            proposal=kept["proposal"],
+            input_crs=pyproj.CRS.from_wkt(kept["input_crs"]),
+            work_crs=pyproj.CRS.from_wkt(kept["work_crs"]),
+            rules_version=kept["rules_version"],
+            metrics=kept["metrics"],
+            findings=[
+                Finding(rule=f["rule"], severity=f["severity"], clause=f["clause"], key=f["key"],
+                        params=f["params"], measure=f["measure"],
+                        geometry=None if f["geometry"] is None else shapely.from_wkb(f["geometry"]))
+                for f in kept["findings"]
+            ],
+            neighbours=[NeighbourChange(**n) for n in kept["neighbours"]],
+        )
+
+    def present(self, reading: Reading) -> dict[str, Any]:
+        row = reading.session.scalar(
+            select(ValidationResult).where(ValidationResult.run_id == reading.run.id)
+        )
+        assert row is not None, f"validation run {reading.run.id} without its report"
+        return row.report_en if reading.lang == Lang.en else row.report_zh
+
+    def draw(self, report: Report, proposal: Proposal, ctx: Context, style: MapStyle) -> folium.Map:
+        return validation_map(report, proposal, ctx, **style)
+
+    def layers(self, report: Report, proposal: Proposal) -> dict[str, gpd.GeoDataFrame]:
+        return findings_layers(report, proposal)
+
+    def show(self, report: Report, proposal: Proposal, ctx: Context, console: Console,
+             lang: Lang) -> None:
+        print_report(report, console, lang)
+
+    def ok(self, report: Report) -> bool:
+        return report.ok
 
 
-def _ok(report: Report) -> bool:
-    return report.ok
-
-
-VALIDATION: Analysis[Report] = Analysis(
-    name="validation",
-    label_key=N_("kind_validation"),
-    run=_run,
-    store=_store,
-    present=_present,
-    restore=_restore,
-    map_kind=MapKind.validation,
-    draw=_draw,
-    layers=findings_layers,
-    show=_show,
-    ok=_ok,
-    needs_valid_boundary=False,
-)
+VALIDATION = ValidationAnalysis()

@@ -8,14 +8,15 @@ shows (running and storing it once when there is none). The kinds are those of
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
 from api.analyses import Analysis, Reading
-from api.db.models import ProposalVersion, User
+from api.db.models import ProposalVersion, Run, User
 from api.deps import GisUser, LangDep, SessionDep, StaffUser
 from api.problems import Problem
 from api.registry import ANALYSES
@@ -24,7 +25,7 @@ from api.routes.jobs import job_document
 from api.serialize import JSONDocument
 from api.services import proposals as svc
 from api.services.maps import map_page
-from api.services.runs import latest_run
+from api.services.runs import Order, latest_run
 from geo.i18n import Lang, Text
 
 router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["analysis"])
@@ -32,6 +33,9 @@ router = APIRouter(prefix="/proposals/{proposal_id}/versions/{version}", tags=["
 CrsQuery = Annotated[
     str | None, Query(description="CRS of geometries (CRS84, EPSG:4490, EPSG:4549 …)")
 ]
+# the maps staff draw of a version: one per analysis that has a map
+_STAFF_MAPS = "|".join(e.map_kind for e in ANALYSES.values() if e.map_kind is not None)
+StaffMapQuery = Annotated[str, Query(pattern=f"^({_STAFF_MAPS})$")]
 
 
 def _options(entry: Analysis[Any], request: Request, lang: Lang) -> dict[str, Any]:
@@ -47,6 +51,41 @@ def _version(session: Session, proposal_id: int, version: int, user: User) -> Pr
     return svc.version_of(session, proposal_id, version)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a request on a version's analysis names: the version, the CRS of the geometries
+    it reads (a CRS URI) and its language."""
+
+    proposal_id: int
+    version: int
+    session: Session
+    crs: str
+    lang: Lang
+
+    def row(self, user: User) -> ProposalVersion:
+        """The version asked for, when ``user`` may read its proposal (404 otherwise)."""
+        return _version(self.session, self.proposal_id, self.version, user)
+
+    def reading(self, run: Run) -> Reading:
+        """``run`` as this request reads it."""
+        return Reading(self.session, run, self.crs, self.lang, self.version)
+
+
+def _asked(
+    proposal_id: Id,
+    version: Id,
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    crs: CrsQuery = None,
+) -> Asked:
+    return Asked(proposal_id, version, session, output_crs(request, crs), lang)
+
+
+# after the role's dependency, so that who asks is checked before what is asked
+AskedDep = Annotated[Asked, Depends(_asked)]
+
+
 def _wants_async(request: Request, flag: bool) -> bool:
     return flag or "respond-async" in request.headers.get("prefer", "").lower()
 
@@ -55,32 +94,23 @@ def _post(entry: Analysis[Any]) -> Callable[..., Response]:
     kind = entry.name
 
     def post(
-        proposal_id: Id,
-        version: Id,
-        request: Request,
-        session: SessionDep,
         user: GisUser,
-        lang: LangDep,
-        crs: CrsQuery = None,
+        asked: AskedDep,
+        request: Request,
         run_async: Annotated[bool, Query(alias="async")] = False,
     ) -> Response:
-        out = output_crs(request, crs)
-        row = _version(session, proposal_id, version, user)
-        runner = request.app.state.runner
-        options = _options(entry, request, lang)
-        if _wants_async(request, run_async):
-            run = runner.submit(session, row, kind, user.id, options)
+        order = Order(asked.row(user), kind, user.id, _options(entry, request, asked.lang))
+        job = _wants_async(request, run_async)
+        run = request.app.state.runner.start(asked.session, order, job=job)
+        if job:
             return JSONDocument(
-                job_document(run, lang),
+                job_document(run, asked.lang),
                 202,
                 {"Location": f"/jobs/{run.id}", "Preference-Applied": "respond-async"},
             )
-        run = runner.run_now(session, row, kind, user.id, options)
-        return JSONDocument(
-            entry.present(Reading(session, run, out, lang, version)),
-            201,
-            {"Location": f"/proposals/{proposal_id}/versions/{version}/{kind}", **crs_header(out)},
-        )
+        location = f"/proposals/{asked.proposal_id}/versions/{asked.version}/{kind}"
+        return JSONDocument(entry.present(asked.reading(run)), 201,
+                            {"Location": location, **crs_header(asked.crs)})
 
     post.__name__ = f"run_{kind}"
     post.__doc__ = f"Run {kind} on this version and store the result (async: a job)."
@@ -90,29 +120,18 @@ def _post(entry: Analysis[Any]) -> Callable[..., Response]:
 def _get(entry: Analysis[Any]) -> Callable[..., Response]:
     kind = entry.name
 
-    def get(
-        proposal_id: Id,
-        version: Id,
-        request: Request,
-        session: SessionDep,
-        user: StaffUser,
-        lang: LangDep,
-        crs: CrsQuery = None,
-    ) -> Response:
-        out = output_crs(request, crs)
-        row = _version(session, proposal_id, version, user)
-        run = latest_run(session, row.id, kind)
+    def get(user: StaffUser, asked: AskedDep, request: Request) -> Response:
+        run = latest_run(asked.session, asked.row(user).id, kind)
         if run is None:
-            raise Problem(404, "not_run", version=version, kind=Text(entry.label_key))
-        if entry.download is not None:
+            raise Problem(404, "not_run", version=asked.version, kind=Text(entry.label_key))
+        download = entry.download(run, request.app.state.upload_dir)
+        if download is not None:
             return FileResponse(
-                entry.download(run, request.app.state.upload_dir),
+                download,
                 media_type="application/zip",
-                filename=f"proposal{proposal_id}_v{version}_package.zip",
+                filename=f"proposal{asked.proposal_id}_v{asked.version}_package.zip",
             )
-        return JSONDocument(
-            entry.present(Reading(session, run, out, lang, version)), headers=crs_header(out)
-        )
+        return JSONDocument(entry.present(asked.reading(run)), headers=crs_header(asked.crs))
 
     get.__name__ = f"read_{kind}"
     get.__doc__ = f"The newest stored {kind} of this version (staff)."
@@ -147,7 +166,7 @@ def version_map(
     session: SessionDep,
     user: StaffUser,
     lang: LangDep,
-    kind: Annotated[str, Query(pattern="^(validation|adjustment|grid|facility)$")] = "validation",
+    kind: StaffMapQuery = "validation",
 ) -> HTMLResponse:
     row = _version(session, proposal_id, version, user)
     town_id = svc.get_proposal(session, proposal_id, user).town_id
@@ -159,6 +178,8 @@ def version_map(
         row,
         town_id,
         lang,
-        result_of=lambda entry: state.runner.result(session, row, entry.name, user.id),
+        runner=state.runner,
+        session=session,
+        user_id=user.id,
     )
     return HTMLResponse(page)

@@ -1,5 +1,6 @@
 """``/public/map``: the briefing map of an approved community — boundary, grids and the
-recommended service-centre site — for anyone, without internal attributes."""
+recommended service-centre site — for anyone, without internal attributes, drawn from the
+newest stored runs of the approved version."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def public_map(
     row = svc.public_proposal(session, proposal)
     version = svc.approved(session, row)
     state = request.app.state
-    return HTMLResponse(
-        map_page(state.settings, state.contexts, "public", version, row.town_id, lang)
-    )
+    # drawn from the approved version's stored runs; one the map needs and the version lacks
+    # is run and stored once, on behalf of the proposal's author
+    page = map_page(state.settings, state.contexts, "public", version, row.town_id, lang,
+                    runner=state.runner, session=session, user_id=row.created_by)
+    return HTMLResponse(page)

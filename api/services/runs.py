@@ -7,12 +7,13 @@ import logging
 import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.analyses import Target
+from api.analyses import Options, Target
 from api.db.models import Proposal, ProposalVersion, Run, utcnow
 from api.geometry import plain
 from api.registry import analysis
@@ -21,7 +22,7 @@ from api.services.towns import ContextCache
 from geo.context import Context
 from geo.errors import SijieError
 
-__all__ = ["Runner", "latest_run", "recent_runs"]
+__all__ = ["Order", "Runner", "latest_run", "recent_runs"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,16 @@ def latest_run(session: Session, version_id: int, kind: str) -> Run | None:
     )
 
 
+@dataclass(frozen=True)
+class Order:
+    """An analysis asked for: its ``kind`` on a ``version``, by whom, with which options."""
+
+    version: ProposalVersion
+    kind: str
+    user_id: int
+    options: Options = field(default_factory=dict)
+
+
 class Runner:
     """Runs analyses now (in the request) or later (a background thread, as a job)."""
 
@@ -63,25 +74,19 @@ class Runner:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
-    def _new_run(
-        self,
-        session: Session,
-        version: ProposalVersion,
-        kind: str,
-        user_id: int,
-        options: dict[str, Any],
-    ) -> Run:
+    @staticmethod
+    def _new_run(session: Session, order: Order) -> Run:
         # a job's options wait in its result until it runs
         run = Run(
             id=uuid.uuid4().hex,
-            proposal_id=version.proposal_id,
-            version_id=version.id,
-            kind=kind,
+            proposal_id=order.version.proposal_id,
+            version_id=order.version.id,
+            kind=order.kind,
             status="accepted",
             progress=0,
-            created_by=user_id,
+            created_by=order.user_id,
             created_at=utcnow(),
-            result={"options": options},
+            result={"options": order.options},
         )
         session.add(run)
         session.commit()
@@ -125,12 +130,11 @@ class Runner:
         result = entry.run(geo_proposal(version), ctx, options)
         return result, plain(entry.store(Target(session, run, version), result))
 
-    def _run_now(self, session: Session, version: ProposalVersion, kind: str, user_id: int,
-                 options: dict[str, Any]) -> tuple[Run, Any]:
-        run = self._new_run(session, version, kind, user_id, options)
+    def _run_now(self, session: Session, order: Order) -> tuple[Run, Any]:
+        run = self._new_run(session, order)
         try:
-            result, summary = self._analyse(session, run, version,
-                                            self._context(session, version), options)
+            result, summary = self._analyse(session, run, order.version,
+                                            self._context(session, order.version), order.options)
         except Exception:
             session.rollback()
             run.status, run.finished_at = "failed", utcnow()
@@ -140,17 +144,6 @@ class Runner:
         session.commit()
         return run, result
 
-    def run_now(
-        self,
-        session: Session,
-        version: ProposalVersion,
-        kind: str,
-        user_id: int,
-        options: dict[str, Any] | None = None,
-    ) -> Run:
-        """Run and store an analysis in the request; its typed errors reach the client."""
-        return self._run_now(session, version, kind, user_id, options or {})[0]
-
     def result(self, session: Session, version: ProposalVersion, kind: str, user_id: int) -> Any:
         """The geo result of ``kind`` on a version: read back from its newest stored run, or
         (when there is none, or it kept too little) run and stored once now."""
@@ -159,18 +152,14 @@ class Runner:
             restored = analysis(kind).restore(session, run, self._context(session, version))
             if restored is not None:
                 return restored
-        return self._run_now(session, version, kind, user_id, {})[1]
+        return self._run_now(session, Order(version, kind, user_id))[1]
 
-    def submit(
-        self,
-        session: Session,
-        version: ProposalVersion,
-        kind: str,
-        user_id: int,
-        options: dict[str, Any] | None = None,
-    ) -> Run:
-        """Queue an analysis as a job; the caller polls ``/jobs/{id}``."""
-        run = self._new_run(session, version, kind, user_id, options or {})
+    def start(self, session: Session, order: Order, *, job: bool) -> Run:
+        """Run and store an analysis: in the request (its typed errors reach the client), or
+        with ``job`` queued for a background thread (the caller polls ``/jobs/{id}``)."""
+        if not job:
+            return self._run_now(session, order)[0]
+        run = self._new_run(session, order)
         future = self._pool.submit(self._execute, run.id)
         with self._lock:
             self._pending.add(future)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from api.analyses import Analysis
 from api.db.models import ProposalVersion, Run
 from api.registry import ANALYSES, KINDS, drawn_by
 from api.services.proposals import geo_proposal
 from geo.i18n import Lang, t
 from maps import MapKind
 from tests.api.conftest import create_proposal
+from tests.api.test_api_workflow import step
 
 
 def _version(client, pid: int) -> tuple[ProposalVersion, object]:
@@ -27,6 +29,24 @@ def _runs(session, version_id: int, kind: str) -> int:
         Run.version_id == version_id, Run.kind == kind, Run.status == "successful"))
 
 
+def _counted(monkeypatch, functions) -> dict[str, int]:
+    """How often each ``(module, name)`` function is called from now on, by name."""
+    calls: dict[str, int] = {}
+
+    def counted(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for module, name in functions:
+        counted(module, name)
+    return calls
+
+
 def test_every_kind_has_its_routes_a_label_and_each_map_one_analysis(client):
     paths = set(client.app.openapi()["paths"])
     for kind in KINDS:
@@ -34,7 +54,8 @@ def test_every_kind_has_its_routes_a_label_and_each_map_one_analysis(client):
         assert t(ANALYSES[kind].label_key, Lang.zh) != t(ANALYSES[kind].label_key, Lang.en)
     for kind in MapKind:
         shown = drawn_by(kind)
-        assert shown and all(entry.draw or kind is MapKind.public for entry in shown), kind
+        drawn = all(type(entry).draw is not Analysis.draw for entry in shown)
+        assert shown and (drawn or kind is MapKind.public), kind
 
 
 @pytest.mark.parametrize("kind", ["validation", "adjustment", "grids", "facility"])
@@ -99,21 +120,9 @@ def test_the_package_runs_each_analysis_once(tmp_path, monkeypatch):
     from geo.rules import load_rules
     from tests.api.conftest import DEMO
 
-    calls: dict[str, int] = {}
-
-    def counted(module, name):
-        original = getattr(module, name)
-
-        def wrapper(*args, **kwargs):
-            calls[name] = calls.get(name, 0) + 1
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, wrapper)
-
-    for module, name in ((validation, "validate"), (adjustment, "adjust"),
-                         (grids, "make_grids"), (facility, "find_sites"),
-                         (profile, "community_profile")):
-        counted(module, name)
+    calls = _counted(monkeypatch, ((validation, "validate"), (adjustment, "adjust"),
+                                   (grids, "make_grids"), (facility, "find_sites"),
+                                   (profile, "community_profile")))
     ctx = read_context(str(DEMO / "context.gpkg"), load_rules(None))
     path = str(DEMO / "proposals" / "good_industrial.gpkg")
     proposal = proposal_from_frame(read_layer(path), source=path)
@@ -124,3 +133,25 @@ def test_the_package_runs_each_analysis_once(tmp_path, monkeypatch):
     assert {p.name for p in package.files} >= {"map_validation.html", "map_adjustment.html",
                                                "map_grids.html", "map_facility.html",
                                                "community.gpkg", "manifest.json"}
+
+
+def test_the_public_map_draws_the_stored_runs_and_runs_them_once_at_most(client, auth,
+                                                                        monkeypatch):
+    from api.analyses import facility, grids
+
+    pid, _ = create_proposal(client, auth["gis"])
+    step(client, auth["gis"], pid, "application")
+    step(client, auth["minzheng"], pid, "initial_review")
+    step(client, auth["minzheng"], pid, "site_survey")
+    client.post(f"/proposals/{pid}/opinions", json={"verdict": "agree", "text": "同意"},
+                headers=auth["fagai"])
+    step(client, auth["minzheng"], pid, "joint_review")
+    step(client, auth["admin"], pid, "approval")
+    calls = _counted(monkeypatch, ((grids, "make_grids"), (facility, "find_sites")))
+    for _ in range(2):
+        page = client.get(f"/public/map?proposal={pid}")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+    assert calls == {"make_grids": 1, "find_sites": 1}  # the second map read the stored runs
+    version, session = _version(client, pid)
+    with session:
+        assert _runs(session, version.id, "grids") == _runs(session, version.id, "facility") == 1
