@@ -10,12 +10,10 @@ import string
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import read_mo
 
 from geo.i18n import LOCALES, Lang, Text, catalogue, known, lang_from_env, lang_from_header, t
 from geo.i18n.extract import used_ids
-
-babel = pytest.importorskip("babel")
-from babel.messages.mofile import read_mo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("geo", "maps", "api")
