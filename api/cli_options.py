@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Concatenate, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer import rich_utils
 
 from geo.errors import SijieError
 from geo.i18n import Lang, lang_from_env, t
@@ -53,6 +54,7 @@ __all__ = [
     "finish",
     "format_option",
     "json_out",
+    "localise_help",
     "out",
     "proposal_command",
     "reports_errors",
@@ -84,8 +86,19 @@ def startup_lang(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
     return lang_from_env(environ)
 
 
+def localise_help(lang: Lang) -> None:
+    """Say the panel titles and markers of ``--help`` in ``lang`` (typer keeps them as module
+    constants of its help renderer, read when the help is shown)."""
+    rich_utils.ARGUMENTS_PANEL_TITLE = t("help_panel_arguments", lang)
+    rich_utils.OPTIONS_PANEL_TITLE = t("help_panel_options", lang)
+    rich_utils.COMMANDS_PANEL_TITLE = t("help_panel_commands", lang)
+    rich_utils.ERRORS_PANEL_TITLE = t("help_panel_error", lang)
+    rich_utils.REQUIRED_LONG_STRING = t("help_required", lang)
+
+
 #: the language of this command line's help, messages and tables unless --lang says otherwise
 CLI_LANG = startup_lang(sys.argv[1:], os.environ)
+localise_help(CLI_LANG)
 
 LangOption = Annotated[Lang, typer.Option("--lang", help=t("help_lang", CLI_LANG))]
 RulesOption = Annotated[

@@ -29,6 +29,8 @@ def test_help_is_chinese_by_default():
     assert "按四界清晰规则 B1–B10 校核申报边界" in result.stdout
     assert "表格与提示信息的语言" in result.stdout
     assert "Check a proposed boundary" not in result.stdout
+    assert "─ 参数 " in result.stdout and "─ 选项 " in result.stdout and "[必填]" in result.stdout
+    assert "Options" not in result.stdout
 
 
 @pytest.mark.parametrize(("args", "environ"), [
@@ -42,6 +44,7 @@ def test_help_is_english_when_asked(args, environ):
     assert result.returncode == 0, result.stderr
     assert "Check a proposed boundary against the 四界清晰 rules B1–B10" in result.stdout
     assert "Language of tables and messages." in result.stdout
+    assert "─ Options " in result.stdout and "[required]" in result.stdout
 
 
 def test_lang_option_beats_the_environment():
