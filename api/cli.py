@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api import cli_community, cli_map, cli_serve
+from api import cli_audit, cli_community, cli_map, cli_serve
 from api.cli_options import (
     CLI_LANG,
     CodeOption,
@@ -215,5 +215,6 @@ def _bounds_text(bounds: tuple[float, float, float, float]) -> str:
 app.command("facility", help=t("help_cmd_facility", CLI_LANG))(cli_community.facility_command)
 app.command("profile", help=t("help_cmd_profile", CLI_LANG))(cli_community.profile_command)
 app.command("package", help=t("help_cmd_package", CLI_LANG))(cli_community.package_command)
+app.command("audit", help=t("help_cmd_audit", CLI_LANG))(cli_audit.audit_command)
 app.command("map", help=t("help_cmd_map", CLI_LANG))(cli_map.map_command)
 app.command("serve", help=t("help_cmd_serve", CLI_LANG))(cli_serve.serve)

@@ -14,7 +14,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import InputError
 from geo.i18n import Text
 
-__all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "parts_by_area", "proposal_from_frame"]
+__all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "custodial_parts", "parts_by_area",
+           "proposal_from_frame"]
 
 # the community types of 001 § 二(一)1, as written in the bureau's data
 TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
@@ -66,9 +67,16 @@ def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:
     return sorted(parts, key=lambda p: -p.area)
 
 
-def _custodial(
+def custodial_parts(
     value: object, *, source: str, layer: str | None, row: int
 ) -> tuple[CustodialPart, ...]:
+    """The custodial parts declared in a ``custodial_parts`` value (JSON text or a list).
+
+    Raises
+    ------
+    InputError
+        The value is malformed (``source``, ``layer`` and ``row`` say where it is).
+    """
     if value is None or (isinstance(value, float) and value != value) or value == "":
         return ()
     try:
@@ -112,6 +120,7 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
         type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()),
         geometry=row.geometry,
         crs=pyproj.CRS.from_user_input(frame.crs),
-        custodial=_custodial(row.get("custodial_parts"), source=source, layer=layer, row=index + 1),
+        custodial=custodial_parts(row.get("custodial_parts"), source=source, layer=layer,
+                                  row=index + 1),
         raw_type=raw_type,
     )

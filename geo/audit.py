@@ -1,0 +1,294 @@
+"""A district audit: every community of a layer re-validated at once, and their overlaps.
+
+Each community is judged by rules B1–B10 exactly as :func:`geo.validate.validate` judges it
+alone, against one context prepared once. What the rules compute the same way for every
+community is computed for all of them together: B1's validity, B3's edges (every boundary
+against the tolerance zones of the roads, rivers, ridges and the town border it meets, found
+with one spatial-index query) and B4's shape measures; the other rules run per community on
+the context's shared indexes. Overlaps between communities come from one STRtree query over
+all of them. Gaps between a community and its neighbours are B5 findings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyproj
+import shapely
+
+from geo.context import Context
+from geo.errors import InputError
+from geo.i18n import OneOf
+from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
+from geo.validate import CHECKS, ERROR, UNCONDITIONAL, RuleResult, validity
+
+__all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame"]
+
+RULES = tuple(CHECKS)
+# the rules computed here for all communities at once; the others run per community
+_BATCHED = frozenset({"B1", "B3", "B4"})
+_POLYGONS = ("Polygon", "MultiPolygon")
+# an intersection smaller than this (m²) is two communities touching, not overlapping
+_OVERLAP_MIN_M2 = 0.01
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Land claimed by two communities: their names, its area (m²) and where it is."""
+
+    a: str
+    b: str
+    area_m2: float
+    geometry: shapely.Geometry
+
+
+@dataclass(frozen=True)
+class CommunityAudit:
+    """One community's outcome: findings by rule (all severities), errors, what it overlaps."""
+
+    name: str
+    type: str
+    code: str
+    ok: bool
+    findings: dict[str, int]
+    errors: int
+    overlaps: tuple[str, ...] = ()
+    employees: int | None = None
+    employees_verified: int = 0
+
+
+@dataclass
+class Audit:
+    """Every community's outcome in layer order, and the overlaps between communities."""
+
+    communities: list[CommunityAudit]
+    overlaps: list[Overlap]
+    geometries: npt.NDArray[np.object_]
+    crs: pyproj.CRS
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no community has an error (overlaps are B5 errors of both communities
+        only where they take land from a neighbour; an overlap alone fails the audit too)."""
+        return all(c.ok for c in self.communities) and not self.overlaps
+
+    def to_dict(self) -> dict[str, Any]:
+        """The audit document of DESIGN.md."""
+        return {
+            "communities": [
+                {"name": c.name, "type": c.type, "code": c.code, "ok": c.ok,
+                 "findings": {r: n for r, n in c.findings.items() if n},
+                 "errors": c.errors, "overlaps": list(c.overlaps), "employees": c.employees,
+                 "employees_verified": c.employees_verified}
+                for c in self.communities
+            ],
+            "overlaps": [{"a": o.a, "b": o.b, "area_m2": round(o.area_m2, 1)}
+                         for o in self.overlaps],
+        }
+
+    def communities_frame(self) -> gpd.GeoDataFrame:
+        """One row per community: its columns, a column per rule, in the work CRS."""
+        rows = [{"name": c.name, "type": c.type, "code": c.code, "ok": c.ok, "errors": c.errors,
+                 **{r: c.findings.get(r, 0) for r in RULES},
+                 "overlaps": "、".join(c.overlaps), "employees": c.employees,
+                 "employees_verified": c.employees_verified} for c in self.communities]
+        return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=list(self.geometries), crs=self.crs)
+
+    def overlaps_frame(self) -> gpd.GeoDataFrame:
+        """One row per overlap (a, b, area_m2) with the land both claim, in the work CRS."""
+        return gpd.GeoDataFrame(
+            {"a": [o.a for o in self.overlaps], "b": [o.b for o in self.overlaps],
+             "area_m2": [o.area_m2 for o in self.overlaps]},
+            geometry=[o.geometry for o in self.overlaps], crs=self.crs)
+
+
+def communities_from_frame(frame: gpd.GeoDataFrame, *, source: str = ""
+                           ) -> tuple[list[Proposal], list[str]]:
+    """The communities of a layer (columns ``name``, ``type``, optionally ``code``) and their
+    codes ("" where there is none).
+
+    Raises
+    ------
+    InputError
+        The layer is empty, has no ``name`` column, or a feature is not a polygon.
+    """
+    layer = frame.attrs.get("layer")
+    if len(frame) == 0:
+        raise InputError(message_key="audit_layer_empty", path=source, layer=layer)
+    if "name" not in frame.columns:
+        raise InputError(message_key="audit_no_name", path=source, layer=layer, field="name")
+    types = frame.geom_type.to_numpy()
+    wrong = ~np.isin(types, _POLYGONS)
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0]) + 1
+        raise InputError(message_key="wrong_geometry_type",
+                         params={"found": str(types[row - 1]), "expected": OneOf(list(_POLYGONS))},
+                         path=source, layer=layer, row=row)
+    crs = pyproj.CRS.from_user_input(frame.crs)
+    empty = pd.Series([None] * len(frame), index=frame.index)
+    raw_types = frame["type"] if "type" in frame.columns else empty
+    declared = frame["custodial_parts"] if "custodial_parts" in frame.columns else empty
+    communities = []
+    for row, (name, raw, parts, geom) in enumerate(
+            zip(frame["name"], raw_types, declared, frame.geometry, strict=True), start=1):
+        raw_type = "" if _missing(raw) else str(raw)
+        communities.append(Proposal(
+            name="" if _missing(name) else str(name),
+            type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()), geometry=geom, crs=crs,
+            custodial=custodial_parts(parts, source=source, layer=layer, row=row),
+            raw_type=raw_type))
+    codes = ([] if "code" not in frame.columns else
+             ["" if _missing(c) else str(c) for c in frame["code"]])
+    return communities, codes or [""] * len(communities)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _zones(ctx: Context) -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
+    """The pieces whose union is B3's followed zone, and their index (built once per context).
+
+    Each road's zone, each river's and ridge's buffer, and a buffer of each segment of the
+    town border (so that a boundary meets only the few pieces near it).
+    """
+    def build() -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
+        rules = ctx.rules.boundary
+        pieces = list(ctx.road_zones())
+        for layer, distance in (("water", rules.water_tolerance_m),
+                                ("terrain", rules.terrain_tolerance_m)):
+            frame = ctx.layer(layer)
+            if frame is not None:
+                pieces.extend(shapely.buffer(frame.geometry.values, distance))
+        for line in shapely.get_parts(shapely.line_merge(ctx.town_border)):
+            coords = shapely.get_coordinates(line)
+            segments = np.asarray(
+                shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)), dtype=object)
+            pieces.extend(shapely.buffer(segments, rules.border_tolerance_m))
+        zones = np.array(pieces, dtype=object)
+        return zones, shapely.STRtree(zones)
+
+    return ctx.cached("audit:zones", build)
+
+
+def _edges(geoms: npt.NDArray[np.object_], ctx: Context
+           ) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]:
+    """B3 for every (valid) community: the number of findings and whether any is an error.
+
+    The boundary stretches following nothing are each boundary minus the zones it meets,
+    taken away one zone per round for all boundaries at once.
+    """
+    rules = ctx.rules.boundary
+    zones, tree = _zones(ctx)
+    boundaries = shapely.boundary(geoms)
+    community, zone = tree.query(boundaries, predicate="intersects")
+    loose = boundaries.copy()
+    if community.size:
+        order = np.argsort(community, kind="stable")
+        community, zone = community[order], zone[order]
+        starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
+        rank = np.arange(community.size) - np.repeat(starts, np.diff(np.r_[starts, community.size]))
+        for r in range(int(rank.max()) + 1):
+            pick = rank == r
+            loose[community[pick]] = shapely.difference(loose[community[pick]], zones[zone[pick]])
+    length = shapely.length(boundaries)
+    share = np.where(length > 0, 1.0 - shapely.length(loose) / np.where(length > 0, length, 1.0),
+                     0.0)
+    failed = share < rules.edge_share_min
+    parts, owner = shapely.get_parts(shapely.line_merge(loose), return_index=True)
+    long = shapely.length(parts) >= rules.uncovered_stretch_min_m
+    stretches = np.bincount(owner[long], minlength=len(geoms))
+    return failed.astype(int) + stretches, failed
+
+
+def _regularity(geoms: npt.NDArray[np.object_], ctx: Context) -> npt.NDArray[np.int_]:
+    """B4 for every (valid) community: 1 where it is below either shape threshold."""
+    limits = ctx.rules.boundary
+    area, length = shapely.area(geoms), shapely.length(geoms)
+    hull = shapely.area(shapely.convex_hull(geoms))
+    pp = np.where(length > 0, 4 * math.pi * area / np.where(length > 0, length, 1.0) ** 2, 0.0)
+    ratio = np.where(hull > 0, area / np.where(hull > 0, hull, 1.0), 0.0)
+    irregular: npt.NDArray[np.int_] = ((pp < limits.polsby_popper_min)
+                                       | (ratio < limits.hull_ratio_min)).astype(int)
+    return irregular
+
+
+def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
+              names: Sequence[str]) -> list[Overlap]:
+    """Every pair of valid communities sharing land, from one STRtree query over all pairs."""
+    index = np.flatnonzero(valid)
+    shapes = geoms[index]
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.intersection(shapes[left], shapes[right])
+    area = shapely.area(shared)
+    big = area > _OVERLAP_MIN_M2
+    return [Overlap(a=names[index[i]], b=names[index[j]], area_m2=float(s), geometry=g)
+            for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
+
+
+def _count(result: RuleResult) -> tuple[int, bool]:
+    return len(result.findings), any(f.severity == ERROR for f in result.findings)
+
+
+def audit(communities: Sequence[Proposal], ctx: Context, *,
+          codes: Sequence[str] | None = None) -> Audit:
+    """Re-validate every community against ``ctx`` and find the overlaps between them.
+
+    Each community's findings by rule and ``ok`` are those of
+    ``geo.validate.validate(community, ctx)``; ``errors`` counts the rules with an error.
+    ``codes`` are the communities' codes, in the same order.
+    """
+    n = len(communities)
+    crs = communities[0].crs if communities else ctx.crs
+    source = gpd.GeoSeries([c.geometry for c in communities], crs=crs)
+    geoms = (source if crs == ctx.crs else source.to_crs(ctx.crs)).to_numpy()
+    types = shapely.get_type_id(geoms)
+    valid = (~shapely.is_empty(geoms) & np.isin(types, (3, 6)) & shapely.is_valid(geoms))
+    counts = {rule: np.zeros(n, dtype=int) for rule in RULES}
+    errors = {rule: np.zeros(n, dtype=bool) for rule in RULES}
+    index = np.flatnonzero(valid)
+    counts["B3"][index], errors["B3"][index] = _edges(geoms[index], ctx)
+    counts["B4"][index] = _regularity(geoms[index], ctx)
+    employees: list[int | None] = [None] * n
+    verified = [0] * n
+    for i, community in enumerate(communities):
+        if not valid[i]:
+            counts["B1"][i] = len(validity.check_validity(geoms[i]))
+            errors["B1"][i] = True
+        for rule, module in CHECKS.items():
+            if rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL):
+                continue
+            result = module.check(community, ctx)
+            counts[rule][i], errors[rule][i] = _count(result)
+            if rule == "B8":
+                found = result.metrics.get("employees")
+                employees[i] = None if found is None else int(found)
+                verified[i] = int(result.metrics.get("employees_verified") or 0)
+    names = [c.name for c in communities]
+    overlaps = _overlaps(geoms, valid, names)
+    overlapping: dict[str, list[str]] = {}
+    for o in overlaps:
+        overlapping.setdefault(o.a, []).append(o.b)
+        overlapping.setdefault(o.b, []).append(o.a)
+    codes = list(codes) if codes is not None else [""] * n
+    results = [
+        CommunityAudit(
+            name=c.name, type=c.raw_type or c.type, code=codes[i],
+            ok=not any(errors[r][i] for r in RULES),
+            findings={r: int(counts[r][i]) for r in RULES},
+            errors=sum(int(errors[r][i]) for r in RULES),
+            overlaps=tuple(overlapping.get(c.name, ())),
+            employees=employees[i], employees_verified=verified[i])
+        for i, c in enumerate(communities)
+    ]
+    return Audit(communities=results, overlaps=overlaps, geometries=geoms, crs=ctx.crs)

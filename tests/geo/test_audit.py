@@ -1,0 +1,127 @@
+"""The district audit: each community judged as validate() judges it alone, overlaps found once.
+
+The demo proposals are audited as one layer; a hand-built pair of overlapping squares has its
+overlap worked out by hand; a synthetic district of 12 × 12 road blocks has planted flaws.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from boundary_data.district import BLOCK, OVERLAP_M, build_district
+from geo.audit import RULES, audit, communities_from_frame
+from geo.context import build_context
+from geo.errors import InputError
+from geo.rules import Rules
+from geo.validate import validate
+from tests.geo.test_validate_rules import frame, town
+
+
+def assert_same_as_validate(result, communities, ctx):
+    """Each community's ok and findings by rule are validate()'s for it alone."""
+    assert [c.name for c in result.communities] == [c.name for c in communities]
+    for outcome, community in zip(result.communities, communities, strict=True):
+        report = validate(community, ctx)
+        want = Counter(f.rule for f in report.findings)
+        assert {r: n for r, n in outcome.findings.items() if n} == dict(want), community.name
+        assert set(outcome.findings) == set(RULES)
+        assert outcome.ok == report.ok, community.name
+        assert outcome.employees == report.metrics["employees"], community.name
+
+
+@pytest.fixture(scope="module")
+def demo_ctx(context):
+    return build_context(context, Rules(), source="context.gpkg")
+
+
+def test_demo_proposals_as_one_layer_match_validate(demo_ctx, proposals):
+    layer = gpd.GeoDataFrame(pd.concat(list(proposals.values()), ignore_index=True))
+    communities, codes = communities_from_frame(layer, source="proposals.gpkg")
+    result = audit(communities, demo_ctx, codes=codes)
+    assert_same_as_validate(result, communities, demo_ctx)
+    assert not all(c.ok for c in result.communities) and not result.ok
+    # the demo proposals are variants of a few sites, so they overlap one another
+    assert result.overlaps
+    document = result.to_dict()
+    assert {"communities", "overlaps"} <= set(document)
+    assert set(document["communities"][0]) >= {"name", "ok", "findings", "overlaps", "employees",
+                                               "employees_verified"}
+
+
+def test_two_overlapping_communities_give_one_overlap_of_the_area_by_hand():
+    # 320 m squares on the roads x=100/420 and x=400/720: they share x=400..420, y=50..370,
+    # 20 m × 320 m = 6,400 m²
+    layer = frame({"name": ["甲工业社区", "乙工业社区"], "type": ["工业社区", "工业社区"]},
+                  [box(100, 50, 420, 370), box(400, 50, 720, 370)])
+    communities, _ = communities_from_frame(layer)
+    result = audit(communities, town())
+    assert len(result.overlaps) == 1
+    overlap = result.overlaps[0]
+    assert (overlap.a, overlap.b) == ("甲工业社区", "乙工业社区")
+    assert overlap.area_m2 == pytest.approx(6_400.0)
+    assert result.communities[0].overlaps == ("乙工业社区",)
+    assert result.communities[1].overlaps == ("甲工业社区",)
+    assert not result.ok
+    assert result.to_dict()["overlaps"] == [{"a": "甲工业社区", "b": "乙工业社区",
+                                             "area_m2": 6400.0}]
+
+
+def test_touching_communities_do_not_overlap():
+    layer = frame({"name": ["甲工业社区", "乙工业社区"], "type": ["工业社区", "工业社区"]},
+                  [box(100, 50, 420, 370), box(420, 50, 720, 370)])
+    communities, _ = communities_from_frame(layer)
+    assert audit(communities, town()).overlaps == []
+
+
+def test_synthetic_district_finds_the_planted_flaws_as_validate_does():
+    district = build_district(12, seed=21)
+    ctx = build_context(district.layers, Rules(), source="district.gpkg")
+    communities, codes = communities_from_frame(district.communities)
+    result = audit(communities, ctx, codes=codes)
+    assert len(result.communities) == 144
+    assert_same_as_validate(result, communities, ctx)
+    assert district.overlapping and district.bad_names and district.oversize
+    found = {(o.a, o.b): o.area_m2 for o in result.overlaps}
+    assert found == pytest.approx({pair: OVERLAP_M * BLOCK for pair in district.overlapping})
+    by_name = {c.name: c for c in result.communities}
+    for name in district.bad_names:
+        assert by_name[name].findings["B9"] == 1 and not by_name[name].ok
+    for name in district.oversize:
+        assert by_name[name].findings["B8"] == 1 and not by_name[name].ok
+    for name in district.gapped:
+        assert by_name[name].findings["B5"] >= 1 and not by_name[name].ok
+    assert codes[0] == by_name[communities[0].name].code != ""
+    planted = ({n for pair in district.overlapping for n in pair} | set(district.bad_names)
+               | set(district.oversize) | set(district.gapped))
+    assert all(c.ok for c in result.communities if c.name not in planted)
+
+
+def test_invalid_community_is_reported_by_b1_and_b9_only():
+    bow_tie = frame({"name": ["甲工业社区"], "type": ["工业社区"]},
+                    [box(100, 50, 420, 370)])
+    from shapely.geometry import Polygon
+
+    from tests.geometries import here
+    bow_tie.loc[0, "geometry"] = here(Polygon([(100, 50), (300, 250), (300, 50), (100, 250)]))
+    communities, _ = communities_from_frame(bow_tie)
+    result = audit(communities, town())
+    assert_same_as_validate(result, communities, town())
+    assert result.communities[0].findings["B1"] == 1 and result.overlaps == []
+
+
+@pytest.mark.parametrize(("layer", "key"), [
+    (frame({"name": [], "type": []}, []), "audit_layer_empty"),
+    (frame({"type": ["工业社区"]}, [box(100, 50, 420, 370)]), "audit_no_name"),
+    (frame({"name": ["甲工业社区"], "type": ["工业社区"]}, [box(100, 50, 420, 370).boundary]),
+     "wrong_geometry_type"),
+])
+def test_unusable_layers_are_refused(layer, key):
+    with pytest.raises(InputError) as caught:
+        communities_from_frame(layer, source="communities.gpkg")
+    assert caught.value.message_key == key
+    assert "communities.gpkg" in caught.value.message("en")
