@@ -44,11 +44,11 @@ def _write(result: Audit, output: Path, crs: pyproj.CRS, lang: Lang) -> None:
     if suffix == ".json":
         json_out(result.to_dict(), output)
     elif suffix == ".csv":
-        frame = result.communities_frame().drop(columns="geometry")
+        frame = result.communities_frame(lang.value).drop(columns="geometry")
         frame.to_csv(output, index=False, encoding="utf-8-sig")
     else:
         output.unlink(missing_ok=True)
-        write_gpkg(result.communities_frame().to_crs(crs), output, "communities")
+        write_gpkg(result.communities_frame(lang.value).to_crs(crs), output, "communities")
         write_gpkg(result.overlaps_frame().to_crs(crs), output, "overlaps")
     err.print(t("audit_written", lang, path=output), highlight=False)
 
@@ -59,9 +59,10 @@ def _show(result: Audit, lang: Lang) -> None:
     for key in (N_("name"), N_("audit_passes"), N_("findings"), N_("audit_overlaps"),
                 N_("employees")):
         table.add_column(t(key, lang), overflow="fold")
+    sep = t("names_sep", lang)
     for c in result.communities:
         found = ", ".join(f"{r}×{n}" for r, n in c.findings.items() if n)
-        table.add_row(c.name, t("yes" if c.ok else "no", lang), found, "、".join(c.overlaps),
+        table.add_row(c.name, t("yes" if c.ok else "no", lang), found, sep.join(c.overlaps),
                       "" if c.employees is None else str(c.employees))
     out.print(table)
     failing = sum(not c.ok for c in result.communities)

@@ -25,7 +25,7 @@ import shapely
 
 from geo.context import Context
 from geo.errors import InputError
-from geo.i18n import OneOf
+from geo.i18n import OneOf, t
 from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
 from geo.validate import CHECKS, ERROR, UNCONDITIONAL, RuleResult, validity
 
@@ -94,11 +94,13 @@ class Audit:
                          for o in self.overlaps],
         }
 
-    def communities_frame(self) -> gpd.GeoDataFrame:
-        """One row per community: its columns, a column per rule, in the work CRS."""
+    def communities_frame(self, lang: str = "zh") -> gpd.GeoDataFrame:
+        """One row per community: its columns, a column per rule, in the work CRS (the names
+        it overlaps joined as ``lang`` lists names)."""
+        sep = t("names_sep", lang)
         rows = [{"name": c.name, "type": c.type, "code": c.code, "ok": c.ok, "errors": c.errors,
                  **{r: c.findings.get(r, 0) for r in RULES},
-                 "overlaps": "、".join(c.overlaps), "employees": c.employees,
+                 "overlaps": sep.join(c.overlaps), "employees": c.employees,
                  "employees_verified": c.employees_verified} for c in self.communities]
         return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=list(self.geometries), crs=self.crs)
 
