@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api import cli_audit, cli_community, cli_map, cli_serve
+from api.cli_employment import employment_app
 from api.cli_options import (
     CLI_LANG,
     CodeOption,
@@ -49,6 +50,7 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help=t("help_rules", CLI_LANG), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+app.add_typer(employment_app, name="employment")
 
 
 @app.callback()

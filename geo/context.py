@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import work_crs
+from geo.employment.apply import VERIFIED, apply_figures
 from geo.errors import InputError
 from geo.i18n import OneOf
 from geo.rules import Rules
@@ -138,6 +139,13 @@ class Context:
                                            widths / 2 + rules.road_tolerance_margin_m)
         return zones
 
+    @property
+    def has_verified(self) -> bool:
+        """Whether verified employment figures were imported for this context (the parcels
+        then say which of their figures are verified)."""
+        parcels = self.layer("parcels")
+        return parcels is not None and VERIFIED in parcels.columns
+
     @cached_property
     def town(self) -> BaseGeometry:
         """The town's area: the jurisdiction layer, or else the union of the neighbours."""
@@ -207,7 +215,7 @@ def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, sour
 
 
 def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
-                  source: str = "") -> Context:
+                  source: str = "", employment: pd.DataFrame | None = None) -> Context:
     """Prepare context layers for validation: rename, project to the work CRS, check.
 
     Parameters
@@ -219,6 +227,10 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
         Its column mapping and ``work_crs`` are applied.
     source
         The context file, named in error messages.
+    employment
+        The verified employment figures stored for the context (``import_id``, ``uscc``,
+        ``employees``): the newest figure of a code replaces its parcels' estimate, and the
+        parcels gain the column ``employees_verified``. ``None`` keeps the estimates.
 
     Raises
     ------
@@ -242,4 +254,7 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
         _check_geometries(frame, name, layer_name, source)
         frame = _rename(frame, name, rules, source).to_crs(crs).reset_index(drop=True)
         prepared[name] = frame
+    parcels = prepared["parcels"]
+    if employment is not None and parcels is not None:
+        prepared["parcels"] = apply_figures(parcels, employment)
     return Context(crs=crs, layers=prepared, rules=rules, source=source)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
+from geo.employment.apply import VERIFIED
 
 __all__ = [
     "NOT_LAND",
@@ -27,6 +29,7 @@ __all__ = [
     "residents_inside",
     "shares_inside",
     "thin_parts",
+    "verified_inside",
 ]
 
 # parcel kinds whose employees count (vacant and public plots employ nobody)
@@ -87,21 +90,49 @@ def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
     return index, area_shares(frame.geometry.to_numpy()[index], geom)
 
 
+def _staffed_inside(geom: BaseGeometry, ctx: Context, frame: gpd.GeoDataFrame
+                   ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64],
+                              npt.NDArray[np.bool_]]:
+    """Positions of the parcels meeting ``geom``, the share of each inside, and which are
+    staffed (:data:`STAFFED`)."""
+    index, share = shares_inside(geom, ctx, "parcels")
+    staffed: npt.NDArray[np.bool_] = np.isin(frame["kind"].to_numpy()[index], STAFFED)
+    return index, share, staffed
+
+
+def _employees_of(frame: gpd.GeoDataFrame, index: npt.NDArray[np.intp]
+                  ) -> npt.NDArray[np.float64]:
+    values: npt.NDArray[np.float64] = np.nan_to_num(
+        frame["employees"].to_numpy()[index].astype(np.float64))
+    return values
+
+
 def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
     """Employees and enterprises inside ``geom``; (0, 0) without a parcels layer.
 
     Employees of the staffed parcels (:data:`STAFFED`) count by the share of each parcel's
-    area inside; an enterprise counts where most of it lies.
+    area inside; an enterprise counts where most of it lies. A parcel's employees are the
+    verified figure where one was imported, its estimate otherwise.
     """
     frame = ctx.layer("parcels")
     if frame is None:
         return 0, 0
-    index, share = shares_inside(geom, ctx, "parcels")
+    index, share, staffed = _staffed_inside(geom, ctx, frame)
+    total = round(float((_employees_of(frame, index) * share)[staffed].sum()))
     kinds = frame["kind"].to_numpy()[index]
-    employees = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64))
-    total = round(float((employees * share)[np.isin(kinds, STAFFED)].sum()))
     enterprises = int(((kinds == "enterprise") & (share >= 0.5)).sum())
     return total, enterprises
+
+
+def verified_inside(geom: BaseGeometry, ctx: Context) -> int | None:
+    """Of :func:`employees_inside`'s employees, those counted from verified figures (核定就业
+    人数, 001 § 三(一)); ``None`` when no figures were imported for the context."""
+    frame = ctx.layer("parcels")
+    if frame is None or not ctx.has_verified:
+        return None
+    index, share, staffed = _staffed_inside(geom, ctx, frame)
+    verified = frame[VERIFIED].to_numpy(bool)[index] & staffed
+    return round(float((_employees_of(frame, index) * share)[verified].sum()))
 
 
 def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:

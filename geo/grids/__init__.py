@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from geo.context import Context
+from geo.employment.apply import VERIFIED
 from geo.grids.codes import grid_codes
 from geo.grids.microgrids import make_microgrids
 from geo.grids.partition import Capacity, partition
@@ -105,6 +106,8 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
                      "capacity_use": _use(units, members, capacity),
                      "oversize": bool(oversize[members].any())})
     grids = gpd.GeoDataFrame(rows, geometry=shapes, crs=ctx.crs)
+    if ctx.has_verified:  # only said when verified figures were imported (001 § 三(一))
+        grids.insert(1, "employees_verified", _verified(units, grid_of, ctx))
     code = community_code or _community_code(ctx)
     grids.insert(0, "code", grid_codes(code, shapely.point_on_surface(grids.geometry.values)))
     grids = grids.sort_values("code").reset_index(drop=True)
@@ -114,6 +117,19 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     log.info("%s: %d units, %d grids, %d micro-grids", proposal.name, len(units), len(grids),
              len(micro))
     return GridPlan(grids, micro, len(units), notes)
+
+
+def _verified(units: Units, grid_of: np.ndarray, ctx: Context) -> list[int]:
+    """Each grid's employees counted from verified figures."""
+    parcels = ctx.require("parcels")
+    verified = parcels[VERIFIED].to_numpy(bool)
+    staff = np.nan_to_num(parcels["employees"].to_numpy(float, na_value=np.nan))
+    totals = []
+    for g in range(int(grid_of.max()) + 1 if len(grid_of) else 0):
+        rows = [units.parcels[u] for u in np.flatnonzero(grid_of == g)]
+        members = np.concatenate(rows) if rows else np.empty(0, dtype=np.intp)
+        totals.append(round(float(staff[members][verified[members]].sum())))
+    return totals
 
 
 def _use(units: Units, members: np.ndarray, capacity: Capacity) -> float:

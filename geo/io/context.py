@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.context import LAYER_COLUMNS, Context, build_context
+from geo.io.employment import read_figures
 from geo.io.layers import list_layers
 from geo.io.read import read_layer
 from geo.rules import Rules
@@ -13,7 +14,8 @@ __all__ = ["read_context"]
 
 
 def read_context(source: str | Path, rules: Rules, *, crs: str | None = None) -> Context:
-    """Read every context layer present in ``source`` under the rules' layer names.
+    """Read every context layer present in ``source`` under the rules' layer names, and the
+    verified employment figures imported into it (table ``employment``), if any.
 
     Raises
     ------
@@ -25,4 +27,5 @@ def read_context(source: str | Path, rules: Rules, *, crs: str | None = None) ->
     for name in LAYER_COLUMNS:
         theirs = getattr(rules.context.layers, name)
         layers[name] = read_layer(source, layer=theirs, crs=crs) if theirs in present else None
-    return build_context(layers, rules, source=str(source))
+    return build_context(layers, rules, source=str(source),
+                         employment=read_figures(source, present=present))

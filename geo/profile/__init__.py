@@ -16,7 +16,13 @@ import shapely
 from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import N_
-from geo.measure import employees_inside, land_share, land_shares, residents_inside
+from geo.measure import (
+    employees_inside,
+    land_share,
+    land_shares,
+    residents_inside,
+    verified_inside,
+)
 from geo.profile.four_sides import SIDES, four_sides
 from geo.profile.money import (
     CLASSES,
@@ -59,10 +65,25 @@ class Profile:
     four_sides: dict[str, list[str]]
     neighbours: dict[str, float]  # land each village or community gives up (m²)
     notes: list[str] = field(default_factory=list)
+    # of the employees, those counted from verified figures; None when none were imported
+    employees_verified: int | None = None
+
+    @property
+    def verified_share(self) -> float | None:
+        """The share of the employees counted from verified figures (None: none imported)."""
+        if self.employees_verified is None:
+            return None
+        return self.employees_verified / self.employees if self.employees else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (keys in English, values as measured)."""
-        return asdict(self)
+        """Plain JSON-ready values (keys in English, values as measured); the verified
+        employees and their share only when verified figures were imported."""
+        values = asdict(self)
+        if self.employees_verified is None:
+            del values["employees_verified"]
+        else:
+            values["employees_verified_share"] = round(self.verified_share or 0.0, 4)
+        return values
 
 
 def _large_buildings(geom: Any, ctx: Context, min_floor_m2: float) -> int:
@@ -125,4 +146,4 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
         neighbours={str(neighbours["name"].values[i]): round(float(a), 1)
                     for i, a in sorted(zip(touched, given, strict=True), key=lambda t: -t[1])
                     if a >= 1.0},
-        notes=notes)
+        notes=notes, employees_verified=verified_inside(geom, ctx))

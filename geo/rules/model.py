@@ -17,6 +17,7 @@ __all__ = [
     "BoundaryRules",
     "ClassificationRules",
     "ContextMapping",
+    "EmploymentRules",
     "FacilityRules",
     "FundingRules",
     "GridRules",
@@ -32,6 +33,7 @@ __all__ = [
 
 FOUR_BOUNDARIES = "001 § 二(一)3(2)"
 ONE_ENTERPRISE_ONE_GRID = "001 § 二(三)2"
+VERIFIED_EMPLOYMENT = "001 § 三(一)"
 
 
 def rule(default: Any, clause: str, description: str) -> Any:
@@ -209,6 +211,20 @@ class ClassificationRules(_Section):
     extra_large_from: float = rule(1.8, "001 § 二(一)5", "index at which a community is 特大")
 
 
+class EmploymentRules(_Section):
+    """核定就业人数: the 区人力社保局's verified employment figures and how its table is read."""
+
+    columns: dict[str, str] = rule(
+        {}, VERIFIED_EMPLOYMENT,
+        "the table's header for uscc, name, employees or period, where it is none sijie knows")
+    change_warn_share: float = rule(
+        0.5, "bureau setting",
+        "a figure this share above or below the previous import's is listed for acceptance")
+    organisation_code_check: bool = rule(
+        False, "GB 11714-1997",
+        "also check the organisation code's own check character (characters 9–17)")
+
+
 class StaffingRules(_Section):
     quota_min: int = rule(4, "001 § 二(四)2", "least full-time community workers")
     quota_max: int = rule(13, "001 § 二(四)2", "usual most full-time workers (特大 may exceed)")
@@ -272,6 +288,7 @@ class Rules(_Section):
     classification: ClassificationRules = ClassificationRules()
     staffing: StaffingRules = StaffingRules()
     funding: FundingRules = FundingRules()
+    employment: EmploymentRules = EmploymentRules()
     context: ContextMapping = ContextMapping()
 
 

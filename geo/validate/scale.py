@@ -10,7 +10,7 @@ from __future__ import annotations
 import shapely
 
 from geo.context import Context
-from geo.measure import employees_inside
+from geo.measure import employees_inside, verified_inside
 from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, INFO, WARNING, Finding, RuleResult
@@ -31,6 +31,9 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     geom = proposal.to_crs(ctx.crs)
     employees, enterprises = employees_inside(geom, ctx)
     metrics = {"employees": employees, "enterprises": enterprises}
+    verified = verified_inside(geom, ctx)
+    if verified is not None:  # only said when verified figures were imported (001 § 三(一))
+        metrics["employees_verified"] = verified
     measure: dict[str, float] = {"employees": employees, "target": rules.employees_target,
                "limit": rules.employees_max}
     where = shapely.boundary(geom)

@@ -1,0 +1,23 @@
+"""核定就业人数 (001 § 三(一)): the 区人力社保局's verified employment figures.
+
+:func:`table_rows` reads the bureau's table by its headers, :func:`check_import` checks every
+code (GB 32100-2015, :func:`uscc_problem`) and matches it to the enterprise parcels, and
+:func:`apply_figures` puts the newest figures in place of the parcels' estimates. Nothing here
+reads or writes files (see :mod:`geo.io.employment`).
+"""
+
+from geo.employment.apply import VERIFIED, apply_figures, newest_figures
+from geo.employment.outcome import (
+    FIGURE_COLUMNS,
+    BadCode,
+    ImportOutcome,
+    check_import,
+    check_table,
+    next_import_id,
+)
+from geo.employment.table import FIELDS, HEADERS, TableRow, table_rows
+from geo.employment.uscc import ALPHABET, check_character, uscc_problem
+
+__all__ = ["ALPHABET", "FIELDS", "FIGURE_COLUMNS", "HEADERS", "VERIFIED", "BadCode",
+           "ImportOutcome", "TableRow", "apply_figures", "check_character", "check_import",
+           "check_table", "newest_figures", "next_import_id", "table_rows", "uscc_problem"]
