@@ -37,12 +37,14 @@ class Problem(Exception):
     """An error a client can act on: an HTTP status, a message key and its values."""
 
     def __init__(
-        self, status: int, code: str, /, *, headers: dict[str, str] | None = None, **values: Any
+        self, status: int, code: str, /, *, headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None, **values: Any
     ) -> None:
         self.status = status
         self.code = code
         self.values = values
         self.headers = headers or {}
+        self.body = body or {}  # members the problem document carries besides the standard
         super().__init__(f"{status} {code} {values}")
 
     def detail(self, lang: Lang) -> str:
@@ -95,7 +97,7 @@ def add_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(
-            request, exc.status, exc.code, exc.detail(_lang(request)), exc.headers
+            request, exc.status, exc.code, exc.detail(_lang(request)), exc.headers, **exc.body
         )
 
     @app.exception_handler(RequestValidationError)

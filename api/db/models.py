@@ -33,6 +33,7 @@ __all__ = [
     "STORAGE_SRID",
     "Base",
     "ContextFeature",
+    "EmploymentFigure",
     "FacilitySite",
     "Grid",
     "GridAppointment",
@@ -134,6 +135,24 @@ class ContextFeature(BBoxMixin, Base):
     fid: Mapped[int] = mapped_column(Integer)
     properties: Mapped[dict] = mapped_column(JSON)
     geom = _geometry()
+
+
+class EmploymentFigure(Base):
+    """A verified employment figure (核定就业人数, 001 § 三(一)) of one enterprise for a town,
+    as one import stored it; every import's rows are kept, the newest per code counts."""
+
+    __tablename__ = "employment_figures"
+    __table_args__ = (Index("ix_employment_figures_town", "town_id", "import_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    import_id: Mapped[int] = mapped_column(Integer)
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str | None] = mapped_column(String(200))
+    employees: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str | None] = mapped_column(String(50))
+    source: Mapped[str] = mapped_column(String(300))
+    imported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class User(Base):

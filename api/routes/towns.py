@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from api.db.models import Town
-from api.deps import GisUser, SessionDep
+from api.deps import GisUser, LangDep, SessionDep
 from api.routes.common import Id
 from api.serialize import JSONDocument, iso
 from api.services import towns as svc
+from api.services.employment import EmploymentUpload, import_figures
 from api.services.town_upload import MAX_RULES_BYTES, ContextUpload, add_town
 from api.services.towns import layer_counts, zone_epsgs
 from api.uploads import UploadLimits
@@ -89,3 +90,25 @@ def create_town(
     request.app.state.town_epsgs = zone_epsgs(session)
     body = _town_json(town, layer_counts(session).get(town.id, {}))
     return JSONDocument(body, status_code=201, headers={"Location": f"/towns/{town.id}"})
+
+
+@router.post(
+    "/{town_id}/employment",
+    summary="Import the district's verified employment table for a town (GIS staff)",
+)
+def import_employment(
+    town_id: Id,
+    request: Request,
+    session: SessionDep,
+    user: GisUser,
+    lang: LangDep,
+    file: Annotated[UploadFile, File(description="employment table (.csv or .xlsx)")],
+    accept_warnings: Annotated[bool, Form()] = False,
+) -> JSONDocument:
+    limit = int(request.app.state.settings.uploads.max_context_mb * 1024**2)
+    upload = EmploymentUpload(data=file.file.read(limit + 1),
+                              filename=file.filename or "employment.csv",
+                              accept_warnings=accept_warnings)
+    return JSONDocument(import_figures(session, town_id, upload,
+                                       contexts=request.app.state.contexts, by=user.id,
+                                       lang=lang))

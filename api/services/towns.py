@@ -6,10 +6,11 @@ import threading
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import STORAGE_SRID, ContextFeature, Town
+from api.db.models import STORAGE_SRID, ContextFeature, EmploymentFigure, Town
 from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from api.problems import Problem
 from geo.context import LAYER_COLUMNS, Context, build_context
@@ -24,6 +25,7 @@ __all__ = [
     "layer_counts",
     "load_town",
     "store_town",
+    "stored_figures",
     "town_for_proposal",
     "town_names",
     "zone_epsgs",
@@ -157,7 +159,20 @@ def _build(session: Session, town_id: int, rules: Rules) -> Context:
         raise Problem(404, "town_not_found", id=town_id)
     if rules.work_crs is None:
         rules = rules.model_copy(update={"work_crs": town.work_crs})
-    return build_context(layers, rules, source=town.name)
+    return build_context(layers, rules, source=town.name,
+                         employment=stored_figures(session, town_id))
+
+
+def stored_figures(session: Session, town_id: int) -> pd.DataFrame | None:
+    """Every figure stored for the town, in import order; ``None`` when none was imported."""
+    rows = session.execute(
+        select(EmploymentFigure.import_id, EmploymentFigure.uscc, EmploymentFigure.employees)
+        .where(EmploymentFigure.town_id == town_id)
+        .order_by(EmploymentFigure.import_id, EmploymentFigure.id)
+    ).all()
+    if not rows:
+        return None
+    return pd.DataFrame([tuple(r) for r in rows], columns=["import_id", "uscc", "employees"])
 
 
 class ContextCache:
@@ -182,3 +197,8 @@ class ContextCache:
                     ctx = _build(session, town_id, self._rules)
                 self._contexts[town_id] = ctx
             return ctx
+
+    def forget(self, town_id: int) -> None:
+        """Build the town's Context afresh on next use (its stored data changed)."""
+        with self._lock:
+            self._contexts.pop(town_id, None)

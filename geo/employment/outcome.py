@@ -62,15 +62,25 @@ class ImportOutcome:
     large_changes: list[dict[str, Any]]
 
     @property
+    def error_count(self) -> int:
+        """Things that refuse the table whatever the user accepts."""
+        return (len(self.bad_codes) + len(self.bad_figures) + len(self.duplicate_in_file)
+                + (self.rows == 0))
+
+    @property
+    def warning_count(self) -> int:
+        """Things the user must accept for the table to be stored."""
+        return len(self.unmatched_codes) + len(self.duplicate_in_parcels) + len(self.large_changes)
+
+    @property
     def errors(self) -> bool:
         """Whether the table must be refused whatever the user accepts."""
-        return bool(self.bad_codes or self.bad_figures or self.duplicate_in_file
-                    or self.rows == 0)
+        return self.error_count > 0
 
     @property
     def warnings(self) -> bool:
         """Whether the table is stored only when the user accepts the listed warnings."""
-        return bool(self.unmatched_codes or self.duplicate_in_parcels or self.large_changes)
+        return self.warning_count > 0
 
     def importable(self, *, accept_warnings: bool) -> bool:
         """No errors, and no warnings or the warnings accepted."""

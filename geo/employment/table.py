@@ -29,7 +29,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "period": ("统计期", "统计期间", "所属期", "period"),
 }
 _HEADER_ROWS = 10  # a header lower than this is not looked for
-_UNIT = re.compile(r"[（(][^）)]*[）)]$")
+_UNIT = re.compile(r"[\uff08(][^\uff09)]*[\uff09)]$")  # a unit in brackets, e.g. (人)
 
 
 @dataclass(frozen=True)
