@@ -69,6 +69,26 @@ def fresh_database(engine: str, folder: Path) -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def own_service(engine: str, folder: Path) -> Iterator[TestClient]:
+    """A service of its own on a new database of ``engine``, with the demo town and users
+    (for suites that change the town and must not change it for the others)."""
+    with (
+        fresh_database(engine, folder) as url,
+        TestClient(create_app(make_settings(url, folder / "uploads"))) as client,
+    ):
+        yield client
+
+
+def bearer(client: TestClient, *users: str) -> dict[str, dict[str, str]]:
+    """Authorization headers of each of ``users`` (demo users, signed in with PASSWORD)."""
+    tokens = {}
+    for user in users:
+        response = client.post("/token", data={"username": user, "password": PASSWORD})
+        tokens[user] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return tokens
+
+
 @pytest.fixture(scope="session")
 def settings(database_url, tmp_path_factory) -> Settings:
     return make_settings(database_url, tmp_path_factory.mktemp("uploads"))

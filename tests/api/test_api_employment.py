@@ -11,15 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.app import create_app
 from api.db.models import EmploymentFigure
 from tests.api.conftest import (
     ENGINES,
-    PASSWORD,
     assert_problem,
+    bearer,
     create_proposal,
-    fresh_database,
-    make_settings,
+    own_service,
 )
 from tests.api.test_cli_employment import CODE_A, CODE_B, UNKNOWN
 
@@ -28,21 +26,13 @@ HEADER = "统一社会信用代码,单位名称,核定就业人数,统计期\r\n
 
 @pytest.fixture(scope="module", params=ENGINES)
 def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    folder = tmp_path_factory.mktemp("employment")
-    with (
-        fresh_database(request.param, folder) as url,
-        TestClient(create_app(make_settings(url, folder / "uploads"))) as client,
-    ):
+    with own_service(request.param, tmp_path_factory.mktemp("employment")) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def headers(service) -> dict[str, dict[str, str]]:
-    tokens = {}
-    for user in ("gis", "fagai"):
-        response = service.post("/token", data={"username": user, "password": PASSWORD})
-        tokens[user] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    return tokens
+    return bearer(service, "gis", "fagai")
 
 
 def _table(*rows: str, encoding: str = "utf-8") -> bytes:

@@ -16,16 +16,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.app import create_app
 from api.db.models import ContextFeature, Town
 from tests.api.conftest import (
     DEMO,
     ENGINES,
-    PASSWORD,
     assert_problem,
+    bearer,
     demo_feature,
-    fresh_database,
-    make_settings,
+    own_service,
 )
 
 CONTEXT = DEMO / "context.gpkg"
@@ -34,22 +32,13 @@ CONTEXT = DEMO / "context.gpkg"
 @pytest.fixture(scope="module", params=ENGINES)
 def service(request, tmp_path_factory) -> Iterator[TestClient]:
     """A service of its own on each engine, with the demo town and users."""
-    folder = tmp_path_factory.mktemp("towns")
-    with (
-        fresh_database(request.param, folder) as url,
-        TestClient(create_app(make_settings(url, folder / "uploads"))) as client,
-    ):
+    with own_service(request.param, tmp_path_factory.mktemp("towns")) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def headers(service) -> dict[str, dict[str, str]]:
-    """Authorization headers of the GIS officer, the administrator and a reviewer."""
-    tokens = {}
-    for user in ("gis", "admin", "fagai"):
-        response = service.post("/token", data={"username": user, "password": PASSWORD})
-        tokens[user] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    return tokens
+    return bearer(service, "gis", "admin", "fagai")
 
 
 @pytest.fixture
