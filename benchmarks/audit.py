@@ -1,0 +1,100 @@
+"""How fast ``sijie audit`` re-validates a district against a loop of single validations.
+
+A synthetic district is drawn here (:func:`boundary_data.district.build_district`: 55 × 55
+road blocks, one community per block, about 3,000 communities with planted overlaps, bad names,
+oversize and gaps; fixed seed). Three ways to judge every community, in the same process on the
+same frames:
+
+* ``audit``: :func:`geo.audit.audit` over the whole layer, the context built once;
+* ``loop``: the competent baseline, what an expert scripts with the same library: the context
+  built once and ``geo.validate.validate()`` called per community;
+* ``naive``: the same loop rebuilding the context for every community (as separate CLI calls
+  do), timed on a sample only and labelled as such.
+
+Both full runs must give every community the same ok and the same findings by rule; the script
+exits 1 on any difference, and also when the audit is under 20 times the loop's communities per
+second or takes 60 s or more.
+
+    .venv/bin/python benchmarks/audit.py [--side 55] [--naive-sample 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+
+from boundary_data.district import build_district
+from geo.audit import RULES, audit, communities_from_frame
+from geo.context import build_context
+from geo.rules import Rules
+from geo.validate import validate
+
+TARGET_RATIO = 20.0
+TARGET_SECONDS = 60.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=55, help="blocks per side (55: 3,025)")
+    parser.add_argument("--naive-sample", type=int, default=10)
+    args = parser.parse_args()
+    rules = Rules()
+    district = build_district(args.side)
+    communities, codes = communities_from_frame(district.communities)
+    n = len(communities)
+    print(f"synthetic district: {n} communities, {len(district.overlapping)} planted overlaps")
+
+    start = time.perf_counter()
+    ctx = build_context(district.layers, rules, source="district")
+    result = audit(communities, ctx, codes=codes)
+    audit_s = time.perf_counter() - start
+
+    start = time.perf_counter()
+    ctx = build_context(district.layers, rules, source="district")
+    reports = [validate(c, ctx) for c in communities]
+    loop_s = time.perf_counter() - start
+
+    sample = communities[:args.naive_sample]
+    start = time.perf_counter()
+    for community in sample:
+        validate(community, build_context(district.layers, rules, source="district"))
+    naive_s = time.perf_counter() - start
+
+    wrong = []
+    for outcome, report in zip(result.communities, reports, strict=True):
+        want = dict(Counter(f.rule for f in report.findings))
+        got = {r: outcome.findings[r] for r in RULES if outcome.findings[r]}
+        if got != want or outcome.ok != report.ok:
+            wrong.append(f"  {outcome.name}: audit ok={outcome.ok} {got}, "
+                         f"validate ok={report.ok} {want}")
+    planted = set(district.overlapping)
+    found = {(o.a, o.b) for o in result.overlaps}
+
+    audit_cps, loop_cps = n / audit_s, n / loop_s
+    ratio = audit_cps / loop_cps
+    print(f"audit              {audit_s:8.2f} s  {audit_cps:9.1f} communities/s")
+    print(f"loop of validate() {loop_s:8.2f} s  {loop_cps:9.1f} communities/s  (context once)")
+    print(f"naive loop         {naive_s / len(sample) * n:8.2f} s  "
+          f"{len(sample) / naive_s:9.1f} communities/s  "
+          f"(context rebuilt per community; extrapolated from {len(sample)})")
+    print(f"audit / loop: {ratio:.2f}x (target >= {TARGET_RATIO:.0f}x, "
+          f"under {TARGET_SECONDS:.0f} s for 3,000)")
+    print(f"failing communities: {sum(not c.ok for c in result.communities)}, "
+          f"overlaps found {len(found)} of {len(planted)} planted")
+    failed = False
+    if wrong:
+        print(f"WRONG: {len(wrong)} communities differ from validate():", *wrong[:10], sep="\n")
+        failed = True
+    if found != planted:
+        print(f"WRONG: overlaps found {sorted(found ^ planted)[:5]} differ from the planted")
+        failed = True
+    if ratio < TARGET_RATIO or audit_s >= TARGET_SECONDS * n / 3000:
+        print("MISSED: the audit is short of its target")
+        failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
