@@ -2,11 +2,11 @@
 
 Each community is judged by rules B1–B10 exactly as :func:`geo.validate.validate` judges it
 alone, against one context prepared once. What the rules compute the same way for every
-community is computed for all of them together: B1's validity, B3's edges (every boundary
-against the tolerance zones of the roads, rivers, ridges and the town border it meets, found
-with one spatial-index query) and B4's shape measures; the other rules run per community on
-the context's shared indexes. Overlaps between communities come from one STRtree query over
-all of them. Gaps between a community and its neighbours are B5 findings.
+community is computed for all of them together (:mod:`geo.validate.batch`: one spatial-index
+query per context layer, one vectorised call over the pairs found): B1's validity, B3's edges,
+B4's shape, B5's carve, B6's cut holdings, B7's land, B8's employees and B10's homes; B2
+and B9 run per community. Overlaps between communities come from one STRtree query over all
+of them. Gaps between a community and its neighbours are B5 findings.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import OneOf, t
 from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
-from geo.validate import CHECKS, ERROR, UNCONDITIONAL, RuleResult, validity
+from geo.validate import CHECKS, ERROR, UNCONDITIONAL, RuleResult, batch, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame"]
 
 RULES = tuple(CHECKS)
-# the rules computed here for all communities at once; the others run per community
-_BATCHED = frozenset({"B1", "B3", "B4"})
+# the rules computed for all communities at once (geo.validate.batch); B2 and B9 are cheap
+# and run per community
+_BATCHED = frozenset({"B1", "B3", "B4", "B5", "B6", "B7", "B8", "B10"})
 _POLYGONS = ("Polygon", "MultiPolygon")
 # an intersection smaller than this (m²) is two communities touching, not overlapping
 _OVERLAP_MIN_M2 = 0.01
@@ -156,73 +157,6 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _zones(ctx: Context) -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
-    """The pieces whose union is B3's followed zone, and their index (built once per context).
-
-    Each road's zone, each river's and ridge's buffer, and a buffer of each segment of the
-    town border (so that a boundary meets only the few pieces near it).
-    """
-    def build() -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
-        rules = ctx.rules.boundary
-        pieces = list(ctx.road_zones())
-        for layer, distance in (("water", rules.water_tolerance_m),
-                                ("terrain", rules.terrain_tolerance_m)):
-            frame = ctx.layer(layer)
-            if frame is not None:
-                pieces.extend(shapely.buffer(frame.geometry.values, distance))
-        for line in shapely.get_parts(shapely.line_merge(ctx.town_border)):
-            coords = shapely.get_coordinates(line)
-            segments = np.asarray(
-                shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)), dtype=object)
-            pieces.extend(shapely.buffer(segments, rules.border_tolerance_m))
-        zones = np.array(pieces, dtype=object)
-        return zones, shapely.STRtree(zones)
-
-    return ctx.cached("audit:zones", build)
-
-
-def _edges(geoms: npt.NDArray[np.object_], ctx: Context
-           ) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]:
-    """B3 for every (valid) community: the number of findings and whether any is an error.
-
-    The boundary stretches following nothing are each boundary minus the zones it meets,
-    taken away one zone per round for all boundaries at once.
-    """
-    rules = ctx.rules.boundary
-    zones, tree = _zones(ctx)
-    boundaries = shapely.boundary(geoms)
-    community, zone = tree.query(boundaries, predicate="intersects")
-    loose = boundaries.copy()
-    if community.size:
-        order = np.argsort(community, kind="stable")
-        community, zone = community[order], zone[order]
-        starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
-        rank = np.arange(community.size) - np.repeat(starts, np.diff(np.r_[starts, community.size]))
-        for r in range(int(rank.max()) + 1):
-            pick = rank == r
-            loose[community[pick]] = shapely.difference(loose[community[pick]], zones[zone[pick]])
-    length = shapely.length(boundaries)
-    share = np.where(length > 0, 1.0 - shapely.length(loose) / np.where(length > 0, length, 1.0),
-                     0.0)
-    failed = share < rules.edge_share_min
-    parts, owner = shapely.get_parts(shapely.line_merge(loose), return_index=True)
-    long = shapely.length(parts) >= rules.uncovered_stretch_min_m
-    stretches = np.bincount(owner[long], minlength=len(geoms))
-    return failed.astype(int) + stretches, failed
-
-
-def _regularity(geoms: npt.NDArray[np.object_], ctx: Context) -> npt.NDArray[np.int_]:
-    """B4 for every (valid) community: 1 where it is below either shape threshold."""
-    limits = ctx.rules.boundary
-    area, length = shapely.area(geoms), shapely.length(geoms)
-    hull = shapely.area(shapely.convex_hull(geoms))
-    pp = np.where(length > 0, 4 * math.pi * area / np.where(length > 0, length, 1.0) ** 2, 0.0)
-    ratio = np.where(hull > 0, area / np.where(hull > 0, hull, 1.0), 0.0)
-    irregular: npt.NDArray[np.int_] = ((pp < limits.polsby_popper_min)
-                                       | (ratio < limits.hull_ratio_min)).astype(int)
-    return irregular
-
-
 def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
               names: Sequence[str]) -> list[Overlap]:
     """Every pair of valid communities sharing land, from one STRtree query over all pairs."""
@@ -259,9 +193,17 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     counts = {rule: np.zeros(n, dtype=int) for rule in RULES}
     errors = {rule: np.zeros(n, dtype=bool) for rule in RULES}
     index = np.flatnonzero(valid)
-    counts["B3"][index], errors["B3"][index] = _edges(geoms[index], ctx)
-    counts["B4"][index] = _regularity(geoms[index], ctx)
+    shapes = geoms[index]
+    judged = [communities[int(i)] for i in index]
+    by_rule = {"B3": batch.edges(shapes, ctx), "B4": batch.regularity(shapes, ctx),
+               "B5": batch.seamless(shapes, judged, ctx), "B6": batch.holdings(shapes, ctx)}
+    by_rule["B7"], by_rule["B10"] = batch.character_and_residents(shapes, judged, ctx)
+    by_rule["B8"], counted = batch.scale(shapes, ctx)
+    for rule, (found, failed) in by_rule.items():
+        counts[rule][index], errors[rule][index] = found, failed
     employees: list[int | None] = [None] * n
+    for at, total in zip(index.tolist(), counted, strict=True):
+        employees[at] = total
     verified = [0] * n
     for i, community in enumerate(communities):
         if not valid[i]:
@@ -272,10 +214,6 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
                 continue
             result = module.check(community, ctx)
             counts[rule][i], errors[rule][i] = _count(result)
-            if rule == "B8":
-                found = result.metrics.get("employees")
-                employees[i] = None if found is None else int(found)
-                verified[i] = int(result.metrics.get("employees_verified") or 0)
     names = [c.name for c in communities]
     overlaps = _overlaps(geoms, valid, names)
     overlapping: dict[str, list[str]] = {}

@@ -20,7 +20,7 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, INFO, WARNING, Finding, NeighbourChange, RuleResult
 
-__all__ = ["check"]
+__all__ = ["check", "neighbour_findings"]
 
 RULE = "B5"
 CLAUSE = rule_clause(RULE)
@@ -52,7 +52,8 @@ def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context
     return best
 
 
-def _neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -> list[Finding]:
+def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -> list[Finding]:
+    """The findings of carving ``geom`` (the community ``name``) out of one neighbour."""
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
     findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap)
@@ -106,7 +107,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     findings: list[Finding] = []
     changes = []
     for c in carve(geom, ctx):
-        findings += _neighbour_findings(c, geom, ctx, proposal.name)
+        findings += neighbour_findings(c, geom, ctx, proposal.name)
         changes.append(_change(c))
     outside = shapely.difference(geom, ctx.town)
     if outside.area >= 1.0:

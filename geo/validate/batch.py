@@ -1,0 +1,261 @@
+"""Rules B3–B8 and B10 for many valid communities at once, as counts of findings.
+
+Each function takes the communities' geometries (valid polygons in the context's CRS) and
+returns, per community, the number of findings the rule's ``check`` gives it alone and whether
+any is an error. The heavy work is one spatial-index query of a context layer for all the
+communities and one vectorised shapely call over all the pairs found; where a community's case
+is not plainly clean (a B5 neighbour that might keep a sliver, say) the rule's own code decides
+it, so that the counts are the rule's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+
+from geo.carve import Carved
+from geo.context import Context
+from geo.measure import STAFFED, land_share
+from geo.proposal import Proposal
+from geo.validate import character
+from geo.validate.report import ERROR, RuleResult
+from geo.validate.seamless import neighbour_findings
+
+__all__ = ["Counts", "character_and_residents", "edges", "holdings", "regularity", "scale",
+           "seamless"]
+
+Objects = npt.NDArray[np.object_]
+# per community: the number of findings and whether any of them is an error
+Counts = tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]
+
+
+def _empty(n: int) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]:
+    return np.zeros(n, dtype=int), np.zeros(n, dtype=bool)
+
+
+def _count(result: RuleResult) -> tuple[int, bool]:
+    return len(result.findings), any(f.severity == ERROR for f in result.findings)
+
+
+def _pairs(ctx: Context, layer: str, shapes: Objects) -> tuple[npt.NDArray[np.intp],
+                                                                   npt.NDArray[np.intp]]:
+    """(shape, feature) pairs meeting, sorted by shape then feature (as ``ctx.query`` sorts)."""
+    tree = ctx.tree(layer)
+    if tree is None:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    shape, feature = tree.query(shapes, predicate="intersects")
+    order = np.lexsort((feature, shape))
+    return shape[order], feature[order]
+
+
+def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
+    """The pieces whose union is B3's followed zone and their index (built once per context):
+    each road's zone, each river's and ridge's buffer, a buffer of each town-border segment."""
+    def build() -> tuple[Objects, shapely.STRtree]:
+        rules = ctx.rules.boundary
+        pieces = list(ctx.road_zones())
+        for layer, distance in (("water", rules.water_tolerance_m),
+                                ("terrain", rules.terrain_tolerance_m)):
+            frame = ctx.layer(layer)
+            if frame is not None:
+                pieces.extend(shapely.buffer(frame.geometry.values, distance))
+        for line in shapely.get_parts(shapely.line_merge(ctx.town_border)):
+            coords = shapely.get_coordinates(line)
+            segments = np.asarray(
+                shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)), dtype=object)
+            pieces.extend(shapely.buffer(segments, rules.border_tolerance_m))
+        zones = np.array(pieces, dtype=object)
+        return zones, shapely.STRtree(zones)
+
+    return ctx.cached("batch:zones", build)
+
+
+def edges(geoms: Objects, ctx: Context) -> Counts:
+    """B3: each boundary minus the zones it meets (one zone per round, for all at once)."""
+    rules = ctx.rules.boundary
+    zones, tree = _zones(ctx)
+    boundaries = shapely.boundary(geoms)
+    community, zone = tree.query(boundaries, predicate="intersects")
+    loose = boundaries.copy()
+    if community.size:
+        order = np.argsort(community, kind="stable")
+        community, zone = community[order], zone[order]
+        starts = np.flatnonzero(np.r_[True, community[1:] != community[:-1]])
+        sizes = np.diff(np.r_[starts, community.size])
+        rank = np.arange(community.size) - np.repeat(starts, sizes)
+        for r in range(int(rank.max()) + 1):
+            pick = rank == r
+            loose[community[pick]] = shapely.difference(loose[community[pick]], zones[zone[pick]])
+    length = shapely.length(boundaries)
+    share = np.where(length > 0, 1.0 - shapely.length(loose) / np.where(length > 0, length, 1.0),
+                     0.0)
+    failed = share < rules.edge_share_min
+    parts, owner = shapely.get_parts(shapely.line_merge(loose), return_index=True)
+    long = shapely.length(parts) >= rules.uncovered_stretch_min_m
+    stretches = np.bincount(owner[long], minlength=len(geoms))
+    return failed.astype(int) + stretches, failed
+
+
+def regularity(geoms: Objects, ctx: Context) -> Counts:
+    """B4: one warning where a shape is below either threshold."""
+    limits = ctx.rules.boundary
+    area, length = shapely.area(geoms), shapely.length(geoms)
+    hull = shapely.area(shapely.convex_hull(geoms))
+    pp = np.where(length > 0, 4 * math.pi * area / np.where(length > 0, length, 1.0) ** 2, 0.0)
+    ratio = np.where(hull > 0, area / np.where(hull > 0, hull, 1.0), 0.0)
+    irregular = (pp < limits.polsby_popper_min) | (ratio < limits.hull_ratio_min)
+    return irregular.astype(int), np.zeros(len(geoms), dtype=bool)
+
+
+def _opened_rest_area(shapes: Objects, width: float) -> npt.NDArray[np.float64]:
+    """The area of what :func:`geo.measure.thin_parts` looks at: each shape minus its opening."""
+    half = width / 2
+    eroded = shapely.buffer(shapes, -half, quad_segs=16, join_style="mitre")
+    opened = shapely.buffer(eroded, half, quad_segs=16, join_style="mitre")
+    rest: npt.NDArray[np.float64] = shapely.area(shapely.difference(shapes, opened))
+    return rest
+
+
+def _pieces(shapes: Objects) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.float64]]:
+    """Per shape: its parts of at least 1 m², and the area of the largest."""
+    parts, owner = shapely.get_parts(shapes, return_index=True)
+    area = shapely.area(parts)
+    big = area >= 1.0
+    count = np.bincount(owner[big], minlength=len(shapes))
+    largest = np.zeros(len(shapes))
+    np.maximum.at(largest, owner[big], area[big])
+    return count, largest
+
+
+def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> Counts:
+    """B5: every carve of every community at once; a neighbour that might keep a sliver, a
+    second piece, a small remnant or an invalid shape is judged by the rule's own code."""
+    rules = ctx.rules.boundary
+    snap = rules.snap_tolerance_m
+    n = len(geoms)
+    counts, errors = _empty(n)
+    neighbours = ctx.require("neighbours")
+    shape, index = _pairs(ctx, "neighbours", geoms)
+    before = neighbours.geometry.to_numpy()[index]
+    taken = shapely.intersection(before, geoms[shape])
+    keep = shapely.area(taken) > 0.01
+    shape, index, before, taken = shape[keep], index[keep], before[keep], taken[keep]
+    left = shapely.difference(before, geoms[shape])
+    pieces, largest = _pieces(left)
+    already = np.maximum(_pieces(before)[0], 1)
+    clean = ((_opened_rest_area(taken, snap) < snap * snap)
+             & (_opened_rest_area(left, snap) < snap * snap)
+             & ~shapely.is_empty(left) & (shapely.area(left) >= 1.0) & shapely.is_valid(left)
+             & (pieces >= 1) & (pieces <= already) & (largest >= rules.remnant_min_area_m2))
+    names, codes = neighbours["name"].to_numpy(), neighbours["code"].to_numpy()
+    for k in np.flatnonzero(~clean):
+        i, j = int(shape[k]), int(index[k])
+        carved = Carved(j, str(names[j]), "" if codes[j] is None else str(codes[j]),
+                        before[k], taken[k], left[k])
+        found = neighbour_findings(carved, geoms[i], ctx, communities[i].name)
+        counts[i] += len(found)
+        errors[i] |= any(f.severity == ERROR for f in found)
+    town = ctx.cached("batch:town", lambda: _prepared(ctx.town))
+    outside = np.flatnonzero(~shapely.covered_by(geoms, town))
+    spill = shapely.area(shapely.difference(geoms[outside], town)) >= 1.0
+    counts[outside[spill]] += 1
+    errors[outside[spill]] = True
+    return counts, errors
+
+
+def _prepared(geom: shapely.Geometry) -> shapely.Geometry:
+    shapely.prepare(geom)
+    return geom
+
+
+def holdings(geoms: Objects, ctx: Context) -> Counts:
+    """B6: the enterprise plots and buildings each boundary cuts; a missing layer is a note."""
+    least = ctx.rules.boundary.cut_share_min
+    n = len(geoms)
+    counts, errors = _empty(n)
+    boundaries = shapely.boundary(geoms)
+    for layer in ("parcels", "buildings"):
+        frame = ctx.layer(layer)
+        if frame is None:
+            counts += 1
+            continue
+        shape, index = _pairs(ctx, layer, boundaries)
+        holding = frame.geometry.to_numpy()[index]
+        share = shapely.area(shapely.intersection(holding, geoms[shape])) / shapely.area(holding)
+        cut = (share > least) & (share < 1 - least)
+        if layer == "parcels":
+            cut &= np.isin(frame["kind"].to_numpy()[index], STAFFED)
+        found = np.bincount(shape[cut], minlength=n)
+        counts += found
+        errors |= found > 0
+    return counts, errors
+
+
+def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx: Context
+                            ) -> tuple[Counts, Counts]:
+    """B7 (the share of the type's land) and B10 (residential land and homes), from one query
+    of the land-use layer and one of the buildings for all communities."""
+    n = len(geoms)
+    b7, b10 = _empty(n), _empty(n)
+    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
+    homes = np.zeros(n, dtype=bool)
+    if landuse is not None:
+        limit = ctx.rules.boundary.industrial_share_min
+        shape, index = _pairs(ctx, "landuse", geoms)
+        areas = shapely.area(shapely.intersection(landuse.geometry.values[index], geoms[shape]))
+        classes = landuse["class"].to_numpy()[index]
+        homes[shape[(classes == "residential") & (areas >= 1.0)]] = True
+        bounds = np.searchsorted(shape, np.arange(n + 1))
+        for i, community in enumerate(communities):
+            a, c = areas[bounds[i]:bounds[i + 1]], classes[bounds[i]:bounds[i + 1]]
+            shares = {str(k): float(a[c == k].sum()) for k in np.unique(c)}
+            kind = community.type if community.type in character.WANTED else "industrial"
+            b7[0][i] = land_share(shares, character.WANTED[kind]) < limit
+    elif buildings is not None:
+        for i, community in enumerate(communities):
+            b7[0][i], b7[1][i] = _count(character.check(community, ctx))
+    else:
+        b7[0][:] = 1
+    if buildings is not None:
+        points = ctx.cached("batch:building_points",
+                            lambda: shapely.point_on_surface(buildings.geometry.values))
+        shape, index = _pairs(ctx, "buildings", geoms)
+        inside = shapely.within(points[index], geoms[shape])
+        homes[shape[inside & (buildings["use"].to_numpy()[index] == "residential")]] = True
+    if landuse is None and buildings is None:
+        b10[0][:] = 1
+    else:
+        b10[0][:] = homes
+    return b7, b10
+
+
+def scale(geoms: Objects, ctx: Context) -> tuple[Counts, list[int | None]]:
+    """B8 and the employees of each community, counted as
+    :func:`geo.measure.employees_inside` counts them, from one query of the parcels."""
+    n = len(geoms)
+    counts, errors = _empty(n)
+    frame = ctx.layer("parcels")
+    if frame is None:
+        counts += 1
+        return (counts, errors), [None] * n
+    rules = ctx.rules.scale
+    shape, index = _pairs(ctx, "parcels", geoms)
+    parcels = frame.geometry.to_numpy()[index]
+    share = shapely.area(shapely.intersection(parcels, geoms[shape])) / shapely.area(parcels)
+    staffed = np.isin(frame["kind"].to_numpy()[index], STAFFED)
+    weighted = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64)) * share
+    bounds = np.searchsorted(shape, np.arange(n + 1))
+    employees: list[int | None] = []
+    for i in range(n):
+        part = slice(bounds[i], bounds[i + 1])
+        total = round(float(weighted[part][staffed[part]].sum()))
+        employees.append(total)
+        if total > rules.employees_max:
+            counts[i], errors[i] = 1, True
+        elif abs(total - rules.employees_target) > rules.target_tolerance * rules.employees_target:
+            counts[i] = 1
+    return (counts, errors), employees
