@@ -11,7 +11,8 @@ same frames:
 * ``naive``: the same loop rebuilding the context for every community (as separate CLI calls
   do), timed on a sample only and labelled as such.
 
-Both full runs must give every community the same ok and the same findings by rule; the script
+Both are timed from the frames, building the context once, as a run does. Both full runs
+must give every community the same ok and the same findings by rule; the script
 exits 1 on any difference, and also when the audit is under 20 times the loop's communities per
 second or takes 60 s or more.
 
@@ -46,15 +47,18 @@ def main() -> int:
     n = len(communities)
     print(f"synthetic district: {n} communities, {len(district.overlapping)} planted overlaps")
 
+    # each timed from the frames: the context built (once), then every community judged
     start = time.perf_counter()
     ctx = build_context(district.layers, rules, source="district")
+    built = time.perf_counter()
     result = audit(communities, ctx, codes=codes)
-    audit_s = time.perf_counter() - start
+    audit_s, audit_work = time.perf_counter() - start, time.perf_counter() - built
 
     start = time.perf_counter()
     ctx = build_context(district.layers, rules, source="district")
+    built = time.perf_counter()
     reports = [validate(c, ctx) for c in communities]
-    loop_s = time.perf_counter() - start
+    loop_s, loop_work = time.perf_counter() - start, time.perf_counter() - built
 
     sample = communities[:args.naive_sample]
     start = time.perf_counter()
@@ -79,8 +83,9 @@ def main() -> int:
     print(f"naive loop         {naive_s / len(sample) * n:8.2f} s  "
           f"{len(sample) / naive_s:9.1f} communities/s  "
           f"(context rebuilt per community; extrapolated from {len(sample)})")
-    print(f"audit / loop: {ratio:.2f}x (target >= {TARGET_RATIO:.0f}x, "
-          f"under {TARGET_SECONDS:.0f} s for 3,000)")
+    print(f"audit / loop: {ratio:.2f}x with the context build, {loop_work / audit_work:.2f}x "
+          f"without it (target >= {TARGET_RATIO:.0f}x with it, under {TARGET_SECONDS:.0f} s "
+          f"for 3,000)")
     print(f"failing communities: {sum(not c.ok for c in result.communities)}, "
           f"overlaps found {len(found)} of {len(planted)} planted")
     failed = False

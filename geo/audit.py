@@ -11,9 +11,10 @@ of them. Gaps between a community and its neighbours are B5 findings.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import OneOf, t
 from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
-from geo.validate import CHECKS, ERROR, UNCONDITIONAL, RuleResult, batch, validity
+from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame"]
 
@@ -73,12 +74,10 @@ class Audit:
     overlaps: list[Overlap]
     geometries: npt.NDArray[np.object_]
     crs: pyproj.CRS
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """True when no community has an error (overlaps are B5 errors of both communities
-        only where they take land from a neighbour; an overlap alone fails the audit too)."""
+        """True when no community has an error and no two communities overlap."""
         return all(c.ok for c in self.communities) and not self.overlaps
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,10 +171,6 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
             for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
 
 
-def _count(result: RuleResult) -> tuple[int, bool]:
-    return len(result.findings), any(f.severity == ERROR for f in result.findings)
-
-
 def audit(communities: Sequence[Proposal], ctx: Context, *,
           codes: Sequence[str] | None = None) -> Audit:
     """Re-validate every community against ``ctx`` and find the overlaps between them.
@@ -198,22 +193,26 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     by_rule = {"B3": batch.edges(shapes, ctx), "B4": batch.regularity(shapes, ctx),
                "B5": batch.seamless(shapes, judged, ctx), "B6": batch.holdings(shapes, ctx)}
     by_rule["B7"], by_rule["B10"] = batch.character_and_residents(shapes, judged, ctx)
-    by_rule["B8"], counted = batch.scale(shapes, ctx)
+    by_rule["B8"], counted, from_figures = batch.scale(shapes, ctx)
     for rule, (found, failed) in by_rule.items():
         counts[rule][index], errors[rule][index] = found, failed
     employees: list[int | None] = [None] * n
-    for at, total in zip(index.tolist(), counted, strict=True):
-        employees[at] = total
     verified = [0] * n
+    for at, total, figures in zip(index.tolist(), counted, from_figures, strict=True):
+        employees[at], verified[at] = total, figures or 0
+    # B2 finds nothing in a community of one part declaring no custodial parts
+    single = valid & (shapely.get_num_geometries(geoms) == 1)
     for i, community in enumerate(communities):
         if not valid[i]:
             counts["B1"][i] = len(validity.check_validity(geoms[i]))
             errors["B1"][i] = True
+        # the community in the work CRS, so that no rule reprojects it again
+        here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
         for rule, module in CHECKS.items():
-            if rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL):
+            if (rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL)
+                    or (rule == "B2" and single[i] and not community.custodial)):
                 continue
-            result = module.check(community, ctx)
-            counts[rule][i], errors[rule][i] = _count(result)
+            counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))
     names = [c.name for c in communities]
     overlaps = _overlaps(geoms, valid, names)
     overlapping: dict[str, list[str]] = {}

@@ -19,13 +19,14 @@ import shapely
 
 from geo.carve import Carved
 from geo.context import Context
+from geo.employment.apply import VERIFIED
 from geo.measure import STAFFED, land_share
 from geo.proposal import Proposal
 from geo.validate import character
 from geo.validate.report import ERROR, RuleResult
 from geo.validate.seamless import neighbour_findings
 
-__all__ = ["Counts", "character_and_residents", "edges", "holdings", "regularity", "scale",
+__all__ = ["Counts", "character_and_residents", "count", "edges", "holdings", "regularity", "scale",
            "seamless"]
 
 Objects = npt.NDArray[np.object_]
@@ -37,7 +38,8 @@ def _empty(n: int) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]:
     return np.zeros(n, dtype=int), np.zeros(n, dtype=bool)
 
 
-def _count(result: RuleResult) -> tuple[int, bool]:
+def count(result: RuleResult) -> tuple[int, bool]:
+    """The number of a rule result's findings and whether any is an error."""
     return len(result.findings), any(f.severity == ERROR for f in result.findings)
 
 
@@ -217,7 +219,7 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
             b7[0][i] = land_share(shares, character.WANTED[kind]) < limit
     elif buildings is not None:
         for i, community in enumerate(communities):
-            b7[0][i], b7[1][i] = _count(character.check(community, ctx))
+            b7[0][i], b7[1][i] = count(character.check(community, ctx))
     else:
         b7[0][:] = 1
     if buildings is not None:
@@ -233,29 +235,36 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
     return b7, b10
 
 
-def scale(geoms: Objects, ctx: Context) -> tuple[Counts, list[int | None]]:
-    """B8 and the employees of each community, counted as
-    :func:`geo.measure.employees_inside` counts them, from one query of the parcels."""
+def scale(geoms: Objects, ctx: Context
+          ) -> tuple[Counts, list[int | None], list[int | None]]:
+    """B8, and the employees of each community and of them those from verified figures
+    (``None`` without imported figures), counted as :func:`geo.measure.employees_inside` and
+    :func:`geo.measure.verified_inside` count them, from one query of the parcels."""
     n = len(geoms)
     counts, errors = _empty(n)
     frame = ctx.layer("parcels")
     if frame is None:
         counts += 1
-        return (counts, errors), [None] * n
+        return (counts, errors), [None] * n, [None] * n
     rules = ctx.rules.scale
     shape, index = _pairs(ctx, "parcels", geoms)
     parcels = frame.geometry.to_numpy()[index]
     share = shapely.area(shapely.intersection(parcels, geoms[shape])) / shapely.area(parcels)
     staffed = np.isin(frame["kind"].to_numpy()[index], STAFFED)
     weighted = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64)) * share
+    verified = (frame[VERIFIED].to_numpy(bool)[index] & staffed if ctx.has_verified
+                else None)
     bounds = np.searchsorted(shape, np.arange(n + 1))
     employees: list[int | None] = []
+    from_figures: list[int | None] = []
     for i in range(n):
         part = slice(bounds[i], bounds[i + 1])
         total = round(float(weighted[part][staffed[part]].sum()))
         employees.append(total)
+        from_figures.append(None if verified is None
+                            else round(float(weighted[part][verified[part]].sum())))
         if total > rules.employees_max:
             counts[i], errors[i] = 1, True
         elif abs(total - rules.employees_target) > rules.target_tolerance * rules.employees_target:
             counts[i] = 1
-    return (counts, errors), employees
+    return (counts, errors), employees, from_figures

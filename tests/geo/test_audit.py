@@ -39,8 +39,10 @@ def demo_ctx(context):
     return build_context(context, Rules(), source="context.gpkg")
 
 
-def test_demo_proposals_as_one_layer_match_validate(demo_ctx, proposals):
+@pytest.mark.parametrize("crs", [None, "EPSG:4326"])
+def test_demo_proposals_as_one_layer_match_validate(demo_ctx, proposals, crs):
     layer = gpd.GeoDataFrame(pd.concat(list(proposals.values()), ignore_index=True))
+    layer = layer if crs is None else layer.to_crs(crs)
     communities, codes = communities_from_frame(layer, source="proposals.gpkg")
     result = audit(communities, demo_ctx, codes=codes)
     assert_same_as_validate(result, communities, demo_ctx)
@@ -125,3 +127,19 @@ def test_unusable_layers_are_refused(layer, key):
         communities_from_frame(layer, source="communities.gpkg")
     assert caught.value.message_key == key
     assert "communities.gpkg" in caught.value.message("en")
+
+
+def test_verified_figures_are_counted_as_validate_counts_them(context, proposals):
+    # figures for the first 40 enterprises' codes: each parcel's employees become 1,000 + i
+    parcels = context["parcels"]
+    codes = parcels["uscc"].dropna().unique()[:40]
+    employment = pd.DataFrame({"import_id": 1, "uscc": codes,
+                               "employees": [1_000 + i for i in range(len(codes))]})
+    ctx = build_context(context, Rules(), source="context.gpkg", employment=employment)
+    layer = gpd.GeoDataFrame(pd.concat(list(proposals.values()), ignore_index=True))
+    communities, _ = communities_from_frame(layer)
+    result = audit(communities, ctx)
+    assert_same_as_validate(result, communities, ctx)
+    verified = [validate(c, ctx).metrics["employees_verified"] for c in communities]
+    assert [c.employees_verified for c in result.communities] == verified
+    assert any(verified)
