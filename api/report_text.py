@@ -15,7 +15,8 @@ _METRICS = {"area_m2": N_("metric_area_m2"), "perimeter_m": N_("metric_perimeter
             "edge_share": N_("metric_edge_share"), "polsby_popper": N_("metric_polsby_popper"),
             "hull_ratio": N_("metric_hull_ratio"),
             "industrial_share": N_("metric_industrial_share"),
-            "employees": N_("metric_employees"), "enterprises": N_("metric_enterprises")}
+            "employees": N_("metric_employees"), "enterprises": N_("metric_enterprises"),
+            "employees_verified": N_("metric_employees_verified")}
 
 
 def _metric(value: object) -> str:

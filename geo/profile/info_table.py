@@ -52,6 +52,15 @@ _LABELS = {
 }
 
 
+def _employees(profile: Profile, lang: str) -> str:
+    """The employees, and how many of them are verified when verified figures were imported."""
+    if profile.employees_verified is None:
+        return f"{profile.employees:,}"
+    return t("table_employees_verified", lang, employees=f"{profile.employees:,}",
+             verified=f"{profile.employees_verified:,}",
+             share=f"{(profile.verified_share or 0.0):.0%}")
+
+
 @dataclass(frozen=True)
 class InfoExtras:
     """What other steps know: grid counts and the chosen site."""
@@ -97,7 +106,7 @@ def info_rows(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExtra
     rows = [
         ("name", profile.name), ("type", kind), ("four_sides", sides or "—"),
         ("area", f"{profile.area_m2 / 1e6:.3f}"), ("neighbours", neighbours or "—"),
-        ("employees", f"{profile.employees:,}"), ("enterprises", f"{profile.enterprises:,}"),
+        ("employees", _employees(profile, lang)), ("enterprises", f"{profile.enterprises:,}"),
         ("parks", str(profile.parks)), ("industrial_share", pct(profile.industrial_share)),
         ("office_share", pct(profile.office_share)),
         ("large_buildings", str(profile.large_buildings)), ("residents", homes),

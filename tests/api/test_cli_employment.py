@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -88,6 +89,12 @@ def test_valid_import_is_stored_and_changes_class_staff_and_funds(ctx, demo_dir,
     assert metrics["employees"] == 7150 and metrics["employees_verified"] == 4049
     assert any(f["rule"] == "B8" and f["severity"] == "error"
                for f in json.loads(result.stdout)["findings"])  # 7,150 > M = 6,000
+    # the text outputs say it too
+    text = sijie("validate", proposal, "--context", str(ctx))
+    assert text.returncode == 1 and "其中核定就业人数" in text.stdout, text.stderr
+    text = sijie("profile", proposal, "--context", str(ctx), "--year", "2026")
+    cells = re.sub(r"[\s│]", "", text.stdout)  # the table's cells, unwrapped
+    assert text.returncode == 0 and "7,150（其中人力社保局核定4,049，占57%）" in cells, text.stdout
 
 
 def test_bad_check_character_is_refused_with_its_row_and_nothing_stored(ctx, tmp_path):
