@@ -89,6 +89,9 @@ def test_valid_import_is_stored_and_changes_class_staff_and_funds(ctx, demo_dir,
     assert metrics["employees"] == 7150 and metrics["employees_verified"] == 4049
     assert any(f["rule"] == "B8" and f["severity"] == "error"
                for f in json.loads(result.stdout)["findings"])  # 7,150 > M = 6,000
+    audit = json.loads(sijie("audit", proposal, "--context", str(ctx), "--format", "json").stdout)
+    assert [(c["employees"], c["employees_verified"]) for c in audit["communities"]] == [
+        (7150, 4049)]
     # the text outputs say it too
     text = sijie("validate", proposal, "--context", str(ctx))
     assert text.returncode == 1 and "其中核定就业人数" in text.stdout, text.stderr
