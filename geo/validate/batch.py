@@ -23,6 +23,7 @@ from geo.employment.apply import VERIFIED
 from geo.measure import STAFFED, land_share
 from geo.proposal import Proposal
 from geo.validate import character
+from geo.validate.edges import feature_zones
 from geo.validate.report import ERROR, RuleResult
 from geo.validate.seamless import neighbour_findings
 
@@ -58,18 +59,12 @@ def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
     """The pieces whose union is B3's followed zone and their index (built once per context):
     each road's zone, each river's and ridge's buffer, a buffer of each town-border segment."""
     def build() -> tuple[Objects, shapely.STRtree]:
-        rules = ctx.rules.boundary
-        pieces = list(ctx.road_zones())
-        for layer, distance in (("water", rules.water_tolerance_m),
-                                ("terrain", rules.terrain_tolerance_m)):
-            frame = ctx.layer(layer)
-            if frame is not None:
-                pieces.extend(shapely.buffer(frame.geometry.values, distance))
+        pieces = feature_zones(ctx)
         for line in shapely.get_parts(shapely.line_merge(ctx.town_border)):
             coords = shapely.get_coordinates(line)
             segments = np.asarray(
                 shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)), dtype=object)
-            pieces.extend(shapely.buffer(segments, rules.border_tolerance_m))
+            pieces.extend(shapely.buffer(segments, ctx.rules.boundary.border_tolerance_m))
         zones = np.array(pieces, dtype=object)
         return zones, shapely.STRtree(zones)
 

@@ -17,7 +17,7 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
-__all__ = ["check", "followed_features"]
+__all__ = ["check", "feature_zones", "followed_features"]
 
 RULE = "B3"
 CLAUSE = rule_clause(RULE)
@@ -28,7 +28,9 @@ def followed_features(ctx: Context) -> BaseGeometry:
     return ctx.cached("followed", lambda: _followed(ctx))
 
 
-def _followed(ctx: Context) -> BaseGeometry:
+def feature_zones(ctx: Context) -> list[BaseGeometry]:
+    """The zone within tolerance of each road, then of each river and each ridge (the town
+    border's zone is added by the caller)."""
     rules = ctx.rules.boundary
     zones = list(ctx.road_zones())
     for layer, distance in (("water", rules.water_tolerance_m),
@@ -36,7 +38,12 @@ def _followed(ctx: Context) -> BaseGeometry:
         frame = ctx.layer(layer)
         if frame is not None:
             zones.extend(shapely.buffer(frame.geometry.values, distance))
-    zones.append(shapely.buffer(ctx.town_border, rules.border_tolerance_m))
+    return zones
+
+
+def _followed(ctx: Context) -> BaseGeometry:
+    zones = feature_zones(ctx)
+    zones.append(shapely.buffer(ctx.town_border, ctx.rules.boundary.border_tolerance_m))
     followed: BaseGeometry = shapely.union_all(np.array(zones, dtype=object))
     shapely.prepare(followed)
     return followed
