@@ -89,3 +89,20 @@ def test_the_newest_figure_replaces_the_estimate_shared_by_area(parcels):
     # A's newest figure 40 over 100 m² and 300 m²: 10 and 30; B 6; C keeps its estimate 7
     assert list(result["employees"]) == [10.0, 30.0, 6.0, 7.0]
     assert list(result["employees_verified"]) == [True, True, True, False]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(encoding):
+    from geo.io.employment import read_table
+
+    data = "统一社会信用代码,单位名称,参保人数\r\nX1,宁波甲,3\r\n".encode(encoding)
+    cells = read_table(data, source="hr.csv")
+    assert cells == [["统一社会信用代码", "单位名称", "参保人数"], ["X1", "宁波甲", "3"]]
+    assert [(r.row, r.name) for r in table_rows(cells)] == [(2, "宁波甲")]
+
+
+def test_an_old_xls_workbook_is_refused_naming_the_file():
+    from geo.io.employment import read_table
+
+    with pytest.raises(InputError, match=r"hr\.xls"):
+        read_table(b"\xd0\xcf\x11\xe0" + b"\0" * 100, source="hr.xls")
