@@ -30,18 +30,24 @@ from geo.i18n import N_, Lang, t
 
 if TYPE_CHECKING:
     from geo.audit import Audit
+    from geo.context import Context
 
 __all__ = ["OUTPUT_SUFFIXES", "audit_command"]
 
-OUTPUT_SUFFIXES = (".gpkg", ".csv", ".json")
+OUTPUT_SUFFIXES = (".gpkg", ".csv", ".json", ".html")
 
 
-def _write(result: Audit, output: Path, crs: pyproj.CRS, lang: Lang) -> None:
-    """The audit as a GeoPackage (layers communities and overlaps), a CSV table or JSON."""
+def _write(result: Audit, ctx: Context, output: Path, crs: pyproj.CRS, lang: Lang) -> None:
+    """The audit as a GeoPackage (layers communities and overlaps), a CSV table, JSON or the
+    district overview map (a page that carries its own scripts)."""
     from geo.io import write_gpkg
 
     suffix = output.suffix.lower()
-    if suffix == ".json":
+    if suffix == ".html":
+        from maps import audit_map, page_html
+
+        output.write_text(page_html(audit_map(result, ctx, lang=lang.value)), encoding="utf-8")
+    elif suffix == ".json":
         json_out(result.to_dict(), output)
     elif suffix == ".csv":
         frame = result.communities_frame(lang.value).drop(columns="geometry")
@@ -95,7 +101,7 @@ def audit_command(
     proposals, codes = communities_from_frame(frame, source=communities)
     result = audit(proposals, ctx, codes=codes)
     if output is not None:
-        _write(result, output, pyproj.CRS.from_user_input(frame.crs), lang)
+        _write(result, ctx, output, pyproj.CRS.from_user_input(frame.crs), lang)
     if fmt == "json":
         json_out(result.to_dict(), None)
     elif output is None or output.suffix.lower() != ".json":

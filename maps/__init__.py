@@ -7,6 +7,7 @@ files (inlined, or under a URL prefix where :func:`static_dir` is served), never
 
 from maps.adjustment import adjustment_map
 from maps.assets import UnknownAssetError, page_html, static_dir
+from maps.audit import audit_map
 from maps.basemaps import Basemap, BasemapError
 from maps.build import MapKind, MapKindError, MapStyle
 from maps.facility import facility_map
@@ -22,6 +23,7 @@ __all__ = [
     "MapStyle",
     "UnknownAssetError",
     "adjustment_map",
+    "audit_map",
     "facility_map",
     "grid_map",
     "page_html",
