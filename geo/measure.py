@@ -22,10 +22,12 @@ __all__ = [
     "area_shares",
     "employees_inside",
     "hull_ratio",
+    "hull_ratio_each",
     "land_share",
     "land_shares",
     "mean_width",
     "polsby_popper",
+    "polsby_popper_each",
     "residents_inside",
     "shares_inside",
     "thin_parts",
@@ -38,18 +40,37 @@ STAFFED = ("enterprise", "park")
 NOT_LAND = ("road", "water")
 
 
-def polsby_popper(geom: BaseGeometry) -> float:
-    """Polsby–Popper compactness 4πA/P²: 1 for a circle, π/4 ≈ 0.785 for a square.
+def polsby_popper_each(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    """Polsby–Popper compactness 4πA/P² of each shape: 1 for a circle, π/4 ≈ 0.785 for a
+    square, 0 for a shape without perimeter.
 
     Polsby & Popper (1991), *Yale Law & Policy Review* 9(2). Holes count in the perimeter.
     """
-    return 4 * math.pi * geom.area / geom.length**2 if geom.length > 0 else 0.0
+    area, length = shapely.area(geoms), shapely.length(geoms)
+    measured = length > 0
+    pp: npt.NDArray[np.float64] = np.where(
+        measured, 4 * math.pi * area / np.where(measured, length, 1.0) ** 2, 0.0)
+    return pp
+
+
+def hull_ratio_each(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    """Area over convex-hull area of each shape: 1 for a convex shape, lower the more it is
+    indented, 0 for a shape without area."""
+    area, hull = shapely.area(geoms), shapely.area(shapely.convex_hull(geoms))
+    measured = hull > 0
+    ratio: npt.NDArray[np.float64] = np.where(
+        measured, area / np.where(measured, hull, 1.0), 0.0)
+    return ratio
+
+
+def polsby_popper(geom: BaseGeometry) -> float:
+    """:func:`polsby_popper_each` of one shape."""
+    return float(polsby_popper_each(np.array([geom], dtype=object))[0])
 
 
 def hull_ratio(geom: BaseGeometry) -> float:
-    """Area over convex-hull area: 1 for a convex shape, lower the more it is indented."""
-    hull = shapely.convex_hull(geom).area
-    return geom.area / hull if hull > 0 else 0.0
+    """:func:`hull_ratio_each` of one shape."""
+    return float(hull_ratio_each(np.array([geom], dtype=object))[0])
 
 
 def mean_width(geom: BaseGeometry) -> float:

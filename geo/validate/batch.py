@@ -10,7 +10,6 @@ it, so that the counts are the rule's.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,7 +19,7 @@ import shapely
 from geo.carve import Carved
 from geo.context import Context
 from geo.employment.apply import VERIFIED
-from geo.measure import STAFFED, land_share
+from geo.measure import STAFFED, hull_ratio_each, land_share, polsby_popper_each
 from geo.proposal import Proposal
 from geo.validate import character
 from geo.validate.edges import feature_zones
@@ -100,11 +99,8 @@ def edges(geoms: Objects, ctx: Context) -> Counts:
 def regularity(geoms: Objects, ctx: Context) -> Counts:
     """B4: one warning where a shape is below either threshold."""
     limits = ctx.rules.boundary
-    area, length = shapely.area(geoms), shapely.length(geoms)
-    hull = shapely.area(shapely.convex_hull(geoms))
-    pp = np.where(length > 0, 4 * math.pi * area / np.where(length > 0, length, 1.0) ** 2, 0.0)
-    ratio = np.where(hull > 0, area / np.where(hull > 0, hull, 1.0), 0.0)
-    irregular = (pp < limits.polsby_popper_min) | (ratio < limits.hull_ratio_min)
+    irregular = ((polsby_popper_each(geoms) < limits.polsby_popper_min)
+                 | (hull_ratio_each(geoms) < limits.hull_ratio_min))
     return irregular.astype(int), np.zeros(len(geoms), dtype=bool)
 
 
