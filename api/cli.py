@@ -36,6 +36,7 @@ from api.cli_options import (
     reports_errors,
     require_format,
     run_to_gpkg,
+    write_layers,
 )
 from geo.i18n import N_, t
 
@@ -205,6 +206,29 @@ def grid_command(inputs: ProposalInputs, output: GpkgOutput, code: CodeOption = 
     for note in plan.notes:
         err.print(t(note, inputs.lang), highlight=False)
     out.print(t("grids_written", inputs.lang, path=output), highlight=False)
+
+
+@app.command("suggest", help=t("help_cmd_suggest", CLI_LANG))
+@proposal_command
+def suggest_command(
+    inputs: ProposalInputs,
+    output: GpkgOutput,
+    fmt: Annotated[str, format_option(N_("help_format_text_json"))] = "text",
+) -> None:
+    """Suggest the union of road-bounded blocks closest to the proposal that passes B2, B3 and
+    B6 (layer suggested, the proposal's name and type); exit 1 if it does not pass them."""
+    from api.analyses.suggestion import SUGGESTION
+
+    require_format(fmt, ("text", "json"), inputs.lang)
+    prop, ctx = inputs.read()
+    result = SUGGESTION.run(prop, ctx, {})
+    write_layers(SUGGESTION, result, prop, output)
+    if fmt == "json":
+        json_out(result.to_dict(), None)
+    else:
+        SUGGESTION.show(result, prop, ctx, out, inputs.lang)
+        out.print(t("suggestion_written", inputs.lang, path=output), highlight=False)
+    finish(SUGGESTION, result)
 
 
 def _bounds_text(bounds: tuple[float, float, float, float]) -> str:

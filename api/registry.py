@@ -18,6 +18,7 @@ from api.analyses.base import Analysis
 from api.analyses.facility import FACILITY
 from api.analyses.grids import GRIDS
 from api.analyses.profile import PROFILE
+from api.analyses.suggestion import SUGGESTION
 from api.analyses.validation import VALIDATION
 from api.package import PACKAGE
 from geo.context import Context
@@ -28,7 +29,8 @@ from maps.public import public_map
 __all__ = ["ANALYSES", "KINDS", "analysis", "draw_map", "drawn_by"]
 
 ANALYSES: dict[str, Analysis[Any]] = {
-    entry.name: entry for entry in (VALIDATION, ADJUSTMENT, GRIDS, FACILITY, PROFILE, PACKAGE)
+    entry.name: entry for entry in (VALIDATION, ADJUSTMENT, GRIDS, FACILITY, PROFILE, PACKAGE,
+                                       SUGGESTION)
 }
 KINDS = tuple(ANALYSES)
 
