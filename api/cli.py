@@ -21,6 +21,8 @@ from api import cli_audit, cli_community, cli_map, cli_serve
 from api.cli_employment import employment_app
 from api.cli_options import (
     CLI_LANG,
+    EXIT_FINDINGS,
+    EXIT_OK,
     CodeOption,
     GpkgOutput,
     LangOption,
@@ -160,12 +162,14 @@ def validate_command(
     output: OutputOption = None,
 ) -> None:
     """Check a proposed boundary against the 四界清晰 rules B1–B10 (exit 1 if it has errors)."""
-    from api.analyses.validation import VALIDATION
+    # the rules alone, not the service's validation entry: a shell call needs no database
+    # or map libraries (about half a second of imports)
+    from geo.validate import validate
 
     lang = inputs.lang
     require_format(fmt, ("text", "json", "geojson"), lang)
     prop, ctx = inputs.read()
-    report = VALIDATION.run(prop, ctx, {})
+    report = validate(prop, ctx)
     if fmt == "text":
         from api.report_text import print_report
 
@@ -179,7 +183,7 @@ def validate_command(
                  output)
     if output is not None:
         err.print(t("report_written", lang, path=output), highlight=False)
-    finish(VALIDATION, report)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 @app.command("adjust", help=t("help_cmd_adjust", CLI_LANG))

@@ -150,9 +150,12 @@ class Context:
     def town(self) -> BaseGeometry:
         """The town's area: the jurisdiction layer, or else the union of the neighbours."""
         jurisdiction = self.layer("jurisdiction")
-        if jurisdiction is not None:
-            return shapely.union_all(jurisdiction.geometry.values)
-        return shapely.coverage_union_all(self.require("neighbours").geometry.values)
+        town: BaseGeometry = (shapely.union_all(jurisdiction.geometry.values)
+                              if jurisdiction is not None
+                              else shapely.coverage_union_all(
+                                  self.require("neighbours").geometry.values))
+        shapely.prepare(town)  # asked "is this inside the town?" once per proposal
+        return town
 
     @cached_property
     def town_border(self) -> BaseGeometry:

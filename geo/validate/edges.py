@@ -9,6 +9,7 @@ at least the reporting length is located as a line with its length.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -17,14 +18,18 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
-__all__ = ["check", "feature_zones", "followed_features"]
+__all__ = ["check", "feature_zones", "followed_features", "followed_near", "zone_index"]
 
 RULE = "B3"
 CLAUSE = rule_clause(RULE)
 
 
 def followed_features(ctx: Context) -> BaseGeometry:
-    """The area within tolerance of every road, water, ridge and the town border (cached)."""
+    """The area within tolerance of every road, water, ridge and the town border (cached).
+
+    The whole town's union grows faster than the town (≈ area^1.7); the rule itself only
+    ever needs :func:`followed_near`, which unions the few zones near one proposal.
+    """
     return ctx.cached("followed", lambda: _followed(ctx))
 
 
@@ -41,10 +46,31 @@ def feature_zones(ctx: Context) -> list[BaseGeometry]:
     return zones
 
 
+def zone_index(ctx: Context) -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
+    """Every zone a boundary may follow (each road's, river's and ridge's, and the town
+    border's) and their spatial index, built once per context and kept."""
+
+    def build() -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
+        zones = feature_zones(ctx)
+        zones.append(shapely.buffer(ctx.town_border, ctx.rules.boundary.border_tolerance_m))
+        pieces = np.array(zones, dtype=object)
+        return pieces, shapely.STRtree(pieces)
+
+    return ctx.cached("followed_zones", build)
+
+
+def followed_near(ctx: Context, boundary: BaseGeometry) -> BaseGeometry:
+    """The followed area around ``boundary`` (within its bounding box): the union of only the
+    zones that meet it, each clipped first, so the cost depends on the proposal's
+    surroundings, not on the town's size."""
+    zones, tree = zone_index(ctx)
+    window = shapely.box(*shapely.bounds(boundary)).buffer(1.0)
+    near = zones[tree.query(boundary, predicate="intersects")]
+    return shapely.union_all(shapely.intersection(near, window))
+
+
 def _followed(ctx: Context) -> BaseGeometry:
-    zones = feature_zones(ctx)
-    zones.append(shapely.buffer(ctx.town_border, ctx.rules.boundary.border_tolerance_m))
-    followed: BaseGeometry = shapely.union_all(np.array(zones, dtype=object))
+    followed: BaseGeometry = shapely.union_all(zone_index(ctx)[0])
     shapely.prepare(followed)
     return followed
 
@@ -53,8 +79,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """Findings for the boundary stretches that follow nothing, and the edge share."""
     rules = ctx.rules.boundary
     boundary = shapely.boundary(proposal.to_crs(ctx.crs))
-    window = shapely.box(*shapely.bounds(boundary)).buffer(1.0)
-    loose = shapely.difference(boundary, shapely.intersection(followed_features(ctx), window))
+    loose = shapely.difference(boundary, followed_near(ctx, boundary))
     share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
     failed = share < rules.edge_share_min
     findings = []

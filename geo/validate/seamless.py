@@ -12,7 +12,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.carve import Carved, carve, slivers
+from geo.carve import Carved, carve, edge_bands, slivers
 from geo.context import Context
 from geo.i18n import N_
 from geo.measure import mean_width
@@ -56,9 +56,10 @@ def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -
     """The findings of carving ``geom`` (the community ``name``) out of one neighbour."""
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
+    bands = edge_bands(geom, snap)
     findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap)
-                for p in slivers(c.taken, snap, along=geom)]
-    gaps = slivers(c.left, snap, along=geom)
+                for p in slivers(c.taken, snap, along=geom, bands=bands)]
+    gaps = slivers(c.left, snap, along=geom, bands=bands)
     findings += [_sliver(N_("b5_gap_sliver"), c.name, p, snap) for p in gaps]
     if c.left.is_empty or c.left.area < 1.0:
         return [*findings, Finding(rule=RULE, severity=INFO, clause=CLAUSE,
@@ -109,7 +110,9 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     for c in carve(geom, ctx):
         findings += neighbour_findings(c, geom, ctx, proposal.name)
         changes.append(_change(c))
-    outside = shapely.difference(geom, ctx.town)
+    # the town is prepared: a proposal inside it (the usual case) costs no overlay with it
+    outside = (shapely.Polygon() if shapely.covered_by(geom, ctx.town)
+               else shapely.difference(geom, ctx.town))
     if outside.area >= 1.0:
         findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b5_outside_town",
                                 params={"area_m2": outside.area},
