@@ -164,6 +164,9 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
     left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
+    # only the pairs whose interiors meet share land; neighbours touching along a road do not
+    inner = shapely.relate_pattern(shapes[left], shapes[right], "T********")
+    left, right = left[inner], right[inner]
     shared = shapely.intersection(shapes[left], shapes[right])
     area = shapely.area(shared)
     big = area > _OVERLAP_MIN_M2

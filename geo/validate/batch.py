@@ -54,6 +54,17 @@ def _pairs(ctx: Context, layer: str, shapes: Objects) -> tuple[npt.NDArray[np.in
     return shape[order], feature[order]
 
 
+def _shares(holdings: Objects, shapes: Objects) -> npt.NDArray[np.float64]:
+    """The share of each holding's area inside the shape paired with it: 1 where the shape
+    holds it whole (a prepared predicate), an overlay only for the holdings on an edge."""
+    shapely.prepare(shapes)
+    share = np.ones(len(holdings))
+    edge = np.flatnonzero(~shapely.contains_properly(shapes, holdings))
+    share[edge] = (shapely.area(shapely.intersection(holdings[edge], shapes[edge]))
+                   / shapely.area(holdings[edge]))
+    return share
+
+
 def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
     """The pieces whose union is B3's followed zone and their index (built once per context):
     each road's zone, each river's and ridge's buffer, a buffer of each town-border segment."""
@@ -72,9 +83,27 @@ def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
 
 def edges(geoms: Objects, ctx: Context) -> Counts:
     """B3: each boundary minus the zones it meets (one zone per round, for all at once)."""
-    rules = ctx.rules.boundary
     zones, tree = _zones(ctx)
+    n = len(geoms)
+    counts, errors = _empty(n)
     boundaries = shapely.boundary(geoms)
+    # a boundary every segment of which lies within one zone follows features all round
+    coords, owner = shapely.get_coordinates(boundaries, return_index=True)
+    same = owner[1:] == owner[:-1]
+    segments: Objects = np.asarray(
+        shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1)), dtype=object)
+    owner = owner[:-1][same]
+    followed = np.zeros(len(segments), dtype=np.bool_)
+    followed[tree.query(segments, predicate="covered_by")[0]] = True
+    open_ = np.flatnonzero(np.bincount(owner[~followed], minlength=n) > 0)
+    counts[open_], errors[open_] = _loose_edges(boundaries[open_], zones, tree, ctx)
+    return counts, errors
+
+
+def _loose_edges(boundaries: Objects, zones: Objects, tree: shapely.STRtree, ctx: Context
+                 ) -> Counts:
+    """B3 for boundaries some stretch of which may follow no feature."""
+    rules = ctx.rules.boundary
     community, zone = tree.query(boundaries, predicate="intersects")
     loose = boundaries.copy()
     if community.size:
@@ -92,7 +121,7 @@ def edges(geoms: Objects, ctx: Context) -> Counts:
     failed = share < rules.edge_share_min
     parts, owner = shapely.get_parts(shapely.line_merge(loose), return_index=True)
     long = shapely.length(parts) >= rules.uncovered_stretch_min_m
-    stretches = np.bincount(owner[long], minlength=len(geoms))
+    stretches = np.bincount(owner[long], minlength=len(boundaries))
     return failed.astype(int) + stretches, failed
 
 
@@ -104,12 +133,52 @@ def regularity(geoms: Objects, ctx: Context) -> Counts:
     return irregular.astype(int), np.zeros(len(geoms), dtype=bool)
 
 
+# a mitred corner this sharp or sharper is cut off by the buffer's mitre limit (5: 23.07°);
+# corners from 30° up come back whole
+_MITRE_SAFE_ANGLE = np.radians(30.0)
+
+
+def _convex_and_open(shapes: Objects, half: float) -> npt.NDArray[np.bool_]:
+    """Which shapes their opening (erode by ``half``, dilate back, mitre joins) gives back
+    whole: convex polygons whose every edge survives the erosion and whose corners are all at
+    least 30°. Their eroded form is the intersection of their edges' inward half-planes, so
+    with no edge lost, dilating it back rebuilds every corner."""
+    simple = ((shapely.get_type_id(shapes) == 3) & (shapely.get_num_interior_rings(shapes) == 0))
+    candidates = np.flatnonzero(simple)
+    shapes = shapes[candidates]
+    area = shapely.area(shapes)
+    convex = area >= shapely.area(shapely.convex_hull(shapes)) * (1 - 1e-9)
+    candidates, shapes = candidates[convex], shapes[convex]
+    whole = np.zeros(len(simple), dtype=bool)
+    if not len(shapes):
+        return whole
+    eroded = shapely.buffer(shapes, -half, join_style="mitre")
+    kept = ((shapely.get_type_id(eroded) == 3)
+            & (shapely.get_num_coordinates(eroded) == shapely.get_num_coordinates(shapes)))
+    coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(shapes), return_index=True)
+    same = ring[1:] == ring[:-1]
+    edge, owner = (coords[1:] - coords[:-1])[same], ring[:-1][same]
+    following = np.arange(1, len(edge) + 1)
+    last = np.r_[owner[1:] != owner[:-1], True]
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    following[last] = first
+    nxt = edge[following]
+    turn = np.abs(np.arctan2(edge[:, 0] * nxt[:, 1] - edge[:, 1] * nxt[:, 0],
+                             (edge * nxt).sum(axis=1)))
+    sharp = np.bincount(owner[np.pi - turn < _MITRE_SAFE_ANGLE], minlength=len(shapes)) > 0
+    whole[candidates[kept & ~sharp]] = True
+    return whole
+
+
 def _opened_rest_area(shapes: Objects, width: float) -> npt.NDArray[np.float64]:
-    """The area of what :func:`geo.measure.thin_parts` looks at: each shape minus its opening."""
+    """The area of what :func:`geo.measure.thin_parts` looks at: each shape minus its opening
+    (0 for the shapes :func:`_convex_and_open` finds whole)."""
     half = width / 2
-    eroded = shapely.buffer(shapes, -half, quad_segs=16, join_style="mitre")
+    rest = np.zeros(len(shapes))
+    other = np.flatnonzero(~_convex_and_open(shapes, half))
+    eroded = shapely.buffer(shapes[other], -half, quad_segs=16, join_style="mitre")
     opened = shapely.buffer(eroded, half, quad_segs=16, join_style="mitre")
-    rest: npt.NDArray[np.float64] = shapely.area(shapely.difference(shapes, opened))
+    rest[other] = shapely.area(shapely.difference(shapes[other], opened))
     return rest
 
 
@@ -134,13 +203,26 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     neighbours = ctx.require("neighbours")
     shape, index = _pairs(ctx, "neighbours", geoms)
     before = neighbours.geometry.to_numpy()[index]
-    taken = shapely.intersection(before, geoms[shape])
-    keep = shapely.area(taken) > 0.01
-    shape, index, before, taken = shape[keep], index[keep], before[keep], taken[keep]
+    shapely.prepare(geoms)
+    # a community lying within one neighbour takes itself from it: no overlay needed
+    within = shapely.covered_by(geoms[shape], before)
+    taken = geoms[shape]
+    crossing = np.flatnonzero(~within)
+    taken[crossing] = shapely.intersection(before[crossing], taken[crossing])
+    keep = within | (shapely.area(taken) > 0.01)
+    shape, index, before, taken, within = (shape[keep], index[keep], before[keep], taken[keep],
+                                           within[keep])
     left = shapely.difference(before, geoms[shape])
     pieces, largest = _pieces(left)
     already = np.maximum(_pieces(before)[0], 1)
-    clean = ((_opened_rest_area(taken, snap) < snap * snap)
+    thin_taken = np.empty(len(shape))
+    # a community's own thin parts are measured once, however many neighbours it lies in
+    whole = np.unique(shape[within])
+    own = np.zeros(n)
+    own[whole] = _opened_rest_area(geoms[whole], snap)
+    thin_taken[within] = own[shape[within]]
+    thin_taken[~within] = _opened_rest_area(taken[~within], snap)
+    clean = ((thin_taken < snap * snap)
              & (_opened_rest_area(left, snap) < snap * snap)
              & ~shapely.is_empty(left) & (shapely.area(left) >= 1.0) & shapely.is_valid(left)
              & (pieces >= 1) & (pieces <= already) & (largest >= rules.remnant_min_area_m2))
@@ -178,7 +260,7 @@ def holdings(geoms: Objects, ctx: Context) -> Counts:
             continue
         shape, index = _pairs(ctx, layer, boundaries)
         holding = frame.geometry.to_numpy()[index]
-        share = shapely.area(shapely.intersection(holding, geoms[shape])) / shapely.area(holding)
+        share = _shares(holding, geoms[shape])
         cut = (share > least) & (share < 1 - least)
         if layer == "parcels":
             cut &= np.isin(frame["kind"].to_numpy()[index], STAFFED)
@@ -199,7 +281,8 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
     if landuse is not None:
         limit = ctx.rules.boundary.industrial_share_min
         shape, index = _pairs(ctx, "landuse", geoms)
-        areas = shapely.area(shapely.intersection(landuse.geometry.values[index], geoms[shape]))
+        land = landuse.geometry.to_numpy()[index]
+        areas = _shares(land, geoms[shape]) * shapely.area(land)
         classes = landuse["class"].to_numpy()[index]
         homes[shape[(classes == "residential") & (areas >= 1.0)]] = True
         bounds = np.searchsorted(shape, np.arange(n + 1))
@@ -240,7 +323,7 @@ def scale(geoms: Objects, ctx: Context
     rules = ctx.rules.scale
     shape, index = _pairs(ctx, "parcels", geoms)
     parcels = frame.geometry.to_numpy()[index]
-    share = shapely.area(shapely.intersection(parcels, geoms[shape])) / shapely.area(parcels)
+    share = _shares(parcels, geoms[shape])
     staffed = np.isin(frame["kind"].to_numpy()[index], STAFFED)
     weighted = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64)) * share
     verified = (frame[VERIFIED].to_numpy(bool)[index] & staffed if ctx.has_verified
