@@ -25,7 +25,8 @@ from geo.measure import polsby_popper
 from geo.proposal import Proposal
 from geo.validate.validity import valid_geometry
 
-__all__ = ["Capacity", "GridPlan", "capacity_of", "make_grids", "partition"]
+__all__ = ["Capacity", "GridPlan", "capacity_of", "make_grids", "partition",
+           "provisional_community_code"]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def make_grids(proposal: Proposal, ctx: Context, *, community_code: str | None =
     grids = gpd.GeoDataFrame(rows, geometry=shapes, crs=ctx.crs)
     if ctx.has_verified:  # only said when verified figures were imported (001 § 三(一))
         grids.insert(1, "employees_verified", _verified(units, grid_of, ctx))
-    code = community_code or _community_code(ctx)
+    code = community_code or provisional_community_code(ctx)
     grids.insert(0, "code", grid_codes(code, shapely.point_on_surface(grids.geometry.values)))
     grids = grids.sort_values("code").reset_index(drop=True)
     for role in ctx.rules.grid.roles:
@@ -139,7 +140,7 @@ def _use(units: Units, members: np.ndarray, capacity: Capacity) -> float:
     return float(max(t / c for t, c in zip(totals, caps, strict=True) if c))
 
 
-def _community_code(ctx: Context) -> str:
+def provisional_community_code(ctx: Context) -> str:
     """A provisional community code: the town's code and 900 (until one is assigned)."""
     jurisdiction = ctx.layer("jurisdiction")
     town = str(jurisdiction["code"].iloc[0]) if jurisdiction is not None and \
