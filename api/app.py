@@ -26,6 +26,7 @@ from api.routes import routers
 from api.services.runs import Runner
 from api.services.towns import ContextCache, zone_epsgs
 from api.settings import Settings
+from api.web.negotiation import OgcHtml
 from geo.rules import load_rules
 
 __all__ = ["create_app"]
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         description="产业型社区边界、网格与服务设施用地服务 — boundaries, grids and "
         "facility land of industrial communities; OGC API Features.",
-        docs_url="/api",
+        docs_url=None,  # /api is Swagger UI from the shipped files (api.routes.pages)
         openapi_url="/api.json",
         redoc_url=None,
     )
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = secrets.token_urlsafe(32)
     app.state.secret = secret
     add_problem_handlers(app)
+    app.add_middleware(OgcHtml)
     for router in routers:
         app.include_router(router)
     return app

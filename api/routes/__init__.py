@@ -6,6 +6,7 @@ from api.routes import (
     auth,
     features,
     jobs,
+    pages,
     proposals,
     public,
     roster,
@@ -24,6 +25,7 @@ routers = [
     admin.router,
     towns.router,
     roster.router,
+    pages.router,
 ]
 
 __all__ = ["routers"]
