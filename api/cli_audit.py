@@ -63,13 +63,16 @@ def _show(result: Audit, lang: Lang) -> None:
     """A table of the communities and a summary line on the console."""
     table = Table(title=t("audit_title", lang, count=len(result.communities)))
     for key in (N_("name"), N_("audit_passes"), N_("findings"), N_("audit_overlaps"),
-                N_("employees")):
+                N_("employees"), N_("table_row_class")):
         table.add_column(t(key, lang), overflow="fold")
+    from geo.profile.info_table import class_label
+
     sep = t("names_sep", lang)
     for c in result.communities:
         found = ", ".join(f"{r}×{n}" for r, n in c.findings.items() if n)
         table.add_row(c.name, t("yes" if c.ok else "no", lang), found, sep.join(c.overlaps),
-                      "" if c.employees is None else str(c.employees))
+                      "" if c.employees is None else str(c.employees),
+                      "" if c.community_class is None else class_label(c.community_class, lang))
     out.print(table)
     failing = sum(not c.ok for c in result.communities)
     out.print(t("audit_summary", lang, count=len(result.communities), failing=failing,

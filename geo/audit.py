@@ -27,6 +27,8 @@ import shapely
 from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import OneOf, t
+from geo.profile.info_table import class_label
+from geo.profile.money import class_index, classify
 from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
 from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
 
@@ -64,6 +66,11 @@ class CommunityAudit:
     overlaps: tuple[str, ...] = ()
     employees: int | None = None
     employees_verified: int = 0
+    enterprises: int | None = None
+    # the profile's class (一般/较大/特大, 001 § 二(一)5) from the employees counted here,
+    # verified where imported; None for a community B1 rejects
+    community_class: str | None = None
+    class_index: float | None = None
 
 
 @dataclass
@@ -87,7 +94,8 @@ class Audit:
                 {"name": c.name, "type": c.type, "code": c.code, "ok": c.ok,
                  "findings": {r: n for r, n in c.findings.items() if n},
                  "errors": c.errors, "overlaps": list(c.overlaps), "employees": c.employees,
-                 "employees_verified": c.employees_verified}
+                 "employees_verified": c.employees_verified, "enterprises": c.enterprises,
+                 "class": c.community_class, "class_index": c.class_index}
                 for c in self.communities
             ],
             "overlaps": [{"a": o.a, "b": o.b, "area_m2": round(o.area_m2, 1)}
@@ -101,7 +109,11 @@ class Audit:
         rows = [{"name": c.name, "type": c.type, "code": c.code, "ok": c.ok, "errors": c.errors,
                  **{r: c.findings.get(r, 0) for r in RULES},
                  "overlaps": sep.join(c.overlaps), "employees": c.employees,
-                 "employees_verified": c.employees_verified} for c in self.communities]
+                 "employees_verified": c.employees_verified, "enterprises": c.enterprises,
+                 "class": c.community_class, "class_index": c.class_index,
+                 "class_label": (None if c.community_class is None
+                                 else class_label(c.community_class, lang))}
+                for c in self.communities]
         return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=list(self.geometries), crs=self.crs)
 
     def overlaps_frame(self) -> gpd.GeoDataFrame:
@@ -174,6 +186,16 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
             for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
 
 
+def _community_class(employees: int, enterprises: int, area_m2: float, ctx: Context
+                     ) -> tuple[str, float]:
+    """The class and index :func:`geo.profile.community_profile` gives a community whose
+    live-work share (a town's own figure, not in a layer) is not given."""
+    rules = ctx.rules.classification
+    index = class_index({"employees": employees, "area": area_m2 / 1e6,
+                         "entities": enterprises, "live_work_share": 0.0}, rules)
+    return classify(index, rules), round(index, 4)
+
+
 def audit(communities: Sequence[Proposal], ctx: Context, *,
           codes: Sequence[str] | None = None) -> Audit:
     """Re-validate every community against ``ctx`` and find the overlaps between them.
@@ -196,13 +218,19 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     by_rule = {"B3": batch.edges(shapes, ctx), "B4": batch.regularity(shapes, ctx),
                "B5": batch.seamless(shapes, judged, ctx), "B6": batch.holdings(shapes, ctx)}
     by_rule["B7"], by_rule["B10"] = batch.character_and_residents(shapes, judged, ctx)
-    by_rule["B8"], counted, from_figures = batch.scale(shapes, ctx)
+    by_rule["B8"], staffing = batch.scale(shapes, ctx)
     for rule, (found, failed) in by_rule.items():
         counts[rule][index], errors[rule][index] = found, failed
     employees: list[int | None] = [None] * n
     verified = [0] * n
-    for at, total, figures in zip(index.tolist(), counted, from_figures, strict=True):
-        employees[at], verified[at] = total, figures or 0
+    enterprises: list[int | None] = [None] * n
+    classes: list[tuple[str, float] | None] = [None] * n
+    areas = shapely.area(shapes)
+    for k, at in enumerate(index.tolist()):
+        employees[at], verified[at] = staffing.employees[k], staffing.verified[k] or 0
+        enterprises[at] = staffing.enterprises[k]
+        classes[at] = _community_class(staffing.employees[k] or 0,
+                                       staffing.enterprises[k] or 0, float(areas[k]), ctx)
     # B2 finds nothing in a community of one part declaring no custodial parts
     single = valid & (shapely.get_num_geometries(geoms) == 1)
     for i, community in enumerate(communities):
@@ -230,7 +258,10 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
             findings={r: int(counts[r][i]) for r in RULES},
             errors=sum(int(errors[r][i]) for r in RULES),
             overlaps=tuple(overlapping.get(c.name, ())),
-            employees=employees[i], employees_verified=verified[i])
+            employees=employees[i], employees_verified=verified[i],
+            enterprises=enterprises[i],
+            community_class=None if classes[i] is None else classes[i][0],
+            class_index=None if classes[i] is None else classes[i][1])
         for i, c in enumerate(communities)
     ]
     return Audit(communities=results, overlaps=overlaps, geometries=geoms, crs=ctx.crs)

@@ -11,6 +11,7 @@ import shapely
 from geo.audit import Audit, CommunityAudit, Overlap
 from geo.context import Context
 from geo.i18n import t
+from geo.profile.info_table import class_label
 from maps.base import MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection
@@ -37,7 +38,9 @@ def _community_popup(community: CommunityAudit, lang: str) -> dict[str, Any]:
             [t("audit_findings_by_rule", lang), _by_rule(community, lang)],
             [t("employees", lang),
              "—" if community.employees is None else number(community.employees)],
-            [t("metric_employees_verified", lang), number(community.employees_verified)]]
+            [t("metric_employees_verified", lang), number(community.employees_verified)],
+            [t("table_row_class", lang), "—" if community.community_class is None
+             else class_label(community.community_class, lang)]]
     if community.overlaps:
         rows.append([t("audit_overlaps", lang),
                      t("names_sep", lang).join(community.overlaps)])
@@ -56,7 +59,8 @@ def audit_map(result: Audit, ctx: Context, *, name: str = "", lang: str = "zh",
     communities as their own layer, and the neighbours around the district.
 
     Each community's popup gives its code, whether it passes, how many rules found errors,
-    its findings by rule, employees and verified employees; the side panel lists the
+    its findings by rule, employees and verified employees and its class (一般/较大/特大);
+    the side panel lists the
     communities (failing first, click to locate) under the audit's summary.
     """
     setup = MapSetup.of(lang=lang, basemap=basemap, tianditu_token=tianditu_token)

@@ -11,6 +11,7 @@ it, so that the counts are the rule's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +27,8 @@ from geo.validate.edges import feature_zones
 from geo.validate.report import ERROR, RuleResult
 from geo.validate.seamless import neighbour_findings
 
-__all__ = ["Counts", "character_and_residents", "count", "edges", "holdings", "regularity", "scale",
-           "seamless"]
+__all__ = ["Counts", "Staffing", "character_and_residents", "count", "edges", "holdings",
+           "regularity", "scale", "seamless"]
 
 Objects = npt.NDArray[np.object_]
 # per community: the number of findings and whether any of them is an error
@@ -309,22 +310,32 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
     return b7, b10
 
 
-def scale(geoms: Objects, ctx: Context
-          ) -> tuple[Counts, list[int | None], list[int | None]]:
-    """B8, and the employees of each community and of them those from verified figures
-    (``None`` without imported figures), counted as :func:`geo.measure.employees_inside` and
-    :func:`geo.measure.verified_inside` count them, from one query of the parcels."""
+@dataclass(frozen=True)
+class Staffing:
+    """Per community: employees, of them those from verified figures (``None`` without
+    imported figures) and enterprises, all ``None`` without a parcels layer."""
+
+    employees: list[int | None]
+    verified: list[int | None]
+    enterprises: list[int | None]
+
+
+def scale(geoms: Objects, ctx: Context) -> tuple[Counts, Staffing]:
+    """B8, and each community's staffing counted as :func:`geo.measure.employees_inside` and
+    :func:`geo.measure.verified_inside` count it, from one query of the parcels."""
     n = len(geoms)
     counts, errors = _empty(n)
     frame = ctx.layer("parcels")
     if frame is None:
         counts += 1
-        return (counts, errors), [None] * n, [None] * n
+        return (counts, errors), Staffing([None] * n, [None] * n, [None] * n)
     rules = ctx.rules.scale
     shape, index = _pairs(ctx, "parcels", geoms)
     parcels = frame.geometry.to_numpy()[index]
     share = _shares(parcels, geoms[shape])
-    staffed = np.isin(frame["kind"].to_numpy()[index], STAFFED)
+    kinds = frame["kind"].to_numpy()[index]
+    staffed = np.isin(kinds, STAFFED)
+    firms = np.bincount(shape[(kinds == "enterprise") & (share >= 0.5)], minlength=n)
     weighted = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64)) * share
     verified = (frame[VERIFIED].to_numpy(bool)[index] & staffed if ctx.has_verified
                 else None)
@@ -341,4 +352,4 @@ def scale(geoms: Objects, ctx: Context
             counts[i], errors[i] = 1, True
         elif abs(total - rules.employees_target) > rules.target_tolerance * rules.employees_target:
             counts[i] = 1
-    return (counts, errors), employees, from_figures
+    return (counts, errors), Staffing(employees, from_figures, [int(f) for f in firms])

@@ -34,11 +34,15 @@ def test_audit_json_and_every_output(communities, demo_dir, tmp_path):
     document = json.loads(result.stdout)
     assert [c["name"] for c in document["communities"]] == list(layer["name"])
     first = document["communities"][0]
-    assert {"name", "ok", "findings", "overlaps", "employees", "employees_verified"} <= set(first)
+    assert {"name", "ok", "findings", "overlaps", "employees", "employees_verified",
+            "class", "class_index", "enterprises"} <= set(first)
     assert first["code"] == layer["code"][0]
     assert document["overlaps"] and {"a", "b", "area_m2"} == set(document["overlaps"][0])
     written = gpd.read_file(tmp_path / "audit.gpkg", layer="communities")
     assert list(written["name"]) == list(layer["name"]) and "B3" in written.columns
+    # each community's class, as code and as the reader's word
+    assert list(written["class"]) == [c["class"] for c in document["communities"]]
+    assert set(written["class_label"].dropna()) <= {"一般", "较大", "特大"}
     assert written.crs == layer.crs
     overlaps = gpd.read_file(tmp_path / "audit.gpkg", layer="overlaps")
     assert len(overlaps) == len(document["overlaps"])
@@ -48,6 +52,8 @@ def test_audit_json_and_every_output(communities, demo_dir, tmp_path):
         assert result.returncode == 1, result.stderr
     table = pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig")
     assert list(table["name"]) == list(layer["name"]) and "employees_verified" in table.columns
+    assert set(table["class_label"].dropna()) <= {"general", "larger", "extra-large"}
+    assert list(table["class"].fillna("")) == [c["class"] or "" for c in document["communities"]]
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8")) == document
 
 

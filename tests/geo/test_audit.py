@@ -17,6 +17,7 @@ from boundary_data.district import BLOCK, OVERLAP_M, build_district
 from geo.audit import RULES, audit, communities_from_frame
 from geo.context import build_context
 from geo.errors import InputError
+from geo.profile import community_profile
 from geo.rules import Rules
 from geo.validate import validate
 from tests.geo.test_validate_rules import frame, town
@@ -34,6 +35,19 @@ def assert_same_as_validate(result, communities, ctx):
         assert outcome.employees == report.metrics["employees"], community.name
 
 
+def assert_class_as_profile(result, communities, ctx):
+    """Each valid community's class, index and enterprises are its profile's (the live-work
+    share not given); a community B1 rejects has no class."""
+    for outcome, community in zip(result.communities, communities, strict=True):
+        if outcome.findings["B1"]:
+            assert outcome.community_class is None and outcome.class_index is None
+            continue
+        profile = community_profile(community, ctx, year=2026)
+        assert outcome.community_class == profile.community_class, community.name
+        assert outcome.class_index == profile.index, community.name
+        assert outcome.enterprises == profile.enterprises, community.name
+
+
 @pytest.fixture(scope="module")
 def demo_ctx(context):
     return build_context(context, Rules(), source="context.gpkg")
@@ -46,13 +60,16 @@ def test_demo_proposals_as_one_layer_match_validate(demo_ctx, proposals, crs):
     communities, codes = communities_from_frame(layer, source="proposals.gpkg")
     result = audit(communities, demo_ctx, codes=codes)
     assert_same_as_validate(result, communities, demo_ctx)
+    assert_class_as_profile(result, communities, demo_ctx)
     assert not all(c.ok for c in result.communities) and not result.ok
     # the demo proposals are variants of a few sites, so they overlap one another
     assert result.overlaps
     document = result.to_dict()
     assert {"communities", "overlaps"} <= set(document)
     assert set(document["communities"][0]) >= {"name", "ok", "findings", "overlaps", "employees",
-                                               "employees_verified"}
+                                               "employees_verified", "enterprises", "class",
+                                               "class_index"}
+    assert {c["class"] for c in document["communities"]} <= {"general", "larger", "extra_large"}
 
 
 def test_two_overlapping_communities_give_one_overlap_of_the_area_by_hand():
@@ -114,6 +131,7 @@ def test_invalid_community_is_reported_by_b1_and_b9_only():
     result = audit(communities, town())
     assert_same_as_validate(result, communities, town())
     assert result.communities[0].findings["B1"] == 1 and result.overlaps == []
+    assert result.communities[0].community_class is None
 
 
 @pytest.mark.parametrize(("layer", "key"), [
@@ -143,3 +161,8 @@ def test_verified_figures_are_counted_as_validate_counts_them(context, proposals
     verified = [validate(c, ctx).metrics["employees_verified"] for c in communities]
     assert [c.employees_verified for c in result.communities] == verified
     assert any(verified)
+    # the class follows the verified figures, as the profile's does
+    assert_class_as_profile(result, communities, ctx)
+    estimated = audit(communities, build_context(context, Rules(), source="context.gpkg"))
+    assert ([c.class_index for c in result.communities]
+            != [c.class_index for c in estimated.communities])

@@ -47,6 +47,8 @@ def test_audit_map_colours_each_community_by_its_outcome_and_draws_the_overlaps(
         assert rows["通过"] == ("是" if outcome.ok else "否")
         assert rows["有错误的规则数"] == str(outcome.errors)
         assert "就业人口" in rows and "其中核定就业人数" in rows
+        assert rows["社区分类"] == {"general": "一般", "larger": "较大", "extra_large": "特大",
+                                None: "—"}[outcome.community_class]
         for rule, n in outcome.findings.items():
             if n:
                 assert f"{rule}×{n}" in rows["各规则检查发现"]
@@ -73,7 +75,7 @@ def test_audit_map_speaks_english_on_request(result, ctx):
     drawn = layers(page)
     assert drawn["overlaps"]["label"] == "overlaps between communities"
     rows = dict(drawn["communities"]["data"]["features"][0]["properties"]["popup"]["rows"])
-    assert {"passes", "rules with errors", "findings by rule", "employees"} <= set(rows)
+    assert {"passes", "rules with errors", "findings by rule", "employees", "Class"} <= set(rows)
     legend = " ".join(texts(control(page, "legend")))
     assert "fails (has errors)" in legend and "未通过" not in legend
     assert control(page, "title")["text"] == "District audit map"
