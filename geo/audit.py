@@ -224,7 +224,7 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     employees: list[int | None] = [None] * n
     verified = [0] * n
     enterprises: list[int | None] = [None] * n
-    classes: list[tuple[str, float] | None] = [None] * n
+    classes: list[tuple[str | None, float | None]] = [(None, None)] * n
     areas = shapely.area(shapes)
     for k, at in enumerate(index.tolist()):
         employees[at], verified[at] = staffing.employees[k], staffing.verified[k] or 0
@@ -260,8 +260,7 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
             overlaps=tuple(overlapping.get(c.name, ())),
             employees=employees[i], employees_verified=verified[i],
             enterprises=enterprises[i],
-            community_class=None if classes[i] is None else classes[i][0],
-            class_index=None if classes[i] is None else classes[i][1])
+            community_class=classes[i][0], class_index=classes[i][1])
         for i, c in enumerate(communities)
     ]
     return Audit(communities=results, overlaps=overlaps, geometries=geoms, crs=ctx.crs)
