@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api import cli_audit, cli_community, cli_map, cli_print, cli_serve
+from api import cli_audit, cli_community, cli_map, cli_print, cli_register, cli_serve
 from api.cli_employment import employment_app
 from api.cli_options import (
     CLI_LANG,
@@ -246,6 +246,7 @@ app.command("facility", help=t("help_cmd_facility", CLI_LANG))(cli_community.fac
 app.command("profile", help=t("help_cmd_profile", CLI_LANG))(cli_community.profile_command)
 app.command("package", help=t("help_cmd_package", CLI_LANG))(cli_community.package_command)
 app.command("audit", help=t("help_cmd_audit", CLI_LANG))(cli_audit.audit_command)
+app.command("register", help=t("help_cmd_register", CLI_LANG))(cli_register.register_command)
 app.command("map", help=t("help_cmd_map", CLI_LANG))(cli_map.map_command)
 app.command("print", help=t("help_cmd_print", CLI_LANG))(cli_print.print_command)
 app.command("serve", help=t("help_cmd_serve", CLI_LANG))(cli_serve.serve)

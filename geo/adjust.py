@@ -23,6 +23,7 @@ from geo.carve import slivers
 from geo.context import Context
 from geo.errors import InputError
 from geo.proposal import Proposal
+from geo.revision import revision_context
 from geo.validate.validity import valid_geometry
 
 __all__ = ["Adjustment", "adjust"]
@@ -109,7 +110,11 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     ------
     InputError
         The proposal is empty, not a polygon or invalid (rule B1); nothing is repaired.
+
+    A proposal revising a registered community is carved out of the context without the old
+    boundary (:func:`geo.revision.revision_context`): the neighbours returned are the others.
     """
+    ctx = revision_context(proposal, ctx)
     geom = valid_geometry(proposal, ctx, refused="adjust_invalid")
     tolerance = ctx.rules.boundary.snap_tolerance_m
     geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)

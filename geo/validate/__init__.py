@@ -14,6 +14,7 @@ from typing import Protocol
 
 from geo.context import Context
 from geo.proposal import Proposal
+from geo.revision import revision_context
 from geo.validate import (
     character,
     contiguity,
@@ -81,8 +82,11 @@ def validate(proposal: Proposal, ctx: Context) -> Report:
     """Check ``proposal`` against rules B1–B10 in the context's metric CRS.
 
     B1 comes first: an invalid, empty or non-polygon boundary is reported where it fails and
-    the checks that need a valid polygon are not run. B9 (the name) is always checked.
+    the checks that need a valid polygon are not run. B9 (the name) is always checked. A
+    proposal revising a registered community is judged without its old boundary
+    (:func:`geo.revision.revision_context`).
     """
+    ctx = revision_context(proposal, ctx)
     report = Report(proposal=proposal.name, input_crs=proposal.crs, work_crs=ctx.crs,
                     rules_version=ctx.rules.rules_version,
                     metrics=dict.fromkeys(_METRICS))

@@ -22,6 +22,7 @@ from geo.context import Context
 from geo.employment.apply import VERIFIED
 from geo.measure import STAFFED, hull_ratio_each, land_share, polsby_popper_each
 from geo.proposal import Proposal
+from geo.revision import REGISTERED_KIND
 from geo.validate import character
 from geo.validate.edges import feature_zones
 from geo.validate.report import ERROR, RuleResult
@@ -228,6 +229,8 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
              & ~shapely.is_empty(left) & (shapely.area(left) >= 1.0) & shapely.is_valid(left)
              & (pieces >= 1) & (pieces <= already) & (largest >= rules.remnant_min_area_m2))
     names, codes = neighbours["name"].to_numpy(), neighbours["code"].to_numpy()
+    # a registered community is judged by the rule's own code (taken from, or the community)
+    clean &= neighbours["kind"].to_numpy()[index] != REGISTERED_KIND
     for k in np.flatnonzero(~clean):
         i, j = int(shape[k]), int(index[k])
         carved = Carved(j, str(names[j]), "" if codes[j] is None else str(codes[j]),

@@ -17,6 +17,7 @@ from geo.context import Context
 from geo.i18n import N_
 from geo.measure import mean_width
 from geo.proposal import Proposal
+from geo.revision import REGISTERED_KIND
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, INFO, WARNING, Finding, NeighbourChange, RuleResult
 
@@ -54,6 +55,14 @@ def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context
 
 def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -> list[Finding]:
     """The findings of carving ``geom`` (the community ``name``) out of one neighbour."""
+    if ctx.require("neighbours")["kind"].values[c.index] == REGISTERED_KIND:
+        if c.name == name:  # the community itself, as registered (an audit of the district)
+            return []
+        if c.taken.area >= 1.0:
+            return [Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
+                            key=N_("b5_overlaps_registered"),
+                            params={"neighbour": c.name, "area_m2": c.taken.area},
+                            measure={"area_m2": c.taken.area}, geometry=c.taken)]
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
     bands = edge_bands(geom, snap)
