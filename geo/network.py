@@ -13,6 +13,9 @@ from scipy.spatial import cKDTree
 
 __all__ = ["RoadNetwork", "road_network"]
 
+# shortest-path trees computed in one call (their rows are held in memory together)
+_SEARCHES_AT_ONCE = 256
+
 
 @dataclass(frozen=True)
 class RoadNetwork:
@@ -40,6 +43,42 @@ class RoadNetwork:
         straight = np.hypot(delta[:, 0], delta[:, 1])
         return np.where(np.isfinite(result), result, straight)
 
+    def mean_distances(self, xy: NDArray[np.float64], weights: NDArray[np.float64],
+                       origins: NDArray[np.float64], *,
+                       placed: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+                       ) -> NDArray[np.float64]:
+        """The ``weights``-weighted mean of :meth:`distance_from` each origin to the points.
+
+        The points are placed on the network once (``placed``: :meth:`access` of ``xy``, when
+        the caller already has it), and each distinct junction nearest an origin is searched
+        once, so the cost grows with the junctions, not with origins times points.
+        """
+        total = float(weights.sum()) or 1.0
+        if len(origins) == 0:
+            return np.empty(0)
+        node, off = self.access(xy) if placed is None else placed
+        mass = np.bincount(node, weights=weights, minlength=len(self.nodes))
+        staffed = mass > 0
+        leaving = float((weights * off).sum())
+        start, lead = self.access(origins)
+        starts, which = np.unique(start, return_inverse=True)
+        which = which.ravel()
+        result = np.empty(len(origins))
+        for first in range(0, len(starts), _SEARCHES_AT_ONCE):
+            chunk = starts[first:first + _SEARCHES_AT_ONCE]
+            along = dijkstra(self.graph, directed=False, indices=chunk)
+            for k in range(len(chunk)):
+                reach = along[k]
+                mine = np.flatnonzero(which == first + k)
+                if np.isfinite(reach[staffed]).all():
+                    sums = float(mass[staffed] @ reach[staffed])
+                    result[mine] = (lead[mine] * weights.sum() + sums + leaving) / total
+                    continue
+                for m in mine:  # some points cannot be reached from here: they count straight
+                    result[m] = float((self.distance_from(xy, (float(origins[m, 0]),
+                                                               float(origins[m, 1])))
+                                       * weights).sum() / total)
+        return result
 
 def road_network(lines: NDArray[np.object_]) -> RoadNetwork | None:
     """The network of the given road lines (noded where they cross), or None if empty."""

@@ -28,6 +28,7 @@ from geo.validate.validity import valid_geometry
 
 __all__ = [
     "FacilityResult",
+    "distinct_sites",
     "explain",
     "find_sites",
     "headline",
@@ -40,6 +41,12 @@ __all__ = [
 NETWORK_MARGIN_M = 500.0
 # near misses: this many times the sites reported are measured in full from each pool
 SHORTLIST_FACTOR = 8
+# two ranked sites sharing this much land are one alternative, not two
+OVERLAP_M2 = 1.0
+# straight distances ranked in one array of at most this many site–employee pairs
+_PAIRS_AT_ONCE = 4_000_000
+# road junctions are placed to the centimetre: a bound is trusted to this margin
+_ROUNDING_M = 0.05
 
 
 @dataclass(frozen=True)
@@ -63,40 +70,81 @@ def _employees(
         return np.empty((0, 2)), np.empty(0)
     index = ctx.query("parcels", geom)
     index = index[np.isin(parcels["kind"].to_numpy()[index], STAFFED)]
-    points = shapely.point_on_surface(parcels.geometry.values[index])
+    points = ctx.cached("points:parcels",
+                        lambda: shapely.point_on_surface(parcels.geometry.values))[index]
     inside = shapely.within(points, geom)
     weights = np.nan_to_num(parcels["employees"].to_numpy()[index][inside].astype(np.float64))
     return shapely.get_coordinates(points[inside]), weights
 
 
+def _straight_means(origins: NDArray[np.float64], xy: NDArray[np.float64],
+                    weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The weighted mean straight distance from each origin to the points."""
+    total = weights.sum() if weights.sum() > 0 else 1.0
+    result = np.zeros(len(origins))
+    if len(xy) == 0:
+        return result
+    step = max(1, _PAIRS_AT_ONCE // len(xy))
+    for first in range(0, len(origins), step):
+        o = origins[first:first + step]
+        apart = np.hypot(xy[None, :, 0] - o[:, None, 0], xy[None, :, 1] - o[:, None, 1])
+        result[first:first + step] = apart @ weights / total
+    return result
+
+
+def distinct_sites(frame: gpd.GeoDataFrame, top_n: int) -> gpd.GeoDataFrame:
+    """The first ``top_n`` sites of ``frame`` in its order that overlap no site before them
+    (two cuts of one plot are one alternative, not two)."""
+    shapes = frame.geometry.to_numpy()
+    kept: list[int] = []
+    for i in range(len(frame)):
+        if len(kept) == top_n:
+            break
+        if not kept or shapely.area(shapely.intersection(shapes[kept], shapes[i])).max() \
+                < OVERLAP_M2:
+            kept.append(i)
+    return frame.iloc[kept]
+
+
 def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArray[np.float64],
                network: RoadNetwork | None, *, top_n: int) -> gpd.GeoDataFrame:
-    """Order qualifying sites by employee-weighted distance, then compactness.
+    """Order sites by employee-weighted distance, then compactness.
 
-    The straight-line distance ranks every site; the network distance (where there are roads)
-    re-ranks the best few, which is where it can change the order.
+    Without roads the straight-line distance ranks every site. With roads the first ``top_n``
+    distinct sites (:func:`distinct_sites`) are those with the least distance along the
+    roads, exactly: the straight distance is never more than the distance along the roads,
+    so sites are measured along the roads in order of their straight distance until no site
+    left unmeasured can come among them. Measured sites come first, by their distance along
+    the roads; the rest follow by their straight distance.
     """
     if len(frame) == 0:
         return frame.assign(distance_m=[], distance_kind=[])
     origins = shapely.get_coordinates(shapely.point_on_surface(frame.geometry.values))
-    total = weights.sum() if weights.sum() > 0 else 1.0
-    if len(xy):
-        straight = np.array([(np.hypot(*(xy - o).T) * weights).sum() / total for o in origins])
-    else:
-        straight = np.zeros(len(frame))
-    frame = frame.assign(distance_m=straight, distance_kind="straight")
-    frame = frame.sort_values(["distance_m", "polsby_popper"], ascending=[True, False],
-                              kind="stable")
-    if network is not None and len(xy):
-        head = frame.index[: 3 * top_n]
-        along = [(network.distance_from(xy, tuple(origins[frame.index.get_loc(i)])) * weights).sum()
-                 / total for i in head]
-        frame.loc[head, "distance_m"] = along
-        frame.loc[head, "distance_kind"] = "network"
-        frame = pd.concat([frame.loc[head].sort_values(["distance_m", "polsby_popper"],
-                                                       ascending=[True, False], kind="stable"),
-                           frame.drop(index=head)])
-    return frame
+    compact = frame["polsby_popper"].to_numpy(float)
+    distance = _straight_means(origins, xy, weights)
+    order = np.lexsort((-compact, distance))  # nearest first, then most compact
+    frame, origins, compact, bound = (frame.iloc[order], origins[order], compact[order],
+                                      distance[order])
+    if network is None or not len(xy):
+        return frame.assign(distance_m=bound, distance_kind="straight")
+    along = bound.copy()
+    placed = network.access(xy)
+    measured = 0
+    step = max(3 * top_n, 16)
+    while measured < len(frame):
+        along[measured:measured + step] = network.mean_distances(
+            xy, weights, origins[measured:measured + step], placed=placed)
+        measured = min(measured + step, len(frame))
+        if measured == len(frame):
+            break
+        first = np.lexsort((-compact[:measured], along[:measured]))
+        picked = distinct_sites(frame.iloc[first].assign(distance_m=along[first]), top_n)
+        if len(picked) == top_n and bound[measured] > picked["distance_m"].iloc[-1] + _ROUNDING_M:
+            break
+    first = np.lexsort((-compact[:measured], along[:measured]))
+    kinds = np.where(np.arange(len(frame)) < measured, "network", "straight")
+    frame = frame.assign(distance_m=along, distance_kind=kinds)
+    return pd.concat([frame.iloc[first], frame.iloc[measured:]])
 
 
 def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
@@ -120,7 +168,8 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     network = road_network(roads.geometry.to_numpy()[near])
     good = frame[frame["failed"] == ""]
     if len(good):
-        ranked = rank_sites(good, xy, weights, network, top_n=rules.top_n).head(rules.top_n)
+        ranked = distinct_sites(rank_sites(good, xy, weights, network, top_n=rules.top_n),
+                                rules.top_n)
         qualified = True
     else:
         ranked = _near_misses(candidates, geom, ctx, xy, weights)
@@ -142,14 +191,15 @@ def _near_misses(candidates: list[Candidate], geom: BaseGeometry, ctx: Context,
     pool = sorted(candidates, key=lambda c: abs(c.geometry.area - target))[:shortlist]
     pool += cut_to_size(others[:shortlist], ctx)
     frame = _measure(pool, ctx)
-    # available land that misses a number beats any land that is not available at all
+    # available land that misses a number beats any land that is not available at all; among
+    # equals (cuts of one target size differ only by rounding) the nearest to the employees
     near = frame.assign(taken=frame["failed"].str.contains("available"),
                         misses=frame["failed"].str.count(",") + (frame["failed"] != ""),
-                        off_size=(frame["area_m2"] - target).abs())
+                        off_size=(frame["area_m2"] - target).abs().round(1))
     order = ["taken", "misses", "off_size"]
-    head = near.sort_values(order, kind="stable").head(rules.top_n)
-    ranked = rank_sites(head.drop(columns=order), xy, weights, None, top_n=rules.top_n)
-    return ranked.loc[head.index]
+    ranked = rank_sites(near, xy, weights, None, top_n=rules.top_n)
+    ranked = ranked.sort_values(order, kind="stable")
+    return distinct_sites(ranked, rules.top_n).drop(columns=order)
 
 
 _COLUMNS = ["source", "name", "landuse", "area_m2", "available_share", "inscribed_width_m",

@@ -8,6 +8,7 @@ angles in one of its corners, wherever what remains is still a usable plot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -24,6 +25,9 @@ __all__ = ["Candidate", "available_land", "candidate_sites", "cut_to_size", "oth
 
 # pieces of land under this share of the smallest site are not worth measuring
 SLIVER_SHARE = 0.25
+# a cut piece's area is this close to its target (m²)
+AREA_TOLERANCE_M2 = 1e-7
+_MOST_CUTS = 60
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,9 @@ def _cut(poly: BaseGeometry, target: float, from_end: int) -> BaseGeometry:
         return shapely.intersection(poly, Polygon([start * u + a0 * v, stop * u + a0 * v,
                                                    stop * u + a1 * v, start * u + a1 * v]))
 
-    left, right = lo, hi
-    for _ in range(40):  # bisection on the cut position: area grows monotonically with it
-        mid = (left + right) / 2
-        area = piece(mid).area
-        if (area < target) == (from_end == 0):
-            left = mid
-        else:
-            right = mid
-    return piece((left + right) / 2)
+    if from_end == 0:
+        return piece(_solve(lambda at: piece(at).area, lo, hi, target))
+    return piece(_solve(lambda at: -piece(at).area, lo, hi, -target))
 
 
 def _corner(poly: BaseGeometry, target: float, corner: tuple[int, int]) -> BaseGeometry:
@@ -88,14 +86,36 @@ def _corner(poly: BaseGeometry, target: float, corner: tuple[int, int]) -> BaseG
         return shapely.intersection(poly, Polygon([a0 * u + b0 * v, a1 * u + b0 * v,
                                                    a1 * u + b1 * v, a0 * u + b1 * v]))
 
-    low, high = 0.0, float(max(np.ptp(along), np.ptp(across)))
-    for _ in range(40):
-        mid = (low + high) / 2
-        if piece(mid).area < target:
-            low = mid
+    high = float(max(np.ptp(along), np.ptp(across)))
+    return piece(_solve(lambda side: piece(side).area, 0.0, high, target))
+
+
+def _solve(area: Callable[[float], float], low: float, high: float, target: float) -> float:
+    """Where the increasing ``area`` of a cut reaches ``target`` (to :data:`AREA_TOLERANCE_M2`),
+    between ``low`` and ``high``: false position (Illinois), which a piecewise quadratic area
+    brings there in a few cuts where halving the interval takes forty."""
+    f_low, f_high = area(low) - target, area(high) - target
+    side = 0
+    for _ in range(_MOST_CUTS):
+        if f_high == f_low:
+            break
+        at = high - f_high * (high - low) / (f_high - f_low)
+        if not low < at < high:
+            at = (low + high) / 2
+        f_at = area(at) - target
+        if abs(f_at) <= AREA_TOLERANCE_M2:
+            return at
+        if f_at < 0:
+            low, f_low = at, f_at
+            if side == -1:
+                f_high /= 2
+            side = -1
         else:
-            high = mid
-    return piece((low + high) / 2)
+            high, f_high = at, f_at
+            if side == 1:
+                f_low /= 2
+            side = 1
+    return (low + high) / 2
 
 
 def _usable(rest: BaseGeometry, min_area: float, min_width: float) -> bool:
@@ -112,7 +132,8 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
     rules = ctx.rules.facility
     found: list[Candidate] = []
     parcels = ctx.layer("parcels")
-    held = None
+    held: NDArray[np.object_] | None = None
+    held_tree: shapely.STRtree | None = None
     if parcels is not None:
         kinds = ["vacant"] + (["public"] if rules.allow_public else []) + \
             (["enterprise"] if rules.allow_enterprise else [])
@@ -124,8 +145,8 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
         for i, piece in zip(chosen, pieces, strict=True):
             if piece.area >= 1.0:
                 found.append(Candidate(piece, "parcel", names[i], str(parcel_kinds[i])))
-        if len(index):
-            held = shapely.union_all(parcels.geometry.values[index])
+        held = parcels.geometry.to_numpy()
+        held_tree = ctx.tree("parcels")
     landuse = ctx.layer("landuse")
     if landuse is not None:
         index = ctx.query("landuse", geom)
@@ -133,13 +154,33 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
         usable = np.isin(classes, rules.available_landuse)
         chosen = index[usable if available else ~usable & ~np.isin(classes, rules.excluded_landuse)]
         pieces = shapely.intersection(landuse.geometry.values[chosen], geom)
-        if held is not None:  # land a parcel already stands for is not offered twice
-            pieces = shapely.difference(pieces, held)
+        if held is not None and held_tree is not None:
+            # land a parcel already stands for is not offered twice
+            pieces = _minus_parcels(pieces, held, held_tree)
         for i, piece in zip(chosen, pieces, strict=True):
             for part in shapely.get_parts(piece):
                 if part.area >= SLIVER_SHARE * rules.land_min_m2:
                     found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
     return found
+
+
+def _minus_parcels(pieces: NDArray[np.object_], parcels: NDArray[np.object_],
+                   tree: shapely.STRtree) -> NDArray[np.object_]:
+    """Each piece less the parcels it meets (only those: never a union of every parcel)."""
+    result = pieces.copy()
+    # land use drawn plot by plot lies whole inside one parcel: nothing is left of it
+    gone = np.unique(tree.query(pieces, predicate="covered_by")[0])
+    result[gone] = shapely.Polygon()
+    piece, parcel = tree.query(pieces, predicate="intersects")
+    keep = ~np.isin(piece, gone)
+    piece, parcel = piece[keep], parcel[keep]
+    order = np.argsort(piece, kind="stable")
+    piece, parcel = piece[order], parcel[order]
+    starts = np.flatnonzero(np.r_[True, piece[1:] != piece[:-1]])
+    for group in np.split(np.arange(piece.size), starts[1:]) if piece.size else []:
+        i = piece[group[0]]
+        result[i] = shapely.difference(pieces[i], shapely.union_all(parcels[parcel[group]]))
+    return result
 
 
 def available_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
