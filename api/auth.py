@@ -1,9 +1,12 @@
 """Users, passwords and tokens: OAuth2 password flow with salted scrypt hashes and JWTs.
 
 Roles (DOMAIN.md "Who uses it"): ``gis`` bureau GIS staff edit proposals and run jobs;
-``reviewer`` department reviewers record survey findings and give opinions; ``civil_affairs``
-the district civil-affairs bureau runs the initial review and the joint review; ``admin``
-approves and manages. Anonymous callers are the public: read-only, approved data only.
+``reviewer`` department reviewers (and the town) record survey findings and give opinions;
+``civil_affairs`` the district civil-affairs bureau runs the initial review, gives its own
+opinion and registers; ``office`` the 区委城乡现代社区建设指导委员会办公室 organises the joint
+site survey, leads the joint review and records the committee's decision (001 § 二(一)4(2)–(3));
+``admin`` approves (the district government) and manages. Anonymous callers are the public:
+read-only, approved data only.
 """
 
 from __future__ import annotations
@@ -30,11 +33,11 @@ __all__ = [
     "verify_password",
 ]
 
-ROLES = ("gis", "reviewer", "civil_affairs", "admin")
+ROLES = ("gis", "reviewer", "civil_affairs", "office", "admin")
 STAFF = frozenset(ROLES)
 # who may do what beyond reading (api.deps turns each group into a route dependency)
 EDITORS = ("gis", "admin")  # edit proposals, run analyses, add towns
-REVIEWERS = ("reviewer", "civil_affairs")  # survey findings, joint-review opinions
+REVIEWERS = ("reviewer", "civil_affairs", "office")  # survey findings, opinions, conditions
 APPOINTERS = ("gis", "civil_affairs", "admin")  # appoint a grid's 1+3+N roster
 ADMINS = ("admin",)  # manage users
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -97,13 +98,33 @@ def rules_show(
         return
     require_format(fmt, ("text", "json"), lang)
     table = Table(title=t("rules_title", lang, version=rule_set.rules_version))
-    for key in (N_("key"), N_("value"), N_("clause"), N_("meaning")):
-        table.add_column(t(key, lang), no_wrap=key in ("key", "clause"),
+    for key in (N_("key"), N_("value"), N_("source"), N_("meaning")):
+        table.add_column(t(key, lang), no_wrap=key in ("key", "source"),
                          overflow="fold")
     for entry in iter_rules(rule_set):
         value = t("none", lang) if entry.value is None else str(entry.value)
-        table.add_row(entry.key, value, entry.clause, entry.description)
+        table.add_row(entry.key, value, entry.source(lang), entry.description)
     out.print(table)
+
+
+@rules_app.command("init", help=t("help_cmd_rules_init", CLI_LANG))
+@reports_errors
+def rules_init(
+    output: OutputOption = None,
+    rules: RulesOption = None,
+    lang: LangOption = CLI_LANG,
+) -> None:
+    """Write a commented TOML template of every setting (the defaults, or --rules' values),
+    each with its meaning and its source: the seed clause or 本局设定 (bureau setting)."""
+    from geo.rules import load_rules
+    from geo.rules.template import rules_template
+
+    text = rules_template(load_rules(rules), lang)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(t("rules_template_written", lang, path=output), highlight=False)
 
 
 @app.command("info", help=t("help_cmd_info", CLI_LANG))

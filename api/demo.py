@@ -35,6 +35,13 @@ DEMO_USERS = (
     DemoUser("ziranziyuan", "区自然资源规划分局 审核员", "reviewer", "区自然资源规划分局"),
     DemoUser("fagai", "区发改局 审核员", "reviewer", "区发改局"),
     DemoUser("jingxin", "区经信局 审核员", "reviewer", "区经信局"),
+    DemoUser("gonganfenju", "区公安分局 审核员", "reviewer", "区公安分局"),
+    DemoUser("jianjiao", "区建交局 审核员", "reviewer", "区建交局"),
+    DemoUser("shangwu", "区商务局 审核员", "reviewer", "区商务局"),
+    DemoUser("shezhi", "区社会治理中心 审核员", "reviewer", "区社会治理中心"),
+    DemoUser("jiedao", "澥川街道 联络员", "reviewer", "澥川街道办事处"),
+    DemoUser("bangongshi", "指导委员会办公室 联络员", "office",
+             "区委城乡现代社区建设指导委员会办公室"),
     DemoUser("admin", "区政府 管理员", "admin", "区政府"),
 )
 

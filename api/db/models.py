@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 __all__ = [
     "STORAGE_SRID",
     "Base",
+    "ConditionMet",
     "ContextFeature",
     "EmploymentFigure",
     "FacilitySite",
@@ -41,6 +42,7 @@ __all__ = [
     "Opinion",
     "Proposal",
     "ProposalVersion",
+    "ReviewCondition",
     "Run",
     "SurveyFinding",
     "Town",
@@ -323,4 +325,35 @@ class WorkflowEvent(Base):
     version: Mapped[int] = mapped_column(Integer)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # what the step established beside its reason: the validation errors the applicant
+    # confirmed, the villages whose boundaries change, the committee meeting, the approval's
+    # document number (批复文号), the registration certificate's fields
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ReviewCondition(Base):
+    """A condition a department attached to an "agree with conditions" opinion; approval
+    waits until it is marked met (:class:`ConditionMet`)."""
+
+    __tablename__ = "review_conditions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
+    department: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ConditionMet(Base):
+    """That a review condition was met: by whom, on which date, recorded when, and how."""
+
+    __tablename__ = "condition_fulfilments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    condition_id: Mapped[int] = mapped_column(ForeignKey("review_conditions.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    met_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    department: Mapped[str] = mapped_column(String(100))
+    met_on: Mapped[str] = mapped_column(String(10))  # ISO date the condition was met
+    note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -1,9 +1,11 @@
 """The approval workflow: ``/proposals/{id}/events`` (steps), ``…/versions/{v}/findings``
-(joint site survey, with photos) and ``/proposals/{id}/opinions`` (joint review)."""
+(joint site survey, with photos), ``/proposals/{id}/opinions`` (joint review) and
+``/proposals/{id}/conditions`` (the opinions' conditions, marked met one by one)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -15,52 +17,96 @@ from api.deps import LangDep, ReviewerUser, SessionDep, StaffUser
 from api.problems import Problem
 from api.routes.common import Id, content_crs, crs_header, output_crs
 from api.serialize import GeoJSONResponse, JSONDocument, feature_collection, iso, stored_feature
+from api.services import joint_review as jr
 from api.services import proposals as svc
 from api.services import review
 from api.services.proposals import parse_geometry
 from api.services.users import usernames
-from api.services.workflow import STATE_LABELS, STEPS, allowed_actions, apply_action, events_of
+from api.services.workflow import (
+    ACTION_LABELS,
+    STATE_LABELS,
+    STEPS,
+    StepInput,
+    allowed_actions,
+    apply_action,
+    events_of,
+)
 from geo.i18n import t
 
 router = APIRouter(prefix="/proposals/{proposal_id}", tags=["workflow"])
 
 
 class EventIn(BaseModel):
-    """A workflow step: one of application, initial_review, site_survey, joint_review,
-    approval, registration, rejection, postponement; and why."""
+    """A workflow step and why; the facts some steps record beside the reason."""
 
-    action: str = Field(max_length=30)
-    reason: str = Field("", max_length=4000)
+    action: str = Field(max_length=30, description=", ".join(STEPS))
+    reason: str = Field("", max_length=4000, description="why (required for every step)")
+    confirm_errors: bool = Field(
+        False, description="application: submit although validation found errors")
+    convened_by: str | None = Field(
+        None, max_length=200,
+        description="committee_review: the director or deputy director who convened it")
+    meeting_on: date | None = Field(None, description="committee_review: meeting date")
+    minutes: str | None = Field(None, max_length=200,
+                                description="committee_review: the minutes' reference")
+    approval_number: str | None = Field(None, max_length=100,
+                                        description="approval: the approval document's number")
+    approved_on: date | None = Field(None, description="approval: date of the approval")
+    decision_number: str | None = Field(
+        None, max_length=100, description="registration: number of the registration decision")
+    certificate_number: str | None = Field(
+        None, max_length=100, description="registration: number of the registration certificate")
+    credit_code: str | None = Field(
+        None, max_length=18,
+        description="registration: unified social credit code on the certificate")
+    registered_on: date | None = Field(None, description="registration: date registered")
+
+    def step_input(self) -> StepInput:
+        facts = self.model_dump(exclude={"action", "reason", "confirm_errors"})
+        return StepInput(self.reason, self.confirm_errors,
+                         {k: v for k, v in facts.items() if v is not None})
 
 
 class OpinionIn(BaseModel):
-    """A department's opinion in the joint review."""
+    """A department's opinion in the joint review; "agree with conditions" lists them."""
 
     verdict: Literal["agree", "agree_with_conditions", "disagree"]
     text: str = Field(min_length=1, max_length=8000)
+    conditions: list[Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=50)
+
+
+class ConditionMetIn(BaseModel):
+    """That a condition is met: how, and on which date (default today)."""
+
+    note: str = Field(min_length=1, max_length=4000)
+    met_on: date | None = None
 
 
 def _event_json(event: WorkflowEvent, names: dict[int, str], lang: str) -> dict[str, Any]:
     return {
         "seq": event.seq,
         "action": event.action,
+        "action_label": t(ACTION_LABELS[event.action], lang),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "state_label": t(STATE_LABELS[event.to_state], lang),
         "version": event.version,
         "actor": names.get(event.actor_id),
         "reason": event.reason,
+        "details": event.details or {},
         "created_at": iso(event.created_at),
     }
 
 
 @router.get("/events", summary="The proposal's workflow history: who did what, when, why (staff)")
 def list_events(
-    proposal_id: Id, session: SessionDep, user: StaffUser, lang: LangDep
+    proposal_id: Id, request: Request, session: SessionDep, user: StaffUser, lang: LangDep
 ) -> dict[str, Any]:
     proposal = svc.get_proposal(session, proposal_id, user)
     events = events_of(session, proposal_id)
     names = usernames(session, [e.actor_id for e in events])
+    rules = request.app.state.contexts.rules.workflow
     return {
         "proposal_id": proposal_id,
         "state": proposal.state,
@@ -68,16 +114,19 @@ def list_events(
         "next_actions": [
             {"action": a, "roles": list(STEPS[a].roles)} for a in allowed_actions(proposal.state)
         ],
+        "joint_review": jr.review_status(session, proposal, rules),
         "events": [_event_json(e, names, lang.value) for e in events],
     }
 
 
 @router.post("/events", status_code=201, summary="Take a workflow step (allowed transitions only)")
 def post_event(
-    proposal_id: Id, body: EventIn, session: SessionDep, user: StaffUser, lang: LangDep
+    proposal_id: Id, body: EventIn, request: Request, session: SessionDep, user: StaffUser,
+    lang: LangDep,
 ) -> JSONDocument:
     proposal = svc.get_proposal(session, proposal_id, user)
-    event = apply_action(session, proposal, body.action, user, body.reason)
+    event = apply_action(session, proposal, body.action, user, body.step_input(),
+                         contexts=request.app.state.contexts)
     doc = _event_json(event, {user.id: user.username}, lang.value)
     return JSONDocument(
         doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/events"}
@@ -181,38 +230,81 @@ def finding_photo(
     )
 
 
-def _opinion_json(o: Opinion, names: dict[int, str], version: int) -> dict[str, Any]:
+def _opinion_json(o: Opinion, names: dict[int, str], version: int,
+                  conditions: list[jr.ConditionState]) -> dict[str, Any]:
     return {
         "id": o.id,
         "department": o.department,
         "verdict": o.verdict,
         "text": o.text,
+        "conditions": [_condition_json(c, names) for c in conditions
+                       if c.condition.opinion_id == o.id],
         "author": names.get(o.author_id),
         "version": version,
         "created_at": iso(o.created_at),
     }
 
 
+def _condition_json(c: jr.ConditionState, names: dict[int, str]) -> dict[str, Any]:
+    met = c.met
+    return {
+        "id": c.condition.id,
+        "opinion_id": c.condition.opinion_id,
+        "department": c.condition.department,
+        "text": c.condition.text,
+        "met": None if met is None else {
+            "by": names.get(met.met_by), "department": met.department, "on": met.met_on,
+            "note": met.note, "recorded_at": iso(met.created_at)},
+    }
+
+
 @router.post("/opinions", status_code=201, summary="Give the department's joint-review opinion")
 def post_opinion(
-    proposal_id: Id, body: OpinionIn, session: SessionDep, user: ReviewerUser
+    proposal_id: Id, body: OpinionIn, request: Request, session: SessionDep, user: ReviewerUser
 ) -> JSONDocument:
     proposal = svc.get_proposal(session, proposal_id, user)
     opinion, number = review.record_opinion(
-        session, proposal, user, verdict=body.verdict, text=body.text
+        session, proposal, user, verdict=body.verdict, text=body.text,
+        conditions=body.conditions, rules=request.app.state.contexts.rules.workflow,
     )
-    doc = _opinion_json(opinion, {user.id: user.username}, number)
+    conditions = jr.conditions_of(session, proposal_id)
+    doc = _opinion_json(opinion, {user.id: user.username}, number, conditions)
     return JSONDocument(
         doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/opinions"}
     )
 
 
-@router.get("/opinions", summary="The departments' opinions (staff)")
+@router.get("/opinions", summary="The departments' opinions with their conditions (staff)")
 def list_opinions(proposal_id: Id, session: SessionDep, user: StaffUser) -> dict[str, Any]:
     svc.get_proposal(session, proposal_id, user)
     rows = review.opinions_of(session, proposal_id)
-    names = usernames(session, [o.author_id for o, _ in rows])
+    conditions = jr.conditions_of(session, proposal_id)
+    names = usernames(session, [o.author_id for o, _ in rows]
+                      + [c.met.met_by for c in conditions if c.met])
     return {
         "proposal_id": proposal_id,
-        "opinions": [_opinion_json(o, names, number) for o, number in rows],
+        "opinions": [_opinion_json(o, names, number, conditions) for o, number in rows],
     }
+
+
+@router.get("/conditions", summary="The conditions of the opinions and whether each is met")
+def list_conditions(proposal_id: Id, session: SessionDep, user: StaffUser) -> dict[str, Any]:
+    svc.get_proposal(session, proposal_id, user)
+    conditions = jr.conditions_of(session, proposal_id)
+    names = usernames(session, [c.met.met_by for c in conditions if c.met])
+    return {"proposal_id": proposal_id,
+            "conditions": [_condition_json(c, names) for c in conditions]}
+
+
+@router.post("/conditions/{condition_id}/met", status_code=201,
+             summary="Mark a condition met: by the department that set it or the office")
+def condition_met(
+    proposal_id: Id, condition_id: Id, body: ConditionMetIn, request: Request,
+    session: SessionDep, user: ReviewerUser,
+) -> JSONDocument:
+    proposal = svc.get_proposal(session, proposal_id, user)
+    state = jr.mark_met(session, proposal, condition_id, user, met_on=body.met_on,
+                        note=body.note, office=request.app.state.contexts.rules.workflow.office)
+    doc = _condition_json(state, {user.id: user.username})
+    return JSONDocument(doc, status_code=201,
+                        headers={"Location": f"/proposals/{proposal_id}/conditions"})

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from api.db.models import Opinion, Proposal, ProposalVersion, SurveyFinding, User, utcnow
 from api.geometry import bbox_columns, db_geom
 from api.problems import Problem
+from api.services.joint_review import record_conditions, roster_of
 from api.services.proposals import head
 from api.services.workflow import REVIEW_STATE, SURVEY_STATE
+from geo.i18n import t
+from geo.rules.model import WorkflowRules
 
 __all__ = [
     "FINDING_KINDS",
@@ -148,14 +151,36 @@ def finding_of(session: Session, version: ProposalVersion, finding_id: int) -> S
 
 
 def record_opinion(
-    session: Session, proposal: Proposal, user: User, *, verdict: str, text: str
+    session: Session, proposal: Proposal, user: User, *, verdict: str, text: str,
+    conditions: list[str], rules: WorkflowRules,
 ) -> tuple[Opinion, int]:
-    """Store the user's department's opinion on the proposal's current version."""
+    """Store the user's department's opinion on the proposal's current version, with the
+    conditions of an "agree with conditions" opinion (one at least, and only there).
+
+    Raises
+    ------
+    Problem
+        409 outside the joint review; 403 for a department not on the roster; 422 for
+        conditions missing or given with another verdict.
+    """
     if proposal.state != REVIEW_STATE:
         raise Problem(409, "review_closed", state=proposal.state)
+    roster = roster_of(session, proposal, rules)
+    department = _department(user)
+    if roster.entry_of(department) is None:
+        raise Problem(403, "department_not_on_roster", department=department,
+                      roster=t("names_sep").join(roster.entries))
+    conditions = [c.strip() for c in conditions if c.strip()]
+    if verdict == "agree_with_conditions" and not conditions:
+        raise Problem(422, "conditions_required")
+    if verdict != "agree_with_conditions" and conditions:
+        raise Problem(422, "conditions_need_verdict", verdict=verdict)
     current = head(session, proposal.id)
     opinion = Opinion(**_signed(proposal, current, user), verdict=verdict, text=text)
-    return _recorded(session, opinion), current.version
+    session.add(opinion)
+    record_conditions(session, opinion, conditions)
+    session.commit()
+    return opinion, current.version
 
 
 def opinions_of(session: Session, proposal_id: int) -> list[tuple[Opinion, int]]:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from geo.rules.model import ClassificationRules, FundingRules, StaffingRules
@@ -27,8 +26,8 @@ CLASSES = ("general", "larger", "extra_large")  # 一般 / 较大 / 特大
 
 def class_index(factors: dict[str, float], rules: ClassificationRules) -> float:
     """The weighted index: each factor divided by its reference value, times its weight."""
-    return sum(weight * factors.get(name, 0.0) / rules.reference[name]
-               for name, weight in rules.weights.items() if rules.reference.get(name))
+    return sum(rules.weights.get(name, 0.0) * factors.get(name, 0.0) / rules.reference[name]
+               for name in rules.factors if rules.reference.get(name))
 
 
 def classify(index: float, rules: ClassificationRules) -> str:
@@ -38,12 +37,16 @@ def classify(index: float, rules: ClassificationRules) -> str:
     return "larger" if index >= rules.larger_from else "general"
 
 
-def staff_quota(employees: int, community_class: str, rules: StaffingRules) -> int:
-    """Full-time community workers: one per ``employees_per_worker`` employees, at least the
-    minimum, at most the usual maximum (a 特大 community up to its own maximum)."""
-    wanted = math.ceil(employees / rules.employees_per_worker) if employees > 0 else 0
-    ceiling = rules.extra_large_max if community_class == "extra_large" else rules.quota_max
-    return max(rules.quota_min, min(wanted, ceiling))
+def staff_quota(index: float, community_class: str, rules: StaffingRules) -> int:
+    """Full-time community workers from the 编码综合指数 (001 § 二(四)2): the bureau's table's
+    quota for ``index``, at least the minimum (4) and, unless the community is 特大, at most
+    the usual maximum (13)."""
+    quota = rules.quota_by_index[0][1]
+    for start, value in rules.quota_by_index:
+        if index >= start:
+            quota = value
+    quota = max(rules.quota_min, quota)
+    return quota if community_class == "extra_large" else min(quota, rules.quota_max)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from geo.errors import RulesError
-from geo.i18n import N_, Text
-from geo.rules.model import Rules
+from geo.i18n import N_, Text, t
+from geo.rules.model import BUREAU, Rules
 
-__all__ = ["RuleEntry", "iter_rules", "load_rules"]
+__all__ = ["BUREAU_SETTING", "RuleEntry", "iter_rules", "load_rules"]
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -101,16 +101,25 @@ def _problem(error: Mapping[str, Any]) -> Text | str:
 
 @dataclass(frozen=True)
 class RuleEntry:
-    """One effective rule as `sijie rules show` lists it."""
+    """One effective rule as `sijie rules show` lists it: its seed ``clause``, or none when
+    the default is a bureau setting (本局设定, ``bureau_setting``)."""
 
     key: str
     value: Any
     clause: str
     description: str
+    bureau_setting: bool = False
+
+    def source(self, lang: str = "zh") -> str:
+        """The clause, or "本局设定" / "bureau setting" in the reader's language."""
+        return t(BUREAU_SETTING, lang) if self.bureau_setting else self.clause
+
+
+BUREAU_SETTING = N_("bureau_setting")
 
 
 def iter_rules(section: BaseModel, prefix: str = "") -> Iterator[RuleEntry]:
-    """Every leaf value of a rule set with its dotted key, clause and description."""
+    """Every leaf value of a rule set with its dotted key, source and description."""
     for name, field in type(section).model_fields.items():
         value = getattr(section, name)
         key = f"{prefix}{name}"
@@ -118,4 +127,5 @@ def iter_rules(section: BaseModel, prefix: str = "") -> Iterator[RuleEntry]:
             yield from iter_rules(value, prefix=f"{key}.")
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        yield RuleEntry(key, value, str(extra.get("clause", "")), field.description or "")
+        yield RuleEntry(key, value, str(extra.get("clause", "")), field.description or "",
+                        bureau_setting=extra.get("source") == BUREAU)

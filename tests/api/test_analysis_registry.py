@@ -13,7 +13,7 @@ from api.services.proposals import geo_proposal
 from geo.i18n import Lang, t
 from maps import MapKind
 from tests.api.conftest import create_proposal
-from tests.api.test_api_workflow import step
+from tests.api.walk import walk_to
 
 
 def _version(client, pid: int) -> tuple[ProposalVersion, object]:
@@ -140,13 +140,7 @@ def test_the_public_map_draws_the_stored_runs_and_runs_them_once_at_most(client,
     from api.analyses import facility, grids
 
     pid, _ = create_proposal(client, auth["gis"])
-    step(client, auth["gis"], pid, "application")
-    step(client, auth["minzheng"], pid, "initial_review")
-    step(client, auth["minzheng"], pid, "site_survey")
-    client.post(f"/proposals/{pid}/opinions", json={"verdict": "agree", "text": "同意"},
-                headers=auth["fagai"])
-    step(client, auth["minzheng"], pid, "joint_review")
-    step(client, auth["admin"], pid, "approval")
+    walk_to(client, auth, pid, "approved")
     calls = _counted(monkeypatch, ((grids, "make_grids"), (facility, "find_sites")))
     for _ in range(2):
         page = client.get(f"/public/map?proposal={pid}")

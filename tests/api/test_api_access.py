@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import assert_problem, create_proposal, demo_feature
-from tests.api.test_api_workflow import POINT, step
+from tests.api.test_api_workflow import POINT
+from tests.api.walk import step, walk_to
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def under_review(client, auth) -> int:
         headers=auth["fagai"],
         data={"geometry": POINT, "note": "内部踏勘记录"},
     )
-    step(client, auth["minzheng"], pid, "site_survey")
+    step(client, auth["bangongshi"], pid, "site_survey")
     client.post(
         f"/proposals/{pid}/opinions",
         json={"verdict": "agree", "text": "内部意见"},
@@ -105,8 +106,7 @@ def test_public_cannot_read_enterprise_employees(client, auth, under_review):
     assert any("employees" in f["properties"] for f in staff["features"])
     # … the public sees no grid of an unapproved proposal, and of an approved one no employees
     assert_problem(client.get(f"/proposals/{pid}/versions/1/grids"), 401)
-    for action, user in (("joint_review", "minzheng"), ("approval", "admin")):
-        step(client, auth[user], pid, action)
+    walk_to(client, auth, pid, "approved")
     for collection in ("grids", "microgrids"):
         public = client.get(f"/collections/{collection}/items?limit=10000").json()
         assert public["numberReturned"] > 0

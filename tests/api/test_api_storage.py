@@ -92,7 +92,9 @@ def test_the_database_refuses_to_change_or_delete_records(client, auth, statemen
     from tests.api.conftest import create_proposal
 
     pid, _ = create_proposal(client, auth["gis"])
-    client.post(f"/proposals/{pid}/events", json={"action": "application"}, headers=auth["gis"])
+    applied = client.post(f"/proposals/{pid}/events",
+                          json={"action": "application", "reason": "申报"}, headers=auth["gis"])
+    assert applied.status_code == 201
     before = client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json()
     with client.app.state.engine.connect() as connection:
         with pytest.raises(DBAPIError, match="never changed or deleted"):

@@ -43,12 +43,29 @@ def test_demo_data_writes_context_and_proposals(tmp_path):
     assert (tmp_path / "demo" / "proposals" / "good_industrial.gpkg").is_file()
 
 
-def test_rules_show_lists_each_rule_with_its_clause():
+def test_rules_show_marks_each_value_as_clause_or_bureau_setting():
     result = sijie("rules", "show", "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert "boundary.edge_share_min" in result.stdout
-    assert "001 § 二(一)3(2)" in result.stdout
-    assert "004 第三十条" in result.stdout
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines()
+            if line.count("│") > 3 and line.split("│")[1].strip()}
+    assert "bureau setting" in rows["boundary.edge_share_min"]
+    assert "bureau setting" in rows["scale.employees_max"]
+    assert "004 第三十条" in rows["facility.land_min_m2"]
+    assert "001 § 二(四)2" in rows["staffing.quota_min"]
+    chinese = sijie("rules", "show")
+    assert "本局设定" in chinese.stdout
+
+
+def test_rules_init_writes_a_template_that_loads_back(tmp_path):
+    from geo.rules import Rules, load_rules
+
+    path = tmp_path / "bureau.toml"
+    result = sijie("rules", "init", "-o", str(path))
+    assert result.returncode == 0, result.stderr
+    assert load_rules(path) == Rules()
+    assert "# B3: least share of the perimeter" in path.read_text(encoding="utf-8")
+    printed = sijie("rules", "init", "--lang", "en")
+    assert printed.returncode == 0 and "[staffing]" in printed.stdout
 
 
 def test_rules_show_json_applies_the_bureau_file(tmp_path):

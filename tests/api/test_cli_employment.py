@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import shutil
 from pathlib import Path
@@ -81,8 +80,9 @@ def test_valid_import_is_stored_and_changes_class_staff_and_funds(ctx, demo_dir,
     index = 0.4 * 7150 / 3000 + 0.2 * after["area_m2"] / 1e6 / 2 + 0.3 * after["enterprises"] / 100
     assert after["index"] == pytest.approx(index, abs=1e-4) and 1.0 <= index < 1.8
     assert (before["community_class"], after["community_class"]) == ("general", "larger")
-    # one worker per 500 employees: ceil(7150 / 500) = 15, capped at 13 below 特大
-    assert math.ceil(7150 / 500) == 15 and after["staff_quota"] == 13
+    # the quota follows the index by the default table: 1.0 → 10, 1.2 → 11, 1.4 → 12, 1.6 → 13
+    table = {1.0: 10, 1.2: 11, 1.4: 12, 1.6: 13}
+    assert after["staff_quota"] == table[max(k for k in table if k <= index)]
 
     result = sijie("validate", proposal, "--context", str(ctx), "--format", "json")
     metrics = json.loads(result.stdout)["metrics"]

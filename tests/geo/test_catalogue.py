@@ -27,6 +27,8 @@ ALLOWED = [
      "the naming suffixes the policy prescribes (rule B9 defaults)"),
     (r"geo/rules/model\.py", r"[A-Za-z][ -~\u4e00-\u9fff]*",
      "the rules model's English descriptions quote the policy's own terms"),
+    (r"geo/rules/model\.py", r"区[^ -~]+",
+     "the joint review's district departments (roster defaults, as users' departments name them)"),
     (r"geo/proposal\.py", r"工业社区|工业|楼宇社区|楼宇",
      "community types as bureau files write them, read into their English ids"),
     (r"maps/basemaps\.py", r"© 天地图 Tianditu \(国家地理信息公共服务平台\)|© 高德地图 AutoNavi",

@@ -79,11 +79,30 @@ def test_class_changes_when_the_rules_cut_offs_change():
     assert classify(0.9, stricter.classification) == "extra_large"
 
 
-@pytest.mark.parametrize(("employees", "klass", "quota"), [
-    (0, "general", 4), (1_000, "general", 4), (2_600, "general", 6), (6_000, "larger", 12),
-    (20_000, "larger", 13), (20_000, "extra_large", 20), (4_000, "extra_large", 8)])
-def test_staff_quota_is_at_least_4_and_at_most_13_unless_extra_large(employees, klass, quota):
-    assert staff_quota(employees, klass, RULES.staffing) == quota
+@pytest.mark.parametrize(("index", "klass", "quota"), [
+    (0.0, "general", 4), (0.3, "general", 5), (0.99, "general", 9), (1.0, "larger", 10),
+    (1.7, "larger", 13), (2.5, "larger", 13), (2.5, "extra_large", 14),
+    (1.8, "extra_large", 13), (9.0, "extra_large", 16)])
+def test_staff_quota_follows_the_index_table_within_4_to_13_unless_extra_large(index, klass,
+                                                                               quota):
+    # the default table: 0 → 4, 0.25 → 5, …, 1.6 → 13, 2.2 → 14, 2.6 → 15, 3.0 → 16
+    assert staff_quota(index, klass, RULES.staffing) == quota
+
+
+def test_a_bureau_quota_table_is_still_held_to_4_and_13():
+    table = Rules.model_validate(
+        {"staffing": {"quota_by_index": ((0.0, 2), (1.0, 30))}}).staffing
+    assert staff_quota(0.5, "general", table) == 4
+    assert staff_quota(1.5, "larger", table) == 13
+    assert staff_quota(1.5, "extra_large", table) == 30
+
+
+@pytest.mark.parametrize("rows", [((0.5, 4),), ((0.0, 4), (0.0, 5)), ((0.0, 6), (1.0, 5)), ()])
+def test_a_quota_table_must_start_at_0_and_rise(rows):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Rules.model_validate({"staffing": {"quota_by_index": rows}})
 
 
 # party funds ----------------------------------------------------------------------------------
