@@ -13,19 +13,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+import anyio.to_thread
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from api.body_guard import BodyGuard
 from api.db.engine import gpkg_path, is_geopackage, make_engine
-from api.db.migrate import upgrade
+from api.db.migrate import schema_lock, upgrade
 from api.db.models import Town
+from api.db.sessions import make_sessions
+from api.db.text_guard import install_text_guard
 from api.demo import seed_demo, seed_town
+from api.isolation import clear_scratch
+from api.openapi_doc import document_responses
 from api.problems import add_problem_handlers
 from api.routes import routers
+from api.services.idempotency import Replayed
 from api.services.runs import Runner
 from api.services.towns import ContextCache, zone_epsgs
 from api.settings import Settings
+from api.store_errors import add_store_handlers
 from api.web.negotiation import OgcHtml
 from geo.rules import load_rules
 
@@ -45,12 +53,19 @@ def _upload_dir(settings: Settings) -> Path:
 
 def start(app: FastAPI, settings: Settings) -> None:
     """Open the database, migrate it, seed it if empty, and make the shared services."""
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    # request threads and database connections sized together: a request never waits for a
+    # connection while another thread of this process could have used one
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+    engine = make_engine(settings.database_url, pool_size=settings.threads + settings.job_threads,
+                         wait_seconds=settings.db_wait_seconds)
+    store = make_sessions(engine, wait_seconds=settings.db_wait_seconds)
+    for maker in {store.read, store.write}:
+        install_text_guard(maker)
+    sessions = store.read
     rules = load_rules(settings.rules_file)
     seeded: list[str] = []
-    with sessions() as session:
+    with schema_lock(engine), store.write() as session:  # one worker process at a time
+        upgrade(engine)
         if settings.context_file:
             seeded += seed_town(session, rules, settings.context_file)
         if settings.load_demo:
@@ -61,12 +76,15 @@ def start(app: FastAPI, settings: Settings) -> None:
         app.state.town_epsgs = zone_epsgs(session)
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.store_sessions = store
     app.state.contexts = ContextCache(sessions, rules)
     for town_id in town_ids:  # built now, so the first request does not wait for it
         app.state.contexts.get(town_id)
     app.state.runner = Runner(sessions, app.state.contexts, threads=settings.job_threads)
     app.state.upload_dir = _upload_dir(settings)
     app.state.upload_dir.mkdir(parents=True, exist_ok=True)
+    app.state.scratch_dir = app.state.upload_dir / "scratch"
+    clear_scratch(app.state.scratch_dir)
 
 
 def stop(app: FastAPI) -> None:
@@ -107,6 +125,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret = secret
     add_problem_handlers(app)
     app.add_middleware(OgcHtml)
+    add_store_handlers(app)
+
+    @app.exception_handler(Replayed)
+    async def _replayed(request: Request, exc: Replayed) -> Response:
+        return exc.response
+
+    uploads = settings.uploads
+    largest = max(uploads.max_file_mb, uploads.max_context_mb, uploads.max_photo_mb)
+    app.add_middleware(BodyGuard, max_body_bytes=int(largest * 1024**2) + 1024**2,
+                       max_json_bytes=settings.max_json_bytes,
+                       max_json_depth=settings.max_json_depth)
+    if settings.trusted_hosts != ["*"]:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
     for router in routers:
         app.include_router(router)
+    document_responses(app)
     return app

@@ -21,6 +21,23 @@ class UploadSettings(BaseSettings):
     max_context_mb: float = Field(
         200.0, gt=0, description="largest context GeoPackage a bureau may upload as a town"
     )
+    max_features: int = Field(10_000, gt=0, description="most features in a proposal file")
+    max_vertices: int = Field(
+        100_000, gt=0, description="most vertices in one proposal (file or GeoJSON body)"
+    )
+    max_context_features: int = Field(
+        500_000, gt=0, description="most features in an uploaded town context"
+    )
+    max_context_vertices: int = Field(
+        10_000_000, gt=0, description="most vertices in an uploaded town context"
+    )
+    worker_seconds: float = Field(
+        60.0, gt=0, description="wall-clock limit of the worker process that reads one upload"
+    )
+    worker_memory_mb: int = Field(
+        2048, gt=0, description="memory a worker reading one upload may take (MiB)"
+    )
+    workers: int = Field(2, gt=0, description="upload worker processes running at once")
     dir: str = Field(
         "",
         description="folder for uploaded files; empty = 'uploads' beside the "
@@ -69,3 +86,28 @@ class Settings(BaseSettings):
     page_limit: int = Field(100, gt=0, description="default number of features per page")
     max_page_limit: int = Field(10000, gt=0, description="largest page a client may ask for")
     job_threads: int = Field(2, gt=0, description="threads that run background jobs")
+    threads: int = Field(
+        16,
+        gt=0,
+        description="threads serving requests in one worker process; the database pool "
+        "holds as many connections plus one per job thread, so no request waits for one",
+    )
+    db_wait_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="longest a request waits for the database (a connection, the GeoPackage's "
+        "writer lock) before it is answered 503 with Retry-After",
+    )
+    max_json_bytes: int = Field(
+        8 * 1024**2, gt=0, description="largest JSON request body accepted"
+    )
+    max_json_depth: int = Field(64, gt=0, description="deepest nesting of a JSON request body")
+    base_url: str = Field(
+        "",
+        description="the service's public URL (https://host/prefix) used in links; empty = "
+        "links without scheme and host (the request's Host header is never used)",
+    )
+    trusted_hosts: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Host header values accepted (e.g. [\"gis.example.gov.cn\"]); others 400",
+    )

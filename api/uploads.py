@@ -11,7 +11,6 @@ runs with network access and sibling-file probing turned off.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sqlite3
 import zipfile
@@ -28,6 +27,7 @@ import geopandas as gpd
 import pyogrio
 from defusedxml import DefusedXmlException
 
+from api.json_checks import JSONRefused, load_json
 from geo.crs import resolve_crs
 from geo.errors import CRSError, InputError, InputErrorOptions, MissingCRSError
 from geo.i18n import N_, OneOf, Text
@@ -61,6 +61,7 @@ _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "Ge
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _SYMLINK = 0o120000
 _CHUNK = 1 << 16
+_GEOJSON_DEPTH = 64  # a polygon's coordinates are 4 deep; 64 leaves room for any properties
 
 
 class UploadRejected(InputError):
@@ -255,20 +256,51 @@ def _saved_geopackage(up: _Upload) -> Path:
         raise up.refuse("gpkg_wrong_application_id", 400, "driver-not-allowed")
     path = up.save(up.data, ".gpkg")
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True)) as db:
             db.execute("PRAGMA trusted_schema = OFF")
-            rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+            rows = db.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_master").fetchall()
+            missing = _GPKG_TABLES - {name for kind, name, _, _ in rows if kind == "table"}
+            if missing:
+                raise up.refuse("gpkg_tables_missing", 400, "driver-not-allowed",
+                                tables=", ".join(sorted(missing)))
+            _refuse_views_and_foreign_tables(up, db, rows)
+            # triggers run only on writes, which the readers never make; they are dropped
+            # from the server's copy all the same, so no schema code of the sender's is left
+            for kind, name, _, _ in rows:
+                if kind == "trigger":
+                    db.execute(f"DROP TRIGGER {_quoted(name)}")
+            db.commit()
     except sqlite3.Error as exc:
         raise up.refuse("gpkg_damaged", 422, "unreadable") from exc
-    missing = _GPKG_TABLES - {name for kind, name, _ in rows if kind == "table"}
-    if missing:
-        raise up.refuse("gpkg_tables_missing", 400, "driver-not-allowed",
-                        tables=", ".join(sorted(missing)))
-    for _, name, sql in rows:
-        text = " ".join((sql or "").split()).lower()
-        if text.startswith("create virtual table") and "using rtree" not in text:
-            raise up.refuse("gpkg_virtual_table", 400, "virtual-table", table=name)
     return path
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _refuse_views_and_foreign_tables(
+    up: _Upload, db: sqlite3.Connection, rows: list[tuple[str, str, str, int]]
+) -> None:
+    """Refuse every view, and every virtual table but the R-trees GeoPackage indexes are.
+
+    Told from the schema, not from the SQL text: a view is a ``view`` row, a virtual table a
+    ``table`` row without pages of its own (``rootpage`` 0), and an R-tree a virtual table
+    whose ``_node``, ``_parent`` and ``_rowid`` tables SQLite itself reports as its shadow
+    tables, which only the R-tree module (built into this SQLite) claims; a table of any other
+    module (VirtualOGR, a file reader, ...) is refused whatever its SQL says.
+    """
+    for kind, name, _, _ in rows:
+        if kind == "view":
+            raise up.refuse("gpkg_view", 400, "sqlite-view", view=name)
+    virtual = [name for kind, name, _, rootpage in rows if kind == "table" and rootpage == 0]
+    if not virtual:
+        return
+    kinds = {name: kind for _, name, kind, *_ in db.execute("PRAGMA main.table_list")}
+    for name in virtual:
+        shadows = {kinds.get(f"{name}_{part}") for part in ("node", "parent", "rowid")}
+        if kinds.get(name) != "virtual" or shadows != {"shadow"}:
+            raise up.refuse("gpkg_virtual_table", 400, "virtual-table", table=name)
 
 
 def _read_gpkg(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
@@ -331,8 +363,10 @@ def _external_refs(value: Any) -> bool:
 
 def _read_geojson(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     try:
-        doc = json.loads(up.data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        doc = load_json(up.data, max_depth=_GEOJSON_DEPTH)
+    except JSONRefused as exc:
+        raise up.refuse(exc.key, 422, "json-refused", **exc.values) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
         # the whole reason is kept under 300 characters
         raise up.refuse("json_invalid", 422, "unreadable", detail=str(exc)[:275]) from exc
     kind = doc.get("type") if isinstance(doc, dict) else None

@@ -48,17 +48,32 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # wait for the first instead of failing at once
     if cursor.execute("PRAGMA application_id").fetchone()[0] != _GPKG_APPLICATION_ID:
         # mark the file as a GeoPackage 1.2 so GDAL, QGIS and ArcGIS open it without warnings;
-        # before WAL is on, so the header is written to the file itself at once
-        cursor.execute(f"PRAGMA application_id={_GPKG_APPLICATION_ID}")
-        cursor.execute("PRAGMA user_version=10200")
-    cursor.execute("PRAGMA journal_mode=WAL")
+        # before WAL is on, so the header is written to the file itself at once. A connection
+        # opened while a writer holds the lock leaves it to a later one instead of waiting.
+        cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            cursor.execute(f"PRAGMA application_id={_GPKG_APPLICATION_ID}")
+            cursor.execute("PRAGMA user_version=10200")
+        except Exception as exc:  # the driver's OperationalError: "database is locked"
+            if "locked" not in str(exc):
+                raise
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        # switching needs the file to itself; once on, a new connection must not ask again, or
+        # it would wait for whichever writer holds the lock
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, wait_seconds: float = 30.0
+) -> Engine:
     """An engine for ``gpkg:///path.gpkg`` or ``postgresql+psycopg://…``.
+
+    ``pool_size`` connections are kept (no more are opened); a caller finding all in use waits
+    up to ``wait_seconds`` (then ``sqlalchemy.exc.TimeoutError``), and a PostgreSQL server
+    that does not answer a connection attempt in that time is taken as unavailable.
 
     Raises
     ------
@@ -83,7 +98,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url,
             module=pysqlite3,
             echo=echo,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": wait_seconds},
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_timeout=wait_seconds,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "connect", load_spatialite_gpkg)
@@ -95,4 +113,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "postgresql":
         raise InputError(message_key="db_unsupported",
                          params={"backend": parsed.get_backend_name()})
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=wait_seconds,
+        connect_args={"connect_timeout": max(1, round(wait_seconds))},
+    )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from geo.errors import InputError
 
-__all__ = ["alembic_config", "upgrade"]
+__all__ = ["alembic_config", "schema_lock", "upgrade", "upgrade_once"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_PG_LOCK_KEY = 0x5131E  # the advisory lock that one process at a time holds to migrate
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -42,3 +46,34 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         where = engine.url.render_as_string(hide_password=True)
         raise InputError(message_key="db_cannot_open",
                          params={"where": where, "reason": reason}) from exc
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the lock that lets one process at a time migrate and seed the database: a
+    PostgreSQL advisory lock, or an exclusive lock on a file beside the GeoPackage. The
+    workers of ``sijie serve --workers N`` start together; the first migrates, the others
+    wait and then find the schema current."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database or "sijie.gpkg"
+    with open(f"{database}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upgrade_once(engine: Engine) -> None:
+    """:func:`upgrade` under :func:`schema_lock`."""
+    with schema_lock(engine):
+        upgrade(engine)

@@ -38,6 +38,7 @@ __all__ = [
     "FacilitySite",
     "Grid",
     "GridAppointment",
+    "IdempotencyKey",
     "MicroGrid",
     "Opinion",
     "Proposal",
@@ -356,4 +357,21 @@ class ConditionMet(Base):
     department: Mapped[str] = mapped_column(String(100))
     met_on: Mapped[str] = mapped_column(String(10))  # ISO date the condition was met
     note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a create a user sent with an ``Idempotency-Key``: a retry with the
+    same key and body gets it again instead of a second resource. Written in the create's own
+    transaction, so a create that committed always has its answer kept."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

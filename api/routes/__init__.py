@@ -5,6 +5,7 @@ from api.routes import (
     analysis,
     auth,
     features,
+    health,
     jobs,
     pages,
     proposals,
@@ -15,6 +16,7 @@ from api.routes import (
 )
 
 routers = [
+    health.router,
     auth.router,
     features.router,
     proposals.router,

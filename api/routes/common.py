@@ -17,6 +17,7 @@ __all__ = [
     "content_crs",
     "is_staff",
     "output_crs",
+    "public_base",
 ]
 
 MAX_ID = 2_147_483_647  # the databases' integer keys; larger numbers name nothing
@@ -35,6 +36,13 @@ def output_crs(request: Request, value: str | None) -> str:
 def content_crs(request: Request) -> str:
     """The CRS of a request body (``Content-Crs`` header, OGC API Features Part 4)."""
     return parse_crs(request.headers.get("content-crs"), allowed_crs(request))
+
+
+def public_base(request: Request) -> str:
+    """The service's public URL for links: the ``base_url`` setting, else the path prefix the
+    service is mounted at (never the request's Host header, which the client chooses)."""
+    base = request.app.state.settings.base_url or request.scope.get("root_path", "")
+    return str(base).rstrip("/")
 
 
 def crs_header(uri: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from api.crs import CRS84, crs_uri, parse_crs, storage_bbox
 from api.db.models import STORAGE_SRID, Proposal, User
 from api.deps import OptionalUser, SessionDep
 from api.problems import Problem
-from api.routes.common import MAX_ID, Id, allowed_crs, crs_header, is_staff, output_crs
+from api.routes.common import MAX_ID, Id, allowed_crs, crs_header, is_staff, output_crs, public_base
 from api.serialize import GEOJSON, JSON, GeoJSONResponse, feature_collection, stored_feature
 from api.services import features as layers
 from api.services.features import COLLECTIONS, Collection
@@ -31,7 +31,7 @@ CONFORMANCE = [
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_base(request)
 
 
 @router.get("/", summary="Landing page")

@@ -4,16 +4,16 @@ version history and the difference between two versions."""
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from api.db.models import Proposal, ProposalVersion, User
-from api.deps import GisUser, OptionalUser, SessionDep, StaffUser
+from api.deps import GisUser, IdempotencyDep, OptionalUser, SessionDep, StaffUser
+from api.isolation import WorkerLimits, run_isolated, scratch_dir
+from api.json_checks import JSONRefused, load_json
 from api.problems import Problem
 from api.routes.common import (
     MAX_ID,
@@ -33,8 +33,11 @@ from api.serialize import (
     version_feature,
 )
 from api.services import proposals as svc
+from api.services.idempotency import commit_created
 from api.services.towns import get_town, town_for_proposal
 from api.services.users import usernames
+from api.upload_tasks import GeometryCaps, read_proposal_file
+from api.uploads import UploadLimits
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
@@ -70,49 +73,72 @@ _BODY = {
 }
 
 
-async def _json_body(request: Request) -> Any:
+@dataclass(frozen=True)
+class Sent:
+    """What a create or edit request carries: a JSON body, or an uploaded file and its fields."""
+
+    body: Any = None
+    file: bytes | None = None
+    filename: str = "upload"
+    fields: dict[str, str | None] = field(default_factory=dict)
+
+
+def _json_of(data: bytes, request: Request) -> Any:
+    settings = request.app.state.settings
     try:
-        return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
+        return load_json(data, max_depth=settings.max_json_depth)
+    except JSONRefused as exc:
+        raise Problem(422, exc.key, **exc.values) from exc
+    except ValueError as exc:
         raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
 
 
-async def _read_input(request: Request) -> tuple[svc.ProposalInput, str, int | None]:
-    """The proposal in the request: a GeoJSON body or an uploaded file."""
+async def _sent(request: Request) -> Sent:
+    """The body of a create or edit, read on the event loop (parsed, never run: files are
+    opened later in a worker process)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in (JSON, GEOJSON):
-        body = await _json_body(request)
-        inp, reason = svc.input_from_geojson(body, content_crs(request))
-        return inp, reason, _town_id(body.get("town_id") if isinstance(body, dict) else None)
-    if kind == "multipart/form-data":
-        return await _read_upload(request)
+        return Sent(body=_json_of(await request.body(), request))
+    if kind == "multipart/form-data" and request.method == "POST":
+        limit = int(request.app.state.settings.uploads.max_file_mb * 1024**2)
+        form = await request.form(max_part_size=limit + 1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise Problem(422, "content_type")
+        fields = {key: _form_text(form, key) for key in ("crs", "layer", "reason", "town_id")}
+        return Sent(file=await upload.read(limit + 1), filename=upload.filename or "upload",
+                    fields=fields)
     raise Problem(415, "content_type")
 
 
-async def _read_upload(request: Request) -> tuple[svc.ProposalInput, str, int | None]:
-    from api.uploads import UploadLimits, read_upload
+SentDep = Annotated[Sent, Depends(_sent)]
 
-    settings = request.app.state.settings
-    limit = int(settings.uploads.max_file_mb * 1024**2)
-    form = await request.form(max_part_size=limit + 1)
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise Problem(422, "content_type")
-    data = await upload.read(limit + 1)
-    workdir = Path(tempfile.mkdtemp(prefix="sijie-upload-"))
-    try:
-        frame = read_upload(
-            data,
-            upload.filename or "upload",
-            workdir,
-            limits=UploadLimits(max_bytes=limit),
-            crs=_form_text(form, "crs"),
-            layer=_form_text(form, "layer"),
-        )
-        inp = svc.input_from_frame(frame, source=upload.filename or "upload")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return inp, _form_text(form, "reason") or "", _town_id(_form_text(form, "town_id"))
+
+def _read_input(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, int | None]:
+    """The proposal in the request: a GeoJSON body or an uploaded file."""
+    if sent.file is None:
+        body = sent.body
+        inp, reason = svc.input_from_geojson(body, content_crs(request),
+                                             max_vertices=_max_vertices(request))
+        return inp, reason, _town_id(body.get("town_id") if isinstance(body, dict) else None)
+    return _read_upload(request, sent)
+
+
+def _max_vertices(request: Request) -> int:
+    return int(request.app.state.settings.uploads.max_vertices)
+
+
+def _read_upload(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, int | None]:
+    """The proposal in an uploaded file, read by a worker process (see api.isolation)."""
+    settings = request.app.state.settings.uploads
+    limits = UploadLimits(max_bytes=int(settings.max_file_mb * 1024**2))
+    caps = GeometryCaps(settings.max_features, settings.max_vertices)
+    worker = WorkerLimits(settings.worker_seconds, settings.worker_memory_mb, settings.workers)
+    assert sent.file is not None
+    with scratch_dir(request.app.state.scratch_dir) as workdir:
+        inp = run_isolated(read_proposal_file, sent.file, sent.filename, workdir, limits, caps,
+                           sent.fields.get("crs"), sent.fields.get("layer"), limits=worker)
+    return inp, sent.fields.get("reason") or "", _town_id(sent.fields.get("town_id"))
 
 
 def _form_text(form: Any, key: str) -> str | None:
@@ -150,15 +176,18 @@ def _visible_version(session: Session, proposal: Proposal, user: User | None) ->
     openapi_extra=_BODY,
     summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)",
 )
-async def create_proposal(request: Request, session: SessionDep, user: GisUser) -> GeoJSONResponse:
-    inp, reason, town_id = await _read_input(request)
+def create_proposal(
+    request: Request, session: SessionDep, user: GisUser, sent: SentDep, claim: IdempotencyDep
+) -> GeoJSONResponse:
+    inp, reason, town_id = _read_input(request, sent)
     town = town_for_proposal(session, town_id)
     ctx = request.app.state.contexts.get(town.id)
     proposal, version = svc.create(
-        session, town_id=town.id, town_name=town.name, ctx=ctx, user=user, inp=inp, reason=reason
+        session, town_id=town.id, town_name=town.name, ctx=ctx, user=user, inp=inp,
+        reason=reason, commit=False,
     )
     crs = output_crs(request, None)
-    return GeoJSONResponse(
+    response = GeoJSONResponse(
         _feature(session, proposal, version, crs, user),
         status_code=201,
         headers={
@@ -167,6 +196,7 @@ async def create_proposal(request: Request, session: SessionDep, user: GisUser) 
             **crs_header(crs),
         },
     )
+    return commit_created(session, claim, response)  # type: ignore[return-value]
 
 
 @router.get("", summary="Proposals (the public sees approved ones only)")
@@ -200,17 +230,19 @@ def get_proposal(
     return GeoJSONResponse(_feature(session, proposal, version, out, user), headers=headers)
 
 
-async def _edit(
-    proposal_id: int, request: Request, session: Session, user: User, *, merge: bool
+def _edit(
+    proposal_id: int, request: Request, session: Session, user: User, sent: Sent, *, merge: bool
 ) -> GeoJSONResponse:
+    if sent.file is not None:
+        raise Problem(415, "content_type")
     proposal = svc.get_proposal(session, proposal_id, user)
     current = svc.head(session, proposal_id)
     if_match = svc.parse_if_match(request.headers.get("if-match"))
     if if_match is None:
         raise Problem(428, "if_match_missing", etag=svc.etag_header(current))
-    body = await _json_body(request)
     inp, reason = svc.input_from_geojson(
-        body, content_crs(request), current=current if merge else None
+        sent.body, content_crs(request), current=current if merge else None,
+        max_vertices=_max_vertices(request),
     )
     town = get_town(session, proposal.town_id)
     version = svc.edit(
@@ -240,10 +272,10 @@ async def _edit(
     openapi_extra=_BODY,
     summary="Replace the boundary and attributes: a new version (If-Match required)",
 )
-async def put_proposal(
-    proposal_id: Id, request: Request, session: SessionDep, user: GisUser
+def put_proposal(
+    proposal_id: Id, request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
-    return await _edit(proposal_id, request, session, user, merge=False)
+    return _edit(proposal_id, request, session, user, sent, merge=False)
 
 
 @router.patch(
@@ -251,10 +283,10 @@ async def put_proposal(
     openapi_extra=_BODY,
     summary="Change some members (geometry or properties): a new version (If-Match required)",
 )
-async def patch_proposal(
-    proposal_id: Id, request: Request, session: SessionDep, user: GisUser
+def patch_proposal(
+    proposal_id: Id, request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
-    return await _edit(proposal_id, request, session, user, merge=True)
+    return _edit(proposal_id, request, session, user, sent, merge=True)
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")

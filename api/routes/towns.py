@@ -9,12 +9,14 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from api.db.models import Town
 from api.deps import GisUser, LangDep, SessionDep
+from api.isolation import WorkerLimits, run_isolated, scratch_dir
 from api.routes.common import Id
 from api.serialize import JSONDocument, iso
 from api.services import towns as svc
 from api.services.employment import EmploymentUpload, import_figures
 from api.services.town_upload import MAX_RULES_BYTES, ContextUpload, add_town
 from api.services.towns import layer_counts, zone_epsgs
+from api.upload_tasks import GeometryCaps, read_town_file
 from api.uploads import UploadLimits
 
 router = APIRouter(prefix="/towns", tags=["towns"])
@@ -80,13 +82,14 @@ def create_town(
         rules_filename=(rules.filename if rules is not None else None) or "rules.toml",
         crs=_text(crs),
     )
-    town = add_town(
-        session,
-        upload,
-        rules=request.app.state.contexts.rules,
-        limits=UploadLimits(max_bytes=limit),
-        by=user.username,
-    )
+    caps = GeometryCaps(settings.uploads.max_context_features,
+                        settings.uploads.max_context_vertices)
+    worker = WorkerLimits(settings.uploads.worker_seconds, settings.uploads.worker_memory_mb,
+                          settings.uploads.workers)
+    with scratch_dir(request.app.state.scratch_dir) as workdir:
+        ctx = run_isolated(read_town_file, upload, workdir, UploadLimits(max_bytes=limit), caps,
+                           request.app.state.contexts.rules, limits=worker)
+    town = add_town(session, upload, ctx, by=user.username)
     request.app.state.town_epsgs = zone_epsgs(session)
     body = _town_json(town, layer_counts(session).get(town.id, {}))
     return JSONDocument(body, status_code=201, headers={"Location": f"/towns/{town.id}"})

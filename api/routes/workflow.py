@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,13 +12,16 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from api.db.models import Opinion, SurveyFinding, WorkflowEvent
-from api.deps import LangDep, ReviewerUser, SessionDep, StaffUser
+from api.deps import IdempotencyDep, LangDep, ReviewerUser, SessionDep, StaffUser
+from api.json_checks import JSONRefused, load_json
+from api.photos import SAFE_HEADERS
 from api.problems import Problem
 from api.routes.common import Id, content_crs, crs_header, output_crs
 from api.serialize import GeoJSONResponse, JSONDocument, feature_collection, iso, stored_feature
 from api.services import joint_review as jr
 from api.services import proposals as svc
 from api.services import review
+from api.services.idempotency import commit_created
 from api.services.proposals import parse_geometry
 from api.services.users import usernames
 from api.services.workflow import (
@@ -157,7 +159,7 @@ def _finding_feature(
     status_code=201,
     summary="Record a joint-site-survey finding: a place, a note and an optional photo",
 )
-async def post_finding(
+def post_finding(
     proposal_id: Id,
     version: Id,
     request: Request,
@@ -165,32 +167,43 @@ async def post_finding(
     user: ReviewerUser,
     geometry: Annotated[str, Form(description="GeoJSON geometry")],
     note: Annotated[str, Form(min_length=1, max_length=8000)],
+    claim: IdempotencyDep,
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> GeoJSONResponse:
     proposal = svc.get_proposal(session, proposal_id, user)
     row = svc.version_of(session, proposal_id, version)
     review.check_survey_open(proposal, user)
+    settings = request.app.state.settings
     try:
-        geom_json = json.loads(geometry)
+        geom_json = load_json(geometry.encode(), max_depth=settings.max_json_depth)
+    except JSONRefused as exc:
+        raise Problem(422, exc.key, **exc.values) from exc
     except ValueError as exc:
         raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
-    geom = parse_geometry(geom_json, content_crs(request))
+    geom = parse_geometry(geom_json, content_crs(request),
+                          max_vertices=settings.uploads.max_vertices)
     review.finding_kind(geom)  # before the photo is saved, so a refusal leaves no file behind
     saved = None
     if photo is not None and photo.filename:
-        limits = request.app.state.settings.uploads
-        data = await photo.read(int(limits.max_photo_mb * 1024**2) + 1)
+        limits = settings.uploads
+        photo.file.seek(0)
+        data = photo.file.read(int(limits.max_photo_mb * 1024**2) + 1)
         saved = review.save_photo(request.app.state.upload_dir, data, max_mb=limits.max_photo_mb)
-    finding = review.record_finding(
-        session, proposal, row, user, geometry=geom, note=note, photo=saved
-    )
-    out = output_crs(request, None)
-    doc = _finding_feature(finding, {user.id: user.username}, out, version)
-    return GeoJSONResponse(
-        doc,
-        status_code=201,
-        headers={"Location": f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"},
-    )
+    try:
+        finding = review.record_finding(
+            session, proposal, row, user, geometry=geom, note=note, photo=saved, commit=False
+        )
+        out = output_crs(request, None)
+        doc = _finding_feature(finding, {user.id: user.username}, out, version)
+        location = f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"
+        response = GeoJSONResponse(doc, status_code=201, headers={"Location": location})
+        answer = commit_created(session, claim, response)
+    except BaseException:
+        review.discard_photo(request.app.state.upload_dir, saved)
+        raise
+    if answer is not response:  # the same finding was recorded by the first of two retries
+        review.discard_photo(request.app.state.upload_dir, saved)
+    return answer  # type: ignore[return-value]
 
 
 @router.get("/versions/{version}/findings", summary="The survey findings on a version (staff)")
@@ -226,7 +239,9 @@ def finding_photo(
     if finding is None or not finding.photo_path:
         raise Problem(404, "photo_missing")
     return FileResponse(
-        request.app.state.upload_dir / finding.photo_path, media_type=finding.photo_type
+        request.app.state.upload_dir / finding.photo_path,
+        media_type=finding.photo_type,
+        headers=SAFE_HEADERS,
     )
 
 

@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 PUBLIC_STATES = ("approved", "registered")
+ANY_VERSION = "*"  # If-Match: * matches whatever version is current
 EDITABLE_STATES = ("draft", "postponed")
 
 
@@ -103,20 +104,27 @@ def _feature_of(body: Any) -> dict[str, Any]:
     return body
 
 
-def parse_geometry(value: Any, crs_uri: str) -> BaseGeometry:
-    """A GeoJSON geometry given in ``crs_uri`` as a lon/lat shapely geometry; 422 if unusable."""
+def parse_geometry(value: Any, crs_uri: str, *, max_vertices: int | None = None) -> BaseGeometry:
+    """A GeoJSON geometry given in ``crs_uri`` as a lon/lat shapely geometry; 422 if unusable,
+    413 with more than ``max_vertices`` vertices."""
     try:
         geom = shape(value)
         coords = shapely.get_coordinates(geom)
     except Exception as exc:  # shapely raises several types for malformed GeoJSON
         raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
+    if max_vertices is not None and len(coords) > max_vertices:
+        raise Problem(413, "too_many_vertices", file="GeoJSON", limit=max_vertices)
     if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
         raise Problem(422, "bad_geojson", reason=Text("geojson_empty_geometry"))
     return to_storage(geom, crs_uri)
 
 
 def input_from_geojson(
-    body: Any, crs_uri: str = CRS84, *, current: ProposalVersion | None = None
+    body: Any,
+    crs_uri: str = CRS84,
+    *,
+    current: ProposalVersion | None = None,
+    max_vertices: int | None = None,
 ) -> tuple[ProposalInput, str]:
     """A proposal (and the edit's reason) from a GeoJSON Feature in ``crs_uri``.
 
@@ -130,7 +138,7 @@ def input_from_geojson(
     if current is not None and feature.get("geometry") is None:
         geom, input_crs = shape_of(current.geom), current.input_crs
     else:
-        geom = parse_geometry(feature.get("geometry"), crs_uri)
+        geom = parse_geometry(feature.get("geometry"), crs_uri, max_vertices=max_vertices)
         input_crs = "EPSG:4490" if crs_uri == CRS84 else f"EPSG:{crs_uri.rsplit('/', 1)[1]}"
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         raise Problem(422, "not_polygon", got=geom.geom_type)
@@ -180,9 +188,12 @@ def etag_header(version: ProposalVersion) -> str:
 
 
 def parse_if_match(value: str | None) -> list[str] | None:
-    """The entity tags of an If-Match header, without quotes or ``W/``; ``None`` if absent."""
+    """The entity tags of an If-Match header, without quotes or ``W/``; ``None`` if absent;
+    ``["*"]`` for ``*`` (any current version, RFC 9110 § 13.1.1)."""
     if value is None or not value.strip():
         return None
+    if value.strip() == "*":
+        return [ANY_VERSION]
     tags = []
     for part in value.split(","):
         tag = part.strip()
@@ -231,15 +242,20 @@ def create(
     user: User,
     inp: ProposalInput,
     reason: str,
+    commit: bool = True,
 ) -> tuple[Proposal, ProposalVersion]:
-    """A new draft proposal with its version 1."""
+    """A new draft proposal with its version 1 (flushed only, without ``commit``: the caller
+    commits it with its answer, see :mod:`api.services.idempotency`)."""
     area = _check_in_town(inp, ctx, town_name)
     proposal = Proposal(town_id=town_id, state="draft", created_by=user.id, created_at=utcnow())
     session.add(proposal)
     session.flush()
     version = _version_row(proposal.id, 1, inp, user, reason, area)
     session.add(version)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return proposal, version
 
 
@@ -272,7 +288,7 @@ def edit(
     """
     if if_match is None:
         raise Problem(428, "if_match_missing", etag=etag_header(current))
-    if current.etag not in if_match:
+    if ANY_VERSION not in if_match and current.etag not in if_match:
         raise Problem(412, "if_match_stale", version=current.version, etag=etag_header(current))
     if proposal.state not in EDITABLE_STATES:
         raise Problem(409, "edit_locked", state=proposal.state)

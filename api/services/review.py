@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.db.models import Opinion, Proposal, ProposalVersion, SurveyFinding, User, utcnow
 from api.geometry import bbox_columns, db_geom
+from api.photos import photo_type
 from api.problems import Problem
 from api.services.joint_review import record_conditions, roster_of
 from api.services.proposals import head
@@ -23,6 +24,7 @@ from geo.rules.model import WorkflowRules
 __all__ = [
     "FINDING_KINDS",
     "check_survey_open",
+    "discard_photo",
     "finding_kind",
     "finding_of",
     "findings_of",
@@ -41,11 +43,6 @@ FINDING_KINDS = {
     "MultiPolygon": "area",
 }
 T = TypeVar("T")
-# the photo types accepted, told by their first bytes, not by the client's name or type
-_PHOTO_TYPES = (
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-)
 
 
 def save_photo(folder: Path, data: bytes, *, max_mb: float) -> tuple[str, str]:
@@ -58,14 +55,21 @@ def save_photo(folder: Path, data: bytes, *, max_mb: float) -> tuple[str, str]:
     """
     if len(data) > max_mb * 1024**2:
         raise Problem(413, "photo_too_large", size=len(data) / 1024**2, limit=max_mb)
-    for magic, suffix, media in _PHOTO_TYPES:
-        if data.startswith(magic):
-            (folder / "photos").mkdir(parents=True, exist_ok=True)
-            name = f"photos/{uuid.uuid4().hex}{suffix}"
-            with (folder / name).open("xb") as handle:
-                handle.write(data)
-            return name, media
-    raise Problem(415, "photo_type")
+    kind = photo_type(data)
+    if kind is None:
+        raise Problem(415, "photo_type")
+    suffix, media = kind
+    (folder / "photos").mkdir(parents=True, exist_ok=True)
+    name = f"photos/{uuid.uuid4().hex}{suffix}"
+    with (folder / name).open("xb") as handle:
+        handle.write(data)
+    return name, media
+
+
+def discard_photo(folder: Path, saved: tuple[str, str] | None) -> None:
+    """Remove a photo saved for a finding that was not recorded."""
+    if saved is not None:
+        (folder / saved[0]).unlink(missing_ok=True)
 
 
 def _department(user: User) -> str:
@@ -86,10 +90,13 @@ def _signed(proposal: Proposal, version: ProposalVersion, user: User) -> dict[st
     }
 
 
-def _recorded(session: Session, record: T) -> T:
-    """``record`` stored for good."""
+def _recorded(session: Session, record: T, *, commit: bool = True) -> T:
+    """``record`` stored for good (flushed only without ``commit``: the caller commits)."""
     session.add(record)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return record
 
 
@@ -117,6 +124,7 @@ def record_finding(
     geometry: BaseGeometry,
     note: str,
     photo: tuple[str, str] | None,
+    commit: bool = True,
 ) -> SurveyFinding:
     """Store a survey finding at ``geometry`` (lon/lat) for the user's department."""
     check_survey_open(proposal, user)
@@ -132,6 +140,7 @@ def record_finding(
             geom=db_geom(geometry),
             **bbox_columns(geometry),
         ),
+        commit=commit,
     )
 
 

@@ -133,8 +133,9 @@ class Runner:
     def _run_now(self, session: Session, order: Order) -> tuple[Run, Any]:
         run = self._new_run(session, order)
         try:
-            result, summary = self._analyse(session, run, order.version,
-                                            self._context(session, order.version), order.options)
+            ctx = self._context(session, order.version)
+            session.commit()  # the analysis runs holding no transaction (nor a writer lock)
+            result, summary = self._analyse(session, run, order.version, ctx, order.options)
         except Exception:
             session.rollback()
             run.status, run.finished_at = "failed", utcnow()

@@ -4,8 +4,6 @@ names, the same checks and storage as a context file loaded at start-up, one tra
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +24,14 @@ from api.uploads import (
     checked_geopackage,
     display_name,
 )
+from geo.context import Context
 from geo.errors import CRSError, InputError, MissingCRSError, RulesError
 from geo.i18n import N_
 from geo.io import read_context
 from geo.io.gdal_env import SANDBOX, gdal_config
 from geo.rules import Rules, load_rules
 
-__all__ = ["MAX_RULES_BYTES", "ContextUpload", "add_town"]
+__all__ = ["MAX_RULES_BYTES", "ContextUpload", "add_town", "read_town_context"]
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +103,11 @@ def _check_names(session: Session, name: str, code: str | None) -> None:
         raise Problem(409, "town_exists", name=name)
 
 
-def add_town(
-    session: Session, upload: ContextUpload, *, rules: Rules, limits: UploadLimits, by: str
-) -> Town:
-    """Check and store an uploaded context as a new town, committed; on any refusal nothing
-    is stored.
+def read_town_context(
+    upload: ContextUpload, workdir: Path, *, limits: UploadLimits, rules: Rules
+) -> Context:
+    """The context in an uploaded town GeoPackage, read with the layer and column names of its
+    rules file (run it in a worker process: see :mod:`api.isolation`).
 
     Raises
     ------
@@ -116,15 +115,26 @@ def add_town(
         The file is not a safe GeoPackage, or its layers cannot be used (the message names
         the layer, row and field).
     Problem
-        The rules file cannot be used (422, 413), or the name is taken (409) or too long.
+        The rules file cannot be used (422, 413).
     """
-    workdir = Path(tempfile.mkdtemp(prefix="sijie-town-")).resolve()
+    shown = display_name(upload.filename)
+    path = checked_geopackage(upload.data, upload.filename, workdir, limits=limits)
+    town_rules = _town_rules(upload, rules, workdir)
+    with _named_as(shown, workdir), gdal_config(SANDBOX):
+        return read_context(path, town_rules, crs=upload.crs)
+
+
+def add_town(session: Session, upload: ContextUpload, ctx: Context, *, by: str) -> Town:
+    """Store a context read from an upload as a new town, committed; on any refusal nothing
+    is stored.
+
+    Raises
+    ------
+    Problem
+        The name is taken (409) or a name or code is too long (422).
+    """
     shown = display_name(upload.filename)
     try:
-        path = checked_geopackage(upload.data, upload.filename, workdir, limits=limits)
-        town_rules = _town_rules(upload, rules, workdir)
-        with _named_as(shown, workdir), gdal_config(SANDBOX):
-            ctx = read_context(path, town_rules, crs=upload.crs)
         name, code = town_names(ctx, name=upload.name, code=upload.code,
                                 fallback=Path(shown).stem)
         _check_names(session, name, code)
@@ -134,7 +144,5 @@ def add_town(
     except BaseException:
         session.rollback()
         raise
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     log.info("town %d '%s' added from the upload %s by %s", town.id, town.name, shown, by)
     return town

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import STORAGE_SRID, ContextFeature, EmploymentFigure, Town
+from api.db.text_guard import clean_value
 from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from api.problems import Problem
 from geo.context import LAYER_COLUMNS, Context, build_context
@@ -78,7 +79,7 @@ def store_town(session: Session, ctx: Context, *, source: str, name: str, code: 
                 "town_id": town.id,
                 "layer": layer,
                 "fid": i + 1,
-                "properties": props,
+                "properties": clean_value(props, f"{layer}.properties"),
                 "geom": db_geom(geom),
                 **bbox_columns(geom),
             }

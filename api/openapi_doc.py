@@ -1,0 +1,96 @@
+"""The OpenAPI document says every status and media type an operation answers with.
+
+Success answers are ``application/geo+json`` where the route returns GeoJSON, problems are
+``application/problem+json`` with the RFC 9457 members; which problem statuses an operation
+lists follows from what it takes: a path id (404), a signed-in user (401, 403), a body (409,
+413, 415), an ``If-Match`` edit (412, 428), and for all 400, 422 and 503.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from api.problems import PROBLEM_JSON
+from api.serialize import GEOJSON, GeoJSONResponse
+
+__all__ = ["document_responses"]
+
+_PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+    },
+}
+_DESCRIPTIONS = {
+    "400": "Bad request", "401": "Not signed in, or a bad token", "403": "Role not allowed",
+    "404": "Not found", "409": "Conflict with the resource's state", "412": "Stale If-Match",
+    "413": "Body, file or geometry too large", "415": "Unsupported media type",
+    "422": "Unusable content", "428": "If-Match required",
+    "503": "Store unavailable or busy: retry after Retry-After seconds",
+}
+_EDITS = ("put", "patch")
+_WRITES = ("post", "put", "patch", "delete")
+
+
+def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    statuses = ["400", "422", "503"]
+    if "{" in path:
+        statuses.append("404")
+    if operation.get("security"):
+        statuses += ["401", "403"]
+    if method in _WRITES:
+        statuses += ["409", "413", "415"]
+    if method in _EDITS:
+        statuses += ["412", "428"]
+    return sorted(set(statuses))
+
+
+def _geojson_routes(app: FastAPI) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        returns = inspect.signature(route.endpoint).return_annotation
+        if returns is GeoJSONResponse or returns == "GeoJSONResponse":
+            found |= {(route.path, m.lower()) for m in route.methods or ()}
+    return found
+
+
+def _document(app: FastAPI) -> dict[str, Any]:
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes)
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM
+    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    geojson = _geojson_routes(app)
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if (path, method) in geojson:
+                for status, answer in responses.items():
+                    if status.startswith("2"):
+                        answer["content"] = {GEOJSON: {"schema": {"type": "object"}}}
+            for status in _statuses(path, method, operation):
+                responses[status] = {"description": _DESCRIPTIONS[status], "content": problem}
+    return schema
+
+
+def document_responses(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI document list its problem statuses and media types."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

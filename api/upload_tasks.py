@@ -1,0 +1,70 @@
+"""What a worker process does with an untrusted upload (see :mod:`api.isolation`): read it
+through the upload gate, hold it to the feature and vertex caps, refuse coordinates that are
+not finite numbers, and return plain data (a checked proposal, a town's context).
+
+These functions run only in a worker; the server calls them through
+:func:`api.isolation.run_isolated`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from api.problems import Problem
+from api.services.proposals import ProposalInput, input_from_frame
+from api.services.town_upload import ContextUpload, read_town_context
+from api.uploads import UploadLimits, display_name, read_upload
+from geo.context import Context
+from geo.rules import Rules
+
+__all__ = ["GeometryCaps", "check_geometries", "read_proposal_file", "read_town_file"]
+
+
+@dataclass(frozen=True)
+class GeometryCaps:
+    """The most features and vertices one upload may hold."""
+
+    max_features: int
+    max_vertices: int
+
+
+def check_geometries(frames: list[gpd.GeoDataFrame], caps: GeometryCaps, shown: str) -> None:
+    """Refuse more features or vertices than ``caps`` allow (413), or a coordinate that is
+    NaN or infinite (422); ``shown`` names the file."""
+    features = sum(len(f) for f in frames)
+    if features > caps.max_features:
+        raise Problem(413, "too_many_features", file=shown, count=features,
+                      limit=caps.max_features)
+    vertices = 0
+    for frame in frames:
+        coords = shapely.get_coordinates(frame.geometry.values)
+        vertices += len(coords)
+        if vertices > caps.max_vertices:
+            raise Problem(413, "too_many_vertices", file=shown, limit=caps.max_vertices)
+        if not np.isfinite(coords).all():
+            raise Problem(422, "coordinates_not_finite", file=shown)
+
+
+def read_proposal_file(
+    data: bytes, filename: str, workdir: Path, limits: UploadLimits, caps: GeometryCaps,
+    crs: str | None, layer: str | None,
+) -> ProposalInput:
+    """The proposal in an uploaded file, checked (runs in a worker)."""
+    frame = read_upload(data, filename, workdir, limits=limits, crs=crs, layer=layer)
+    check_geometries([frame], caps, display_name(filename))
+    return input_from_frame(frame, source=filename)
+
+
+def read_town_file(
+    upload: ContextUpload, workdir: Path, limits: UploadLimits, caps: GeometryCaps, rules: Rules
+) -> Context:
+    """The context of an uploaded town GeoPackage, checked (runs in a worker)."""
+    ctx = read_town_context(upload, workdir, limits=limits, rules=rules)
+    frames = [frame for frame in ctx.layers.values() if frame is not None]
+    check_geometries(frames, caps, display_name(upload.filename))
+    return ctx
