@@ -25,7 +25,7 @@ from api.db.models import Town
 from api.db.sessions import make_sessions
 from api.db.text_guard import install_text_guard
 from api.demo import seed_demo, seed_town
-from api.isolation import clear_scratch
+from api.isolation import clear_scratch, start_workers
 from api.openapi_doc import document_responses
 from api.problems import add_problem_handlers
 from api.routes import routers
@@ -85,6 +85,7 @@ def start(app: FastAPI, settings: Settings) -> None:
     app.state.upload_dir.mkdir(parents=True, exist_ok=True)
     app.state.scratch_dir = app.state.upload_dir / "scratch"
     clear_scratch(app.state.scratch_dir)
+    start_workers()
 
 
 def stop(app: FastAPI) -> None:

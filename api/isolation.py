@@ -30,7 +30,8 @@ from api.problems import Problem
 from geo.errors import SijieError
 from geo.i18n import N_, Lang, t
 
-__all__ = ["Refusal", "Said", "WorkerLimits", "clear_scratch", "run_isolated", "scratch_dir"]
+__all__ = ["Refusal", "Said", "WorkerLimits", "clear_scratch", "run_isolated", "scratch_dir",
+           "start_workers"]
 
 log = logging.getLogger(__name__)
 
@@ -194,3 +195,10 @@ def scratch_dir(root: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_workers() -> None:
+    """Start the fork server now, in the background, so the first upload does not wait for
+    it to import the readers."""
+    threading.Thread(target=lambda: _run(int, ("0",), WorkerLimits(seconds=120)),
+                     name="sijie-fork-server", daemon=True).start()
