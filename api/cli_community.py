@@ -58,7 +58,9 @@ def profile_command(
     from api.analyses.grids import GRIDS
     from api.analyses.profile import PROFILE
     from api.package import info_extras
-    from geo.profile.info_table import info_rows, write_info_table
+    from geo.profile.application import application_facts
+    from geo.profile.info_table import info_fields, write_info_table
+    from geo.validate.validity import valid_geometry
 
     lang = inputs.lang
     require_format(fmt, ("text", "json", "xlsx"), lang)
@@ -71,11 +73,21 @@ def profile_command(
         json_out(profile.to_dict(), output)
     elif fmt == "xlsx" and output is not None:
         extras = info_extras(GRIDS.run(prop, ctx, {}), FACILITY.run(prop, ctx, {}), ctx, lang)
-        rows = info_rows(profile, lang.value, extras, minimum_yuan=ctx.rules.funding.minimum_yuan)
-        write_info_table(rows, output, lang.value)
+        application = application_facts(prop.name, valid_geometry(prop, ctx,
+                                                                  refused="profile_invalid"),
+                                        ctx, date=dt.date.today())
+        fields = info_fields(profile, lang.value, extras, application=application,
+                             minimum_yuan=ctx.rules.funding.minimum_yuan)
+        write_info_table(fields, output, lang.value, application)
         err.print(t("table_written", lang, path=output), highlight=False)
     else:
         PROFILE.show(profile, prop, ctx, out, lang)
+
+
+PartyMembersOption = Annotated[int | None, typer.Option(
+    "--party-members", min=0, help=t("help_party_members", CLI_LANG))]
+LiveWorkShareOption = Annotated[float | None, typer.Option(
+    "--live-work-share", min=0.0, max=1.0, help=t("help_live_work_share", CLI_LANG))]
 
 
 @proposal_command
@@ -85,15 +97,29 @@ def package_command(
         "-o", "--output", help=t("help_package_output", CLI_LANG))],
     year: YearOption = None,
     code: CodeOption = None,
+    party_members: PartyMembersOption = None,
+    live_work_share: LiveWorkShareOption = None,
+    applicant: Annotated[str | None, typer.Option(
+        "--applicant", help=t("help_package_applicant", CLI_LANG))] = None,
+    contact: Annotated[str | None, typer.Option(
+        "--contact", help=t("help_package_contact", CLI_LANG))] = None,
+    date: Annotated[dt.datetime | None, typer.Option(
+        "--date", formats=["%Y-%m-%d"], help=t("help_package_date", CLI_LANG))] = None,
+    centre_name: Annotated[str | None, typer.Option(
+        "--centre-name", help=t("help_package_centre_name", CLI_LANG))] = None,
 ) -> None:
-    """Write the application package (001 § 二(一)4(1)): validation report, neighbours'
-    adjustment, grids, facility sites, information table and a GeoPackage of every layer
-    (exit 1 if the boundary has errors)."""
+    """Write the application package (001 § 二(一)4(1)): the plan (方案.docx), 附件1 (.docx and
+    .xlsx), the 现状图 and 布局图 (PDF, PNG), validation report, neighbours' adjustment, grids,
+    facility sites and a GeoPackage of every layer (exit 1 if the boundary has errors)."""
     from api.package import PACKAGE
 
     prop, ctx = inputs.read()
-    package = PACKAGE.run(prop, ctx, {"out_dir": output, "year": year or dt.date.today().year,
-                                      "lang": inputs.lang.value, "community_code": code})
+    day = None if date is None else date.date()
+    package = PACKAGE.run(prop, ctx, {
+        "out_dir": output, "year": year or (day or dt.date.today()).year,
+        "lang": inputs.lang.value, "community_code": code, "party_members": party_members,
+        "live_work_share": live_work_share, "applicant": applicant, "contact": contact,
+        "date": day, "centre_name": centre_name})
     out.print(t("package_written", inputs.lang, path=output), highlight=False)
     for path in package.files:
         out.print(f"  {path}", highlight=False)

@@ -75,13 +75,21 @@ def test_profile_xlsx_without_output_is_refused(on_demo):
 
 def test_package_holds_every_document_and_layer(on_demo, tmp_path):
     out = tmp_path / "package"
-    result = on_demo("package", "good_industrial.gpkg", "-o", str(out), "--year", "2024")
+    result = on_demo("package", "good_industrial.gpkg", "-o", str(out), "--year", "2024",
+                     "--party-members", "120", "--live-work-share", "0.25",
+                     "--contact", "王明 0574-86000000", "--date", "2024-05-06")
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.iterdir()}
     assert {"validation.txt", "validation.json", "validation.geojson", "adjustment.csv",
             "grids.csv", "facility.csv", "profile.json", "manifest.json", "community.gpkg",
-            "附件1_新建产业型社区信息表.xlsx", "map_validation.html", "map_adjustment.html",
-            "map_grids.html", "map_facility.html"} <= names
+            "附件1_新建产业型社区信息表.xlsx", "附件1_新建产业型社区信息表.docx", "方案.docx",
+            "现状图.pdf", "现状图.png", "布局图.pdf", "布局图.png", "map_validation.html",
+            "map_adjustment.html", "map_grids.html", "map_facility.html"} <= names
+    profile = json.loads((out / "profile.json").read_text("utf-8"))
+    assert (profile["party_members"], profile["live_work_share"]) == (120, 0.25)
+    assert profile["party"]["level"] == "party_committee"  # 100 members or more
+    assert profile["application"]["contact"] == "王明 0574-86000000"
+    assert profile["application"]["date"] == "2024-05-06"
     page = (out / "map_grids.html").read_text("utf-8")
     assert "leaflet" in page.lower() and "https://cdn" not in page
     layers = {name for name, _ in pyogrio.list_layers(out / "community.gpkg")}

@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from geo.io import read_context, read_layer
 from geo.profile import community_profile
-from geo.profile.info_table import InfoExtras, info_rows, write_info_table
+from geo.profile.info_table import InfoExtras, info_fields, info_rows, write_info_table
 from geo.profile.money import (
     annual_funding,
     class_index,
@@ -166,24 +166,27 @@ def test_demo_profile_given_land_equals_the_community_area(demo_dir):
 
 # 附件1 as .xlsx ---------------------------------------------------------------------------------
 
-def test_information_table_xlsx_reads_back_in_chinese(tmp_path):
+def test_information_table_xlsx_reads_back_in_chinese_with_numbers_as_numbers(tmp_path):
     ctx = town(parcels=frame({"kind": ["enterprise"], "name": ["甲厂"], "employees": [12_000]},
                              [box(110, 60, 400, 360)]))
     profile = community_profile(proposal(SQUARE), ctx, year=BASE)
-    rows = info_rows(profile, "zh", InfoExtras(grids=3, microgrids=40, site_area_m2=4_000.0))
-    path = write_info_table(rows, tmp_path / "附件1.xlsx")
+    fields = info_fields(profile, "zh", InfoExtras(grids=3, microgrids=40, site_area_m2=4_000.0))
+    path = write_info_table(fields, tmp_path / "附件1.xlsx")
     sheet = load_workbook(path).active
     assert sheet.title == "附件1"
     assert sheet["A1"].value == "新建产业型社区信息表"
-    table = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)}
-    assert table["社区名称"] == "澥川新材料工业社区"
-    assert table["社区类型"] == "工业社区"
-    assert table["就业人口（人）"] == "12,000"
-    assert table["事业保障经费（元/年）"].startswith("600,000")
-    assert table["其中区级、镇（街道）承担（元）"] == "300,000 / 300,000"
-    assert table["社区分类"] == "较大"  # index 0.4 × 4 = 1.6
-    assert table["网格数（个）"] == "3"
-    assert table["四至范围"] == "东至east；南至south；西至west；北至north"
+    table = {sheet.cell(r, 1).value: sheet.cell(r, 2) for r in range(2, sheet.max_row + 1)}
+    assert table["社区名称"].value == "澥川新材料工业社区"
+    assert table["社区类型"].value == "工业社区"
+    assert table["就业人口（人）"].value == 12_000
+    assert table["就业人口（人）"].number_format == "#,##0"
+    assert table["事业保障经费（元/年）"].value == 600_000
+    assert table["其中区级承担（元）"].value == table["其中镇（街道）承担（元）"].value == 300_000
+    assert table["社区分类"].value == "较大"  # index 0.4 × 4 = 1.6
+    assert table["网格数（个）"].value == 3
+    assert table["选址用地面积（平方米）"].value == 4_000.0
+    assert table["四至范围"].value == "东至east；南至south；西至west；北至north"
+    assert table["社区编码"].value == "—"  # no application facts given: shown as missing
 
 
 def test_information_table_in_english_on_request():
