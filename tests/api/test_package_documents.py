@@ -157,5 +157,7 @@ def test_plan_docx_is_written_from_the_data_with_both_maps(package, profile):
     given = {r.cells[0].text: r.cells[2].text for r in neighbours.rows[1:]}
     assert given == {n: f"{a:,.0f}" for n, a in profile["neighbours"].items()}
     assert len(firms.rows) == profile["enterprises"] + 1
+    manifest = json.loads((package / "manifest.json").read_text("utf-8"))
+    assert len(grids.rows) == manifest["grids"] + 1
     assert len(doc.inline_shapes) == 2  # the 现状图 and the 布局图
     assert "图1　澥川新材料工业社区现状图" in text and "图2　澥川新材料工业社区布局图" in text
