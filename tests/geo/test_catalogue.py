@@ -43,8 +43,9 @@ ALLOWED = [
      "the demo town's users and their departments (data, as a bureau would enter them)"),
     (r"geo/employment/table\.py", r"[^ -~]+",
      "the headers the 人力社保局's tables are known to use (read from data, never shown)"),
-    (r"api/package\.py", r"附件1_新建产业型社区信息表\.xlsx",
-     "the file name the application prescribes for its annex 1"),
+    (r"api/package\.py", r"附件1_新建产业型社区信息表\.(xlsx|docx)|附件2_审核建议\.docx|"
+     r"附件3_请示\.docx|方案\.docx|现状图|布局图",
+     "the file names of the documents and maps the application prescribes (001 § 二(一)4)"),
     (r"maps/printed/sheet\.py", r"现状图|布局图|现状图 \(status\), 布局图 \(layout\)",
      "the map kinds of the command-line contract (DESIGN.md), as users type them"),
 ]
