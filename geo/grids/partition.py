@@ -157,7 +157,7 @@ class _Solver:
         state = _State(self, regions)
         order = sorted(range(len(regions)), key=lambda r: (max(state.totals[r], default=0.0), r))
         for r in order:
-            if sum(1 for m in state.members if m) <= 1:
+            if state.alive <= 1:
                 break
             mark = len(state.log)
             if not self._room_near(state, r) or not self._hand_out(state, r):
@@ -267,6 +267,7 @@ class _State:
         self.owner = {u: r for r, m in enumerate(regions) for u in m}
         self.totals = [solver._total(m) for m in regions]
         self.log: list[tuple[int, int]] = []
+        self.alive = sum(1 for m in self.members if m)  # grids with units, kept as they move
 
     def around(self, u: int, r: int) -> list[int]:
         """The grids other than r next to unit u."""
@@ -277,6 +278,7 @@ class _State:
         self.log.append((u, came))
         self.owner[u] = to
         self.members[came].discard(u)
+        self.alive += (not self.members[to]) - (not self.members[came])
         self.members[to].add(u)
         self.solver._add(self.totals[came], u, -1.0)
         self.solver._add(self.totals[to], u)
