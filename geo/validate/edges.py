@@ -8,6 +8,8 @@ at least the reporting length is located as a line with its length.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -18,10 +20,12 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
-__all__ = ["check", "feature_zones", "followed_features", "followed_near", "zone_index"]
+__all__ = ["check", "feature_zones", "followed_features", "loose_edges", "zone_index"]
 
 RULE = "B3"
 CLAUSE = rule_clause(RULE)
+# the side of the squares the followed area is kept in (metres)
+TILE_M = 1000.0
 
 
 def followed_features(ctx: Context) -> BaseGeometry:
@@ -59,14 +63,36 @@ def zone_index(ctx: Context) -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
     return ctx.cached("followed_zones", build)
 
 
-def followed_near(ctx: Context, boundary: BaseGeometry) -> BaseGeometry:
-    """The followed area around ``boundary`` (within its bounding box): the union of only the
-    zones that meet it, each clipped first, so the cost depends on the proposal's
-    surroundings, not on the town's size."""
-    zones, tree = zone_index(ctx)
-    window = shapely.box(*shapely.bounds(boundary)).buffer(1.0)
-    near = zones[tree.query(boundary, predicate="intersects")]
-    return shapely.union_all(shapely.intersection(near, window))
+def _tile(ctx: Context, col: int, row: int) -> BaseGeometry:
+    """The followed area inside one :data:`TILE_M` square of the town (built on first use and
+    kept: a town is prepared where proposals are drawn, and only there)."""
+
+    def build() -> BaseGeometry:
+        zones, tree = zone_index(ctx)
+        square = shapely.box(col * TILE_M, row * TILE_M, (col + 1) * TILE_M, (row + 1) * TILE_M)
+        near = zones[tree.query(square, predicate="intersects")]
+        piece: BaseGeometry = shapely.union_all(shapely.intersection(near, square))
+        shapely.prepare(piece)
+        return piece
+
+    return ctx.cached(f"followed_tile:{col}:{row}", build)
+
+
+def loose_edges(ctx: Context, boundary: BaseGeometry) -> BaseGeometry:
+    """The parts of ``boundary`` within tolerance of no road, river, ridge or the town border.
+
+    The followed area is kept square by square (:func:`_tile`), so a proposal costs the
+    squares its boundary crosses, whatever the size of the town.
+    """
+    loose = boundary
+    x0, y0, x1, y1 = shapely.bounds(boundary)
+    for col in range(math.floor(x0 / TILE_M), math.floor(x1 / TILE_M) + 1):
+        for row in range(math.floor(y0 / TILE_M), math.floor(y1 / TILE_M) + 1):
+            square = shapely.box(col * TILE_M, row * TILE_M, (col + 1) * TILE_M,
+                                 (row + 1) * TILE_M)
+            if shapely.intersects(loose, square):
+                loose = shapely.difference(loose, _tile(ctx, col, row))
+    return loose
 
 
 def _followed(ctx: Context) -> BaseGeometry:
@@ -79,7 +105,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """Findings for the boundary stretches that follow nothing, and the edge share."""
     rules = ctx.rules.boundary
     boundary = shapely.boundary(proposal.to_crs(ctx.crs))
-    loose = shapely.difference(boundary, followed_near(ctx, boundary))
+    loose = loose_edges(ctx, boundary)
     share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
     failed = share < rules.edge_share_min
     findings = []

@@ -53,8 +53,10 @@ def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context
     return best
 
 
-def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -> list[Finding]:
-    """The findings of carving ``geom`` (the community ``name``) out of one neighbour."""
+def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str, *,
+                       bands: tuple[BaseGeometry, BaseGeometry] | None = None) -> list[Finding]:
+    """The findings of carving ``geom`` (the community ``name``) out of one neighbour
+    (``bands``: :func:`geo.carve.edge_bands` of ``geom``, when the caller has them)."""
     if ctx.require("neighbours")["kind"].values[c.index] == REGISTERED_KIND:
         if c.name == name:  # the community itself, as registered (an audit of the district)
             return []
@@ -65,7 +67,7 @@ def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str) -
                             measure={"area_m2": c.taken.area}, geometry=c.taken)]
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
-    bands = edge_bands(geom, snap)
+    bands = edge_bands(geom, snap) if bands is None else bands
     findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap)
                 for p in slivers(c.taken, snap, along=geom, bands=bands)]
     gaps = slivers(c.left, snap, along=geom, bands=bands)
@@ -116,8 +118,9 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     geom = proposal.to_crs(ctx.crs)
     findings: list[Finding] = []
     changes = []
+    bands = edge_bands(geom, ctx.rules.boundary.snap_tolerance_m)
     for c in carve(geom, ctx):
-        findings += neighbour_findings(c, geom, ctx, proposal.name)
+        findings += neighbour_findings(c, geom, ctx, proposal.name, bands=bands)
         changes.append(_change(c))
     # the town is prepared: a proposal inside it (the usual case) costs no overlay with it
     outside = (shapely.Polygon() if shapely.covered_by(geom, ctx.town)
