@@ -53,7 +53,7 @@ from api.analyses.facility import FACILITY, facility_rows
 from api.analyses.grids import GRIDS
 from api.analyses.profile import PROFILE
 from api.analyses.validation import VALIDATION
-from api.db.models import Opinion, Run, User, WorkflowEvent
+from api.db.models import Opinion, ReviewCondition, Run, User, WorkflowEvent
 from api.printing import Printing, layout_content, print_map
 from geo.adjust import Adjustment
 from geo.context import Context
@@ -286,10 +286,14 @@ def write_review_annexes(session: Session, proposal_id: int, package: Package) -
     events = session.execute(
         select(WorkflowEvent, User).join(User, User.id == WorkflowEvent.actor_id)
         .where(WorkflowEvent.proposal_id == proposal_id).order_by(WorkflowEvent.seq)).all()
+    conditions: dict[int, list[str]] = {}
+    for c in session.scalars(select(ReviewCondition).where(
+            ReviewCondition.proposal_id == proposal_id).order_by(ReviewCondition.id)):
+        conditions.setdefault(c.opinion_id, []).append(c.text)
     written = []
     if opinions:
         rows = [OpinionRow(o.department, o.verdict, o.text, u.display_name or u.username,
-                           o.created_at) for o, u in opinions]
+                           o.created_at, tuple(conditions.get(o.id, ()))) for o, u in opinions]
         written.append(write_annex2(package.folder / names["annex2"], package.profile.name,
                                     rows, lang))
     steps = [Step(e.created_at, e.action, e.to_state, u.display_name or u.username, e.reason)

@@ -32,6 +32,7 @@ class Opinion:
     text: str
     author: str
     when: dt.datetime
+    conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,15 @@ def verdict_label(verdict: str, lang: str) -> str:
     return t(_VERDICTS[verdict], lang) if verdict in _VERDICTS else verdict
 
 
+def _remarks(opinion: Opinion, lang: str) -> str:
+    """The opinion's words, then its conditions (each to be marked met before approval)."""
+    parts = [opinion.text] if opinion.text else []
+    if opinion.conditions:
+        parts.append(t("annex2_conditions", lang,
+                       conditions=t("list_sep", lang).join(opinion.conditions)))
+    return t("list_sep", lang).join(parts) or "—"
+
+
 def write_annex2(path: str | Path, name: str, opinions: list[Opinion], lang: str = "zh") -> Path:
     """附件2 审核建议: each department's opinion, its conditions or remarks, who and when,
     and the tally."""
@@ -73,7 +83,7 @@ def write_annex2(path: str | Path, name: str, opinions: list[Opinion], lang: str
     table(doc, [t(k, lang) for k in (N_("annex2_col_department"), N_("annex2_col_verdict"),
                                      N_("annex2_col_text"), N_("annex2_col_author"),
                                      N_("annex2_col_date"))],
-          [[o.department, verdict_label(o.verdict, lang), o.text or "—", o.author,
+          [[o.department, verdict_label(o.verdict, lang), _remarks(o, lang), o.author,
             o.when.date().isoformat()] for o in opinions], widths_mm=(30, 24, 70, 22, 22))
     return save(doc, path)
 
