@@ -19,6 +19,7 @@ from sqlalchemy import select
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.body_guard import BodyGuard
+from api.cluster import Cluster
 from api.db.engine import gpkg_path, is_geopackage, make_engine
 from api.db.migrate import schema_lock, upgrade
 from api.db.models import Town
@@ -56,7 +57,7 @@ def start(app: FastAPI, settings: Settings) -> None:
     # request threads and database connections sized together: a request never waits for a
     # connection while another thread of this process could have used one
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-    engine = make_engine(settings.database_url, pool_size=settings.threads + settings.job_threads,
+    engine = make_engine(settings.database_url, pool_size=settings.threads + settings.dask_workers,
                          wait_seconds=settings.db_wait_seconds)
     store = make_sessions(engine, wait_seconds=settings.db_wait_seconds)
     for maker in {store.read, store.write}:
@@ -80,7 +81,9 @@ def start(app: FastAPI, settings: Settings) -> None:
     app.state.contexts = ContextCache(sessions, rules)
     for town_id in town_ids:  # built now, so the first request does not wait for it
         app.state.contexts.get(town_id)
-    app.state.runner = Runner(sessions, app.state.contexts, threads=settings.job_threads)
+    app.state.runner = Runner(sessions, app.state.contexts, Cluster(
+        settings.dask_scheduler, workers=settings.dask_workers,
+        processes=settings.dask_processes))
     app.state.upload_dir = _upload_dir(settings)
     app.state.upload_dir.mkdir(parents=True, exist_ok=True)
     app.state.scratch_dir = app.state.upload_dir / "scratch"

@@ -85,12 +85,23 @@ class Settings(BaseSettings):
     tianditu_token: SecretStr | None = Field(None, description="Tianditu API key for basemaps")
     page_limit: int = Field(100, gt=0, description="default number of features per page")
     max_page_limit: int = Field(10000, gt=0, description="largest page a client may ask for")
-    job_threads: int = Field(2, gt=0, description="threads that run background jobs")
+    dask_scheduler: str = Field(
+        "",
+        description="address of the Dask distributed scheduler that runs background jobs and "
+        "audits (tcp://host:8786; its workers need sijie installed); empty = a local cluster "
+        "started by the service",
+    )
+    dask_workers: int = Field(2, gt=0, description="workers of the local Dask cluster")
+    dask_processes: bool = Field(
+        False,
+        description="run the local Dask cluster's workers in processes of their own "
+        "(default: threads of the service's process)",
+    )
     threads: int = Field(
         16,
         gt=0,
         description="threads serving requests in one worker process; the database pool "
-        "holds as many connections plus one per job thread, so no request waits for one",
+        "holds as many connections plus one per Dask worker, so no request waits for one",
     )
     db_wait_seconds: float = Field(
         10.0,

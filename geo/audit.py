@@ -32,7 +32,8 @@ from geo.profile.money import class_index, classify
 from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
 from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
 
-__all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame"]
+__all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame",
+           "merge", "with_overlaps"]
 
 RULES = tuple(CHECKS)
 # the rules computed for all communities at once (geo.validate.batch); B2 and B9 are cheap
@@ -102,6 +103,33 @@ class Audit:
                          for o in self.overlaps],
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """The audit as JSON-ready values to keep and read back with :meth:`from_record`: the
+        document of :meth:`to_dict`, the CRS and every geometry as hexadecimal WKB."""
+        return {"document": self.to_dict(), "crs": self.crs.to_wkt(),
+                "geometries": _hex(self.geometries),
+                "overlap_geometries": _hex(np.array([o.geometry for o in self.overlaps],
+                                                    dtype=object))}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Audit:
+        """The audit :meth:`to_record` kept (overlap areas as the document rounds them)."""
+        document = record["document"]
+        communities = [
+            CommunityAudit(
+                name=c["name"], type=c["type"], code=c["code"], ok=c["ok"],
+                findings={r: int(c["findings"].get(r, 0)) for r in RULES}, errors=c["errors"],
+                overlaps=tuple(c["overlaps"]), employees=c["employees"],
+                employees_verified=c["employees_verified"], enterprises=c.get("enterprises"),
+                community_class=c.get("class"), class_index=c.get("class_index"))
+            for c in document["communities"]]
+        shapes = _unhex(record["overlap_geometries"])
+        overlaps = [Overlap(a=o["a"], b=o["b"], area_m2=o["area_m2"], geometry=g)
+                    for o, g in zip(document["overlaps"], shapes, strict=True)]
+        return cls(communities=communities, overlaps=overlaps,
+                   geometries=_unhex(record["geometries"]),
+                   crs=pyproj.CRS.from_user_input(record["crs"]))
+
     def communities_frame(self, lang: str = "zh") -> gpd.GeoDataFrame:
         """One row per community: its columns, a column per rule, in the work CRS (the names
         it overlaps joined as ``lang`` lists names)."""
@@ -164,6 +192,16 @@ def communities_from_frame(frame: gpd.GeoDataFrame, *, source: str = ""
     return communities, codes or [""] * len(communities)
 
 
+def _hex(geoms: npt.NDArray[np.object_]) -> list[str | None]:
+    return [None if w is None else str(w) for w in shapely.to_wkb(geoms, hex=True)]
+
+
+def _unhex(values: Sequence[str | None]) -> npt.NDArray[np.object_]:
+    shapes: npt.NDArray[np.object_] = np.asarray(
+        shapely.from_wkb(np.array(values, dtype=object)), dtype=object)
+    return shapes
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -197,12 +235,13 @@ def _community_class(employees: int, enterprises: int, area_m2: float, ctx: Cont
 
 
 def audit(communities: Sequence[Proposal], ctx: Context, *,
-          codes: Sequence[str] | None = None) -> Audit:
+          codes: Sequence[str] | None = None, overlaps: bool = True) -> Audit:
     """Re-validate every community against ``ctx`` and find the overlaps between them.
 
     Each community's findings by rule and ``ok`` are those of
     ``geo.validate.validate(community, ctx)``; ``errors`` counts the rules with an error.
-    ``codes`` are the communities' codes, in the same order.
+    ``codes`` are the communities' codes, in the same order. Without ``overlaps`` the
+    overlaps are left to :func:`merge` (a slice of a layer audited on its own).
     """
     n = len(communities)
     crs = communities[0].crs if communities else ctx.crs
@@ -244,12 +283,6 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
                     or (rule == "B2" and single[i] and not community.custodial)):
                 continue
             counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))
-    names = [c.name for c in communities]
-    overlaps = _overlaps(geoms, valid, names)
-    overlapping: dict[str, list[str]] = {}
-    for o in overlaps:
-        overlapping.setdefault(o.a, []).append(o.b)
-        overlapping.setdefault(o.b, []).append(o.a)
     codes = list(codes) if codes is not None else [""] * n
     results = [
         CommunityAudit(
@@ -257,10 +290,38 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
             ok=not any(errors[r][i] for r in RULES),
             findings={r: int(counts[r][i]) for r in RULES},
             errors=sum(int(errors[r][i]) for r in RULES),
-            overlaps=tuple(overlapping.get(c.name, ())),
             employees=employees[i], employees_verified=verified[i],
             enterprises=enterprises[i],
             community_class=classes[i][0], class_index=classes[i][1])
         for i, c in enumerate(communities)
     ]
-    return Audit(communities=results, overlaps=overlaps, geometries=geoms, crs=ctx.crs)
+    outcome = Audit(communities=results, overlaps=[], geometries=geoms, crs=ctx.crs)
+    return with_overlaps(outcome) if overlaps else outcome
+
+
+def with_overlaps(result: Audit) -> Audit:
+    """``result`` with the overlaps between its communities found (one STRtree query over
+    all of them) and each community's list of those it overlaps."""
+    geoms = result.geometries
+    valid = (~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), (3, 6))
+             & shapely.is_valid(geoms))
+    overlaps = _overlaps(geoms, valid, [c.name for c in result.communities])
+    overlapping: dict[str, list[str]] = {}
+    for o in overlaps:
+        overlapping.setdefault(o.a, []).append(o.b)
+        overlapping.setdefault(o.b, []).append(o.a)
+    communities = [dataclasses.replace(c, overlaps=tuple(overlapping.get(c.name, ())))
+                   for c in result.communities]
+    return Audit(communities=communities, overlaps=overlaps, geometries=geoms, crs=result.crs)
+
+
+def merge(parts: Sequence[Audit]) -> Audit:
+    """The audits of consecutive slices of one layer as the audit of the whole layer: the
+    communities in order, and the overlaps found again over all of them (two communities in
+    different slices may overlap)."""
+    if not parts:
+        raise ValueError("merge needs at least one audit")
+    geoms = np.concatenate([p.geometries for p in parts]) if parts else np.empty(0, object)
+    joined = Audit(communities=[c for p in parts for c in p.communities], overlaps=[],
+                   geometries=np.asarray(geoms, dtype=object), crs=parts[0].crs)
+    return with_overlaps(joined)

@@ -1,19 +1,22 @@
 """Analyses of a proposal version (the kinds of :mod:`api.registry`) stored as runs; a run
-asked for asynchronously is a job run by a background thread."""
+asked for asynchronously is a job computed on the Dask cluster (:mod:`api.cluster`) and stored
+by this service when it finishes."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from distributed import Future
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.analyses import Options, Target
+from api.cluster import Cluster
 from api.db.models import Proposal, ProposalVersion, Run, utcnow
 from api.geometry import plain
 from api.registry import analysis
@@ -21,6 +24,7 @@ from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache
 from geo.context import Context
 from geo.errors import SijieError
+from geo.proposal import Proposal as GeoProposal
 
 __all__ = ["Order", "Runner", "latest_run", "recent_runs"]
 
@@ -55,24 +59,77 @@ class Order:
     options: Options = field(default_factory=dict)
 
 
-class Runner:
-    """Runs analyses now (in the request) or later (a background thread, as a job)."""
+def _compute(kind: str, proposal: GeoProposal, ctx: Context, options: Options) -> Any:
+    """What a job computes, on a Dask worker: the analysis of ``kind`` (stored by the
+    service when it returns)."""
+    return analysis(kind).run(proposal, ctx, options)
 
-    def __init__(self, sessions: sessionmaker, contexts: ContextCache, *, threads: int) -> None:
+
+# what stores a finished job's result in the run, in the service
+Store = Callable[[Session, Run, Any], dict[str, Any]]
+
+
+class Runner:
+    """Runs analyses now (in the request) or later (on the Dask cluster, as a job)."""
+
+    def __init__(self, sessions: sessionmaker, contexts: ContextCache, cluster: Cluster) -> None:
         self._sessions = sessions
         self._contexts = contexts
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sijie-job")
-        self._pending: set[Future] = set()
-        self._lock = threading.Lock()
+        self._cluster = cluster
+        self._pending: set[str] = set()
+        self._settled = threading.Condition()
 
-    def drain(self) -> None:
-        """Wait until every job submitted so far has finished (for tests and shutdown)."""
-        with self._lock:
-            pending = list(self._pending)
-        wait(pending)
+    @property
+    def cluster(self) -> Cluster:
+        return self._cluster
+
+    def drain(self, timeout: float | None = None) -> None:
+        """Wait until every job submitted so far has been stored (for tests and shutdown)."""
+        with self._settled:
+            self._settled.wait_for(lambda: not self._pending, timeout=timeout)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        self.drain()
+        self._cluster.close()
+
+    def submit(self, run_id: str, future: Future, store: Store) -> None:
+        """Mark the run as running and store what ``future`` gives when it finishes:
+        ``store(session, run, result)`` makes the run's JSON result; a typed error fails the
+        run with its message in both languages, anything else as an internal error."""
+        with self._sessions() as session:
+            run = session.get(Run, run_id)
+            run.status, run.progress = "running", 10
+            session.commit()
+        with self._settled:
+            self._pending.add(run_id)
+        future.add_done_callback(lambda done: self._finish(run_id, done, store))
+
+    def _finish(self, run_id: str, future: Future, store: Store) -> None:
+        try:
+            with self._sessions() as session:
+                run = session.get(Run, run_id)
+                try:
+                    summary = store(session, run, future.result())
+                except SijieError as exc:
+                    session.rollback()
+                    run = session.get(Run, run_id)
+                    run.status, run.error = "failed", {
+                        "detail": str(exc), "detail_zh": exc.message("zh"),
+                        "detail_en": exc.message("en"), "code": "input_error"}
+                except Exception:  # a job must end in a state a client can read
+                    log.exception("job %s failed", run_id)
+                    session.rollback()
+                    run = session.get(Run, run_id)
+                    run.status, run.error = "failed", {"detail": "internal error",
+                                                       "code": "internal"}
+                else:
+                    run.status, run.progress, run.result = "successful", 100, summary
+                run.finished_at = utcnow()
+                session.commit()
+        finally:
+            with self._settled:
+                self._pending.discard(run_id)
+                self._settled.notify_all()
 
     @staticmethod
     def _new_run(session: Session, order: Order) -> Run:
@@ -96,31 +153,6 @@ class Runner:
         proposal = session.get(Proposal, version.proposal_id)
         assert proposal is not None, f"version {version.id} without its proposal"
         return self._contexts.get(proposal.town_id)
-
-    def _execute(self, run_id: str) -> None:
-        with self._sessions() as session:
-            run = session.get(Run, run_id)
-            version = session.get(ProposalVersion, run.version_id)
-            run.status, run.progress = "running", 10
-            session.commit()
-            try:
-                ctx = self._context(session, version)
-                summary = self._analyse(session, run, version, ctx, run.result["options"])[1]
-            except SijieError as exc:
-                session.rollback()
-                run = session.get(Run, run_id)
-                run.status, run.error = "failed", {
-                    "detail": str(exc), "detail_zh": exc.message("zh"),
-                    "detail_en": exc.message("en"), "code": "input_error"}
-            except Exception:  # a job must end in a state a client can read
-                log.exception("job %s failed", run_id)
-                session.rollback()
-                run = session.get(Run, run_id)
-                run.status, run.error = "failed", {"detail": "internal error", "code": "internal"}
-            else:
-                run.status, run.progress, run.result = "successful", 100, summary
-            run.finished_at = utcnow()
-            session.commit()
 
     @staticmethod
     def _analyse(session: Session, run: Run, version: ProposalVersion, ctx: Context,
@@ -157,16 +189,20 @@ class Runner:
 
     def start(self, session: Session, order: Order, *, job: bool) -> Run:
         """Run and store an analysis: in the request (its typed errors reach the client), or
-        with ``job`` queued for a background thread (the caller polls ``/jobs/{id}``)."""
+        with ``job`` computed on the Dask cluster (the caller polls ``/jobs/{id}``)."""
         if not job:
             return self._run_now(session, order)[0]
         run = self._new_run(session, order)
-        future = self._pool.submit(self._execute, run.id)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-        return run
+        ctx = self._context(session, order.version)
+        future = self._cluster.client.submit(
+            _compute, order.kind, geo_proposal(order.version), self._cluster.scattered(ctx),
+            order.options, pure=False)
+        version_id = order.version.id
 
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._pending.discard(future)
+        def store(session: Session, run: Run, result: Any) -> dict[str, Any]:
+            version = session.get(ProposalVersion, version_id)
+            assert version is not None, f"run {run.id} without its version"
+            return plain(analysis(run.kind).store(Target(session, run, version), result))
+
+        self.submit(run.id, future, store)
+        return run

@@ -1,0 +1,104 @@
+"""The Dask distributed cluster that long jobs and district audits run on.
+
+With no scheduler address in the settings the service starts a LocalCluster of its own (in
+this process by default, or in worker processes); with one it connects to that scheduler, whose
+workers must have sijie installed. A town's prepared context is scattered to the workers once
+per context object and reused by every task that needs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from distributed import Client, Future, LocalCluster
+
+from geo.audit import Audit, audit, merge
+from geo.context import Context
+from geo.proposal import Proposal
+
+__all__ = ["Cluster", "submit_audit"]
+
+log = logging.getLogger(__name__)
+
+
+class Cluster:
+    """A Dask client started on first use: a scheduler at ``address``, or (empty) a
+    LocalCluster of ``workers`` single-threaded workers, in this process or (``processes``)
+    each in its own process."""
+
+    def __init__(self, address: str = "", *, workers: int = 2, processes: bool = False) -> None:
+        self._address = address
+        self._workers = workers
+        self._processes = processes
+        self._client: Client | None = None
+        self._local: LocalCluster | None = None
+        self._lock = threading.Lock()
+        self._scattered: weakref.WeakKeyDictionary[Context, Future] = (
+            weakref.WeakKeyDictionary())
+
+    @property
+    def client(self) -> Client:
+        """The Dask client, connecting (or starting the local cluster) on first use."""
+        with self._lock:
+            if self._client is None:
+                if self._address:
+                    self._client = Client(self._address, set_as_default=False)
+                else:
+                    self._local = LocalCluster(
+                        n_workers=self._workers, threads_per_worker=1,
+                        processes=self._processes, dashboard_address=None)
+                    self._client = Client(self._local, set_as_default=False)
+                log.info("dask cluster: %s", self._client)
+            return self._client
+
+    def workers(self) -> int:
+        """How many workers the cluster has now (at least 1)."""
+        return max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
+
+    def scattered(self, ctx: Context) -> Future:
+        """``ctx`` on every worker, sent once per context object (what it has prepared, such as
+        spatial indexes and feature zones, goes with it)."""
+        client = self.client
+        with self._lock:
+            future = self._scattered.get(ctx)
+            if future is None:
+                future = client.scatter(ctx, broadcast=True, hash=False)
+                self._scattered[ctx] = future
+            return future
+
+    def close(self) -> None:
+        """Disconnect, and stop the local cluster if this started one."""
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+            if self._local is not None:
+                self._local.close()
+            self._client = self._local = None
+            self._scattered = weakref.WeakKeyDictionary()
+
+
+def _audit_slice(communities: Sequence[Proposal], ctx: Context, codes: Sequence[str]) -> Audit:
+    """One slice of the layer judged on a worker; overlaps are found when the slices merge."""
+    return audit(communities, ctx, codes=codes, overlaps=False)
+
+
+def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context,
+                 codes: Sequence[str] | None = None, *, slices: int | None = None) -> Future:
+    """The audit of ``communities`` against ``ctx`` as a Dask future: the layer cut into
+    ``slices`` consecutive slices (default: one per worker) judged on the workers against the
+    context scattered once, then merged (overlaps found over the whole layer)."""
+    client = cluster.client
+    codes = list(codes) if codes is not None else [""] * len(communities)
+    count = max(1, min(slices or cluster.workers(), len(communities)))
+    size = math.ceil(len(communities) / count) if communities else 1
+    where = cluster.scattered(ctx)
+    parts: list[Any] = [
+        client.submit(_audit_slice, list(communities[a:a + size]), where, codes[a:a + size],
+                      pure=False)
+        for a in range(0, max(len(communities), 1), size)]
+    return client.submit(merge, parts, pure=False)
