@@ -7,6 +7,8 @@ overlaps straddle the slices' edges too).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from api.cluster import Cluster, submit_audit
@@ -47,5 +49,11 @@ def test_the_prepared_context_is_scattered_once(cluster, district):
     ctx = district[3]
     first = cluster.scattered(ctx)
     assert cluster.scattered(ctx) is first
-    # every worker holds it
-    assert len(cluster.client.who_has([first])[first.key]) == 2
+    # sent to every worker (the scheduler learns of each copy as it lands)
+    holders = 0
+    for _ in range(60):
+        holders = len(cluster.client.who_has([first])[first.key])
+        if holders == 2:
+            break
+        time.sleep(0.5)
+    assert holders == 2
