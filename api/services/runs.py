@@ -92,14 +92,14 @@ class Runner:
         self.drain()
         self._cluster.close()
 
-    def submit(self, run_id: str, future: Future, store: Store) -> None:
-        """Mark the run as running and store what ``future`` gives when it finishes:
-        ``store(session, run, result)`` makes the run's JSON result; a typed error fails the
-        run with its message in both languages, anything else as an internal error."""
-        with self._sessions() as session:
-            run = session.get(Run, run_id)
-            run.status, run.progress = "running", 10
-            session.commit()
+    def submit(self, session: Session, run: Run, future: Future, store: Store) -> None:
+        """Mark the run as running (in the caller's ``session``) and store what ``future``
+        gives when it finishes: ``store(session, run, result)`` makes the run's JSON result;
+        a typed error fails the run with its message in both languages, anything else as an
+        internal error."""
+        run.status, run.progress = "running", 10
+        session.commit()
+        run_id = run.id
         with self._settled:
             self._pending.add(run_id)
         future.add_done_callback(lambda done: self._finish(run_id, done, store))
@@ -204,5 +204,5 @@ class Runner:
             assert version is not None, f"run {run.id} without its version"
             return plain(analysis(run.kind).store(Target(session, run, version), result))
 
-        self.submit(run.id, future, store)
+        self.submit(session, run, future, store)
         return run
