@@ -40,7 +40,7 @@ def print_report(report: Report, console: Console, lang: Lang) -> None:
         for key in (N_("rule"), N_("severity"), N_("clause"), N_("message")):
             table.add_column(t(key, lang), no_wrap=key != "message", overflow="fold")
         for f in report.findings:
-            table.add_row(f.rule, f"[{_STYLE[f.severity]}]{t(f.severity, lang)}[/]", f.clause,
+            table.add_row(f.rule, f"[{_STYLE[f.severity]}]{t(f.severity, lang)}[/]", f.basis(lang),
                           f.message(lang.value))
         console.print(table)
     if report.neighbours:

@@ -40,6 +40,8 @@ class Proposal:
     crs: pyproj.CRS
     custodial: tuple[CustodialPart, ...] = field(default_factory=tuple)
     raw_type: str = ""
+    # the name of its party-and-mass service centre, when the proposal gives one (B9 checks it)
+    centre_name: str | None = None
     # the geometry in each target CRS asked for, so that every rule of a validation shares
     # one reprojection; keyed by the CRS object's identity (hashing a CRS writes its WKT), the
     # object kept beside the geometry so that the identity stays its own
@@ -123,4 +125,13 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
         custodial=custodial_parts(row.get("custodial_parts"), source=source, layer=layer,
                                   row=index + 1),
         raw_type=raw_type,
+        centre_name=_text(row.get("centre_name")),
     )
+
+
+def _text(value: Any) -> str | None:
+    """A text attribute, or ``None`` when the column is missing or the value empty."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN: no value
+        return None
+    text = str(value).strip()
+    return text or None

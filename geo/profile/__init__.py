@@ -67,6 +67,9 @@ class Profile:
     notes: list[str] = field(default_factory=list)
     # of the employees, those counted from verified figures; None when none were imported
     employees_verified: int | None = None
+    # the rules-file keys of the bureau settings (本局设定, no seed gives them) behind the
+    # class, the staff quota and the funds; documents label these numbers so
+    bureau_settings: tuple[str, ...] = ()
 
     @property
     def verified_share(self) -> float | None:
@@ -146,4 +149,18 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
         neighbours={str(neighbours["name"].values[i]): round(float(a), 1)
                     for i, a in sorted(zip(touched, given, strict=True), key=lambda t: -t[1])
                     if a >= 1.0},
-        notes=notes, employees_verified=verified_inside(geom, ctx))
+        notes=notes, employees_verified=verified_inside(geom, ctx),
+        bureau_settings=_settings_used(party_members, party_level))
+
+
+# what the class, the quota and the funds rest on that no seed gives (001 § 二(一)5 names the
+# index's factors, § 二(四)2 the 4–13 bounds, § 二(五)1 the money; the rest is the bureau's)
+_CLASS_SETTINGS = ("classification.weights", "classification.reference",
+                   "classification.larger_from", "classification.extra_large_from",
+                   "staffing.quota_by_index", "funding.base_year")
+
+
+def _settings_used(party_members: int | None, party_level: str | None) -> tuple[str, ...]:
+    if party_members is not None and party_level is None:  # the level comes from members
+        return (*_CLASS_SETTINGS, "funding.party_level_from_members")
+    return _CLASS_SETTINGS

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.i18n import N_, t
+from geo.i18n import N_, Text, t
 from geo.profile import Profile
 from geo.profile.application import Application
 
@@ -153,6 +153,8 @@ def info_fields(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExt
               homes=profile.residential_buildings)
     f, party, app = profile.funding, profile.party, application
     notes = [t(n, lang) for n in profile.notes]  # message ids
+    if profile.bureau_settings:
+        notes.append(t("bureau_settings_note", lang, bureau=Text(N_("bureau_setting"))))
     if f.minimum_applied and minimum_yuan is not None:
         notes.append(t("minimum_funding", lang, minimum=minimum_yuan))
     firms = "" if app is None else t("table_enterprise_list", lang, count=len(app.enterprises),

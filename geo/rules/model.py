@@ -20,6 +20,7 @@ __all__ = [
     "CLAUSE",
     "DEFAULT_QUOTA_BY_INDEX",
     "RULE_CLAUSES",
+    "RULE_SETTINGS",
     "BoundaryRules",
     "ClassificationRules",
     "ContextMapping",
@@ -37,6 +38,7 @@ __all__ = [
     "clause_of",
     "is_bureau_setting",
     "rule_clause",
+    "rule_settings",
 ]
 
 FOUR_BOUNDARIES = "001 § 二(一)3(2)"
@@ -349,6 +351,25 @@ RULE_CLAUSES: dict[str, str] = {
     "B9": clause_of(NamingRules, "industrial_suffix"),
     "B10": "001 § 二(二)",
 }
+
+
+# The bureau settings that set each rule's limits (its findings say so beside the clause)
+RULE_SETTINGS: dict[str, tuple[str, ...]] = {
+    "B3": ("boundary.edge_share_min", "boundary.uncovered_stretch_min_m",
+           "boundary.road_tolerance_margin_m", "boundary.water_tolerance_m",
+           "boundary.terrain_tolerance_m", "boundary.border_tolerance_m"),
+    "B4": ("boundary.polsby_popper_min", "boundary.hull_ratio_min"),
+    "B5": ("boundary.snap_tolerance_m", "boundary.remnant_min_area_m2"),
+    "B6": ("boundary.cut_share_min",),
+    "B7": ("boundary.industrial_share_min",),
+    "B8": ("scale.employees_target", "scale.employees_max", "scale.target_tolerance"),
+}
+
+
+def rule_settings(rule_id: str) -> tuple[str, ...]:
+    """The bureau settings (本局设定) behind rule ``rule_id``'s limits; none for a rule whose
+    limits the seeds give or that has none."""
+    return RULE_SETTINGS.get(rule_id, ())
 
 
 def rule_clause(rule_id: str) -> str:

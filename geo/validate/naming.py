@@ -1,7 +1,10 @@
-"""B9 name: 工业社区 "XX工业社区", 楼宇社区 "XX楼宇社区".
+"""B9 name: 工业社区 "XX工业社区", 楼宇社区 "XX楼宇社区"; the centre "XX工业社区(党群)服务中心".
 
 Clause: 001 § 二(一)3(1) (命名规范). The name must end in the suffix of the declared type; a
-type that is neither is an error too. Checked even when the boundary fails B1.
+type that is neither is an error too. Where the proposal names its party-and-mass service
+centre (``centre_name``), that name must be the community's name followed by the centre
+suffix, "(党群)服务中心" (full-width brackets written alike). Checked even when the boundary
+fails B1.
 """
 
 from __future__ import annotations
@@ -27,8 +30,22 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
                                             params={"type": proposal.raw_type}),))
     suffix = suffixes[proposal.type]
     name = proposal.name.strip()
-    if name.endswith(suffix) and len(name) > len(suffix):
-        return RuleResult()
-    return RuleResult(findings=(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
-                                        key="b9_bad_name",
-                                        params={"name": name, "suffix": suffix}),))
+    findings = []
+    if not (name.endswith(suffix) and len(name) > len(suffix)):
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b9_bad_name",
+                                params={"name": name, "suffix": suffix}))
+    centre = proposal.centre_name
+    expected = name + ctx.rules.naming.centre_suffix
+    if centre is not None and _halfwidth(centre) != _halfwidth(expected):
+        findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
+                                key="b9_bad_centre_name",
+                                params={"centre": centre, "expected": expected}))
+    return RuleResult(findings=tuple(findings))
+
+
+def _halfwidth(text: str) -> str:
+    """``text`` with full-width brackets as ASCII ones (（党群） and (党群) are one name)."""
+    return text.strip().translate(_FULL_WIDTH_BRACKETS)
+
+
+_FULL_WIDTH_BRACKETS = {0xFF08: "(", 0xFF09: ")"}

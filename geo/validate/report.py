@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.i18n import N_, Text, t
+from geo.rules.model import rule_settings
 
 __all__ = ["ERROR", "INFO", "WARNING", "Finding", "NeighbourChange", "Report", "RuleResult"]
 
@@ -37,6 +38,18 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
     measure: dict[str, float] = field(default_factory=dict)
     geometry: BaseGeometry | None = None
+
+    @property
+    def bureau_settings(self) -> tuple[str, ...]:
+        """The rules-file keys of the bureau settings (本局设定, no seed gives them) that set
+        this finding's limits; the clause gives the rule, not these numbers."""
+        return rule_settings(self.rule) if self.measure or self.severity != INFO else ()
+
+    def basis(self, lang: str = "zh") -> str:
+        """The clause, and when the limits are the bureau's, that they are (本局设定)."""
+        if not self.bureau_settings:
+            return self.clause
+        return t("finding_basis", lang, clause=self.clause, bureau=Text(N_("bureau_setting")))
 
     def message(self, lang: str = "zh") -> str:
         kind = self.params.get("kind")
@@ -115,6 +128,7 @@ class Report:
             "metrics": {k: _round(v) for k, v in self.metrics.items()},
             "findings": [
                 {"rule": f.rule, "severity": f.severity, "clause": f.clause,
+                 "basis": f.basis(lang), "bureau_settings": list(f.bureau_settings),
                  "message": f.message(lang),
                  "measure": {k: _round(v) for k, v in f.measure.items()},
                  "geometry": None if g is None or g.is_empty else shapely.geometry.mapping(g)}

@@ -205,3 +205,52 @@ def test_a_template_of_a_bureau_file_keeps_the_bureau_values(tmp_path):
     again = tmp_path / "again.toml"
     again.write_text(rules_template(rules, lang="en"), encoding="utf-8")
     assert load_rules(again) == rules
+
+
+def test_findings_say_their_limits_are_bureau_settings_beside_the_clause(demo_dir):
+    from geo.io import read_context, read_layer
+    from geo.proposal import proposal_from_frame
+    from geo.validate import validate
+
+    ctx = read_context(str(demo_dir / "context.gpkg"), Rules())
+    settings = {e.key for e in iter_rules(Rules()) if e.bureau_setting}
+
+    def report(name: str, lang: str) -> dict:
+        path = demo_dir / "proposals" / f"{name}.gpkg"
+        return validate(proposal_from_frame(read_layer(path), source=str(path)), ctx).to_dict(lang)
+
+    b3 = next(f for f in report("flaw_b3_offroad_edge", "zh")["findings"] if f["rule"] == "B3")
+    assert b3["clause"] == "001 § 二(一)3(2)" and "本局设定" in b3["basis"]
+    assert "boundary.edge_share_min" in b3["bureau_settings"]
+    assert set(b3["bureau_settings"]) <= settings
+    b8 = next(f for f in report("flaw_b8_oversize", "en")["findings"] if f["rule"] == "B8")
+    assert b8["basis"] == "001 § 二(一)3(3) (limits: bureau setting)"
+    assert "scale.employees_max" in b8["bureau_settings"]
+    # the naming rule's words are the seed's own: no bureau setting behind them
+    b9 = next(f for f in report("flaw_b9_bad_name", "zh")["findings"] if f["rule"] == "B9")
+    assert b9["bureau_settings"] == [] and b9["basis"] == b9["clause"]
+
+
+def test_the_profile_takes_its_quota_from_the_index_and_names_its_bureau_settings(demo_dir):
+    from geo.io import read_context, read_layer
+    from geo.profile import community_profile
+    from geo.profile.info_table import info_rows
+    from geo.proposal import proposal_from_frame
+
+    rules = Rules()
+    ctx = read_context(str(demo_dir / "context.gpkg"), rules)
+    path = demo_dir / "proposals" / "good_industrial.gpkg"
+    profile = community_profile(proposal_from_frame(read_layer(path)), ctx, year=2026,
+                                party_members=40)
+    # the bureau's table (DEFAULT_QUOTA_BY_INDEX) read at the profile's own index
+    quota = max(q for start, q in rules.staffing.quota_by_index if profile.index >= start)
+    assert profile.staff_quota == min(max(quota, 4), 13)
+    settings = {e.key for e in iter_rules(rules) if e.bureau_setting}
+    assert "staffing.quota_by_index" in profile.bureau_settings
+    assert "funding.party_level_from_members" in profile.bureau_settings
+    assert set(profile.bureau_settings) <= settings
+    assert profile.to_dict()["bureau_settings"] == list(profile.bureau_settings) or \
+        tuple(profile.to_dict()["bureau_settings"]) == profile.bureau_settings
+    notes = dict(info_rows(profile, "zh"))["说明"]
+    assert "本局设定" in notes and "员额对照表" in notes
+    assert "bureau setting" in dict(info_rows(profile, "en"))["Notes"]

@@ -35,7 +35,9 @@ FLAWS = {
 }
 GOOD = ("good_industrial", "good_building", "good_custodial_enclave")
 DESIGN_KEYS = {"proposal", "crs", "ok", "rules_version", "metrics", "findings", "neighbours"}
-FINDING_KEYS = {"rule", "severity", "clause", "message", "measure", "geometry"}
+# DESIGN.md's keys, and where the limits come from (the clause, or 本局设定 beside it)
+FINDING_KEYS = {"rule", "severity", "clause", "message", "measure", "geometry", "basis",
+                "bureau_settings"}
 COMPARED_METRICS = ("area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # the demo town lies by the Yong river in Zhenhai, Ningbo: about 121.6°E, 29.95°N
