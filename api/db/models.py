@@ -31,6 +31,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 __all__ = [
     "STORAGE_SRID",
+    "AuditJob",
     "Base",
     "ConditionMet",
     "ContextFeature",
@@ -219,6 +220,25 @@ class Run(Base):
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AuditJob(Base):
+    """A background audit of every community of a town (read by ``/jobs`` as runs are); its
+    result is the audit's record (:meth:`geo.audit.Audit.to_record`) and what was audited."""
+
+    __tablename__ = "audit_jobs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[dict | None] = mapped_column(JSON)
+
+    kind = "audit"  # the process a job document names
+    proposal_id = None  # an audit is of a town, not of one proposal
 
 
 class ValidationResult(Base):

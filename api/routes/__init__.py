@@ -3,6 +3,7 @@
 from api.routes import (
     admin,
     analysis,
+    audits,
     auth,
     features,
     health,
@@ -28,6 +29,7 @@ routers = [
     public.router,
     admin.router,
     towns.router,
+    audits.router,
     roster.router,
     pages.router,
 ]

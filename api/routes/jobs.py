@@ -7,30 +7,33 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from api.analyses import Reading
-from api.db.models import Run
+from api.db.models import AuditJob, Run
 from api.deps import LangDep, SessionDep, StaffUser
 from api.registry import analysis
 from api.routes.common import output_crs
 from api.serialize import JSONDocument, iso
-from api.services.jobs import finished_job, get_job
-from api.services.runs import recent_runs
+from api.services.audits import AUDIT_FORMATS, AUDIT_MEDIA, audit_file
+from api.services.jobs import finished_job, get_job, recent_jobs
 from geo.i18n import Lang
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
 
-def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
-    """A run as an OGC API Processes status document; a failure's message in ``lang``."""
+_RESULTS = "http://www.opengis.net/def/rel/ogc/1.0/results"
+
+
+def job_document(run: Run | AuditJob, lang: Lang = Lang.zh) -> dict[str, Any]:
+    """A run or audit job as an OGC API Processes status document; a failure's message in
+    ``lang``; an audit's results linked in each of its formats."""
     error = run.error or {}
     links = [{"href": f"/jobs/{run.id}", "rel": "self", "type": "application/json"}]
-    if run.status == "successful":
-        links.append(
-            {
-                "href": f"/jobs/{run.id}/results",
-                "rel": "http://www.opengis.net/def/rel/ogc/1.0/results",
-                "type": "application/json",
-            }
-        )
+    if run.status == "successful" and isinstance(run, AuditJob):
+        links += [{"href": f"/jobs/{run.id}/results?f={fmt}", "rel": _RESULTS,
+                   "type": AUDIT_MEDIA[fmt]} for fmt in AUDIT_FORMATS]
+    elif run.status == "successful":
+        links.append({"href": f"/jobs/{run.id}/results", "rel": _RESULTS,
+                      "type": "application/json"})
+    extra = {"town_id": run.town_id} if isinstance(run, AuditJob) else {}
     return {
         "jobID": run.id,
         "type": "process",
@@ -43,6 +46,7 @@ def job_document(run: Run, lang: Lang = Lang.zh) -> dict[str, Any]:
         # runs failed before messages were stored in both languages hold "detail" only
         "message": error.get(f"detail_{lang.value}", error.get("detail")),
         "links": links,
+        **extra,
     }
 
 
@@ -56,7 +60,7 @@ def list_jobs(
 ) -> dict[str, Any]:
     return {
         "jobs": [job_document(run, lang)
-                 for run in recent_runs(session, status=status, limit=limit)],
+                 for run in recent_jobs(session, status=status, limit=limit)],
         "links": [{"href": "/jobs", "rel": "self", "type": "application/json"}],
     }
 
@@ -76,7 +80,14 @@ def job_results(
     user: StaffUser,
     lang: LangDep,
     crs: Annotated[str | None, Query()] = None,
+    f: Annotated[str | None, Query(pattern="^(json|gpkg|csv|html)$",
+                                   description="an audit's format (default json)")] = None,
 ) -> Response:
+    job = get_job(session, job_id)
+    if isinstance(job, AuditJob):
+        made = audit_file(job, f or "json", lang, request.app.state.contexts.get(job.town_id))
+        return Response(made.content, media_type=made.media_type, headers={
+            "Content-Disposition": f'attachment; filename="{made.filename}"'})
     run, version = finished_job(session, job_id)
     reading = Reading(session, run, output_crs(request, crs), lang, version)
     return JSONDocument(analysis(run.kind).present(reading))

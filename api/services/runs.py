@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.analyses import Options, Target
 from api.cluster import Cluster
-from api.db.models import Proposal, ProposalVersion, Run, utcnow
+from api.db.models import AuditJob, Proposal, ProposalVersion, Run, utcnow
 from api.geometry import plain
 from api.registry import analysis
 from api.services.proposals import geo_proposal
@@ -66,7 +66,7 @@ def _compute(kind: str, proposal: GeoProposal, ctx: Context, options: Options) -
 
 
 # what stores a finished job's result in the run, in the service
-Store = Callable[[Session, Run, Any], dict[str, Any]]
+Store = Callable[[Session, Any, Any], dict[str, Any]]
 
 
 class Runner:
@@ -92,34 +92,36 @@ class Runner:
         self.drain()
         self._cluster.close()
 
-    def submit(self, session: Session, run: Run, future: Future, store: Store) -> None:
+    def submit(self, session: Session, run: Run | AuditJob, future: Future, store: Store
+               ) -> None:
         """Mark the run as running (in the caller's ``session``) and store what ``future``
         gives when it finishes: ``store(session, run, result)`` makes the run's JSON result;
         a typed error fails the run with its message in both languages, anything else as an
         internal error."""
         run.status, run.progress = "running", 10
         session.commit()
-        run_id = run.id
+        run_id, model = run.id, type(run)
         with self._settled:
             self._pending.add(run_id)
-        future.add_done_callback(lambda done: self._finish(run_id, done, store))
+        future.add_done_callback(lambda done: self._finish(model, run_id, done, store))
 
-    def _finish(self, run_id: str, future: Future, store: Store) -> None:
+    def _finish(self, model: type[Run | AuditJob], run_id: str, future: Future, store: Store
+                ) -> None:
         try:
             with self._sessions() as session:
-                run = session.get(Run, run_id)
+                run = session.get(model, run_id)
                 try:
                     summary = store(session, run, future.result())
                 except SijieError as exc:
                     session.rollback()
-                    run = session.get(Run, run_id)
+                    run = session.get(model, run_id)
                     run.status, run.error = "failed", {
                         "detail": str(exc), "detail_zh": exc.message("zh"),
                         "detail_en": exc.message("en"), "code": "input_error"}
                 except Exception:  # a job must end in a state a client can read
                     log.exception("job %s failed", run_id)
                     session.rollback()
-                    run = session.get(Run, run_id)
+                    run = session.get(model, run_id)
                     run.status, run.error = "failed", {"detail": "internal error",
                                                        "code": "internal"}
                 else:
