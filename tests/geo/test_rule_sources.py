@@ -18,7 +18,8 @@ from geo.rules.model import rule, setting
 from geo.rules.template import rules_template
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_MD = Path(os.environ.get("SIJIE_DOMAIN_MD", ROOT.parent / "shared" / "DOMAIN.md"))
+# the domain document (rules, numbers, workflow with their clauses) as the project keeps it
+DOMAIN_MD = Path(os.environ.get("SIJIE_DOMAIN_MD", ROOT / "docs" / "DOMAIN.md"))
 _CN = "一二三四五六七八九十百"
 # one clause after its seed number: 二(一)3(2), 二(五)1, 第三十条 (a § may come first)
 _PART = rf"(?:§ )?(?:[{_CN}]+(?:\([{_CN}]+\))?\d*(?:\(\d+\))?|第[{_CN}]+条)"
