@@ -174,17 +174,14 @@ class ProposalInputs:
         """The proposal and the context, read and checked as every command reads them; the
         typed input errors are left to :func:`reports_errors`."""
         from geo.io import read_context, read_layer
-        from geo.proposal import TYPE_ALIASES, proposal_from_frame
+        from geo.proposal import proposal_from_frame
         from geo.rules import load_rules
 
-        ctx = read_context(self.context, load_rules(self.rules))
+        rules = load_rules(self.rules)
+        ctx = read_context(self.context, rules)
         frame = read_layer(self.proposal, crs=self.crs)
-        prop = proposal_from_frame(frame, feature=self.feature, source=self.proposal)
-        if self.name is not None:
-            prop = dataclasses.replace(prop, name=self.name)
-        if self.type_ is not None:
-            kind = self.type_.strip()
-            prop = dataclasses.replace(prop, type=TYPE_ALIASES.get(kind, kind), raw_type=self.type_)
+        prop = proposal_from_frame(frame, feature=self.feature, source=self.proposal,
+                                   columns=rules.proposal, name=self.name, type_=self.type_)
         return prop, ctx
 
 

@@ -31,6 +31,8 @@ def print_report(report: Report, console: Console, lang: Lang) -> None:
     """Verdict, metrics, findings with rule and clause, and the neighbours' changes."""
     verdict = t("verdict_ok" if report.ok else "verdict_has_errors", lang)
     console.print(f"[bold]{report.proposal}[/] — {verdict}", highlight=False)
+    given, work = report.crs_names()
+    console.print(t("report_crs_line", lang, crs=given, work_crs=work), highlight=False)
     metrics = Table(title=t("metrics", lang), show_header=False)
     for key, value in report.metrics.items():
         metrics.add_row(t(_METRICS[key], lang), _metric(value))

@@ -52,12 +52,13 @@ def check_geometries(frames: list[gpd.GeoDataFrame], caps: GeometryCaps, shown: 
 
 def read_proposal_file(
     data: bytes, filename: str, workdir: Path, limits: UploadLimits, caps: GeometryCaps,
-    crs: str | None, layer: str | None,
+    crs: str | None, layer: str | None, name: str | None = None, type_: str | None = None,
 ) -> ProposalInput:
-    """The proposal in an uploaded file, checked (runs in a worker)."""
+    """The proposal in an uploaded file, checked (runs in a worker); ``name`` and ``type_``
+    (form fields) replace the file's."""
     frame = read_upload(data, filename, workdir, limits=limits, crs=crs, layer=layer)
     check_geometries([frame], caps, display_name(filename))
-    return input_from_frame(frame, source=filename)
+    return input_from_frame(frame, source=filename, name=name, type_=type_)
 
 
 def read_town_file(

@@ -1,9 +1,10 @@
 """The upload gate: untrusted bytes in, a proposal layer out, or a refusal with a 4xx reason.
 
-Bureau staff upload a zipped Shapefile, a GeoPackage, KML, DXF or GeoJSON. Nothing the
-client says is trusted: the file name only hints at the type, the content is sniffed in
-Python (zip headers, the SQLite header and GeoPackage tables, XML without DTDs, JSON)
-before GDAL sees it, files are saved under names the server chooses inside the caller's
+Bureau staff upload a zipped Shapefile, FileGDB or MapInfo TAB, a GeoPackage, KML/KMZ, DXF,
+CSV or GeoJSON (the formats of :data:`geo.io.formats.UPLOAD_TYPES`, the command line's too).
+Nothing the client says is trusted: the file name only hints at the type, the content is
+sniffed in Python (zip headers, the SQLite header and GeoPackage tables, XML without DTDs,
+JSON) before GDAL sees it, files are saved under names the server chooses inside the caller's
 work folder, GDAL must identify each one as the single driver its type allows, and GDAL
 runs with network access and sibling-file probing turned off.
 """
@@ -31,11 +32,12 @@ from api.json_checks import JSONRefused, load_json
 from geo.crs import resolve_crs
 from geo.errors import CRSError, InputError, InputErrorOptions, MissingCRSError
 from geo.i18n import N_, OneOf, Text
-from geo.io.archive import choose_zipped, zipped_shapefiles
+from geo.io.archive import ZippedDataset, choose_zipped, zipped_datasets
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
-from geo.io.frames import gdal_layers, read_dxf, read_frame, read_shapefile
+from geo.io.formats import UPLOAD_TYPES
+from geo.io.frames import gdal_layers, read_csv, read_dxf, read_frame, read_shapefile
 from geo.io.gdal_env import SANDBOX, gdal_config, gdal_errors, identify_driver
-from geo.io.kml import kml_to_planning
+from geo.io.kml import KML_READ_OPTIONS, kml_to_planning
 from geo.io.layers import choose_layer
 
 __all__ = [
@@ -43,16 +45,9 @@ __all__ = [
     "read_upload",
 ]
 
-# Extension -> (format, the only GDAL drivers that may open it).
-_TYPES: dict[str, tuple[str, frozenset[str]]] = {
-    ".zip": ("zip", frozenset({"ESRI Shapefile"})),
-    ".gpkg": ("gpkg", frozenset({"GPKG"})),
-    ".kml": ("kml", frozenset({"LIBKML", "KML"})),
-    ".dxf": ("dxf", frozenset({"DXF"})),
-    ".geojson": ("geojson", frozenset({"GeoJSON"})),
-    ".json": ("geojson", frozenset({"GeoJSON"})),
-}
-_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_SIDECARS = {"shapefile": (".shp", ".shx", ".dbf", ".prj", ".cpg"),
+             "tab": (".tab", ".dat", ".map", ".id", ".ind")}
+_SAFE_GDB_MEMBER = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _VSI_OR_URL = re.compile(r"/vsi|\\vsi|[a-z][a-z0-9+.\-]*://", re.I)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
@@ -221,29 +216,82 @@ def _unpack(up: _Upload, archive: zipfile.ZipFile, member: str, target: Path) ->
         raise up.refuse("zip_member_unpack_failed", 422, "unreadable", member=member) from exc
 
 
-def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+def _open_zip(up: _Upload) -> zipfile.ZipFile:
     if not up.data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise up.refuse("zip_no_header", 400, "driver-not-allowed")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(up.data))
+        return zipfile.ZipFile(io.BytesIO(up.data))
     except (zipfile.BadZipFile, OSError) as exc:
         raise up.refuse("zip_damaged", 422, "unreadable") from exc
+
+
+def _unpack_dataset(up: _Upload, archive: zipfile.ZipFile, chosen: ZippedDataset) -> Path:
+    """Unpack the chosen dataset under server-chosen names; what GDAL opens."""
+    stem = up.workdir / uuid4().hex
+    if chosen.kind == "filegdb":
+        folder = stem.with_suffix(".gdb")
+        folder.mkdir()
+        for member in chosen.sidecars:
+            name = PurePosixPath(member).name
+            if _SAFE_GDB_MEMBER.match(name):
+                _unpack(up, archive, member, folder / name)
+        return folder
+    parts = {PurePosixPath(m).suffix.lower(): m for m in chosen.sidecars}
+    for suffix in _SIDECARS[chosen.kind]:
+        if suffix in parts:
+            _unpack(up, archive, parts[suffix], stem.with_suffix(suffix))
+    if chosen.kind == "shapefile" and ".prj" not in parts and up.crs is None:
+        raise up.refuse("shapefile_no_prj", 422, "missing-crs", layer=chosen.layer)
+    return stem.with_suffix(_SIDECARS[chosen.kind][0])
+
+
+def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    archive = _open_zip(up)
     with archive, _as_unusable(up):
         _check_archive(up, archive)
         saved = up.save(up.data, ".zip")
-        chosen = choose_zipped(saved, zipped_shapefiles(saved, layer=up.layer), up.layer)
-        stem = up.workdir / uuid4().hex
-        parts = {PurePosixPath(m).suffix.lower(): m for m in chosen.sidecars}
-        for suffix in _SHAPEFILE_PARTS:
-            if suffix in parts:
-                _unpack(up, archive, parts[suffix], stem.with_suffix(suffix))
-        if ".prj" not in parts and up.crs is None:
-            raise up.refuse("shapefile_no_prj", 422, "missing-crs", layer=chosen.layer)
-        shp = stem.with_suffix(".shp")
-        _require_driver(up, shp)
+        chosen = choose_zipped(saved, zipped_datasets(saved, layer=up.layer), up.layer)
+        opened = _unpack_dataset(up, archive, chosen)
+        _require_driver(up, opened)
         with gdal_config(SANDBOX):
-            frame, _ = read_shapefile(shp, path=saved, layer=chosen.layer)
-    return frame, chosen.layer
+            if chosen.kind == "shapefile":
+                frame, _ = read_shapefile(opened, path=saved, layer=chosen.layer)
+                return frame, chosen.layer
+            if chosen.kind == "tab":
+                return read_frame(opened, opened.stem, path=saved, layer=chosen.layer), chosen.layer
+            wanted = None if up.layer == chosen.layer else up.layer
+            name = choose_layer(saved, wanted, gdal_layers(opened, layer=wanted))
+            return read_frame(opened, name, path=saved, layer=name), name
+
+
+def _read_kmz(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    """A KMZ: a zip whose KML documents are checked as an uploaded KML is, then read by GDAL."""
+    archive = _open_zip(up)
+    with archive:
+        _check_archive(up, archive)
+        kml = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
+        if not kml:
+            raise up.refuse("kmz_no_kml", 422, "unreadable")
+        for info in kml:
+            try:
+                _check_kml(up, archive.read(info))
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise up.refuse("zip_member_unpack_failed", 422, "unreadable",
+                                member=info.filename) from exc
+    frame, name = _read_gdal(up, up.save(up.data, ".kmz"), KML_READ_OPTIONS)
+    return kml_to_planning(frame), name
+
+
+def _read_csv(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    """A CSV table with a WKT column or X/Y columns, in UTF-8 (with or without BOM) or GBK."""
+    if up.data.startswith((b"PK\x03\x04", _SQLITE_MAGIC)) or b"\x00" in up.data[:4096]:
+        raise up.refuse("csv_binary", 400, "driver-not-allowed")
+    saved = up.save(up.data, ".csv")
+    shown = Path(up.name).stem
+    with _as_unusable(up), gdal_config(SANDBOX):
+        _require_driver(up, saved)
+        frame, _ = read_csv(saved, path=saved, layer=shown)
+        return frame, shown
 
 
 def _saved_geopackage(up: _Upload) -> Path:
@@ -307,11 +355,15 @@ def _read_gpkg(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     return _read_gdal(up, _saved_geopackage(up))
 
 
-def _read_gdal(up: _Upload, saved: Path) -> tuple[gpd.GeoDataFrame, str]:
-    """Read the chosen layer of a single-file upload once its driver is known to be allowed."""
-    with _as_unusable(up), gdal_config(SANDBOX):
+def _read_gdal(up: _Upload, saved: Path, options: Mapping[str, str] | None = None
+               ) -> tuple[gpd.GeoDataFrame, str]:
+    """Read the chosen layer of a single-file upload once its driver is known to be allowed
+    (``options``: the driver's GDAL options; with them, layers without features are skipped
+    when none is named, as a KML's empty folders are)."""
+    with _as_unusable(up), gdal_config({**SANDBOX, **(options or {})}):
         _require_driver(up, saved)
-        name = choose_layer(saved, up.layer, gdal_layers(saved, layer=up.layer))
+        available = gdal_layers(saved, layer=up.layer, nonempty=options is not None)
+        name = choose_layer(saved, up.layer, available)
         shown = _layer_shown(name, saved, up)
         return read_frame(saved, name, path=saved, layer=shown), shown
 
@@ -324,16 +376,21 @@ def _layer_shown(name: str, saved: Path, up: _Upload) -> str:
     return name
 
 
-def _read_kml(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+def _check_kml(up: _Upload, data: bytes) -> None:
+    """Refuse XML with a DTD or entities, malformed XML and XML that is not KML."""
     try:
-        root = safe_xml.fromstring(up.data, forbid_dtd=True)
+        root = safe_xml.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise up.refuse("kml_entities", 400, "xml-entity") from exc
     except (safe_xml.ParseError, ValueError) as exc:
         raise up.refuse("xml_malformed", 422, "unreadable", detail=str(exc)) from exc
     if root.tag.rsplit("}", 1)[-1] != "kml":
         raise up.refuse("kml_wrong_root", 400, "driver-not-allowed", tag=root.tag)
-    frame, name = _read_gdal(up, up.save(up.data, ".kml"))
+
+
+def _read_kml(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    _check_kml(up, up.data)
+    frame, name = _read_gdal(up, up.save(up.data, ".kml"), KML_READ_OPTIONS)
     return kml_to_planning(frame), name
 
 
@@ -383,7 +440,9 @@ _READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
     "zip": _read_zip,
     "gpkg": _read_gpkg,
     "kml": _read_kml,
+    "kmz": _read_kmz,
     "dxf": _read_dxf,
+    "csv": _read_csv,
     "geojson": _read_geojson,
 }
 
@@ -392,7 +451,7 @@ def _check_request(
     data: bytes,
     filename: str,
     limits: UploadLimits,
-    types: Mapping[str, tuple[str, frozenset[str]]] = _TYPES,
+    types: Mapping[str, tuple[str, frozenset[str]]] = UPLOAD_TYPES,
 ) -> tuple[str, frozenset[str]]:
     """Refuse virtual paths and URLs as names, oversize bodies and types not in ``types``."""
     if _VSI_OR_URL.search(filename):
@@ -441,7 +500,8 @@ def read_upload(
     Parameters
     ----------
     data
-        The request body: a zipped Shapefile, GeoPackage, KML, DXF or GeoJSON.
+        The request body: a zipped Shapefile, FileGDB or TAB, GeoPackage, KML/KMZ, DXF, CSV
+        or GeoJSON.
     filename
         The client's file name; only its extension is used, as a hint to the type.
     workdir
@@ -481,7 +541,7 @@ def checked_geopackage(
     """An uploaded ``.gpkg`` checked as :func:`read_upload` checks one and saved in ``workdir``
     under a server-chosen name (read it inside ``gdal_config(SANDBOX)``); else
     :class:`UploadRejected`."""
-    _, drivers = _check_request(data, filename, limits, {".gpkg": _TYPES[".gpkg"]})
+    _, drivers = _check_request(data, filename, limits, {".gpkg": UPLOAD_TYPES[".gpkg"]})
     up = _Upload(data=data, name=display_name(filename), workdir=Path(workdir).resolve(),
                  limits=limits, drivers=drivers, crs=None, layer=None)
     path = _saved_geopackage(up)

@@ -12,10 +12,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
-from geo.i18n import Text
+from geo.i18n import N_, Text
+from geo.rules.model import ProposalColumns
 
-__all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "custodial_parts", "parts_by_area",
-           "proposal_from_frame"]
+__all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "column_for", "custodial_parts",
+           "parts_by_area", "proposal_from_frame"]
 
 # the community types of 001 § 二(一)1, as written in the bureau's data
 TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
@@ -90,18 +91,76 @@ def custodial_parts(
                          path=source, layer=layer, row=row, field="custodial_parts") from exc
 
 
+def column_for(frame: gpd.GeoDataFrame, candidates: list[str]) -> str | None:
+    """The first of ``candidates`` that ``frame`` has as a column: spelt exactly, else with
+    another case (``Name`` for ``name``); ``None`` when it has none of them."""
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    for wanted in candidates:
+        if wanted in columns:
+            return wanted
+    folded = {c.casefold(): c for c in columns}
+    for wanted in candidates:
+        if wanted.casefold() in folded:
+            return folded[wanted.casefold()]
+    return None
+
+
+def _text(value: object) -> str:
+    """A cell as text: missing values (``None``, NaN) are the empty text."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _missing_column(frame: gpd.GeoDataFrame, key: str, candidates: list[str], *,
+                    source: str, layer: str | None) -> InputError:
+    """The error for a file with none of the name (or type) columns: it names what it has."""
+    found = [str(c) for c in frame.columns if c != frame.geometry.name]
+    return InputError(message_key=key,
+                      params={"looked": ", ".join(candidates),
+                              "found": ", ".join(found) or Text("none")},
+                      path=source, layer=layer)
+
+
 def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
-                        source: str = "") -> Proposal:
+                        source: str = "", columns: ProposalColumns | None = None,
+                        name: str | None = None, type_: str | None = None) -> Proposal:
     """The proposal in a layer: its only feature, or the one named ``feature``.
+
+    Parameters
+    ----------
+    frame
+        The layer as read.
+    feature
+        The name of the feature to take when the layer holds several.
+    source
+        The file, named in messages.
+    columns
+        Where the name and type are (the rules file's ``[proposal]``; by default ``name``,
+        ``名称``, ``社区名称`` … and ``type``, ``类型``, ``社区类型`` …).
+    name, type_
+        The name and type given instead of the file's (``--name``, ``--type``); ``type_`` in
+        the bureau's words (工业社区) or sijie's (industrial).
 
     Raises
     ------
     InputError
         The layer holds several features and none was picked (their names are listed), the
-        named feature is absent, or ``custodial_parts`` is malformed.
+        named feature is absent, the file has no name (or type) column and none was given
+        (the message names the columns looked for and those found), or ``custodial_parts``
+        is malformed.
     """
+    columns = columns or ProposalColumns()
     layer = frame.attrs.get("layer")
-    names = [str(n) for n in frame["name"]] if "name" in frame.columns else []
+    name_column = column_for(frame, columns.name)
+    type_column = column_for(frame, columns.type)
+    if name is None and name_column is None:
+        raise _missing_column(frame, N_("proposal_no_name_column"), columns.name, source=source,
+                              layer=layer)
+    if type_ is None and type_column is None:
+        raise _missing_column(frame, N_("proposal_no_type_column"), columns.type, source=source,
+                              layer=layer)
+    names = [_text(n) for n in frame[name_column]] if name_column else []
     if feature is not None:
         matches = [i for i, n in enumerate(names) if n == feature]
         if not matches:
@@ -116,9 +175,9 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
     else:
         index = 0
     row = frame.iloc[index]
-    raw_type = str(row["type"]) if "type" in frame.columns and row["type"] is not None else ""
+    raw_type = type_ if type_ is not None else _text(row[str(type_column)])
     return Proposal(
-        name=names[index] if names else "",
+        name=name if name is not None else names[index],
         type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()),
         geometry=row.geometry,
         crs=pyproj.CRS.from_user_input(frame.crs),

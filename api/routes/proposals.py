@@ -62,6 +62,8 @@ _BODY = {
                         "file": {"type": "string", "format": "binary"},
                         "crs": {"type": "string"},
                         "layer": {"type": "string"},
+                        "name": {"type": "string"},
+                        "type": {"type": "string"},
                         "reason": {"type": "string"},
                         "town_id": {"type": "integer"},
                     },
@@ -105,7 +107,8 @@ async def _sent(request: Request) -> Sent:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise Problem(422, "content_type")
-        fields = {key: _form_text(form, key) for key in ("crs", "layer", "reason", "town_id")}
+        fields = {key: _form_text(form, key) for key in ("crs", "layer", "name", "type", "reason",
+                                                   "town_id")}
         return Sent(file=await upload.read(limit + 1), filename=upload.filename or "upload",
                     fields=fields)
     raise Problem(415, "content_type")
@@ -137,7 +140,8 @@ def _read_upload(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, 
     assert sent.file is not None
     with scratch_dir(request.app.state.scratch_dir) as workdir:
         inp = run_isolated(read_proposal_file, sent.file, sent.filename, workdir, limits, caps,
-                           sent.fields.get("crs"), sent.fields.get("layer"), limits=worker)
+                           sent.fields.get("crs"), sent.fields.get("layer"),
+                           sent.fields.get("name"), sent.fields.get("type"), limits=worker)
     return inp, sent.fields.get("reason") or "", _town_id(sent.fields.get("town_id"))
 
 

@@ -66,9 +66,11 @@ class ProposalInput:
     input_crs: str
 
 
-def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload") -> ProposalInput:
-    """A proposal from a one-feature layer read by geo.io or the upload gate."""
-    geo = proposal_from_frame(frame, source=source)
+def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload", name: str | None = None,
+                     type_: str | None = None) -> ProposalInput:
+    """A proposal from a one-feature layer read by geo.io or the upload gate; ``name`` and
+    ``type_`` (form fields) replace the file's."""
+    geo = proposal_from_frame(frame, source=source, name=name, type_=type_)
     if geo.geometry is None or geo.geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise Problem(
             422, "not_polygon", got=None if geo.geometry is None else geo.geometry.geom_type

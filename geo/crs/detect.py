@@ -46,12 +46,19 @@ def _parse_declared(declared: str, path: str | Path | None, layer: str | None) -
         ) from None
 
 
-def _from_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    geometry = geometry_from_gcj02(gpd.GeoSeries(gdf.geometry.values, index=gdf.index))
-    out = gdf.copy()
-    out[gdf.geometry.name] = geometry.set_crs(_CGCS2000)
+def _from_gcj02(gdf: gpd.GeoDataFrame, path: str | Path | None,
+                layer: str | None) -> gpd.GeoDataFrame:
+    """GCJ-02 lon/lat to CGCS2000 lon/lat, whatever CRS the file declares (GCJ-02 files
+    usually call themselves WGS 84); coordinates that are no lon/lat in China are refused."""
+    bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
+    if all(math.isfinite(b) for b in bounds) and not _in_china(*bounds):
+        raise CRSError(message_key="crs_gcj02_not_lonlat", params={"bounds": _fmt(bounds)},
+                       path=path, layer=layer)
+    out = gdf.set_crs(_CGCS2000, allow_override=True)
+    shifted = geometry_from_gcj02(np.asarray(gdf.geometry.values, dtype=object))
+    out[gdf.geometry.name] = gpd.GeoSeries(shifted, index=gdf.index, crs=_CGCS2000)
     logger.info("converted %d GCJ-02 features to CGCS2000 lon/lat", len(out))
-    return out.set_crs(_CGCS2000, allow_override=True)
+    return out
 
 
 def _in_china(minx: float, miny: float, maxx: float, maxy: float) -> bool:
@@ -151,7 +158,7 @@ def resolve_crs(
     """
     if declared is not None:
         if declared.strip().upper() in _GCJ02_NAMES:
-            gdf = _from_gcj02(gdf)
+            gdf = _from_gcj02(gdf, path, layer)
         else:
             gdf = gdf.set_crs(_parse_declared(declared, path, layer), allow_override=True)
     elif gdf.crs is None:

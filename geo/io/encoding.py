@@ -11,7 +11,7 @@ import codecs
 import struct
 from pathlib import Path
 
-__all__ = ["cpg_encoding", "shapefile_encoding", "sniff_dbf_encoding"]
+__all__ = ["cpg_encoding", "shapefile_encoding", "sniff_dbf_encoding", "text_file_encoding"]
 
 _SAMPLE_BYTES = 1 << 20  # records looked at when sniffing; enough for any real decision
 _FALLBACK = "ISO-8859-1"  # decodes any byte, so a read never fails on text
@@ -99,6 +99,21 @@ def sniff_dbf_encoding(dbf: bytes) -> str:
     for codec, name in (("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")):
         if _decodes(sample, codec):
             return name
+    return _FALLBACK
+
+
+def text_file_encoding(path: Path) -> str:
+    """The encoding of a text file such as a CSV table: UTF-8 (with or without a byte-order
+    mark, or plain ASCII), else GBK, else GB18030, else ISO-8859-1, judged on its first MiB."""
+    with path.open("rb") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    for codec, name in (("utf-8-sig", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")):
+        decoder = codecs.getincrementaldecoder(codec)()
+        try:
+            decoder.decode(sample, final=len(sample) < _SAMPLE_BYTES)  # a cut-off last char
+        except UnicodeDecodeError:
+            continue
+        return name
     return _FALLBACK
 
 

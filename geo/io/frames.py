@@ -10,14 +10,23 @@ import pyogrio
 
 from geo.errors import InputError
 from geo.io.dxf import GDAL_DXF_LAYER, dxf_encoding, dxf_to_planning
-from geo.io.encoding import shapefile_encoding
+from geo.io.encoding import shapefile_encoding, text_file_encoding
 from geo.io.gdal_env import gdal_config, gdal_errors
 
-__all__ = ["gdal_layers", "geometry_summary", "read_dxf", "read_frame", "read_shapefile"]
+__all__ = ["CSV_OPEN_OPTIONS", "gdal_layers", "geometry_summary", "read_csv", "read_dxf",
+           "read_frame", "read_shapefile"]
 
+#: where GDAL's CSV driver looks for the geometry: a WKT column, or X/Y (lon/lat) columns
+CSV_OPEN_OPTIONS = {
+    "GEOM_POSSIBLE_NAMES": "WKT,wkt,geometry,geom,the_geom,shape,几何,坐标串",
+    "X_POSSIBLE_NAMES": "x,X,lon,Lon,LON,lng,longitude,Longitude,经度,X坐标,东坐标",
+    "Y_POSSIBLE_NAMES": "y,Y,lat,Lat,LAT,latitude,Latitude,纬度,Y坐标,北坐标",
+    "KEEP_GEOM_COLUMNS": "NO",
+    "AUTODETECT_TYPE": "YES",
+}
 
-
-def gdal_layers(path: Path, *, layer: str | None = None) -> list[tuple[str, str | None]]:
+def gdal_layers(path: Path, *, layer: str | None = None, nonempty: bool = False
+                ) -> list[tuple[str, str | None]]:
     """Names and GDAL geometry types (``None`` for plain tables) of the layers in ``path``.
 
     Parameters
@@ -26,10 +35,17 @@ def gdal_layers(path: Path, *, layer: str | None = None) -> list[tuple[str, str 
         The file.
     layer
         The layer asked for, only to be named in an error message.
+    nonempty
+        Leave out layers without features (a KML's empty folders), unless all are empty.
     """
     with gdal_errors("read", path=path, layer=layer):
-        rows = pyogrio.list_layers(path)
-    return [(str(name), None if gtype is None else str(gtype)) for name, gtype in rows]
+        rows = [(str(name), None if gtype is None else str(gtype))
+                for name, gtype in pyogrio.list_layers(path)]
+        if nonempty and len(rows) > 1:
+            kept = [(name, gtype) for name, gtype in rows
+                    if pyogrio.read_info(path, layer=name)["features"] != 0]
+            rows = kept or rows
+    return rows
 
 
 def read_frame(
@@ -39,6 +55,7 @@ def read_frame(
     path: Path,
     layer: str,
     encoding: str | None = None,
+    open_options: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer and insist that it has a geometry column.
 
@@ -50,9 +67,12 @@ def read_frame(
         What the user named; these appear in error messages.
     encoding
         Passed to pyogrio as ``encoding=``.
+    open_options
+        GDAL open options of the driver.
     """
     with gdal_errors("read", path=path, layer=layer):
-        frame = pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding)
+        frame = pyogrio.read_dataframe(gdal_path, layer=gdal_layer, encoding=encoding,
+                                       **(open_options or {}))
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError(message_key="table_without_geometry", path=path, layer=layer)
     return frame
@@ -87,6 +107,26 @@ def read_shapefile(
             path=path,
             layer=layer,
         ) from err.__cause__
+
+
+def read_csv(csv: Path, *, path: Path, layer: str, encoding: str | None = None
+             ) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a CSV table whose geometry is a WKT column or X/Y columns; the encoding given, or
+    UTF-8 (with or without a byte-order mark), GBK or GB18030 as the bytes show.
+
+    Raises
+    ------
+    InputError
+        No geometry column was found (the message names the columns there are).
+    """
+    with gdal_errors("read", path=path, layer=layer):
+        used = encoding or text_file_encoding(csv)
+        frame = pyogrio.read_dataframe(csv, layer=0, encoding=used, **CSV_OPEN_OPTIONS)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(message_key="csv_no_geometry",
+                         params={"columns": ", ".join(map(str, frame.columns))},
+                         path=path, layer=layer)
+    return frame, used
 
 
 def read_dxf(path: Path, *, encoding: str | None = None) -> tuple[gpd.GeoDataFrame, str | None]:

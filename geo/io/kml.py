@@ -10,7 +10,10 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-__all__ = ["kml_to_planning"]
+__all__ = ["KML_READ_OPTIONS", "kml_to_planning"]
+
+#: LIBKML would turn ExtendedData names such as 类型 into underscores
+KML_READ_OPTIONS = {"LIBKML_LAUNDER_FIELD_NAMES": "NO"}
 
 _RENAMES = {"name": "name", "description": "description"}
 _PRESENTATION = {"altitudemode", "tessellate", "extrude", "visibility", "draworder", "icon"}

@@ -13,10 +13,10 @@ import pyproj
 
 from geo.errors import InputError
 from geo.i18n import Text
-from geo.io.archive import choose_zipped, unpacked_shapefile, zipped_shapefiles
+from geo.io.archive import ZippedDataset, choose_zipped, unpacked_dataset, zipped_datasets
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
-from geo.io.encoding import shapefile_encoding
-from geo.io.frames import gdal_layers, geometry_summary, read_dxf, read_frame
+from geo.io.encoding import shapefile_encoding, text_file_encoding
+from geo.io.frames import CSV_OPEN_OPTIONS, gdal_layers, geometry_summary, read_dxf, read_frame
 from geo.io.gdal_env import gdal_errors
 from geo.io.sources import parse_source
 
@@ -101,7 +101,8 @@ def _bounds(values: Any) -> Bounds | None:
 
 
 def _info(
-    gdal_path: Path, gdal_layer: str, *, path: Path, name: str, encoding: str | None
+    gdal_path: Path, gdal_layer: str | int, *, path: Path, name: str, encoding: str | None,
+    open_options: dict[str, str] | None = None,
 ) -> LayerInfo:
     with gdal_errors("read", path=path, layer=name):
         info = pyogrio.read_info(
@@ -110,10 +111,12 @@ def _info(
             encoding=encoding,
             force_feature_count=True,
             force_total_bounds=True,
+            **(open_options or {}),
         )
         gtype = info["geometry_type"]
         if gtype == "Unknown" and info["features"]:
-            frame = read_frame(gdal_path, gdal_layer, path=path, layer=name)
+            frame = read_frame(gdal_path, gdal_layer, path=path, layer=name,  # type: ignore[arg-type]
+                               encoding=encoding, open_options=open_options)
             gtype = geometry_summary(frame.geometry)
         crs = _crs_text(info["crs"])
     return LayerInfo(
@@ -149,10 +152,26 @@ def _dxf_infos(path: Path, layer: str | None) -> list[LayerInfo]:
     ]
 
 
+def _zipped_infos(unpacked: Path, dataset: ZippedDataset, path: Path, layer: str | None
+                  ) -> list[LayerInfo]:
+    """The layers of one unpacked dataset of the zip ``path``, named as the user knows them."""
+    if dataset.kind == "filegdb":
+        available = gdal_layers(unpacked, layer=layer)
+        wanted = None if layer == dataset.layer else layer
+        names = [choose_layer(path, wanted, available)] if wanted else [n for n, _ in available]
+        return [_info(unpacked, n, path=path, name=n, encoding=None) for n in names]
+    encoding = None
+    if dataset.kind == "shapefile":
+        with gdal_errors("read", path=path, layer=dataset.layer):
+            encoding = shapefile_encoding(unpacked)
+    return [_info(unpacked, unpacked.stem, path=path, name=dataset.layer, encoding=encoding)]
+
+
 def list_layers(source: str | Path) -> list[LayerInfo]:
     """Describe the layers of a file (or only the one named in ``path:layer``).
 
-    For a DXF drawing there is one entry per CAD layer; for a zip, one per shapefile.
+    For a DXF drawing there is one entry per CAD layer; for a zip, one per Shapefile or TAB
+    file, or per layer of the FileGDB in it.
 
     Raises
     ------
@@ -168,18 +187,23 @@ def list_layers(source: str | Path) -> list[LayerInfo]:
         with gdal_errors("read", path=path, layer=path.stem):
             encoding = shapefile_encoding(path)
         return [_info(path, path.stem, path=path, name=path.stem, encoding=encoding)]
+    if src.kind == "csv":
+        choose_layer(path, src.layer, [(path.stem, "csv")])
+        with gdal_errors("read", path=path, layer=path.stem):
+            encoding = text_file_encoding(path)
+        return [_info(path, 0, path=path, name=path.stem, encoding=encoding,
+                      open_options=CSV_OPEN_OPTIONS)]
+    if src.kind == "tab":
+        choose_layer(path, src.layer, [(path.stem, "tab")])
+        return [_info(path, path.stem, path=path, name=path.stem, encoding=None)]
     if src.kind == "zip":
-        shapefiles = zipped_shapefiles(path, layer=src.layer)
+        datasets = zipped_datasets(path, layer=src.layer)
         if src.layer is not None:
-            shapefiles = [choose_zipped(path, shapefiles, src.layer)]
+            datasets = [choose_zipped(path, datasets, src.layer)]
         infos = []
-        for shapefile in shapefiles:
-            with unpacked_shapefile(path, shapefile) as shp:
-                with gdal_errors("read", path=path, layer=shapefile.layer):
-                    encoding = shapefile_encoding(shp)
-                infos.append(
-                    _info(shp, shp.stem, path=path, name=shapefile.layer, encoding=encoding)
-                )
+        for dataset in datasets:
+            with unpacked_dataset(path, dataset) as unpacked:
+                infos.extend(_zipped_infos(unpacked, dataset, path, src.layer))
         return infos
     available = gdal_layers(path, layer=src.layer)
     names = [choose_layer(path, src.layer, available)] if src.layer else [n for n, _ in available]

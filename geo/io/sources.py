@@ -1,29 +1,14 @@
-"""Where a layer comes from: split ``path:layer`` and tell the file format from its name."""
+"""Where a layer comes from: split ``path:layer`` and tell the file format from its content."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from geo.errors import InputError
-from geo.i18n import Text
+from geo.io.formats import Kind, detect_kind
 
-__all__ = ["SUPPORTED_SUFFIXES", "Kind", "Source", "parse_source"]
-
-Kind = Literal["gpkg", "geojson", "shapefile", "zip", "kml", "kmz", "dxf", "flatgeobuf"]
-
-SUPPORTED_SUFFIXES: dict[str, Kind] = {
-    ".gpkg": "gpkg",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".shp": "shapefile",
-    ".zip": "zip",
-    ".kml": "kml",
-    ".kmz": "kmz",
-    ".dxf": "dxf",
-    ".fgb": "flatgeobuf",
-}
+__all__ = ["Source", "parse_source"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +22,7 @@ class Source:
     layer
         The layer asked for, or ``None`` to let the reader choose.
     kind
-        The format, told from the file name.
+        The format, told from the content (:func:`geo.io.formats.detect_kind`).
     """
 
     path: Path
@@ -46,11 +31,12 @@ class Source:
 
 
 def _split(text: str) -> tuple[str, str | None]:
-    """Split ``path:layer`` on the last colon when the part before it is an existing file."""
+    """Split ``path:layer`` on the last colon when the part before it is an existing file (or
+    FileGDB folder)."""
     if Path(text).exists() or ":" not in text:
         return text, None
     head, _, tail = text.rpartition(":")
-    if tail and Path(head).is_file():
+    if tail and Path(head).exists():
         return head, tail
     return text, None
 
@@ -72,8 +58,8 @@ def parse_source(source: str | Path, layer: str | None = None) -> Source:
     Raises
     ------
     InputError
-        The file does not exist, is a folder, has an unsupported format, or two different
-        layer names were given.
+        The file does not exist, is a folder other than a FileGDB, has a format outside the
+        allow-list (named in the message), or two different layer names were given.
     """
     text, inline = _split(str(source))
     path = Path(text)
@@ -87,15 +73,4 @@ def parse_source(source: str | Path, layer: str | None = None) -> Source:
     wanted = layer if layer is not None else inline
     if not path.exists():
         raise InputError(message_key="file_not_found", path=path, layer=wanted)
-    if path.is_dir():
-        raise InputError(message_key="is_folder", path=path, layer=wanted)
-    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        known = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise InputError(
-            message_key="file_type_unsupported",
-            params={"suffix": path.suffix or Text("none_paren"), "known": known},
-            path=path,
-            layer=wanted,
-        )
-    return Source(path=path, layer=wanted, kind=kind)
+    return Source(path=path, layer=wanted, kind=detect_kind(path, layer=wanted))

@@ -31,6 +31,7 @@ __all__ = [
     "LayerNames",
     "MicrogridRules",
     "NamingRules",
+    "ProposalColumns",
     "Rules",
     "ScaleRules",
     "StaffingRules",
@@ -74,6 +75,9 @@ class BoundaryRules(_Section):
         20.0, "B3: shortest boundary stretch following nothing that is reported")
     road_tolerance_margin_m: float = setting(
         5.0, "B3: tolerance beyond half a road's width for an edge to follow it")
+    gcj02_hint_gain: float = setting(
+        0.3, "input check: gain in B3's edge share, once a GCJ-02 shift is undone, that suggests "
+        "GCJ-02")
     road_width_default_m: dict[str, float] = setting(
         {"expressway": 32.0, "arterial": 26.0, "secondary": 16.0, "branch": 9.0, "track": 5.0},
         "B3: width of a road whose width_m is missing, by class")
@@ -304,6 +308,18 @@ class ContextMapping(_Section):
         {}, "per layer: sijie column name → the bureau's column name")
 
 
+class ProposalColumns(_Section):
+    """Where a proposal file keeps the community's name and type: the first column of each
+    list that the file has (exact spelling first, then ignoring case)."""
+
+    name: list[str] = setting(
+        ["name", "名称", "社区名称", "社区名", "申报名称", "MC", "NAME"],
+        "columns holding the community's name, in order of preference")
+    type: list[str] = setting(
+        ["type", "类型", "社区类型", "申报类型", "LX", "TYPE"],
+        "columns holding the community type (工业社区 / 楼宇社区), in order of preference")
+
+
 class Rules(_Section):
     """The whole rule set; ``Rules()`` is the default of DOMAIN.md."""
 
@@ -321,6 +337,7 @@ class Rules(_Section):
     employment: EmploymentRules = EmploymentRules()
     workflow: WorkflowRules = WorkflowRules()
     context: ContextMapping = ContextMapping()
+    proposal: ProposalColumns = ProposalColumns()
 
 
 def clause_of(model: type[BaseModel], field: str) -> str:
@@ -363,6 +380,7 @@ RULE_SETTINGS: dict[str, tuple[str, ...]] = {
     "B6": ("boundary.cut_share_min",),
     "B7": ("boundary.industrial_share_min",),
     "B8": ("scale.employees_target", "scale.employees_max", "scale.target_tolerance"),
+    "CRS": ("boundary.gcj02_hint_gain", "boundary.edge_share_min"),
 }
 
 

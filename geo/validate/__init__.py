@@ -20,6 +20,7 @@ from geo.validate import (
     contiguity,
     edges,
     holdings,
+    input_crs,
     naming,
     regularity,
     residents,
@@ -81,16 +82,17 @@ _METRICS = ("area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees"
 def validate(proposal: Proposal, ctx: Context) -> Report:
     """Check ``proposal`` against rules B1–B10 in the context's metric CRS.
 
-    B1 comes first: an invalid, empty or non-polygon boundary is reported where it fails and
-    the checks that need a valid polygon are not run. B9 (the name) is always checked. A
-    proposal revising a registered community is judged without its old boundary
-    (:func:`geo.revision.revision_context`).
+    The input's CRS is checked first (warnings of rule ``CRS``: an old datum, a boundary that
+    fits the town only after undoing a GCJ-02 shift). B1 comes next: an invalid, empty or
+    non-polygon boundary is reported where it fails and the checks that need a valid polygon
+    are not run. B9 (the name) is always checked. A proposal revising a registered community
+    is judged without its old boundary (:func:`geo.revision.revision_context`).
     """
     ctx = revision_context(proposal, ctx)
     report = Report(proposal=proposal.name, input_crs=proposal.crs, work_crs=ctx.crs,
                     rules_version=ctx.rules.rules_version,
                     metrics=dict.fromkeys(_METRICS))
-    findings: list[Finding] = []
+    findings: list[Finding] = list(input_crs.check(proposal, ctx).findings)
     valid = True
     for rule_id, rule in CHECKS.items():
         if not valid and rule_id not in UNCONDITIONAL:

@@ -20,7 +20,8 @@ from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
-__all__ = ["check", "feature_zones", "followed_features", "loose_edges", "zone_index"]
+__all__ = ["check", "feature_zones", "followed_features", "loose_boundary", "loose_edges",
+           "zone_index"]
 
 RULE = "B3"
 CLAUSE = rule_clause(RULE)
@@ -101,12 +102,19 @@ def _followed(ctx: Context) -> BaseGeometry:
     return followed
 
 
+def loose_boundary(area: BaseGeometry, ctx: Context) -> tuple[BaseGeometry, float]:
+    """The part of ``area``'s boundary (work CRS) that follows no road, river, ridge or the
+    town border, and the share of the boundary that does follow one."""
+    boundary = shapely.boundary(area)
+    loose = loose_edges(ctx, boundary)
+    share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
+    return loose, share
+
+
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """Findings for the boundary stretches that follow nothing, and the edge share."""
     rules = ctx.rules.boundary
-    boundary = shapely.boundary(proposal.to_crs(ctx.crs))
-    loose = loose_edges(ctx, boundary)
-    share = 1.0 - loose.length / boundary.length if boundary.length else 0.0
+    loose, share = loose_boundary(proposal.to_crs(ctx.crs), ctx)
     failed = share < rules.edge_share_min
     findings = []
     if failed:

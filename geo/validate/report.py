@@ -84,6 +84,12 @@ class RuleResult:
     neighbours: tuple[NeighbourChange, ...] | None = None
 
 
+def _crs_name(crs: pyproj.CRS) -> str:
+    """``EPSG:n`` when the CRS has a code, its PROJ text otherwise."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_string()
+
+
 def _round(value: Any) -> Any:
     return round(value, 3) if isinstance(value, float) else value
 
@@ -105,6 +111,10 @@ class Report:
         """True when no finding is an error (warnings and notes do not fail a proposal)."""
         return not any(f.severity == ERROR for f in self.findings)
 
+    def crs_names(self) -> tuple[str, str]:
+        """The input CRS and the working (metric) CRS as ``EPSG:n``."""
+        return _crs_name(self.input_crs), _crs_name(self.work_crs)
+
     def _geometries(self, crs: pyproj.CRS) -> list[BaseGeometry | None]:
         geoms = [f.geometry for f in self.findings]
         present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
@@ -119,10 +129,10 @@ class Report:
         """The report document; finding geometries in ``crs`` (default: the proposal's)."""
         crs = crs or self.input_crs
         geoms = self._geometries(crs)
-        epsg = crs.to_epsg()
         return {
             "proposal": self.proposal,
-            "crs": f"EPSG:{epsg}" if epsg else crs.to_string(),
+            "crs": _crs_name(crs),
+            "work_crs": _crs_name(self.work_crs),
             "ok": self.ok,
             "rules_version": self.rules_version,
             "metrics": {k: _round(v) for k, v in self.metrics.items()},

@@ -244,7 +244,7 @@ def test_a_100_mb_body_is_too_large(upload, tmp_path):
     assert not any((tmp_path / "work").iterdir())
 
 
-@pytest.mark.parametrize("name", ["p.shp", "p.csv", "p.vrt", "p"])
+@pytest.mark.parametrize("name", ["p.shp", "p.vrt", "p.tab", "p"])
 def test_unsupported_types_are_refused(upload, name):
     refused(lambda: upload(b"data", name), 415, "unsupported-type", ".zip")
 
@@ -332,7 +332,7 @@ def test_a_shapefile_without_prj_needs_a_crs(upload, proposal, demo_area, src):
 
 def test_a_zip_without_shapefile_is_unreadable(upload):
     body = zipped({"readme.txt": b"hello"})
-    refused(lambda: upload(body, "p.zip"), 422, "unreadable", "no shapefile", "readme.txt")
+    refused(lambda: upload(body, "p.zip"), 422, "unreadable", "no dataset", "readme.txt")
 
 
 def test_a_gpkg_disguised_as_zip_is_refused(upload):

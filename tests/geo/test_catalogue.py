@@ -43,6 +43,10 @@ ALLOWED = [
      "the demo town's users and their departments (data, as a bureau would enter them)"),
     (r"geo/employment/table\.py", r"[^ -~]+",
      "the headers the 人力社保局's tables are known to use (read from data, never shown)"),
+    (r"geo/rules/model\.py", r"[^ -~]*[\u4e00-\u9fff][^ -~]*",
+     "the column names bureau files use for a proposal's name and type (read, never shown)"),
+    (r"geo/io/frames\.py", r"[ -~]*[\u4e00-\u9fff][ -~\u4e00-\u9fff]*",
+     "the column names of geometry and coordinates in bureau CSV tables (read, never shown)"),
     (r"api/package\.py", r"附件1_新建产业型社区信息表\.(xlsx|docx)|附件2_审核建议\.docx|"
      r"附件3_请示\.docx|方案\.docx|现状图|布局图",
      "the file names of the documents and maps the application prescribes (001 § 二(一)4)"),

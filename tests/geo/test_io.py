@@ -413,7 +413,7 @@ def test_zip_without_shapefile(tmp_path: Path) -> None:
         read_layer(archive, layer="parcels")
     assert_names_place(err, archive, "parcels")
     message = str(err.value)
-    assert "no shapefile" in message
+    assert "no dataset" in message and "FileGDB" in message
     assert "readme.txt" in message and "表格/parcels.csv" in message
 
 

@@ -34,7 +34,8 @@ FLAWS = {
     "flaw_b10_residents": ("B10", WARNING),
 }
 GOOD = ("good_industrial", "good_building", "good_custodial_enclave")
-DESIGN_KEYS = {"proposal", "crs", "ok", "rules_version", "metrics", "findings", "neighbours"}
+DESIGN_KEYS = {"proposal", "crs", "work_crs", "ok", "rules_version", "metrics", "findings",
+               "neighbours"}
 # DESIGN.md's keys, and where the limits come from (the clause, or 本局设定 beside it)
 FINDING_KEYS = {"rule", "severity", "clause", "message", "measure", "geometry", "basis",
                 "bureau_settings"}
