@@ -105,7 +105,7 @@ def column_for(frame: gpd.GeoDataFrame, candidates: list[str]) -> str | None:
     return None
 
 
-def _text(value: object) -> str:
+def _cell(value: object) -> str:
     """A cell as text: missing values (``None``, NaN) are the empty text."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -160,7 +160,7 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
     if type_ is None and type_column is None:
         raise _missing_column(frame, N_("proposal_no_type_column"), columns.type, source=source,
                               layer=layer)
-    names = [_text(n) for n in frame[name_column]] if name_column else []
+    names = [_cell(n) for n in frame[name_column]] if name_column else []
     if feature is not None:
         matches = [i for i, n in enumerate(names) if n == feature]
         if not matches:
@@ -175,7 +175,7 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
     else:
         index = 0
     row = frame.iloc[index]
-    raw_type = type_ if type_ is not None else _text(row[str(type_column)])
+    raw_type = type_ if type_ is not None else _cell(row[str(type_column)])
     return Proposal(
         name=name if name is not None else names[index],
         type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()),
