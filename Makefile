@@ -39,7 +39,7 @@ demo: install
 	@echo "Demo town:        $(DEMO_OUT)/town/context.gpkg (context layers) and $(DEMO_OUT)/town/proposals/"
 	@echo "Validation:       $(DEMO_OUT)/reports/<proposal>.json and .geojson (findings located on the map)"
 	@echo "Adjustment:       $(DEMO_OUT)/adjust/good_industrial.gpkg (community, neighbours after, land given)"
-	@echo "Package:          $(DEMO_OUT)/package/good_industrial/ (report, tables, 附件1 .xlsx, maps, community.gpkg)"
+	@echo "Package:          $(DEMO_OUT)/package/good_industrial/ (方案.docx, 附件1 .docx/.xlsx, 现状图/布局图 .pdf/.png, report, tables, maps, community.gpkg)"
 	@echo "Maps (open in any browser; they need no network):"
 	@for f in $(DEMO_OUT)/maps/*.html; do echo "  $$f"; done
 	@echo "Open the GeoPackages in QGIS, or run: $(BIN)/sijie --help"

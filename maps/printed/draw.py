@@ -62,9 +62,12 @@ def clipped(ctx: Context, layer: str, view: BaseGeometry) -> gpd.GeoDataFrame | 
 
 
 def draw_polygons(ax: Axes, geoms: Sequence[BaseGeometry] | gpd.GeoSeries, **style: Any) -> None:
-    """Polygons (parts of other types left out) with a matplotlib patch ``style``."""
-    shapes = [g for g in geoms if g is not None and not g.is_empty
-              and g.geom_type in ("Polygon", "MultiPolygon")]
+    """Polygons (of a collection, its polygons; other types left out) with a matplotlib
+    patch ``style``."""
+    shapes = [part for g in geoms if g is not None and not g.is_empty
+              for part in (shapely.get_parts(g) if g.geom_type == "GeometryCollection"
+                           else [g])
+              if part.geom_type in ("Polygon", "MultiPolygon")]
     if shapes:
         gpd.GeoSeries(shapes).plot(ax=ax, **style)
 

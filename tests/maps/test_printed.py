@@ -173,3 +173,16 @@ def test_inked_share_measure_sees_a_blank_page(tmp_path):
     Figure(figsize=(420 / 25.4, 297 / 25.4)).savefig(blank)
     image = page_images(blank, tmp_path / "png")[0]
     assert (image.mean(axis=2) < 0.9).mean() == 0.0 and np.isclose(image.std(), 0.0)
+
+
+def test_the_polygons_of_a_collection_are_drawn():
+    """Land a village gives up can come out of the overlay as a geometry collection."""
+    from matplotlib.figure import Figure
+    from shapely.geometry import GeometryCollection, LineString, box
+
+    from maps.printed.draw import draw_polygons
+
+    ax = Figure().add_subplot()
+    draw_polygons(ax, [GeometryCollection([box(0, 0, 1, 1), LineString([(0, 0), (2, 2)])])],
+                  facecolor="red")
+    assert len(ax.collections) == 1 and len(ax.collections[0].get_paths()) == 1
