@@ -19,9 +19,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
-from geo.facility.checks import check_site, programme_floor_m2
+from geo.facility.checks import check_sites, programme_floor_m2
 from geo.facility.explain import explain, headline
-from geo.measure import STAFFED, polsby_popper
+from geo.measure import STAFFED, polsby_popper_each
 from geo.network import RoadNetwork, road_network
 from geo.proposal import Proposal
 from geo.validate.validity import valid_geometry
@@ -211,10 +211,10 @@ _COLUMNS = ["source", "name", "landuse", "area_m2", "available_share", "inscribe
 def _measure(candidates: list[Candidate], ctx: Context) -> gpd.GeoDataFrame:
     """One row per candidate: what it measures and the checks it fails."""
     rows = []
-    for c in candidates:
-        check = check_site(c, ctx)
+    compact = polsby_popper_each(np.array([c.geometry for c in candidates], dtype=object))
+    for c, check, pp in zip(candidates, check_sites(candidates, ctx), compact, strict=True):
         rows.append({"source": c.source, "name": c.name, "landuse": c.landuse,
                      **{k: v for k, v in check.__dict__.items() if k != "failed"},
-                     "failed": ",".join(check.failed), "polsby_popper": polsby_popper(c.geometry)})
+                     "failed": ",".join(check.failed), "polsby_popper": float(pp)})
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=_COLUMNS),
                             geometry=[c.geometry for c in candidates], crs=ctx.crs)

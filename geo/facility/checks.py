@@ -4,18 +4,16 @@ programme of 004 第三十二条 under the bureau's plot ratio and site coverage
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.facility.candidates import Candidate
 
-__all__ = ["SiteCheck", "check_site", "programme_floor_m2"]
+__all__ = ["SiteCheck", "check_site", "check_sites", "programme_floor_m2"]
 
 
 @dataclass(frozen=True)
@@ -41,19 +39,25 @@ def programme_floor_m2(ctx: Context) -> float:
     return max(sum(rules.programme_m2.values()), rules.centre_floor_min_m2)
 
 
-def _available_share(site: BaseGeometry, ctx: Context) -> tuple[float, float]:
-    """Shares of the site on available land and on land it may never take."""
-    landuse = ctx.layer("landuse")
-    if landuse is None:
-        return 1.0, 0.0
+def _available_shares(sites: NDArray[np.object_], ctx: Context
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Shares of each site on available land and on land it may never take (one query of the
+    land-use layer for all the sites)."""
+    landuse, tree = ctx.layer("landuse"), ctx.tree("landuse")
+    if landuse is None or tree is None:
+        return np.ones(len(sites)), np.zeros(len(sites))
     rules = ctx.rules.facility
-    index = ctx.query("landuse", site)
-    areas = shapely.area(shapely.intersection(landuse.geometry.values[index], site))
+    site, index = tree.query(sites, predicate="intersects")
+    areas = shapely.area(shapely.intersection(landuse.geometry.to_numpy()[index], sites[site]))
     classes = landuse["class"].to_numpy()[index]
     allowed = set(rules.available_landuse) | ({"public"} if rules.allow_public else set()) | \
         ({"industrial", "office", "commercial"} if rules.allow_enterprise else set())
-    return (float(areas[np.isin(classes, list(allowed))].sum()) / site.area,
-            float(areas[np.isin(classes, rules.excluded_landuse)].sum()) / site.area)
+    whole = shapely.area(sites)
+    good = np.bincount(site, weights=np.where(np.isin(classes, list(allowed)), areas, 0.0),
+                       minlength=len(sites))
+    bad = np.bincount(site, weights=np.where(np.isin(classes, rules.excluded_landuse), areas, 0.0),
+                      minlength=len(sites))
+    return good / whole, bad / whole
 
 
 # roads farther than this from a site cannot give it frontage, whatever their width
@@ -88,28 +92,41 @@ def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
 
 def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
     """Measure a candidate against every requirement of a facility site."""
+    return check_sites([candidate], ctx)[0]
+
+
+def check_sites(candidates: list[Candidate], ctx: Context) -> list[SiteCheck]:
+    """:func:`check_site` of each candidate, the land use and the widths measured for all of
+    them at once."""
     rules = ctx.rules.facility
-    site = candidate.geometry
-    area = float(site.area)
-    available, excluded = _available_share(site, ctx)
+    if not candidates:
+        return []
+    sites = np.array([c.geometry for c in candidates], dtype=object)
+    areas = shapely.area(sites)
+    available, excluded = _available_shares(sites, ctx)
     # a candidate is a piece of a plot with an area, so polygonal
-    radius = shapely.length(
-        shapely.maximum_inscribed_circle(cast(Polygon | MultiPolygon, site), 0.5))
-    width = 2 * float(radius)
-    frontage, road = _frontage(site, ctx)
+    widths = 2 * shapely.length(shapely.maximum_inscribed_circle(sites, 0.5))
     needed = programme_floor_m2(ctx)
     footprint = needed / rules.max_floors
-    failed = []
-    if not rules.land_min_m2 <= area <= rules.land_max_m2:
-        failed.append("area")
-    if available < rules.available_share_min or excluded > rules.excluded_share_max:
-        failed.append("available")
-    if width < rules.min_width_m:
-        failed.append("width")
-    if frontage < rules.frontage_min_m:
-        failed.append("frontage")
-    if needed > rules.plot_ratio_max * area or footprint > rules.site_coverage_max * area \
-            or area - footprint < rules.plaza_min_m2:
-        failed.append("programme")
-    return SiteCheck(area, available, width, frontage, road, needed, rules.plot_ratio_max * area,
-                     footprint, rules.site_coverage_max * area, area - footprint, tuple(failed))
+    checks = []
+    for site, area, share, bad, width in zip(sites, areas, available, excluded, widths,
+                                             strict=True):
+        area = float(area)
+        frontage, road = _frontage(site, ctx)
+        failed = []
+        if not rules.land_min_m2 <= area <= rules.land_max_m2:
+            failed.append("area")
+        if share < rules.available_share_min or bad > rules.excluded_share_max:
+            failed.append("available")
+        if width < rules.min_width_m:
+            failed.append("width")
+        if frontage < rules.frontage_min_m:
+            failed.append("frontage")
+        if needed > rules.plot_ratio_max * area or footprint > rules.site_coverage_max * area \
+                or area - footprint < rules.plaza_min_m2:
+            failed.append("programme")
+        checks.append(SiteCheck(float(area), float(share), float(width), frontage, road, needed,
+                                rules.plot_ratio_max * area, footprint,
+                                rules.site_coverage_max * area, area - footprint,
+                                tuple(failed)))
+    return checks
