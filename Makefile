@@ -13,7 +13,7 @@ APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test messages system install clean
+.PHONY: demo test bench messages system install clean
 
 demo: install
 	$(BIN)/sijie demo-data --out $(DEMO_OUT)/town
@@ -52,6 +52,22 @@ test: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# every benchmark against its baseline, then one table of the figures in benchmarks/RESULTS.md;
+# fails if any benchmark found a wrong answer or missed its target (not part of `make test`)
+BENCHMARKS := validate facility grids memory audit
+bench: install $(VENV)/.bench-installed
+	@rm -rf benchmarks/results && mkdir -p benchmarks/results
+	@failed=0; for b in $(BENCHMARKS); do \
+	  echo "== benchmarks/$$b.py"; \
+	  $(BIN)/python -m benchmarks.$$b 2>&1 | tee benchmarks/results/$$b.log; \
+	  rc=$${PIPESTATUS[0]}; echo "$$b $$rc" >> benchmarks/results/status.txt; \
+	  [ $$rc = 0 ] || failed=1; done; \
+	$(BIN)/python -m benchmarks.report; exit $$failed
+
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 # new message ids get an empty translation in each .po to fill in; unused ones are dropped
 messages: install

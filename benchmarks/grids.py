@@ -1,28 +1,27 @@
-"""How fast and how well sijie divides units into grids, beside spopt and GerryChain.
+"""How fast sijie divides a community's units into grids, and whether every grid is valid,
+against GerryChain set up fairly.
 
-Synthetic communities of 500, 2,000 and 5,000 units are built from a seeded, jittered lattice
-of road blocks (150 m apart, corners moved by up to ±25 %); a fifth of the blocks are empty
-(green, vacant), the rest have log-normally distributed employees (median 70) and about one
-enterprise per 40 employees. Every method gets the same units and the same rook adjacency
-(blocks sharing an edge, from ``geo.grids.units.adjacency``) and is judged by the same
-measures against the default caps (1,300 employees, 39 enterprises, 1.3 km² per grid):
+Set-up. Synthetic communities of 500, 2,000, 5,000 and 20,000 units: a seeded, jittered
+lattice of road blocks (150 m apart, corners moved by up to ±25 %); a fifth of the blocks are
+empty, the rest have log-normal employees (median 70, at most 900 so that no unit alone
+exceeds a grid's cap: every input is solvable) and about one enterprise per 40 employees.
+Both methods get the same units and the same rook adjacency (``geo.grids.units.adjacency``).
 
-- sijie: ``geo.grids.partition`` (sweep, dissolve, polish);
-- spopt ``MaxPHeuristic``: as many regions as possible of at least 650 employees (half a
-  grid's cap, so regions can stay under it), compact by the units' coordinates;
-  ``max_iterations_construction=10`` (the default 99 is ten times slower);
-- spopt ``Skater``: sijie's number of grids, on the units' coordinates;
-- GerryChain ``recursive_tree_part``: sijie's number of grids, employees balanced within
-  the cap (ε = cap / target − 1); it balances employees only.
+* sijie: ``geo.grids.partition`` against the default caps (1,300 employees, 39 enterprises,
+  1.3 km² per grid). Checked on every size — a failure is a wrong answer: every unit in
+  exactly one grid, every grid within every cap and contiguous, and the grids' shapes tile the
+  units exactly (their areas add up to the units' area, and so does their union).
+* GerryChain ``recursive_tree_part``, set up fairly: k = ⌈employees / 1,000⌉ districts,
+  ε = 0.3 around the mean, given employees only and scored only on them (districts within
+  (1 ± ε) × target, contiguous). It runs in a child process (stopped after ``BUDGET_S``) on
+  the sizes up to 5,000.
 
-Each baseline runs in a child process with a time budget (``BUDGET_S``); a run over budget is
-stopped and printed as such, and a method is not tried on a larger size once it ran out of
-time on a smaller one. Measures: grids; capacity violations (grids over a cap, not counting a
-single unit that alone exceeds it); contiguous share of grids on the adjacency graph; mean
-Polsby–Popper of the grids' shapes; CV of grid employees (lower is more even); time, and time
-as a multiple of sijie's.
+Targets: sijie ≥ 20× faster than GerryChain at 5,000 units; sijie's time grows at most as
+n^1.15 from 500 to 20,000 units (least squares on all sizes). Times are CPU seconds
+(``benchmarks/common.py``); sijie's is the median of 3 runs. Exit 1 on a wrong answer or a
+missed target.
 
-    .venv/bin/python benchmarks/grids.py
+    .venv/bin/python -m benchmarks.grids
 """
 
 from __future__ import annotations
@@ -30,25 +29,29 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import random
-import statistics
+import sys
 import time
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
+from benchmarks.common import Bench, growth, median_seconds
 from geo.grids.partition import Capacity, partition
 from geo.grids.units import adjacency
 
-SIZES = (500, 2_000, 5_000)
+SIZES = (500, 2_000, 5_000, 20_000)
+GERRYCHAIN_SIZES = (500, 2_000, 5_000)
 SEED = 20_251_123
 SPACING_M = 150.0
+UNIT_EMPLOYEES_MAX = 900
 CAPACITY = Capacity(employees=1_300, enterprises=39, area_m2=1.3e6)
-MAXP_FLOOR = 650
-BUDGET_S = 240.0
-SIJIE_ROUNDS = 3  # sijie's time is the median of these; each baseline runs once
+EPSILON = 0.3
+BUDGET_S = 300.0
+ROUNDS = 3
+RATIO_AT_5000 = 20.0
+GROWTH_MAX = 1.15
 
 
 @dataclass(frozen=True)
@@ -75,48 +78,48 @@ def lattice(n: int, seed: int = SEED) -> Town:
     rings = np.stack([np.column_stack([vx[a, b], vy[a, b]]) for a, b in
                       ((r, c), (r, c + 1), (r + 1, c + 1), (r + 1, c))], axis=1)
     geometry = shapely.polygons(rings)
-    employees = np.where(rng.random(n) < 0.2, 0.0, rng.lognormal(math.log(70), 0.8, n).round())
+    employees = np.where(rng.random(n) < 0.2, 0.0,
+                         np.minimum(rng.lognormal(math.log(70), 0.8, n).round(),
+                                    UNIT_EMPLOYEES_MAX))
     enterprises = rng.poisson(np.maximum(employees, 1.0) / 40 + 0.3).astype(float)
     loads = np.column_stack([employees, enterprises, shapely.area(geometry)])
     xy = shapely.get_coordinates(shapely.point_on_surface(geometry))
     return Town(geometry, loads, xy, adjacency(geometry))
 
 
-# the methods: each returns a region label per unit -------------------------------------
-
-def run_sijie(town: Town, k: int) -> np.ndarray:
-    return partition(town.loads, CAPACITY, town.xy, town.adj)[0]
-
-
-def _frame(town: Town):
-    import geopandas as gpd
-
-    return gpd.GeoDataFrame({"employees": town.loads[:, 0], "x": town.xy[:, 0],
-                             "y": town.xy[:, 1]}, geometry=town.geometry)
-
-
-def _weights(town: Town):
-    from libpysal.weights import W
-
-    return W({i: sorted(a) for i, a in enumerate(town.adj)}, silence_warnings=True)
+def _connected(members: np.ndarray, adj: list[set[int]]) -> bool:
+    inside = set(members.tolist())
+    start = int(members[0])
+    seen, stack = {start}, [start]
+    while stack:
+        for m in adj[stack.pop()]:
+            if m in inside and m not in seen:
+                seen.add(m)
+                stack.append(m)
+    return len(seen) == len(inside)
 
 
-def run_maxp(town: Town, k: int) -> np.ndarray:
-    from spopt.region import MaxPHeuristic
-
-    np.random.seed(SEED % 2**32)
-    model = MaxPHeuristic(_frame(town), _weights(town), ["x", "y"], "employees", MAXP_FLOOR,
-                          top_n=2, max_iterations_construction=10)
-    model.solve()
-    return np.asarray(model.labels_)
-
-
-def run_skater(town: Town, k: int) -> np.ndarray:
-    from spopt.region import Skater
-
-    model = Skater(_frame(town), _weights(town), ["x", "y"], n_clusters=k, floor=1)
-    model.solve()
-    return np.asarray(model.labels_)
+def sijie_faults(labels: np.ndarray, town: Town) -> list[str]:
+    """What is wrong with sijie's grids: units left out, caps broken, parts, gaps, overlaps."""
+    faults = []
+    if len(labels) != len(town.loads) or (labels < 0).any():
+        return ["some unit is in no grid"]
+    caps = np.array([CAPACITY.employees, CAPACITY.enterprises, CAPACITY.area_m2])
+    groups = [np.flatnonzero(labels == g) for g in np.unique(labels)]
+    totals = np.array([town.loads[m].sum(axis=0) for m in groups])
+    over = int(np.any(totals > caps + 1e-6, axis=1).sum())
+    if over:
+        faults.append(f"{over} grids over a cap")
+    parts = sum(not _connected(m, town.adj) for m in groups)
+    if parts:
+        faults.append(f"{parts} grids in several parts")
+    shapes = np.array([shapely.coverage_union_all(town.geometry[m]) for m in groups])
+    units = float(shapely.area(town.geometry).sum())
+    summed = float(shapely.area(shapes).sum())
+    union = float(shapely.area(shapely.coverage_union_all(shapes)))
+    if abs(summed - units) > 1e-6 * units or abs(union - units) > 1e-6 * units:
+        faults.append(f"grids do not tile the units: {summed:.0f} / {union:.0f} / {units:.0f} m²")
+    return faults
 
 
 def run_gerrychain(town: Town, k: int) -> np.ndarray:
@@ -131,125 +134,78 @@ def run_gerrychain(town: Town, k: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # it warns on every failed attempt at a balanced cut
         labels = recursive_tree_part(Graph.from_networkx(graph), range(k), target, "employees",
-                                     CAPACITY.employees / target - 1, rng=random.Random(SEED))
+                                     EPSILON, rng=random.Random(SEED))
     return np.array([labels[i] for i in range(len(town.loads))])
 
 
-METHODS: dict[str, Callable[[Town, int], np.ndarray]] = {
-    "spopt MaxPHeuristic": run_maxp, "spopt Skater": run_skater,
-    "GerryChain recursive_tree_part": run_gerrychain}
-
-
-def _child(method: Callable[[Town, int], np.ndarray], town: Town, k: int, conn) -> None:
+def _child(town: Town, k: int, conn) -> None:
     warnings.filterwarnings("ignore")
     try:
-        start = time.perf_counter()
-        labels = method(town, k)
-        conn.send((time.perf_counter() - start, labels, ""))
+        start = time.process_time()
+        labels = run_gerrychain(town, k)
+        conn.send((time.process_time() - start, labels, ""))
     except Exception as exc:  # a baseline that fails is reported, not fatal
         conn.send((math.nan, None, f"failed: {type(exc).__name__}: {exc}"[:80]))
 
 
-def timed_in_child(method: Callable[[Town, int], np.ndarray], town: Town, k: int,
-                   budget_s: float = BUDGET_S) -> tuple[float, np.ndarray | None, str]:
-    """(seconds, labels, note) of one run in a child process, stopped after ``budget_s``."""
+def gerrychain_in_child(town: Town, k: int) -> tuple[float, np.ndarray | None, str]:
+    """(CPU seconds, labels, note) of one GerryChain run, stopped after ``BUDGET_S``."""
     receive, send = mp.Pipe(duplex=False)
-    child = mp.get_context("fork").Process(target=_child, args=(method, town, k, send))
+    child = mp.get_context("fork").Process(target=_child, args=(town, k, send))
     child.start()
-    if receive.poll(budget_s):
+    if receive.poll(BUDGET_S):
         result = receive.recv()
         child.join()
         return result
     child.terminate()
     child.join()
-    return math.inf, None, f"stopped after {budget_s:.0f} s"
+    return math.inf, None, f"stopped after {BUDGET_S:.0f} s"
 
 
-# the measures ---------------------------------------------------------------------------
-
-def _connected(members: np.ndarray, adj: list[set[int]]) -> bool:
-    inside = set(members.tolist())
-    start = members[0]
-    seen, stack = {start}, [start]
-    while stack:
-        for m in adj[stack.pop()]:
-            if m in inside and m not in seen:
-                seen.add(m)
-                stack.append(m)
-    return len(seen) == len(inside)
-
-
-def quality(labels: np.ndarray, town: Town) -> dict[str, float]:
-    """Grids, capacity violations, contiguous share, mean Polsby–Popper, CV of employees."""
-    caps = np.array([CAPACITY.employees, CAPACITY.enterprises, CAPACITY.area_m2])
+def gerrychain_score(labels: np.ndarray, town: Town, k: int) -> str:
+    """GerryChain's plan judged by what it was given: employees within ε, contiguity."""
+    target = town.loads[:, 0].sum() / k
     groups = [np.flatnonzero(labels == g) for g in np.unique(labels)]
-    totals = np.array([town.loads[m].sum(axis=0) for m in groups])
-    alone_over = np.array([len(m) == 1 and bool(np.any(town.loads[m[0]] > caps)) for m in groups])
-    violations = int((np.any(totals > caps + 1e-6, axis=1) & ~alone_over).sum())
-    contiguous = sum(_connected(m, town.adj) for m in groups) / len(groups)
-    shapes = np.array([shapely.coverage_union_all(town.geometry[m]) for m in groups])
-    pp = 4 * math.pi * shapely.area(shapes) / shapely.length(shapes) ** 2
-    employees = totals[:, 0]
-    return {"grids": len(groups), "violations": violations, "contiguous": 100 * contiguous,
-            "pp": float(pp.mean()), "cv": float(employees.std() / employees.mean())}
+    within = sum(abs(town.loads[m, 0].sum() - target) <= EPSILON * target for m in groups)
+    contiguous = sum(_connected(m, town.adj) for m in groups)
+    return (f"{len(groups)} districts, {within} within ε, {contiguous} contiguous")
 
 
-def lower_bound(town: Town) -> int:
-    """The fewest grids any partition within the caps can have (each cap counted alone)."""
-    caps = np.array([CAPACITY.employees, CAPACITY.enterprises, CAPACITY.area_m2])
-    alone = np.any(town.loads > caps, axis=1)
-    return int(alone.sum() + max(math.ceil(t) for t in town.loads[~alone].sum(axis=0) / caps))
-
-
-def main() -> None:
-    header = (f"{'units':>6}  {'method':<31}{'time s':>9}{'× sijie':>9}{'grids':>7}"
-              f"{'cap. viol.':>11}{'contig. %':>10}{'mean PP':>9}{'CV empl.':>9}  note")
-    print(header)
-    print("-" * len(header))
-    gave_up: set[str] = set()
+def main() -> int:
+    bench = Bench("grids", __doc__.split("\n\n")[1])
+    times = []
     for n in SIZES:
-        start = time.perf_counter()
         town = lattice(n)
-        adj_s = time.perf_counter() - start
-        runs = []
-        for _ in range(SIJIE_ROUNDS):
-            start = time.perf_counter()
-            labels = run_sijie(town, 0)
-            runs.append(time.perf_counter() - start)
-        sijie_s = statistics.median(runs)
-        q = quality(labels, town)
-        k = q["grids"]
-        rows = [("sijie partition", sijie_s, q, f"lower bound {lower_bound(town)} grids; "
-                 f"units + adjacency built in {adj_s:.2f} s")]
-        for name, method in METHODS.items():
-            if name in gave_up:
-                rows.append((name, math.nan, None, "not run: over budget on a smaller size"))
-                continue
-            seconds, found, note = timed_in_child(method, town, k)
-            if found is None:
-                if math.isinf(seconds):
-                    gave_up.add(name)
-                rows.append((name, seconds, None, note))
-                continue
-            rows.append((name, seconds, quality(found, town), note))
-        for name, seconds, q, note in rows:
-            ratio = seconds / sijie_s if math.isfinite(seconds) else math.nan
-            shown = "—" if math.isnan(seconds) else (f">{BUDGET_S:.0f}" if math.isinf(seconds)
-                                                      else f"{seconds:.2f}")
-            shown_ratio = "—" if math.isnan(ratio) else f"{ratio:,.0f}×" if ratio >= 10 \
-                else f"{ratio:.1f}×"
-            if math.isinf(seconds):
-                shown_ratio = f">{BUDGET_S / sijie_s:,.0f}×"
-            cells = (f"{q['grids']:>7}{q['violations']:>11}{q['contiguous']:>10.1f}"
-                     f"{q['pp']:>9.3f}{q['cv']:>9.3f}" if q else f"{'—':>7}{'—':>11}{'—':>10}"
-                     f"{'—':>9}{'—':>9}")
-            print(f"{n:>6}  {name:<31}{shown:>9}{shown_ratio:>9}{cells}  {note}", flush=True)
-        print()
-    print("CV empl.: standard deviation / mean of grid employees. Baselines run in a child "
-          f"process stopped after {BUDGET_S:.0f} s; sijie's time is the median of "
-          f"{SIJIE_ROUNDS} runs. MaxP: floor {MAXP_FLOOR} employees, "
-          "10 construction iterations; Skater and GerryChain: sijie's number of grids.")
+        labels: list[np.ndarray] = []
+        ours = median_seconds(lambda town=town, labels=labels: labels.append(
+            partition(town.loads, CAPACITY, town.xy, town.adj)[0]), ROUNDS)
+        times.append(ours)
+        faults = sijie_faults(labels[-1], town)
+        print(f"{n:,} units:")
+        bench.answer(f"{n:,} units: sijie's grids", not faults, "; ".join(faults))
+        bench.figure(f"{n:,} units: sijie", f"{ours:.3f} s, {labels[-1].max() + 1} grids, "
+                     "all within caps, contiguous, tiling" if not faults else f"{ours:.3f} s")
+        if n not in GERRYCHAIN_SIZES:
+            continue
+        k = math.ceil(town.loads[:, 0].sum() / 1_000)
+        seconds, found, note = gerrychain_in_child(town, k)
+        target = n == 5_000
+        if found is None:
+            bench.figure(f"{n:,} units: GerryChain (k = {k}, ε = {EPSILON})", note,
+                         f"≥ {RATIO_AT_5000:.0f}×" if target else "",
+                         (math.isinf(seconds) and BUDGET_S / ours >= RATIO_AT_5000) if target
+                         else None)
+            continue
+        bench.figure(f"{n:,} units: GerryChain (k = {k}, ε = {EPSILON}) / sijie",
+                     f"{seconds:.2f} s / {ours:.3f} s = {seconds / ours:.0f}× faster; "
+                     f"GerryChain: {gerrychain_score(found, town, k)}",
+                     f"≥ {RATIO_AT_5000:.0f}×" if target else "",
+                     seconds / ours >= RATIO_AT_5000 if target else None)
+    k = growth(SIZES, times)
+    bench.figure(f"sijie growth {SIZES[0]:,} → {SIZES[-1]:,} units", f"n^{k:.2f}",
+                 f"≤ n^{GROWTH_MAX}", k <= GROWTH_MAX)
+    return bench.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

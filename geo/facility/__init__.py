@@ -156,6 +156,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
         The proposal is not a valid polygon (rule B1).
     """
     geom = valid_geometry(proposal, ctx, refused="facility_invalid")
+    shapely.prepare(geom)  # asked of every plot and every employee's place
     rules = ctx.rules.facility
     plots = available_land(ctx, geom)
     candidates = cut_to_size(plots, ctx)

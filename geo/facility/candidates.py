@@ -26,7 +26,7 @@ __all__ = ["Candidate", "available_land", "candidate_sites", "cut_to_size", "oth
 # pieces of land under this share of the smallest site are not worth measuring
 SLIVER_SHARE = 0.25
 # a cut piece's area is this close to its target (m²)
-AREA_TOLERANCE_M2 = 1e-7
+AREA_TOLERANCE_M2 = 1e-4
 _MOST_CUTS = 60
 
 
@@ -140,7 +140,7 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
         index = ctx.query("parcels", geom)
         free = np.isin(parcels["kind"].to_numpy()[index], kinds)
         chosen = index[free if available else ~free]
-        pieces = shapely.intersection(parcels.geometry.values[chosen], geom)
+        pieces = _inside(parcels.geometry.to_numpy()[chosen], geom)
         names, parcel_kinds = parcels["name"].values, parcels["kind"].values
         for i, piece in zip(chosen, pieces, strict=True):
             if piece.area >= 1.0:
@@ -153,7 +153,7 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
         classes = landuse["class"].to_numpy()[index]
         usable = np.isin(classes, rules.available_landuse)
         chosen = index[usable if available else ~usable & ~np.isin(classes, rules.excluded_landuse)]
-        pieces = shapely.intersection(landuse.geometry.values[chosen], geom)
+        pieces = _inside(landuse.geometry.to_numpy()[chosen], geom)
         if held is not None and held_tree is not None:
             # land a parcel already stands for is not offered twice
             pieces = _minus_parcels(pieces, held, held_tree)
@@ -162,6 +162,15 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list
                 if part.area >= SLIVER_SHARE * rules.land_min_m2:
                     found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
     return found
+
+
+def _inside(shapes: NDArray[np.object_], geom: BaseGeometry) -> NDArray[np.object_]:
+    """Each shape's part inside ``geom``; the shapes wholly inside (most) are kept as they are."""
+    shapely.prepare(geom)
+    whole = shapely.covered_by(shapes, geom)
+    result = shapes.copy()
+    result[~whole] = shapely.intersection(shapes[~whole], geom)
+    return result
 
 
 def _minus_parcels(pieces: NDArray[np.object_], parcels: NDArray[np.object_],
