@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
+from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
@@ -86,8 +87,7 @@ def _straight_means(origins: NDArray[np.float64], xy: NDArray[np.float64],
         return result
     step = max(1, _PAIRS_AT_ONCE // len(xy))
     for first in range(0, len(origins), step):
-        o = origins[first:first + step]
-        apart = np.hypot(xy[None, :, 0] - o[:, None, 0], xy[None, :, 1] - o[:, None, 1])
+        apart = cdist(origins[first:first + step], xy)
         result[first:first + step] = apart @ weights / total
     return result
 

@@ -50,6 +50,54 @@ def _axis(poly: BaseGeometry) -> tuple[NDArray[np.float64], NDArray[np.float64]]
     return u, np.array([-u[1], u[0]])
 
 
+def _rings(poly: BaseGeometry, u: NDArray[np.float64], v: NDArray[np.float64]
+           ) -> list[tuple[list[tuple[float, float]], bool]]:
+    """Every ring of ``poly`` in (along ``u``, across ``v``) coordinates, and whether it is a
+    hole; the closing point dropped."""
+    rings = []
+    for part in shapely.get_parts(poly):
+        for k, ring in enumerate([part.exterior, *part.interiors]):
+            xy = np.asarray(ring.coords)[:-1]
+            rings.append((list(zip((xy @ u).tolist(), (xy @ v).tolist(), strict=True)), k > 0))
+    return rings
+
+
+def _clip(ring: list[tuple[float, float]], axis: int, limit: float, sign: float
+          ) -> list[tuple[float, float]]:
+    """A closed ring clipped to the half-plane ``sign * p[axis] <= sign * limit``
+    (Sutherland–Hodgman: the shoelace area of the result is the ring's area in it)."""
+    out: list[tuple[float, float]] = []
+    count = len(ring)
+    for i in range(count):
+        p, q = ring[i], ring[(i + 1) % count]
+        p_in, q_in = sign * p[axis] <= sign * limit, sign * q[axis] <= sign * limit
+        if p_in:
+            out.append(p)
+        if p_in != q_in:
+            t = (limit - p[axis]) / (q[axis] - p[axis])
+            other = p[1 - axis] + t * (q[1 - axis] - p[1 - axis])
+            out.append((limit, other) if axis == 0 else (other, limit))
+    return out
+
+
+def _area_within(rings: list[tuple[list[tuple[float, float]], bool]],
+                 cuts: list[tuple[int, float, float]]) -> float:
+    """The area of the polygon of ``rings`` where every cut ``(axis, limit, sign)`` holds: a
+    cut's area in a few arithmetic steps per vertex instead of an overlay."""
+    total = 0.0
+    for ring, hole in rings:
+        for axis, limit, sign in cuts:
+            ring = _clip(ring, axis, limit, sign)
+            if len(ring) < 3:
+                break
+        if len(ring) < 3:
+            continue
+        twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1],
+                                                                    strict=True))
+        total += -abs(twice) / 2 if hole else abs(twice) / 2
+    return total
+
+
 def _cut(poly: BaseGeometry, target: float, from_end: int) -> BaseGeometry:
     """The piece of ``poly`` of area ``target`` cut off one end of its long axis."""
     u, v = _axis(poly)
@@ -64,9 +112,11 @@ def _cut(poly: BaseGeometry, target: float, from_end: int) -> BaseGeometry:
         return shapely.intersection(poly, Polygon([start * u + a0 * v, stop * u + a0 * v,
                                                    stop * u + a1 * v, start * u + a1 * v]))
 
-    if from_end == 0:
-        return piece(_solve(lambda at: piece(at).area, lo, hi, target))
-    return piece(_solve(lambda at: -piece(at).area, lo, hi, -target))
+    rings = _rings(poly, u, v)
+    sign = 1.0 if from_end == 0 else -1.0
+    # the area cut off grows with ``at`` from the low end and shrinks from the high end
+    return piece(_solve(lambda at: sign * _area_within(rings, [(0, at, sign)]), lo, hi,
+                        sign * target))
 
 
 def _corner(poly: BaseGeometry, target: float, corner: tuple[int, int]) -> BaseGeometry:
@@ -86,8 +136,13 @@ def _corner(poly: BaseGeometry, target: float, corner: tuple[int, int]) -> BaseG
         return shapely.intersection(poly, Polygon([a0 * u + b0 * v, a1 * u + b0 * v,
                                                    a1 * u + b1 * v, a0 * u + b1 * v]))
 
+    rings = _rings(poly, u, v)
+
+    def area(side: float) -> float:
+        return _area_within(rings, [(0, a0 + su * side, su), (1, b0 + sv * side, sv)])
+
     high = float(max(np.ptp(along), np.ptp(across)))
-    return piece(_solve(lambda side: piece(side).area, 0.0, high, target))
+    return piece(_solve(area, 0.0, high, target))
 
 
 def _solve(area: Callable[[float], float], low: float, high: float, target: float) -> float:

@@ -75,10 +75,12 @@ def _road_reach(ctx: Context) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
     return ctx.cached("facility_roads", build)
 
 
-def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
-    """Length of the site's edge along a road of a frontage class, and that road's name."""
+def _frontage(site: BaseGeometry, roads: NDArray[np.intp], ctx: Context
+              ) -> tuple[float, str | None]:
+    """Length of the site's edge along a road of a frontage class, and that road's name
+    (``roads``: the roads within reach of the site)."""
     fronting, zones = _road_reach(ctx)
-    near = np.isin(fronting, ctx.query("roads", site.buffer(_FRONTAGE_SEARCH_M)))
+    near = np.isin(fronting, roads)
     if not near.any():
         return 0.0, None
     edge = shapely.boundary(site)
@@ -88,6 +90,18 @@ def _frontage(site: BaseGeometry, ctx: Context) -> tuple[float, str | None]:
     total = shapely.length(shapely.intersection(edge, shapely.union_all(zones[near])))
     name = ctx.require("roads")["name"].values[fronting[near][int(np.argmax(along))]]
     return float(total), (str(name) if name is not None else None)
+
+
+def _roads_near(sites: NDArray[np.object_], ctx: Context) -> list[NDArray[np.intp]]:
+    """The roads within reach of each site, from one query for all of them."""
+    tree = ctx.tree("roads")
+    if tree is None:
+        return [np.empty(0, dtype=np.intp) for _ in sites]
+    site, road = tree.query(shapely.buffer(sites, _FRONTAGE_SEARCH_M), predicate="intersects")
+    order = np.lexsort((road, site))
+    site, road = site[order], road[order]
+    bounds = np.searchsorted(site, np.arange(len(sites) + 1))
+    return [road[bounds[i]:bounds[i + 1]] for i in range(len(sites))]
 
 
 def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
@@ -109,10 +123,11 @@ def check_sites(candidates: list[Candidate], ctx: Context) -> list[SiteCheck]:
     needed = programme_floor_m2(ctx)
     footprint = needed / rules.max_floors
     checks = []
-    for site, area, share, bad, width in zip(sites, areas, available, excluded, widths,
-                                             strict=True):
+    reach = _roads_near(sites, ctx)
+    for site, area, share, bad, width, roads in zip(sites, areas, available, excluded, widths,
+                                                    reach, strict=True):
         area = float(area)
-        frontage, road = _frontage(site, ctx)
+        frontage, road = _frontage(site, roads, ctx)
         failed = []
         if not rules.land_min_m2 <= area <= rules.land_max_m2:
             failed.append("area")

@@ -82,6 +82,10 @@ def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> 
     return len(seen) == len(rest)
 
 
+# a dissolve attempt as it found things: grid r's units, and each ring grid's units and totals
+_Attempt = tuple[frozenset[int], frozenset[tuple[frozenset[int], tuple[float, ...]]]]
+
+
 class _Solver:
     """The three steps on one connected part; loads are scaled so that every cap is 1."""
 
@@ -89,6 +93,9 @@ class _Solver:
         self.loads, self.adj = loads, adj
         self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
         self.dims = range(len(loads[0])) if loads else range(0)
+        # grids that could not be handed out, with the grids around them as they were: the
+        # same attempt on the same grids fails the same way, so a later round skips it
+        self.failed: set[_Attempt] = set()
 
     def _fits(self, total: list[float], unit: int) -> bool:
         load = self.loads[unit]
@@ -159,9 +166,21 @@ class _Solver:
         for r in order:
             if state.alive <= 1:
                 break
+            ring = self._ring(state, r)
+            if not self._room(state, r, ring):
+                continue
+            # an attempt reads and moves only grid r and its ring (by their relative order,
+            # which later rounds keep), so it is known by their units and their totals (as
+            # summed, to the last bit)
+            seen = (frozenset(state.members[r]),
+                    frozenset((frozenset(state.members[t]), tuple(state.totals[t]))
+                              for t in ring))
+            if seen in self.failed:
+                continue
             mark = len(state.log)
-            if not self._room_near(state, r) or not self._hand_out(state, r):
+            if not self._hand_out(state, r):
                 state.undo(mark)
+                self.failed.add(seen)
         return [sorted(m) for m in state.members if m]
 
     def _hand_out(self, state: _State, r: int) -> bool:
@@ -208,13 +227,19 @@ class _Solver:
                 state.undo(len(state.log) - 1)
         return False
 
-    def _room_near(self, state: _State, r: int) -> bool:
-        """Whether the grids within two steps of grid r have room for all of it (a cheap
-        necessary condition for dissolving r)."""
-        ring = {t for u in state.members[r] for t in state.around(u, r)}
+    def _ring(self, state: _State, r: int) -> set[int]:
+        """The grids within two steps of grid r: all that handing it out can touch."""
+        owner, adj = state.owner, self.adj
+        ring = {owner[m] for u in state.members[r] for m in adj[u]}
         for s in list(ring):
-            ring |= {t for v in state.members[s] for t in state.around(v, s)}
+            ring |= {owner[m] for v in state.members[s] for m in adj[v]}
         ring.discard(r)
+        ring.discard(-1)
+        return ring
+
+    def _room(self, state: _State, r: int, ring: set[int]) -> bool:
+        """Whether the ring has room for all of grid r (a cheap necessary condition for
+        dissolving r)."""
         return all(sum(1.0 - state.totals[t][d] for t in ring) >= state.totals[r][d] - EPS
                    for d in self.dims)
 
@@ -227,16 +252,21 @@ class _Solver:
     def polish(self, regions: list[list[int]]) -> list[list[int]]:
         """Move boundary units to the adjacent grid with the nearer centre, keeping both valid."""
         x, y, adj = self.x, self.y, self.adj
-        owner = {u: r for r, members in enumerate(regions) for u in members}
+        # each unit's grid, -1 for units of other parts (a list: read for every neighbour)
+        owner = [-1] * len(self.loads)
+        for r, region in enumerate(regions):
+            for u in region:
+                owner[u] = r
+        units = sorted(u for region in regions for u in region)
         members = [set(m) for m in regions]
         totals = [self._total(m) for m in regions]
         for _ in range(POLISH_PASSES):
             centres = [(sum(x[u] for u in m) / len(m), sum(y[u] for u in m) / len(m))
                        for m in members]
             moved = 0
-            for u in sorted(owner):
+            for u in units:
                 r = owner[u]
-                others = sorted({owner[m] for m in adj[u] if m in owner} - {r})
+                others = sorted({owner[m] for m in adj[u] if owner[m] >= 0} - {r})
                 if not others or len(members[r]) == 1:
                     continue
                 here = math.hypot(x[u] - centres[r][0], y[u] - centres[r][1])
@@ -264,14 +294,19 @@ class _State:
     def __init__(self, solver: _Solver, regions: list[list[int]]):
         self.solver = solver
         self.members = [set(m) for m in regions]
-        self.owner = {u: r for r, m in enumerate(regions) for u in m}
+        # each unit's grid, -1 for units of other parts (a list: read for every neighbour)
+        self.owner = [-1] * len(solver.loads)
+        for r, region in enumerate(regions):
+            for u in region:
+                self.owner[u] = r
         self.totals = [solver._total(m) for m in regions]
         self.log: list[tuple[int, int]] = []
         self.alive = sum(1 for m in self.members if m)  # grids with units, kept as they move
 
     def around(self, u: int, r: int) -> list[int]:
         """The grids other than r next to unit u."""
-        return sorted({self.owner[m] for m in self.solver.adj[u] if m in self.owner} - {r})
+        owner = self.owner
+        return sorted({owner[m] for m in self.solver.adj[u] if owner[m] >= 0} - {r})
 
     def move(self, u: int, to: int) -> None:
         came = self.owner[u]
