@@ -4,10 +4,11 @@ cluster against the town's current data and rules, kept as an audit job.
 What is audited is the town's map as it stands and as it is proposed: the industrial
 communities registered in the town's context (neighbours of kind ``industrial_community``) and
 the newest version of every stored proposal not rejected, a proposal named as a registered
-community standing in for it (it revises it, or is the registered proposal itself). They are
-judged against the town's context with its industrial communities taken out of the
-neighbours, since each of them is in the audited layer: two of them claiming the same land is
-an overlap between communities, and a gap between them is found in the village left between.
+community standing in for it (it revises it, or is the registered proposal itself). Each is
+judged as ``validate`` judges it alone against the town's current context (a registered
+community is not faulted for its own boundary in the neighbours; a proposal overlapping another
+registered community gets rule B5's error naming it), and the overlaps between all of them are
+found once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,32 +33,14 @@ from geo.audit import Audit
 from geo.context import Context
 from geo.i18n import Lang
 from geo.proposal import Proposal as GeoProposal
+from geo.revision import REGISTERED_KIND
 
 __all__ = ["AUDIT_FORMATS", "AUDIT_MEDIA", "AuditFile", "audit_file", "audit_layer",
            "finished_audit", "start_audit"]
 
-REGISTERED = "industrial_community"
 AUDIT_FORMATS = ("json", "gpkg", "csv", "html")
 AUDIT_MEDIA = {"json": "application/json", "gpkg": "application/geopackage+sqlite3",
           "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-# each town context's audit context (its industrial communities out of the neighbours), made
-# once per context object so that the cluster gets it once
-_JUDGED: weakref.WeakKeyDictionary[Context, Context] = weakref.WeakKeyDictionary()
-
-
-def _judged_context(ctx: Context) -> Context:
-    judged = _JUDGED.get(ctx)
-    if judged is None:
-        neighbours = ctx.require("neighbours")
-        kinds = (neighbours["kind"].astype(str) if "kind" in neighbours.columns
-                 else neighbours["name"].map(lambda _: ""))
-        kept = neighbours[kinds.to_numpy() != REGISTERED].reset_index(drop=True)
-        judged = Context(crs=ctx.crs, layers={**ctx.layers, "neighbours": kept},
-                         rules=ctx.rules, source=ctx.source)
-        _JUDGED[ctx] = judged
-    return judged
-
-
 def audit_layer(session: Session, town_id: int, ctx: Context
                 ) -> tuple[list[GeoProposal], list[str], dict[str, int]]:
     """The communities a town's audit judges (see the module), their codes, and how many of
@@ -78,7 +60,7 @@ def audit_layer(session: Session, town_id: int, ctx: Context
     registered: list[GeoProposal] = []
     codes: list[str] = []
     if "kind" in neighbours.columns:
-        rows = neighbours[neighbours["kind"].astype(str) == REGISTERED]
+        rows = neighbours[neighbours["kind"].astype(str) == REGISTERED_KIND]
         building = ctx.rules.naming.building_suffix
         for name, code, geom in zip(rows["name"], rows["code"], rows.geometry, strict=True):
             if str(name) in names:
@@ -107,7 +89,7 @@ def start_audit(session: Session, runner: Runner, contexts: ContextCache, town_i
                    created_by=user_id, created_at=utcnow(), result={"audited": counts})
     session.add(job)
     session.commit()
-    future = submit_audit(runner.cluster, communities, _judged_context(ctx), codes)
+    future = submit_audit(runner.cluster, communities, ctx, codes)
 
     def store(session: Session, job: Any, result: Audit) -> dict[str, Any]:
         failing = sum(not c.ok for c in result.communities)
@@ -168,6 +150,5 @@ def audit_file(job: AuditJob, fmt: str, lang: Lang, ctx: Context) -> AuditFile:
     else:
         from maps import audit_map, page_html
 
-        content = page_html(audit_map(result, _judged_context(ctx), lang=lang.value)
-                            ).encode("utf-8")
+        content = page_html(audit_map(result, ctx, lang=lang.value)).encode("utf-8")
     return AuditFile(content, AUDIT_MEDIA[fmt], f"{stem}.{fmt}")
