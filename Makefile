@@ -8,8 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # fonts-wqy-microhei: Chinese text in browser screenshots of the maps and in the printed maps;
-# poppler-utils: pdftoppm and pdftotext, which the tests use to read the printed maps back
-APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts-wqy-microhei poppler-utils
+# poppler-utils: pdftoppm and pdftotext, which the tests use to read the printed maps back;
+# libreoffice-*-nogui: the tests open the package's .docx and .xlsx in LibreOffice (headless)
+APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts-wqy-microhei \
+	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -9,12 +9,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.documents.plan import FIRM_COLUMNS, sides_text
+from geo.documents.plan import FIRM_COLUMNS
 from geo.documents.word import heading, new_document, paragraph, save, table
 from geo.i18n import N_, known, t
 from geo.profile import Profile
 from geo.profile.application import Application
-from geo.profile.info_table import TITLE, InfoField
+from geo.profile.info_table import TITLE, InfoField, sides_text
 
 __all__ = ["Opinion", "Step", "write_annex1", "write_annex2", "write_annex3"]
 
@@ -101,7 +101,7 @@ def write_annex3(path: str | Path, profile: Profile, application: Application,
     doc = new_document(t("annex3_title", lang, name=name))
     paragraph(doc, t("annex3_addressee", lang), indent=False)
     paragraph(doc, t("annex3_body", lang, town=application.town or "—", name=name,
-                     sides=sides_text(profile, lang) or "—", area=profile.area_m2 / 1e6,
+                     sides=sides_text(profile.four_sides, lang) or "—", area=profile.area_m2 / 1e6,
                      enterprises=profile.enterprises, employees=profile.employees,
                      centre=application.centre_name))
     paragraph(doc, t("annex3_steps", lang))

@@ -12,13 +12,16 @@ from geo.documents.word import heading, new_document, paragraph, picture, save, 
 from geo.i18n import N_, t
 from geo.profile import Profile
 from geo.profile.application import Application
-from geo.profile.info_table import PARTY_LEVELS, class_label
+from geo.profile.info_table import (
+    PARTY_LEVELS,
+    class_label,
+    employees_source,
+    sides_text,
+    type_label,
+)
 
 __all__ = ["GridRow", "NeighbourRow", "PlanFacts", "write_plan"]
 
-_TYPE = {"industrial": N_("table_type_industrial"), "building": N_("table_type_building")}
-_SIDE = {"east": N_("table_side_east"), "south": N_("table_side_south"),
-         "west": N_("table_side_west"), "north": N_("table_side_north")}
 FIRM_COLUMNS = (N_("table_firm_number"), N_("table_firm_name"), N_("table_firm_uscc"),
                 N_("table_firm_industry"), N_("table_firm_employees"))
 
@@ -55,28 +58,12 @@ class PlanFacts:
     maps: dict[str, Path]  # "status" / "layout": PNG of each sheet
 
 
-def sides_text(profile: Profile, lang: str) -> str:
-    """东至…；南至…；西至…；北至… (the sides that follow something)."""
-    return t("list_sep", lang).join(
-        t(_SIDE[s], lang, names=t("names_sep", lang).join(n))
-        for s, n in profile.four_sides.items() if n)
-
-
-def employees_source(profile: Profile, lang: str) -> str:
-    """How the employees were counted (verified by the 人力社保局, or estimated)."""
-    if profile.employees_verified is None:
-        return t("table_employees_estimated", lang)
-    return t("table_employees_verified", lang, employees=f"{profile.employees:,}",
-             verified=f"{profile.employees_verified:,}",
-             share=f"{(profile.verified_share or 0.0):.0%}")
-
-
 def write_plan(path: str | Path, profile: Profile, application: Application, facts: PlanFacts,
                lang: str = "zh") -> Path:
     """Write the plan as a Word document and return its path."""
     name = profile.name
     doc = new_document(t("plan_title", lang, name=name))
-    kind = t(_TYPE[profile.type], lang) if profile.type in _TYPE else profile.type
+    kind = type_label(profile.type, lang)
     klass = class_label(profile.community_class, lang)
     villages = t("names_sep", lang).join(profile.neighbours) or "—"
     heading(doc, t("plan_h_overview", lang))
@@ -85,7 +72,7 @@ def write_plan(path: str | Path, profile: Profile, application: Application, fac
                      villages=villages, enterprises=profile.enterprises, parks=profile.parks,
                      employees=profile.employees, index=profile.index, klass=klass))
     heading(doc, t("plan_h_sides", lang))
-    paragraph(doc, sides_text(profile, lang) or "—")
+    paragraph(doc, sides_text(profile.four_sides, lang) or "—")
     heading(doc, t("plan_h_area", lang))
     paragraph(doc, t("plan_area", lang, area=profile.area_m2, count=len(facts.neighbours)))
     table(doc, [t(k, lang) for k in (N_("plan_col_neighbour"), N_("plan_col_before"),

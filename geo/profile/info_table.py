@@ -17,8 +17,9 @@ from geo.i18n import N_, Text, t
 from geo.profile import Profile
 from geo.profile.application import Application
 
-__all__ = ["PARTY_LEVELS", "TITLE", "InfoExtras", "InfoField", "class_label", "info_fields",
-           "info_rows", "write_info_table"]
+__all__ = ["PARTY_LEVELS", "TITLE", "InfoExtras", "InfoField", "class_label",
+           "employees_source", "info_fields", "info_rows", "side_text", "sides_text",
+           "type_label", "write_info_table"]
 
 Value = str | int | float | dt.date | None
 
@@ -119,12 +120,27 @@ class InfoExtras:
     site_description: str | None = None
 
 
+def side_text(side: str, names: list[str], lang: str = "zh") -> str:
+    """东至… for one side and what it follows."""
+    return t(_SIDE[side], lang, names=t("names_sep", lang).join(names))
+
+
+def sides_text(four_sides: dict[str, list[str]], lang: str = "zh") -> str:
+    """东至…；南至…；西至…；北至… (the sides that follow something)."""
+    return t("list_sep", lang).join(side_text(s, n, lang) for s, n in four_sides.items() if n)
+
+
+def type_label(kind: str, lang: str = "zh") -> str:
+    """工业社区 / 楼宇社区 in the reader's language (anything else as given)."""
+    return t(_TYPE[kind], lang) if kind in _TYPE else kind
+
+
 def class_label(community_class: str, lang: str = "zh") -> str:
     """一般 / 较大 / 特大 in the reader's language."""
     return t(_CLASS[community_class], lang)
 
 
-def _employees_source(profile: Profile, lang: str) -> str:
+def employees_source(profile: Profile, lang: str) -> str:
     """How the employees were counted: verified by the 人力社保局 (how many, which share) or
     estimated from the enterprises' plots."""
     if profile.employees_verified is None:
@@ -145,9 +161,8 @@ def info_fields(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExt
                 minimum_yuan: float | None = None) -> list[InfoField]:
     """The fields of the information table, in the form's order."""
     sep = t("list_sep", lang)
-    sides = sep.join(t(_SIDE[s], lang, names=t("names_sep", lang).join(n))
-                     for s, n in profile.four_sides.items() if n)
-    kind = t(_TYPE[profile.type], lang) if profile.type in _TYPE else profile.type
+    sides = sides_text(profile.four_sides, lang)
+    kind = type_label(profile.type, lang)
     neighbours = sep.join(f"{n} {a:,.0f}" for n, a in profile.neighbours.items())
     homes = t("table_homes", lang, area_m2=profile.residential_area_m2,
               homes=profile.residential_buildings)
@@ -168,7 +183,7 @@ def info_fields(profile: Profile, lang: str = "zh", extras: InfoExtras = InfoExt
         ("area", round(profile.area_m2 / 1e6, 4), _KM2), ("neighbours", neighbours, None),
         ("employees", profile.employees, _INT),
         ("employees_verified", profile.employees_verified, _INT),
-        ("employees_source", _employees_source(profile, lang), None),
+        ("employees_source", employees_source(profile, lang), None),
         ("enterprises", profile.enterprises, _INT), ("parks", profile.parks, _INT),
         ("industrial_share", profile.industrial_share, _PCT),
         ("office_share", profile.office_share, _PCT),

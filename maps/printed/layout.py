@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.context import Context
 from geo.i18n import N_, t
 from geo.profile.application import Enterprise
+from geo.profile.info_table import side_text
 from maps.printed.draw import (
     HALO,
     draw_lines,
@@ -31,8 +32,6 @@ __all__ = ["Given", "LayoutContent", "layout_map"]
 # pale fills told apart on paper, one per neighbour that gives land
 _GIVEN_COLOURS = ("#FDD49E", "#C7E9C0", "#C6DBEF", "#FCC5C0", "#DADAEB", "#FFF7BC", "#D9F0D3",
                   "#FDE0DD")
-_SIDES = {"east": N_("table_side_east"), "south": N_("table_side_south"),
-          "west": N_("table_side_west"), "north": N_("table_side_north")}
 GRID_STYLE = {"color": "#1B7837", "linewidth": 1.0, "linestyle": (0, (4, 2)), "zorder": 10}
 SITE_STYLE = {"facecolor": "#E7298A", "edgecolor": "#7A0177", "linewidth": 1.0, "alpha": 0.55,
               "zorder": 11}
@@ -73,7 +72,7 @@ def _four_sides(ax: Axes, geom: BaseGeometry, sides: dict[str, list[str]], lang:
         if not names:
             continue
         x, y, ha, va, rotation = spots[side]
-        text = t(_SIDES[side], lang, names=t("names_sep", lang).join(names))
+        text = side_text(side, names, lang)
         ax.text(x, y, text, ha=ha, va=va, rotation=rotation if side in ("east", "west") else 0,
                 fontsize=size, color="#B2182B", zorder=16,
                 bbox=HALO)

@@ -161,3 +161,28 @@ def test_plan_docx_is_written_from_the_data_with_both_maps(package, profile):
     assert len(grids.rows) == manifest["grids"] + 1
     assert len(doc.inline_shapes) == 2  # the 现状图 and the 布局图
     assert "图1　澥川新材料工业社区现状图" in text and "图2　澥川新材料工业社区布局图" in text
+
+
+@pytest.mark.parametrize(("document", "said"), [
+    ("方案.docx", ["澥川新材料工业社区设立方案", "九、附图", "澥川新材料工业社区布局图"]),
+    ("附件1_新建产业型社区信息表.docx", ["新建产业型社区信息表", "330211102001", CONTACT]),
+    ("附件1_新建产业型社区信息表.xlsx", ["新建产业型社区信息表", "3,150", "93.0%", "2026-06-30",
+                                        "统一社会信用代码"]),
+])
+def test_documents_open_in_libreoffice(package, tmp_path, document, said):
+    """LibreOffice (headless, Debian libreoffice-*-nogui) opens each document and prints it to
+    PDF; the xlsx's numbers come out in their number formats."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    assert soffice is not None, "soffice missing: install libreoffice-writer-nogui, -calc-nogui"
+    done = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={tmp_path.as_uri()}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(package / document)],
+        capture_output=True, text=True, timeout=240)
+    pdf = tmp_path / (Path(document).stem + ".pdf")
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    text = page_text(pdf)
+    for words in said:
+        assert words in text, words
