@@ -18,17 +18,18 @@ from geo.i18n import N_, Lang, t
 from geo.proposal import Proposal
 from geo.suggest import KEPT_RULES, Suggestion, suggest
 
-__all__ = ["SUGGESTION", "suggestion_document"]
+__all__ = ["SUGGESTION", "storage_shapes", "suggestion_document"]
 
 _SHAPES = ("suggested", "original", "added", "removed")
 
 
-def _storage_shapes(result: Suggestion, crs: Any) -> dict[str, str]:
-    """The suggestion's shapes as stored lon/lat WKB (hex)."""
+def storage_shapes(result: Suggestion) -> dict[str, BaseGeometry]:
+    """The suggestion's shapes (``suggested``, ``original``, ``added``, ``removed``) in the
+    storage CRS (lon/lat)."""
     shapes = {"suggested": result.geometry, "original": result.original,
               "added": result.added, "removed": result.removed}
-    frame = gpd.GeoSeries(list(shapes.values()), crs=crs).to_crs("OGC:CRS84")
-    return {key: shapely.to_wkb(geom, hex=True) for key, geom in zip(shapes, frame, strict=True)}
+    frame = gpd.GeoSeries(list(shapes.values()), crs=result.crs).to_crs("OGC:CRS84")
+    return dict(zip(shapes, frame, strict=True))
 
 
 def suggestion_document(summary: dict[str, Any], shapes: dict[str, BaseGeometry],
@@ -49,7 +50,9 @@ class SuggestionAnalysis(Analysis[Suggestion]):
         return suggest(proposal, ctx)
 
     def store(self, target: Target, result: Suggestion) -> dict[str, Any]:
-        return {**result.to_dict(), "shapes": _storage_shapes(result, result.crs)}
+        return {**result.to_dict(),
+                "shapes": {key: shapely.to_wkb(geom, hex=True)
+                           for key, geom in storage_shapes(result).items()}}
 
     def present(self, reading: Reading) -> dict[str, Any]:
         kept = dict(reading.run.result or {})

@@ -15,6 +15,7 @@ from api.routes import (
     roster,
     towns,
     workflow,
+    workspace,
 )
 
 routers = [
@@ -31,6 +32,7 @@ routers = [
     towns.router,
     audits.router,
     roster.router,
+    workspace.router,
     pages.router,
 ]
 

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from api.web.messages import TEMPLATE_MESSAGES
+from api.services.workflow import STEPS
+from api.web.messages import SCRIPT_MESSAGES, TEMPLATE_MESSAGES
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "api" / "web" / "templates"
+SCRIPTS = ROOT / "maps" / "static" / "web"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 OGC_PAGES = ["/", "/conformance", "/collections", "/collections/roads",
              "/collections/roads/items", "/collections/neighbours/items/1"]
@@ -138,3 +141,27 @@ def test_template_messages_are_the_ones_the_templates_say():
     for template in TEMPLATES.rglob("*.html"):
         # no Chinese outside the catalogue
         assert not CJK.search(template.read_text()), template
+
+
+def test_script_messages_are_the_ones_the_scripts_say():
+    said: set[str] = set()
+    for script in SCRIPTS.glob("*.js"):
+        text = script.read_text()
+        said |= set(re.findall(r'"(js_[a-z_]*[a-z])"', text))
+        assert not CJK.search(text), script
+    # messages named at run time: one per workflow action, one per kind of change
+    said |= {f"js_action_{action}" for action in STEPS} | {"js_change_added", "js_change_removed"}
+    assert said == set(SCRIPT_MESSAGES)
+
+
+def test_workspace_pages_carry_their_messages_in_the_page_language(client):
+    for path in ("/login", "/workspace", "/workspace/proposals/new"):
+        zh = client.get(path)
+        assert zh.status_code == 200 and 'id="messages"' in zh.text
+        found = re.search(r'<script type="application/json" id="messages">(.*?)</script>',
+                          zh.text, re.S)
+        messages = json.loads(found.group(1))
+        assert set(messages) == set(SCRIPT_MESSAGES)
+        assert messages["js_passes"] == "通过全部规则"
+    en = client.get("/login", headers={"Accept-Language": "en"}).text
+    assert "Staff sign-in" in en

@@ -1,0 +1,114 @@
+"""``/towns/{id}/…`` for the staff workspace: the town's dashboard, its snapping layers and
+road-bounded blocks, the union of chosen blocks, and the validation and suggested boundary of
+an unsaved sketch (a GeoJSON Feature in CRS84, nothing stored), by the same spatial core as
+``sijie validate`` and ``sijie suggest``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from api.analyses.suggestion import storage_shapes, suggestion_document
+from api.crs import CRS84
+from api.deps import GisUser, LangDep, SessionDep, StaffUser
+from api.problems import Problem
+from api.routes.common import Id
+from api.serialize import GeoJSONResponse, JSONDocument
+from api.services import workspace as svc
+from api.services.proposals import input_from_geojson
+from api.services.towns import get_town
+from api.services.workflow import STATE_LABELS
+from geo.i18n import t
+
+router = APIRouter(prefix="/towns/{town_id}", tags=["workspace"])
+
+
+class BlocksIn(BaseModel):
+    """Blocks chosen by number (the ids of ``/towns/{id}/blocks``)."""
+
+    blocks: list[int] = Field(min_length=1, max_length=100_000)
+
+
+def _context(request: Request, session: Any, town_id: int) -> Any:
+    get_town(session, town_id)
+    return request.app.state.contexts.get(town_id)
+
+
+@router.get("/dashboard", summary="The town's proposals for the workspace dashboard (staff)")
+def dashboard(town_id: Id, session: SessionDep, user: StaffUser, lang: LangDep) -> JSONDocument:
+    town = get_town(session, town_id)
+    return JSONDocument({
+        "town": {"id": town.id, "name": town.name},
+        "states": {state: t(key, lang) for state, key in STATE_LABELS.items()},
+        "proposals": svc.dashboard_rows(session, town_id),
+    })
+
+
+@router.get("/layers/{name}", summary="A snapping layer of the town: roads, water, terrain or "
+            "neighbours, in CRS84 (staff)")
+def snap_layer(town_id: Id, name: str, request: Request, session: SessionDep,
+               user: StaffUser) -> GeoJSONResponse:
+    return GeoJSONResponse(svc.layer_collection(_context(request, session, town_id), name))
+
+
+@router.get("/blocks", summary="The town's road-bounded blocks in CRS84 (staff)")
+def blocks(town_id: Id, request: Request, session: SessionDep, user: StaffUser) -> GeoJSONResponse:
+    return GeoJSONResponse(svc.blocks_collection(_context(request, session, town_id)))
+
+
+@router.post("/blocks/union", summary="The union of chosen blocks, a boundary that follows "
+             "roads by construction (GIS staff)")
+def block_union(town_id: Id, body: BlocksIn, request: Request, session: SessionDep,
+                user: GisUser) -> GeoJSONResponse:
+    geom = svc.block_union(_context(request, session, town_id), body.blocks)
+    return GeoJSONResponse({"type": "Feature", "geometry": geom.__geo_interface__,
+                            "properties": {"blocks": sorted(set(body.blocks))}})
+
+
+@router.post("/sketch/validation", summary="Validate an unsaved boundary (GeoJSON Feature in "
+             "CRS84) as `sijie validate` does; findings located in CRS84 (GIS staff)")
+async def sketch_validation(town_id: Id, request: Request, session: SessionDep, user: GisUser,
+                            lang: LangDep) -> GeoJSONResponse:
+    ctx = _context(request, session, town_id)
+    inp, _ = input_from_geojson(await _body(request), CRS84)
+    return GeoJSONResponse(svc.check_sketch(ctx, inp).to_geojson(lang.value))
+
+
+@router.post("/sketch/suggestion", summary="The suggested boundary of an unsaved sketch, as "
+             "`sijie suggest` makes it, in CRS84 (GIS staff)")
+async def sketch_suggestion(town_id: Id, request: Request, session: SessionDep,
+                            user: GisUser) -> JSONDocument:
+    ctx = _context(request, session, town_id)
+    inp, _ = input_from_geojson(await _body(request), CRS84)
+    result = svc.suggest_sketch(ctx, inp)
+    shapes = storage_shapes(result)
+    return JSONDocument(suggestion_document(result.to_dict(), shapes, CRS84))
+
+
+async def _body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
+
+
+@router.post("/sketch/upload", summary="Read a boundary file (any format sijie reads) into the "
+             "editor, nothing stored; form fields name and type replace the file's (GIS staff)")
+async def sketch_upload(town_id: Id, request: Request, session: SessionDep,
+                        user: GisUser) -> GeoJSONResponse:
+    get_town(session, town_id)
+    settings = request.app.state.settings
+    limit = int(settings.uploads.max_file_mb * 1024**2)
+    form = await request.form(max_part_size=limit + 1)
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise Problem(422, "content_type")
+    fields = {key: value.strip() for key in ("name", "type", "crs", "layer")
+              if isinstance(value := form.get(key), str) and value.strip()}
+    inp = svc.read_sketch(await upload.read(limit + 1), upload.filename or "upload", limit,
+                          fields)
+    return GeoJSONResponse({"type": "Feature", "geometry": inp.geometry.__geo_interface__,
+                            "properties": {"name": inp.name, "type": inp.type}})

@@ -1,0 +1,161 @@
+"""What the staff workspace asks of a town beyond the stored proposals: its context layers and
+road-bounded blocks as GeoJSON (for snapping and composing), the validation and the suggested
+boundary of an unsaved sketch (the same spatial core as the command line), and the town's
+dashboard rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.db.models import Proposal, ProposalVersion, Run
+from api.geometry import shape_of
+from api.problems import Problem
+from api.serialize import iso
+from api.services.proposals import ProposalInput, input_from_frame
+from geo.context import Context
+from geo.proposal import Proposal as GeoProposal
+from geo.proposal import proposal_from_frame
+from geo.suggest import Suggestion, compose, suggest, town_blocks
+from geo.validate import Report, validate
+
+__all__ = ["SNAP_LAYERS", "block_union", "blocks_collection", "check_sketch", "dashboard_rows",
+           "layer_collection", "read_sketch", "sketch_proposal", "suggest_sketch"]
+
+# the context layers a drawn edge snaps to: road centrelines, rivers and village edges
+SNAP_LAYERS = ("roads", "water", "terrain", "neighbours")
+_WGS84 = "EPSG:4326"
+_SIMPLIFY_M = 0.5  # drawn layers are simplified this much (metres) before sending
+
+
+def _collection(frame: gpd.GeoDataFrame, columns: Iterable[str]) -> dict[str, Any]:
+    """A frame in the work CRS as a FeatureCollection in lon/lat, ids by row."""
+    keep = [c for c in columns if c in frame.columns]
+    geoms = shapely.simplify(frame.geometry.to_numpy(), _SIMPLIFY_M, preserve_topology=True)
+    lonlat = gpd.GeoSeries(geoms, crs=frame.crs).to_crs(_WGS84)
+    rows = frame[keep].astype(object).where(frame[keep].notna(), None).to_dict("records")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": i, "geometry": shapely.geometry.mapping(g), "properties": p}
+        for i, (g, p) in enumerate(zip(lonlat, rows, strict=True))]}
+
+
+def layer_collection(ctx: Context, name: str) -> dict[str, Any]:
+    """A snapping layer of the town as GeoJSON (built once per context)."""
+    if name not in SNAP_LAYERS:
+        raise Problem(404, "collection_not_found", id=name)
+    frame = ctx.layer(name)
+    if frame is None:
+        return {"type": "FeatureCollection", "features": []}
+    return ctx.cached(f"web:layer:{name}", lambda: _collection(frame, ("name", "class", "kind")))
+
+
+def blocks_collection(ctx: Context) -> dict[str, Any]:
+    """The town's road-bounded blocks as GeoJSON, ``id`` = block number (built once)."""
+    def build() -> dict[str, Any]:
+        blocks = town_blocks(ctx)
+        frame = gpd.GeoDataFrame({"area_m2": np.round(blocks.area, 1)},
+                                 geometry=blocks.geometry, crs=ctx.crs)
+        return _collection(frame, ("area_m2",))
+    return ctx.cached("web:blocks", build)
+
+
+def block_union(ctx: Context, numbers: list[int]) -> BaseGeometry:
+    """The union of the given blocks in lon/lat; 422 for a number that names no block."""
+    blocks = town_blocks(ctx)
+    bad = [n for n in numbers if not 0 <= n < len(blocks)]
+    if bad or not numbers:
+        raise Problem(422, "blocks_invalid", got=", ".join(map(str, bad)) or "[]")
+    geom = compose(blocks, numbers)
+    return gpd.GeoSeries([geom], crs=ctx.crs).to_crs(_WGS84).iloc[0]
+
+
+def read_sketch(data: bytes, filename: str, limit: int, fields: dict[str, str]) -> ProposalInput:
+    """A boundary file read as an upload is (any format sijie reads), its ``name`` and ``type``
+    replaced by the form's when given; refused as an upload is."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from api.uploads import UploadLimits, read_upload
+
+    workdir = Path(tempfile.mkdtemp(prefix="sijie-sketch-"))
+    try:
+        frame = read_upload(data, filename, workdir, limits=UploadLimits(max_bytes=limit),
+                            crs=fields.get("crs"), layer=fields.get("layer"))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if len(frame) == 1:
+        for key in ("name", "type"):
+            if key in fields:
+                frame[key] = [fields[key]]
+    return input_from_frame(frame, source=filename)
+
+
+def sketch_proposal(inp: ProposalInput) -> GeoProposal:
+    """An unsaved sketch as the spatial core's proposal (lon/lat, EPSG:4490)."""
+    frame = gpd.GeoDataFrame(
+        {"name": [inp.name], "type": [inp.type],
+         "custodial_parts": [None if not inp.custodial else
+                             json.dumps(inp.custodial, ensure_ascii=False)]},
+        geometry=[inp.geometry], crs="EPSG:4490")
+    return proposal_from_frame(frame, source="sketch")
+
+
+def check_sketch(ctx: Context, inp: ProposalInput) -> Report:
+    """Rules B1–B10 on an unsaved sketch, as ``sijie validate`` runs them."""
+    return validate(sketch_proposal(inp), ctx)
+
+
+def suggest_sketch(ctx: Context, inp: ProposalInput) -> Suggestion:
+    """The suggested boundary of an unsaved sketch, as ``sijie suggest`` makes it."""
+    return suggest(sketch_proposal(inp), ctx)
+
+
+def _latest_results(session: Session, version_ids: list[int], kind: str) -> dict[int, dict]:
+    """The newest successful run's result of ``kind`` on each version (one query)."""
+    if not version_ids:
+        return {}
+    newest = (select(Run.version_id, func.max(Run.created_at).label("at"))
+              .where(Run.version_id.in_(version_ids), Run.kind == kind,
+                     Run.status == "successful")
+              .group_by(Run.version_id).subquery())
+    rows = session.execute(
+        select(Run.version_id, Run.result)
+        .join(newest, (Run.version_id == newest.c.version_id) & (Run.created_at == newest.c.at))
+        .where(Run.kind == kind)).all()
+    return {version_id: result or {} for version_id, result in rows}
+
+
+def dashboard_rows(session: Session, town_id: int) -> list[dict[str, Any]]:
+    """Each proposal of the town with its newest version: id, name, state, class, employees,
+    area, last change and the boundary (lon/lat); class and employees from the newest stored
+    profile of that version (``None`` when none was run)."""
+    newest = (select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("v"))
+              .group_by(ProposalVersion.proposal_id).subquery())
+    rows = session.execute(
+        select(Proposal, ProposalVersion)
+        .join(ProposalVersion, ProposalVersion.proposal_id == Proposal.id)
+        .join(newest, (newest.c.proposal_id == ProposalVersion.proposal_id)
+              & (newest.c.v == ProposalVersion.version))
+        .where(Proposal.town_id == town_id)
+        .order_by(Proposal.id)).all()
+    profiles = _latest_results(session, [v.id for _, v in rows], "profile")
+    out = []
+    for proposal, version in rows:
+        profile = profiles.get(version.id, {}).get("profile", {})
+        out.append({
+            "id": proposal.id, "name": version.name, "state": proposal.state,
+            "version": version.version, "type": version.type,
+            "class": profile.get("community_class"), "employees": profile.get("employees"),
+            "area_m2": round(version.area_m2, 1), "changed_at": iso(version.created_at),
+            "geometry": shapely.geometry.mapping(shape_of(version.geom)),
+        })
+    return out
