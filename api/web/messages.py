@@ -9,6 +9,8 @@ from geo.i18n import N_
 __all__ = ["SCRIPT_MESSAGES", "TEMPLATE_MESSAGES"]
 
 TEMPLATE_MESSAGES: tuple[str, ...] = (
+    N_("page_step_reason"),
+    N_("page_confirm_errors"),
     N_("page_accept_suggestion"),
     N_("page_back_dashboard"),
     N_("page_back_home"),
@@ -97,6 +99,18 @@ TEMPLATE_MESSAGES: tuple[str, ...] = (
 )
 
 SCRIPT_MESSAGES: tuple[str, ...] = (
+    N_("js_confirm_needed"),
+    N_("js_reason_needed"),
+    N_("js_fact_registered_on"),
+    N_("js_fact_minutes"),
+    N_("js_fact_meeting_on"),
+    N_("js_fact_decision_number"),
+    N_("js_fact_credit_code"),
+    N_("js_fact_convened_by"),
+    N_("js_fact_certificate_number"),
+    N_("js_fact_approved_on"),
+    N_("js_fact_approval_number"),
+    N_("js_action_committee_review"),
     N_("js_action_application"),
     N_("js_action_approval"),
     N_("js_action_done"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from api.services.step_guards import FACTS
 from api.services.workflow import STEPS
 from api.web.messages import SCRIPT_MESSAGES, TEMPLATE_MESSAGES
 
@@ -151,6 +152,7 @@ def test_script_messages_are_the_ones_the_scripts_say():
         assert not CJK.search(text), script
     # messages named at run time: one per workflow action, one per kind of change
     said |= {f"js_action_{action}" for action in STEPS} | {"js_change_added", "js_change_removed"}
+    said |= {f"js_fact_{name}" for facts in FACTS.values() for name in facts}
     assert said == set(SCRIPT_MESSAGES)
 
 

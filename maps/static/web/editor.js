@@ -360,19 +360,74 @@
       $("state").dataset.state = doc.state;
       var box = $("actions");
       box.textContent = "";
+      var facts = $("facts");
+      facts.textContent = "";
       doc.next_actions.filter(function (a) { return a.roles.indexOf(state.user.role) >= 0; }).forEach(function (a) {
+        (FACTS[a.action] || []).forEach(function (name) {
+          if (document.getElementById("fact-" + name)) { return; }
+          var label = document.createElement("label");
+          label.htmlFor = "fact-" + name;
+          label.textContent = msg("js_fact_" + name);
+          var input = document.createElement("input");
+          input.id = "fact-" + name;
+          input.type = /_on$/.test(name) ? "date" : "text";
+          facts.appendChild(label);
+          facts.appendChild(input);
+        });
         var b = document.createElement("button");
         b.type = "button";
         b.dataset.action = a.action;
         b.textContent = msg("js_action_" + a.action);
-        b.addEventListener("click", function () {
-          api.request("POST", "/proposals/" + state.proposal + "/events", { action: a.action, reason: $("reason").value })
-            .then(function () { status(msg("js_action_done")); return loadWorkflow(); })
-            .catch(function (e) { status(e.message, true); });
-        });
+        b.addEventListener("click", function () { takeStep(a.action); });
         box.appendChild(b);
       });
     });
+  }
+  // the facts a step records beside its reason (api.services.step_guards.FACTS)
+  var FACTS = {
+    committee_review: ["convened_by", "meeting_on", "minutes"],
+    approval: ["approval_number", "approved_on"],
+    registration: ["decision_number", "certificate_number", "credit_code", "registered_on"]
+  };
+  function errorRules() {
+    var rules = [];
+    ((state.report && state.report.features) || []).forEach(function (f) {
+      if (f.properties.severity === "error" && rules.indexOf(f.properties.rule) < 0) { rules.push(f.properties.rule); }
+    });
+    return rules;
+  }
+  function takeStep(action) {
+    var reason = $("step-reason").value.trim();
+    if (!reason) { status(msg("js_reason_needed"), true); $("step-reason").focus(); return null; }
+    var payload = { action: action, reason: reason };
+    (FACTS[action] || []).forEach(function (name) {
+      var value = $("fact-" + name).value.trim();
+      if (value) { payload[name] = value; }
+    });
+    if (action === "application") {
+      // the findings shown are those of the saved boundary: errors are confirmed before sending
+      var rules = errorRules();
+      if (rules.length && !$("confirm-errors").checked) {
+        $("confirm-text").textContent = msg("js_confirm_needed", { rules: rules.join(", ") });
+        $("confirm-box").hidden = false;
+        $("confirm-errors").focus();
+        return null;
+      }
+      if ($("confirm-errors").checked) { payload.confirm_errors = true; }
+    }
+    return api.request("POST", "/proposals/" + state.proposal + "/events", payload)
+      .then(function () {
+        $("confirm-box").hidden = true;
+        $("confirm-errors").checked = false;
+        status(msg("js_action_done"));
+        return loadWorkflow();
+      }).catch(function (e) {
+        if (e.problem && e.problem.code === "errors_unconfirmed") {
+          $("confirm-text").textContent = e.message;
+          $("confirm-box").hidden = false;
+        }
+        status(e.message, true);
+      });
   }
   function loadVersions() {
     return api.request("GET", "/proposals/" + state.proposal + "/versions").then(function (fc) {
