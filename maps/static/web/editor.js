@@ -404,6 +404,11 @@
       var value = $("fact-" + name).value.trim();
       if (value) { payload[name] = value; }
     });
+    if (action === "application" && (state.dirty || !state.report)) {
+      clearTimeout(state.timer);  // the findings of the saved boundary first
+      state.timer = null;
+      return validateNow().then(function () { return takeStep(action); });
+    }
     if (action === "application") {
       // the findings shown are those of the saved boundary: errors are confirmed before sending
       var rules = errorRules();
