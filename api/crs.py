@@ -20,6 +20,7 @@ __all__ = [
     "CRS84",
     "crs_uri",
     "from_storage",
+    "is_geographic",
     "parse_crs",
     "storage_bbox",
     "supported_crs",
@@ -77,6 +78,12 @@ def _apply(geom: BaseGeometry, transformer: pyproj.Transformer) -> BaseGeometry:
         return np.column_stack([x, y])
 
     return shapely.transform(geom, move)
+
+
+@lru_cache(maxsize=32)
+def is_geographic(uri: str) -> bool:
+    """Whether the CRS ``uri`` has degrees (CRS84, EPSG:4490) rather than metres."""
+    return uri == CRS84 or pyproj.CRS.from_epsg(int(uri.rsplit("/", 1)[1])).is_geographic
 
 
 def from_storage(geom: BaseGeometry, uri: str) -> BaseGeometry:

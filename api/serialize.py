@@ -16,13 +16,15 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import geopandas as gpd
+import shapely
 from shapely.geometry.base import BaseGeometry
 from starlette.responses import JSONResponse
 
-from api.crs import from_storage
+from api.crs import from_storage, is_geographic
 from api.db.models import Proposal, ProposalVersion
 from api.geometry import frame_records, shape_of
 from api.problems import PROBLEM_JSON
+from geo.io.geojson import geojson_geometry
 
 __all__ = [
     "GEOJSON",
@@ -104,8 +106,11 @@ def now_iso() -> str:
 
 
 def shape_json(geom: BaseGeometry, crs_uri: str) -> dict[str, Any]:
-    """A geometry in the storage CRS as a GeoJSON geometry in ``crs_uri``."""
-    return dict(from_storage(geom, crs_uri).__geo_interface__)
+    """A geometry in the storage CRS as a GeoJSON geometry in ``crs_uri`` (RFC 7946 ring
+    orientation; 7 decimals for degrees, 3 for metres)."""
+    oriented = shapely.orient_polygons(geom)  # counter-clockwise in lon/lat, before any swap
+    return geojson_geometry(from_storage(oriented, crs_uri), degrees=is_geographic(crs_uri),
+                            orient=False)
 
 
 def geometry_json(stored: Any, crs_uri: str) -> dict[str, Any]:
@@ -185,7 +190,7 @@ def frame_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
     frame = frame.to_crs("OGC:CRS84")
     return feature_collection(
         [
-            feature(None if geom is None else geom.__geo_interface__, props)
+            feature(None if geom is None else geojson_geometry(geom), props)
             for props, geom in frame_records(frame)
         ],
         returned=False,

@@ -214,8 +214,9 @@ def _measure(candidates: list[Candidate], ctx: Context) -> gpd.GeoDataFrame:
     rows = []
     compact = polsby_popper_each(np.array([c.geometry for c in candidates], dtype=object))
     for c, check, pp in zip(candidates, check_sites(candidates, ctx), compact, strict=True):
-        rows.append({"source": c.source, "name": c.name, "landuse": c.landuse,
+        name = c.name if isinstance(c.name, str) and c.name else None  # text, or no name
+        rows.append({"source": c.source, "name": name, "landuse": c.landuse,
                      **{k: v for k, v in check.__dict__.items() if k != "failed"},
                      "failed": ",".join(check.failed), "polsby_popper": float(pp)})
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=_COLUMNS),
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=_COLUMNS).astype({"name": object}),
                             geometry=[c.geometry for c in candidates], crs=ctx.crs)

@@ -7,9 +7,10 @@ RFC 7946 GeoJSON. Every failure to use an input is an :class:`~geo.errors.InputE
 """
 
 from geo.io.context import read_context
-from geo.io.geojson import write_geojson
+from geo.io.geojson import geojson_geometry, write_geojson
 from geo.io.gpkg import write_gpkg
 from geo.io.layers import LayerInfo, list_layers
 from geo.io.read import read_layer
 
-__all__ = ["LayerInfo", "list_layers", "read_context", "read_layer", "write_geojson", "write_gpkg"]
+__all__ = ["LayerInfo", "geojson_geometry", "list_layers", "read_context", "read_layer",
+           "write_geojson", "write_gpkg"]

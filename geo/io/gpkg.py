@@ -9,15 +9,20 @@ changes a layer; it is the only volatile value in the files it writes (GDAL 3.12
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
 from geo.io.gdal_env import gdal_config, gdal_errors
 
-__all__ = ["FIXED_TIMESTAMP", "require_crs", "write_gpkg"]
+__all__ = ["FIXED_TIMESTAMP", "one_geometry_type", "require_crs", "settled_columns", "write_gpkg"]
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 
@@ -33,6 +38,77 @@ def require_crs(gdf: gpd.GeoDataFrame, path: Path, layer: str | None) -> pyproj.
     if gdf.crs is None:
         raise InputError(message_key="write_no_crs", path=path, layer=layer)
     return pyproj.CRS.from_user_input(gdf.crs)
+
+
+_DIMENSION = {"Point": 0, "MultiPoint": 0, "LineString": 1, "LinearRing": 1,
+              "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
+_MULTI: dict[int, Any] = {0: shapely.MultiPoint, 1: shapely.MultiLineString,
+                          2: shapely.MultiPolygon}
+
+
+def _parts(geom: BaseGeometry | None) -> list[BaseGeometry]:
+    """The simple parts of ``geom`` (collections opened, nested ones too), empty ones left out."""
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type in ("Point", "LineString", "LinearRing", "Polygon"):
+        return [geom]
+    return [p for part in shapely.get_parts(geom) for p in _parts(part)]
+
+
+def _substantial(part: BaseGeometry, dimension: int) -> bool:
+    """A part of the layer's dimension that is not degenerate (no zero-area polygon, no
+    zero-length line)."""
+    if _DIMENSION[part.geom_type] != dimension:
+        return False
+    return bool(part.area > 0) if dimension == 2 else bool(part.length > 0) if dimension else True
+
+
+def one_geometry_type(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
+    """The geometries with one type for the whole layer, as GeoPackage readers expect.
+
+    The layer's dimension is the highest of its parts (polygons over lines over points);
+    parts of a lower dimension and degenerate parts (a zero-area sliver beside a polygon)
+    are dropped, collections are opened, and when any feature has several parts every
+    feature becomes a Multi* geometry. A feature with nothing left is an empty geometry.
+    """
+    parts = [_parts(g) for g in geometries]
+    dims = [_DIMENSION[p.geom_type] for ps in parts for p in ps]
+    if not dims:
+        return geometries
+    dimension = max(dims)
+    kept = [[p for p in ps if _substantial(p, dimension)] for ps in parts]
+    original = {g.geom_type for g in geometries if g is not None and not g.is_empty}
+    multi = any(len(ps) > 1 for ps in kept) or any(t.startswith(("Multi", "Geometry"))
+                                                   for t in original)
+    out: list[BaseGeometry | None] = []
+    for ps in kept:
+        if not ps:
+            out.append(_MULTI[dimension]() if multi else None)
+        elif multi:
+            out.append(_MULTI[dimension](ps))
+        else:
+            out.append(ps[0])
+    return gpd.GeoSeries(np.array(out, dtype=object), index=geometries.index,
+                         crs=geometries.crs, name=geometries.name)
+
+
+def _all(values: pd.Series, kind: type | tuple[type, ...]) -> bool:
+    return len(values) > 0 and all(isinstance(v, kind) for v in values)
+
+
+def settled_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Text-typed (object) columns that hold only booleans or only numbers as boolean or
+    numeric columns, so that the file says ``BOOLEAN``/``REAL`` rather than ``TEXT``."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == out.geometry.name or out[column].dtype != object:
+            continue
+        values = out[column].dropna()
+        if _all(values, (bool, np.bool_)):
+            out[column] = out[column].astype("boolean")
+        elif _all(values, (int, float, np.integer, np.floating)) and not _all(values, bool):
+            out[column] = pd.to_numeric(out[column])
+    return out
 
 
 def _with_epsg_code(gdf: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
@@ -51,7 +127,9 @@ def write_gpkg(
     Parameters
     ----------
     gdf
-        The layer; must have a CRS. Text columns become ``TEXT`` columns.
+        The layer; must have a CRS. Text columns become ``TEXT`` columns, object columns of
+        booleans or numbers ``BOOLEAN``/``REAL`` (:func:`settled_columns`); the geometries get
+        one type (:func:`one_geometry_type`).
     path
         The GeoPackage; created if missing.
     layer
@@ -74,6 +152,7 @@ def write_gpkg(
     if not layer:
         raise InputError(message_key="write_empty_layer_name", path=target)
     frame = _with_epsg_code(gdf, require_crs(gdf, target, layer))
+    frame = settled_columns(frame.set_geometry(one_geometry_type(frame.geometry)))
     if not append_layer and target.exists():
         target.unlink()
     with (

@@ -9,10 +9,10 @@ from typing import Any
 
 import geopandas as gpd
 import pyproj
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.i18n import N_, Text, t
+from geo.io.geojson import geojson_geometry
 from geo.rules.model import rule_settings
 
 __all__ = ["ERROR", "INFO", "WARNING", "Finding", "NeighbourChange", "Report", "RuleResult"]
@@ -141,7 +141,8 @@ class Report:
                  "basis": f.basis(lang), "bureau_settings": list(f.bureau_settings),
                  "message": f.message(lang),
                  "measure": {k: _round(v) for k, v in f.measure.items()},
-                 "geometry": None if g is None or g.is_empty else shapely.geometry.mapping(g)}
+                 "geometry": None if g is None or g.is_empty
+                 else geojson_geometry(g, degrees=crs.is_geographic)}
                 for f, g in zip(self.findings, geoms, strict=True)
             ],
             "neighbours": [
