@@ -240,7 +240,7 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     application = application_facts(
         proposal.name, adjustment.proposal, ctx, date=date or dt.date.today(),
         community_code=community_code, applicant=applicant, contact=contact,
-        centre_name=centre_name)
+        centre_name=centre_name or proposal.centre_name)
     names = FILE_NAMES[lang]
     sheets = _write_sheets(out, proposal, ctx, lang, application,
                            layout_content(adjustment, grids, facility, application,

@@ -83,7 +83,7 @@ def print_map(kind: PrintKind, proposal: Proposal, ctx: Context, fmt: PrintForma
     geom = valid_geometry(proposal, ctx, refused="print_invalid")
     if application is None:
         application = application_facts(proposal.name, geom, ctx, date=printing.day,
-                                        community_code=code)
+                                        community_code=code, centre_name=proposal.centre_name)
     sheet = Sheet(community=proposal.name, town=application.town, date=printing.day,
                   crs=ctx.crs, sources=sources_text(ctx, printing.lang),
                   lang=printing.lang.value, paper=printing.paper)

@@ -28,7 +28,8 @@ def printed_map(contexts: ContextCache, kind: PrintKind, fmt: PrintFormat, print
     proposal, ctx = geo_proposal(version), contexts.get(town_id)
     geom = valid_geometry(proposal, ctx, refused="print_invalid")
     application = application_facts(proposal.name, geom, ctx,
-                                    date=printing.date or dt.date.today())
+                                    date=printing.date or dt.date.today(),
+                                    centre_name=proposal.centre_name)
     layout = None
     if kind is PrintKind.layout:
         def result(name: str) -> Any:

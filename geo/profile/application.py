@@ -10,7 +10,6 @@ the enterprises from ``parcels``.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,13 +109,6 @@ def centre_floor_area(ctx: Context) -> float:
     return max(float(sum(rules.programme_m2.values())), rules.centre_floor_min_m2)
 
 
-def _centre_name(name: str, ctx: Context) -> str:
-    """The community's name and the centre's name ending of the rules with its optional part
-    written out: "(党群)服务中心" gives "…党群服务中心"."""
-    suffix = unicodedata.normalize("NFKC", ctx.rules.naming.centre_suffix)  # full-width ( )
-    return name + "".join(c for c in suffix if c not in "()")
-
-
 def application_facts(name: str, geom: BaseGeometry, ctx: Context, *, date: dt.date,
                       community_code: str | None = None, applicant: str | None = None,
                       contact: str | None = None, centre_name: str | None = None,
@@ -124,14 +116,15 @@ def application_facts(name: str, geom: BaseGeometry, ctx: Context, *, date: dt.d
     """The application's facts for the community ``name`` covering ``geom`` (context CRS).
 
     Defaults: the town's provisional community code (its code and 900, as the grids use),
-    the town as applicant, the centre named after the community ("…党群服务中心" is the
-    name pattern of 001 § 二(一)3(1)), the facility programme's floor area, no contact.
+    the town as applicant, the centre named after the community as rule B9 has it
+    ("XX工业社区(党群)服务中心", 001 § 二(一)3(1)), the facility programme's floor area, no
+    contact.
     """
     town = town_name(ctx)
     return Application(
         town=town, applicant=applicant or town,
         community_code=community_code or provisional_community_code(ctx),
-        centre_name=centre_name or _centre_name(name, ctx),
+        centre_name=centre_name or name + ctx.rules.naming.centre_suffix,
         centre_floor_area_m2=(centre_floor_area(ctx) if centre_floor_area_m2 is None
                               else centre_floor_area_m2),
         contact=contact or "", date=date, enterprises=enterprises_inside(geom, ctx))

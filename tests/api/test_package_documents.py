@@ -101,7 +101,7 @@ def test_information_table_xlsx_has_every_fact_of_the_application(xlsx, profile)
     app = profile["application"]
     texts = {"社区名称": profile["name"], "社区编码": "330211102001",
              "所属镇（街道）": "澥川街道", "申报单位": app["applicant"],
-             "党群服务中心名称": "澥川新材料工业社区党群服务中心", "党组织类型": "党支部",
+             "党群服务中心名称": "澥川新材料工业社区(党群)服务中心", "党组织类型": "党支部",
              "联系人及电话": CONTACT, "社区类型": "工业社区", "社区分类": "一般"}
     for label, want in texts.items():
         assert xlsx[label].value == want, label

@@ -3,6 +3,7 @@ enterprises the community serves, numbered in reading order."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from geo.io import read_context, read_layer
@@ -10,6 +11,7 @@ from geo.profile import community_profile
 from geo.profile.application import application_facts, centre_floor_area
 from geo.proposal import proposal_from_frame
 from geo.rules import load_rules
+from geo.validate import naming
 
 
 def test_demo_application_facts_agree_with_the_profile(demo_dir):
@@ -20,7 +22,9 @@ def test_demo_application_facts_agree_with_the_profile(demo_dir):
     profile = community_profile(prop, ctx, year=2026)
     assert facts.town == "澥川街道" and facts.applicant == "澥川街道"
     assert facts.community_code == "330211102900"  # the town's code and 900, as the grids use
-    assert facts.centre_name == "澥川新材料工业社区党群服务中心"
+    assert facts.centre_name == "澥川新材料工业社区(党群)服务中心"
+    named = dataclasses.replace(prop, centre_name=facts.centre_name)
+    assert naming.check(named, ctx).findings == ()  # the default name passes rule B9
     assert facts.centre_floor_area_m2 == 1_110.0  # the eight rooms of 004 第三十二条
     assert len(facts.enterprises) == profile.enterprises
     assert [e.number for e in facts.enterprises] == list(range(1, profile.enterprises + 1))
@@ -35,11 +39,12 @@ def test_given_facts_replace_the_defaults(demo_dir):
     facts = application_facts(prop.name, prop.to_crs(ctx.crs), ctx, date=dt.date(2026, 1, 2),
                               community_code="330211102001", applicant="澥川街道办事处",
                               contact="王明 0574-86000000",
-                              centre_name="澥川新材料工业社区服务中心", centre_floor_area_m2=800.0)
+                              centre_name="澥川新材料工业社区（党群）服务中心",
+                              centre_floor_area_m2=800.0)
     assert facts.to_dict()["date"] == "2026-01-02"
     assert (facts.community_code, facts.applicant, facts.contact, facts.centre_name,
             facts.centre_floor_area_m2) == ("330211102001", "澥川街道办事处", "王明 0574-86000000",
-                                            "澥川新材料工业社区服务中心", 800.0)
+                                            "澥川新材料工业社区（党群）服务中心", 800.0)
 
 
 def test_centre_floor_area_is_never_below_the_minimum(demo_dir):
