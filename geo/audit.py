@@ -214,6 +214,12 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
     left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
+    # two shapes whose bounding boxes share no more than the threshold's area share no more land
+    box = shapely.bounds(shapes)
+    width = np.minimum(box[left, 2], box[right, 2]) - np.maximum(box[left, 0], box[right, 0])
+    height = np.minimum(box[left, 3], box[right, 3]) - np.maximum(box[left, 1], box[right, 1])
+    wide = np.clip(width, 0, None) * np.clip(height, 0, None) > _OVERLAP_MIN_M2
+    left, right = left[wide], right[wide]
     # only the pairs whose interiors meet share land; neighbours touching along a road do not
     inner = shapely.relate_pattern(shapes[left], shapes[right], "T********")
     left, right = left[inner], right[inner]
@@ -276,12 +282,13 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
         if not valid[i]:
             counts["B1"][i] = len(validity.check_validity(geoms[i]))
             errors["B1"][i] = True
-        # the community in the work CRS, so that no rule reprojects it again
-        here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
+        here = None
         for rule, module in CHECKS.items():
             if (rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL)
                     or (rule == "B2" and single[i] and not community.custodial)):
                 continue
+            if here is None:  # in the work CRS, so that no rule reprojects it again
+                here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
             counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))
     codes = list(codes) if codes is not None else [""] * n
     results = [

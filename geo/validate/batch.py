@@ -20,7 +20,7 @@ import shapely
 from geo.carve import Carved
 from geo.context import Context
 from geo.employment.apply import VERIFIED
-from geo.measure import STAFFED, hull_ratio_each, land_share, polsby_popper_each
+from geo.measure import NOT_LAND, STAFFED, hull_ratio_each, polsby_popper_each
 from geo.proposal import Proposal
 from geo.revision import REGISTERED_KIND
 from geo.validate import character
@@ -175,13 +175,20 @@ def _convex_and_open(shapes: Objects, half: float) -> npt.NDArray[np.bool_]:
 def _opened_rest_area(shapes: Objects, width: float) -> npt.NDArray[np.float64]:
     """The area of what :func:`geo.measure.thin_parts` looks at: each shape minus its opening
     (0 for the shapes :func:`_convex_and_open` finds whole)."""
+    return _opened_rest_and_whole(shapes, width)[0]
+
+
+def _opened_rest_and_whole(shapes: Objects, width: float
+                           ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """:func:`_opened_rest_area`, and which shapes :func:`_convex_and_open` found whole."""
     half = width / 2
     rest = np.zeros(len(shapes))
-    other = np.flatnonzero(~_convex_and_open(shapes, half))
+    whole = _convex_and_open(shapes, half)
+    other = np.flatnonzero(~whole)
     eroded = shapely.buffer(shapes[other], -half, quad_segs=16, join_style="mitre")
     opened = shapely.buffer(eroded, half, quad_segs=16, join_style="mitre")
     rest[other] = shapely.area(shapely.difference(shapes[other], opened))
-    return rest
+    return rest, whole
 
 
 def _pieces(shapes: Objects) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.float64]]:
@@ -214,20 +221,38 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     keep = within | (shapely.area(taken) > 0.01)
     shape, index, before, taken, within = (shape[keep], index[keep], before[keep], taken[keep],
                                            within[keep])
-    left = shapely.difference(before, geoms[shape])
-    pieces, largest = _pieces(left)
-    already = np.maximum(_pieces(before)[0], 1)
     thin_taken = np.empty(len(shape))
     # a community's own thin parts are measured once, however many neighbours it lies in
     whole = np.unique(shape[within])
-    own = np.zeros(n)
-    own[whole] = _opened_rest_area(geoms[whole], snap)
+    own, convex = np.zeros(n), np.zeros(n, dtype=bool)
+    own[whole], convex[whole] = _opened_rest_and_whole(geoms[whole], snap)
     thin_taken[within] = own[shape[within]]
     thin_taken[~within] = _opened_rest_area(taken[~within], snap)
-    clean = ((thin_taken < snap * snap)
-             & (_opened_rest_area(left, snap) < snap * snap)
-             & ~shapely.is_empty(left) & (shapely.area(left) >= 1.0) & shapely.is_valid(left)
-             & (pieces >= 1) & (pieces <= already) & (largest >= rules.remnant_min_area_m2))
+    # a convex community with nothing thin, at least a snap tolerance inside a valid neighbour
+    # with nothing thin of its own, leaves it as it was with a hole: its remainder's opening is
+    # the neighbour's opening less the hole, so nothing thin appears, no part is cut off and the
+    # largest part loses at most the community's area
+    plain = _neighbours_plain(ctx, snap)
+    hole = (within & convex[shape] & plain.valid[index]
+            & (shapely.distance(geoms[shape], plain.edges[index]) >= snap))
+    clean = np.zeros(len(shape), dtype=bool)
+    h = np.flatnonzero(hole)
+    kept = plain.largest[index[h]] - shapely.area(geoms[shape[h]])
+    clean[h] = ((thin_taken[h] < snap * snap) & (plain.rest[index[h]] < snap * snap)
+                & (kept >= max(rules.remnant_min_area_m2, 1.0)))
+    # every other carve: the remainder measured
+    left = np.empty(len(shape), dtype=object)
+    rest = np.flatnonzero(~hole)
+    left[rest] = shapely.difference(before[rest], geoms[shape[rest]])
+    pieces, largest = _pieces(left[rest])
+    already = np.maximum(_pieces(before[rest])[0], 1)
+    clean[rest] = ((thin_taken[rest] < snap * snap)
+                   & (_opened_rest_area(left[rest], snap) < snap * snap)
+                   & ~shapely.is_empty(left[rest]) & (shapely.area(left[rest]) >= 1.0)
+                   & shapely.is_valid(left[rest]) & (pieces >= 1) & (pieces <= already)
+                   & (largest >= rules.remnant_min_area_m2))
+    unclear = np.flatnonzero(hole & ~clean)
+    left[unclear] = shapely.difference(before[unclear], geoms[shape[unclear]])
     names, codes = neighbours["name"].to_numpy(), neighbours["code"].to_numpy()
     # a registered community is judged by the rule's own code (taken from, or the community)
     clean &= neighbours["kind"].to_numpy()[index] != REGISTERED_KIND
@@ -244,6 +269,27 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     counts[outside[spill]] += 1
     errors[outside[spill]] = True
     return counts, errors
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """Per neighbour: its edge, whether it is valid, its thin parts' area, its largest part."""
+
+    edges: Objects
+    valid: npt.NDArray[np.bool_]
+    rest: npt.NDArray[np.float64]
+    largest: npt.NDArray[np.float64]
+
+
+def _neighbours_plain(ctx: Context, snap: float) -> _Plain:
+    """:class:`_Plain` of every neighbour (made once per context)."""
+    def build() -> _Plain:
+        shapes = ctx.require("neighbours").geometry.to_numpy()
+        return _Plain(edges=np.asarray(shapely.boundary(shapes), dtype=object),
+                      valid=shapely.is_valid(shapes), rest=_opened_rest_area(shapes, snap),
+                      largest=_pieces(shapes)[1])
+
+    return ctx.cached("batch:neighbours_plain", build)
 
 
 def _prepared(geom: shapely.Geometry) -> shapely.Geometry:
@@ -289,12 +335,16 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
         areas = _shares(land, geoms[shape]) * shapely.area(land)
         classes = landuse["class"].to_numpy()[index]
         homes[shape[(classes == "residential") & (areas >= 1.0)]] = True
-        bounds = np.searchsorted(shape, np.arange(n + 1))
-        for i, community in enumerate(communities):
-            a, c = areas[bounds[i]:bounds[i + 1]], classes[bounds[i]:bounds[i + 1]]
-            shares = {str(k): float(a[c == k].sum()) for k in np.unique(c)}
-            kind = community.type if community.type in character.WANTED else "industrial"
-            b7[0][i] = land_share(shares, character.WANTED[kind]) < limit
+        # land_share for all at once: the type's land over the land (roads and water out)
+        land = np.bincount(shape, weights=np.where(np.isin(classes, NOT_LAND), 0.0, areas),
+                           minlength=n)
+        wanted = {kind: np.bincount(shape, weights=np.where(np.isin(classes, wants), areas, 0.0),
+                                    minlength=n)
+                  for kind, wants in character.WANTED.items()}
+        building = np.array([c.type == "building" for c in communities], dtype=bool)
+        mine = np.where(building, wanted["building"], wanted["industrial"])
+        share = np.where(land > 0, mine / np.where(land > 0, land, 1.0), 0.0)
+        b7[0][:] = share < limit
     elif buildings is not None:
         for i, community in enumerate(communities):
             b7[0][i], b7[1][i] = count(character.check(community, ctx))
