@@ -2,8 +2,8 @@
 
 One micro-grid per enterprise parcel and per park; one per building of at least the registry's
 floor area (002 § 二(七)2) — for a 楼宇社区 its buildings are its micro-grids. Each carries the
-building registry fields (occupancy, registration, tax share) and whether it meets the city's
-targets.
+building registry fields (occupancy, registration, tax share); the plan's targets are
+city-wide rates, checked on town or street aggregates (:mod:`geo.buildings`), never here.
 """
 
 from __future__ import annotations
@@ -91,11 +91,6 @@ def make_microgrids(geom: BaseGeometry, ctx: Context, community_type: str,
     # a plot or building reaching past the community's edge is its micro-grid only inside it
     frame = frame.set_geometry(_polygonal(shapely.intersection(frame.geometry.values, geom)),
                                crs=ctx.crs)
-    targets = {"occupancy": rules.occupancy_target, "registration": rules.registration_target,
-               "tax_share": rules.tax_share_target}
-    for field, target in targets.items():
-        values = pd.to_numeric(frame[field], errors="coerce")
-        frame[f"meets_{field}"] = (values >= target).astype(object).where(values.notna(), None)
     points = shapely.point_on_surface(frame.geometry.values)
     owner = np.full(len(frame), -1)
     pos, grid_pos = shapely.STRtree(grids.geometry.values).query(points, predicate="within")

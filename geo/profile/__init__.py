@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geo.buildings import registry_rates
 from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import N_
@@ -70,6 +71,9 @@ class Profile:
     # the rules-file keys of the bureau settings (本局设定, no seed gives them) behind the
     # class, the staff quota and the funds; documents label these numbers so
     bureau_settings: tuple[str, ...] = ()
+    # 002 § 二(七)2: the building registry's rates of the town or street the community lies in
+    # (its buildings ≥ 1,000 m² together, a monthly series when the registry has months)
+    building_rates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def verified_share(self) -> float | None:
@@ -150,7 +154,18 @@ def community_profile(proposal: Proposal, ctx: Context, *, year: int,
                     for i, a in sorted(zip(touched, given, strict=True), key=lambda t: -t[1])
                     if a >= 1.0},
         notes=notes, employees_verified=verified_inside(geom, ctx),
-        bureau_settings=_settings_used(party_members, party_level))
+        bureau_settings=_settings_used(party_members, party_level),
+        building_rates=_building_rates(ctx))
+
+
+def _building_rates(ctx: Context) -> list[dict[str, Any]]:
+    """The town's (or each street's) building registry rates, as plain values."""
+    buildings = ctx.layer("buildings")
+    if buildings is None:
+        return []
+    jurisdiction = ctx.layer("jurisdiction")
+    town = str(jurisdiction["name"].iloc[0]) if jurisdiction is not None else ""
+    return [asdict(r) for r in registry_rates(buildings, ctx.rules.microgrid, street=town)]
 
 
 # what the class, the quota and the funds rest on that no seed gives (001 § 二(一)5 names the

@@ -141,9 +141,12 @@ class MicrogridRules(_Section):
     building_floor_area_min_m2: float = rule(
         1_000.0, "002 § 二(七)2", "buildings at least this large are registered and are micro-grids"
     )
-    occupancy_target: float = rule(0.85, "002 § 二(七)2", "monthly occupancy rate target")
-    registration_target: float = rule(0.90, "002 § 二(七)2", "registration rate target")
-    tax_share_target: float = rule(0.10, "002 § 二(七)2", "tax share target")
+    occupancy_target: float = rule(
+        0.85, "002 § 二(七)2", "city-wide occupancy rate target, checked on each town or street")
+    registration_target: float = rule(
+        0.90, "002 § 二(七)2", "city-wide registration rate target, checked on each town or street")
+    tax_share_target: float = rule(
+        0.10, "002 § 二(七)2", "city-wide tax share target (the city's, no street's)")
 
 
 class FacilityRules(_Section):

@@ -296,15 +296,12 @@ def test_microgrids_do_not_overlap(name, plans):
         initial=0.0) < 0.01
 
 
-def test_building_microgrids_carry_the_registry_and_its_85_90_10_targets(plans):
+def test_building_microgrids_carry_the_registry_but_no_per_building_target_flags(plans):
     micro = plans["good_building"].microgrids
     micro = micro[micro["kind"] == "building"]
     assert micro[["occupancy", "registration", "tax_share"]].notna().all().all()
-    for field, target in (("occupancy", OCCUPANCY), ("registration", REGISTRATION),
-                          ("tax_share", TAX_SHARE)):
-        assert list(micro[f"meets_{field}"]) == list(micro[field] >= target)
-    # the demo registry has buildings on both sides of each target
-    assert micro["meets_occupancy"].nunique() == 2
+    # 002's 85 / 90 / 10 % are city-wide rates: checked on streets (geo.buildings), not here
+    assert not [c for c in micro.columns if c.startswith("meets_")]
 
 
 def test_grids_carry_the_1_3_n_roster_slots_empty(plans):
