@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
 
@@ -50,16 +51,26 @@ app = typer.Typer(
     help=t("help_app", CLI_LANG),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
 )
 rules_app = typer.Typer(help=t("help_rules", CLI_LANG), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 app.add_typer(employment_app, name="employment")
 
 
+def _show_version(shown: bool) -> None:
+    """Print ``sijie <version>`` (the installed package's) and stop."""
+    if shown:
+        typer.echo(f"sijie {package_version('sijie')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help=t("help_verbose", CLI_LANG))] = False):
+        "--verbose", "-v", help=t("help_verbose", CLI_LANG))] = False,
+         version: Annotated[bool, typer.Option(
+        "--version", help=t("help_version", CLI_LANG), callback=_show_version,
+        is_eager=True)] = False):
     """四界 sijie: boundaries, grids and facility land for industrial communities."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
