@@ -228,13 +228,13 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     own[whole], convex[whole] = _opened_rest_and_whole(geoms[whole], snap)
     thin_taken[within] = own[shape[within]]
     thin_taken[~within] = _opened_rest_area(taken[~within], snap)
-    # a convex community with nothing thin, at least a snap tolerance inside a valid neighbour
+    # a convex community with nothing thin, two snap tolerances inside a valid neighbour
     # with nothing thin of its own, leaves it as it was with a hole: its remainder's opening is
     # the neighbour's opening less the hole, so nothing thin appears, no part is cut off and the
     # largest part loses at most the community's area
     plain = _neighbours_plain(ctx, snap)
     hole = (within & convex[shape] & plain.valid[index]
-            & (shapely.distance(geoms[shape], plain.edges[index]) >= snap))
+            & (shapely.distance(geoms[shape], plain.edges[index]) >= 2 * snap))
     clean = np.zeros(len(shape), dtype=bool)
     h = np.flatnonzero(hole)
     kept = plain.largest[index[h]] - shapely.area(geoms[shape[h]])

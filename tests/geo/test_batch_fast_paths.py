@@ -45,3 +45,21 @@ def test_b5_opening_shortcut_gives_the_full_opening_rest_area() -> None:
         np.testing.assert_allclose(got, want, atol=1e-6)
     # the shortcut is taken for plain convex shapes, which have nothing thin
     assert _opened_rest_area(shapes[:1], 3.0)[0] == 0.0
+
+
+def test_b5_hole_shortcut_matches_validate_at_every_clearance() -> None:
+    """Communities inside 甲村 (0..600 × 0..400) at clearances from its edge around two snap
+    tolerances (10 m), convex or not: the audit's B5 is validate()'s for each."""
+    from geo.audit import audit, communities_from_frame
+    from tests.geo.test_audit import assert_same_as_validate
+    from tests.geo.test_validate_rules import frame, town
+
+    shapes = [box(x, 150, x + 150, 300) for x in (0, 3, 5, 9.9, 10, 10.1, 20, 200)]
+    shapes += [affinity.rotate(box(200, 100, 350, 250), 20, origin="centroid"),
+               box(200, 100, 350, 250).difference(box(270, 100, 273, 200)),  # a 3 m notch
+               Polygon([(200, 100), (400, 100), (400, 160)])]  # a corner under 30°
+    layer = frame({"name": [f"甲{i}工业社区" for i in range(len(shapes))],
+                   "type": ["工业社区"] * len(shapes)}, shapes)
+    communities, _ = communities_from_frame(layer)
+    ctx = town()
+    assert_same_as_validate(audit(communities, ctx), communities, ctx)
