@@ -209,8 +209,10 @@ def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, sour
         raise InputError(message_key="wrong_geometry_type",
                          params={"found": types[row - 1], "expected": OneOf(sorted(allowed))},
                          path=source, layer=layer_name, row=row)
+    if layer not in ("neighbours", "jurisdiction"):
+        return  # other layers may hold invalid shapes; the checks that use them say so
     invalid = ~shapely.is_valid(frame.geometry.values)
-    if invalid.any() and layer in ("neighbours", "jurisdiction"):
+    if invalid.any():
         row = int(np.flatnonzero(invalid)[0]) + 1
         reason = shapely.is_valid_reason(frame.geometry.values[row - 1])
         raise InputError(message_key="geometry_invalid", params={"reason": reason}, path=source,

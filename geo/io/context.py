@@ -6,7 +6,7 @@ from pathlib import Path
 
 from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.io.employment import read_figures
-from geo.io.layers import list_layers
+from geo.io.layers import layer_names
 from geo.io.read import read_layer
 from geo.rules import Rules
 
@@ -22,7 +22,7 @@ def read_context(source: str | Path, rules: Rules, *, crs: str | None = None) ->
     InputError
         The file cannot be read, a required layer is missing, or a layer cannot be used.
     """
-    present = {info.name for info in list_layers(source)}
+    present = set(layer_names(source))
     layers = {}
     for name in LAYER_COLUMNS:
         theirs = getattr(rules.context.layers, name)

@@ -20,7 +20,7 @@ from geo.io.frames import CSV_OPEN_OPTIONS, gdal_layers, geometry_summary, read_
 from geo.io.gdal_env import gdal_errors
 from geo.io.sources import parse_source
 
-__all__ = ["LayerInfo", "choose_layer", "list_layers"]
+__all__ = ["LayerInfo", "choose_layer", "layer_names", "list_layers"]
 
 Bounds = tuple[float, float, float, float]
 
@@ -208,3 +208,18 @@ def list_layers(source: str | Path) -> list[LayerInfo]:
     available = gdal_layers(path, layer=src.layer)
     names = [choose_layer(path, src.layer, available)] if src.layer else [n for n, _ in available]
     return [_info(path, n, path=path, name=n, encoding=None) for n in names]
+
+
+def layer_names(source: str | Path) -> list[str]:
+    """The names of a file's layers, as :func:`list_layers` gives them, without measuring
+    each layer (a GeoPackage's names come from one listing: no counts, bounds or CRS).
+
+    Raises
+    ------
+    InputError
+        As :func:`list_layers`.
+    """
+    src = parse_source(source)
+    if src.kind in ("dxf", "shapefile", "csv", "tab", "zip") or src.layer is not None:
+        return [info.name for info in list_layers(source)]
+    return [name for name, _ in gdal_layers(src.path)]

@@ -48,6 +48,11 @@ def _read_dataset(
             name = choose_layer(path, layer, gdal_layers(gdal_path, layer=layer, nonempty=True))
             frame = read_frame(gdal_path, name, path=path, layer=name)
         return kml_to_planning(frame), name, _UTF8
+    if layer is not None:  # a layer named is read at once: no listing of the file first
+        try:
+            return read_frame(gdal_path, layer, path=path, layer=layer), layer, _UTF8
+        except InputError:
+            pass  # refused below by the listing, naming the layers there are, or read again
     name = choose_layer(path, layer, gdal_layers(gdal_path, layer=layer))
     return read_frame(gdal_path, name, path=path, layer=name), name, _UTF8
 
