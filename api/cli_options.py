@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.abc
+import importlib.util
 import inspect
 import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, Concatenate, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer import rich_utils
 
 from geo.errors import SijieError
 from geo.i18n import Lang, lang_from_env, t
@@ -86,14 +89,57 @@ def startup_lang(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
     return lang_from_env(environ)
 
 
+# typer's help renderer keeps its panel titles and markers as module constants: the message of each
+_HELP_TEXTS = {"ARGUMENTS_PANEL_TITLE": "help_panel_arguments",
+               "OPTIONS_PANEL_TITLE": "help_panel_options",
+               "COMMANDS_PANEL_TITLE": "help_panel_commands",
+               "ERRORS_PANEL_TITLE": "help_panel_error",
+               "REQUIRED_LONG_STRING": "help_required"}
+_RENDERER = "typer.rich_utils"
+
+
+def _say_titles(renderer: ModuleType, lang: Lang) -> None:
+    for constant, key in _HELP_TEXTS.items():
+        setattr(renderer, constant, t(key, lang))
+
+
+class _TitlesOnImport(importlib.abc.MetaPathFinder):
+    """Sets the titles in typer's help renderer when typer first imports it (to show help or
+    an error): a command that runs normally never loads it (rich markdown, pygments and
+    tracebacks, about a tenth of a second)."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname != _RENDERER:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, lang = spec.loader, self.lang
+        run = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            _say_titles(module, lang)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
 def localise_help(lang: Lang) -> None:
-    """Say the panel titles and markers of ``--help`` in ``lang`` (typer keeps them as module
-    constants of its help renderer, read when the help is shown)."""
-    rich_utils.ARGUMENTS_PANEL_TITLE = t("help_panel_arguments", lang)
-    rich_utils.OPTIONS_PANEL_TITLE = t("help_panel_options", lang)
-    rich_utils.COMMANDS_PANEL_TITLE = t("help_panel_commands", lang)
-    rich_utils.ERRORS_PANEL_TITLE = t("help_panel_error", lang)
-    rich_utils.REQUIRED_LONG_STRING = t("help_required", lang)
+    """Say the panel titles and markers of ``--help`` and of usage errors in ``lang``: now if
+    typer's help renderer is loaded, else as soon as typer loads it."""
+    for finder in [f for f in sys.meta_path if isinstance(f, _TitlesOnImport)]:
+        sys.meta_path.remove(finder)
+    renderer = sys.modules.get(_RENDERER)
+    if renderer is not None:
+        _say_titles(renderer, lang)
+    else:
+        sys.meta_path.insert(0, _TitlesOnImport(lang))
 
 
 #: the language of this command line's help, messages and tables unless --lang says otherwise

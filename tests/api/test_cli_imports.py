@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("geopandas", "shapely", "pandas", "sqlalchemy", "folium", "scipy", "fastapi")
+HEAVY = ("geopandas", "shapely", "pandas", "sqlalchemy", "folium", "scipy", "fastapi",
+         "typer.rich_utils")
 
 
 def _modules_after(args: list[str]) -> dict[str, bool]:
@@ -31,7 +32,7 @@ def _modules_after(args: list[str]) -> dict[str, bool]:
 
 def test_help_imports_no_geopandas_nor_the_service() -> None:
     loaded = _modules_after(["--help"])
-    assert not any(loaded.values()), loaded
+    assert not any(v for m, v in loaded.items() if m != "typer.rich_utils"), loaded
 
 
 def test_validate_imports_neither_database_nor_map_libraries(demo_dir: Path,
@@ -43,3 +44,12 @@ def test_validate_imports_neither_database_nor_map_libraries(demo_dir: Path,
     assert json.loads(report.read_text(encoding="utf-8"))["ok"] is True
     assert loaded["geopandas"]  # it did validate
     assert not (loaded["sqlalchemy"] or loaded["folium"] or loaded["fastapi"]), loaded
+    assert not loaded["typer.rich_utils"]  # the help renderer is loaded for help and errors
+
+
+def test_help_still_says_its_panel_titles_in_the_chosen_language() -> None:
+    sijie = str(Path(sys.executable).parent / "sijie")
+    shown = subprocess.run([sijie, "--help"], capture_output=True, text=True)
+    assert "选项" in shown.stdout  # 'Options', in the default language
+    error = subprocess.run([sijie, "validate"], capture_output=True, text=True)
+    assert "错误" in error.stderr  # the usage error's panel, too
