@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from geo.errors import SijieError
-from geo.i18n import Lang, lang_from_env, t
+from geo.i18n import N_, Lang, lang_from_env, t
 
 if TYPE_CHECKING:
     from api.analyses import Analysis
@@ -90,11 +90,11 @@ def startup_lang(argv: Sequence[str], environ: Mapping[str, str]) -> Lang:
 
 
 # typer's help renderer keeps its panel titles and markers as module constants: the message of each
-_HELP_TEXTS = {"ARGUMENTS_PANEL_TITLE": "help_panel_arguments",
-               "OPTIONS_PANEL_TITLE": "help_panel_options",
-               "COMMANDS_PANEL_TITLE": "help_panel_commands",
-               "ERRORS_PANEL_TITLE": "help_panel_error",
-               "REQUIRED_LONG_STRING": "help_required"}
+_HELP_TEXTS = {"ARGUMENTS_PANEL_TITLE": N_("help_panel_arguments"),
+               "OPTIONS_PANEL_TITLE": N_("help_panel_options"),
+               "COMMANDS_PANEL_TITLE": N_("help_panel_commands"),
+               "ERRORS_PANEL_TITLE": N_("help_panel_error"),
+               "REQUIRED_LONG_STRING": N_("help_required")}
 _RENDERER = "typer.rich_utils"
 
 
