@@ -186,3 +186,18 @@ def test_the_polygons_of_a_collection_are_drawn():
     draw_polygons(ax, [GeometryCollection([box(0, 0, 1, 1), LineString([(0, 0), (2, 2)])])],
                   facecolor="red")
     assert len(ax.collections) == 1 and len(ax.collections[0].get_paths()) == 1
+
+
+def test_cli_refuses_to_print_a_boundary_that_is_not_a_valid_polygon(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    bowtie = Polygon([(655_000, 3_316_000), (656_000, 3_317_000), (656_000, 3_316_000),
+                      (655_000, 3_317_000)])
+    path = tmp_path / "bowtie.gpkg"
+    gpd.GeoDataFrame({"name": ["澥川蝴蝶工业社区"], "type": ["工业社区"]}, geometry=[bowtie],
+                     crs="EPSG:4549").to_file(path, layer="proposal")
+    done = _sijie(str(path), "--context", CONTEXT, "--kind", "布局图", "-o", "x.pdf",
+                  cwd=tmp_path)
+    assert done.returncode == 2 and "无法制图" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.pdf").exists()
