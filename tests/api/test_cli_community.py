@@ -64,7 +64,8 @@ def test_profile_xlsx_is_the_information_table(on_demo, tmp_path):
     labels = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
     assert "四至范围" in labels and "党群服务中心选址" in labels
     values = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)}
-    assert values["网格数（个）"].isdigit() and values["党群服务中心选址"] != "—"
+    assert isinstance(values["网格数（个）"], int) and values["党群服务中心选址"] != "—"
+    assert values["社区编码"] and values["所属镇（街道）"] == "澥川街道"
 
 
 def test_profile_xlsx_without_output_is_refused(on_demo):
