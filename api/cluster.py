@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+import dask
 from distributed import Client, Future, LocalCluster
 
 from geo.audit import Audit, audit, merge
@@ -24,6 +25,11 @@ from geo.proposal import Proposal
 __all__ = ["Cluster", "submit_audit"]
 
 log = logging.getLogger(__name__)
+
+_QUIET = {"distributed.admin.system-monitor.interval": "1h",
+          "distributed.admin.system-monitor.disk": False,
+          "distributed.admin.system-monitor.host-cpu": False,
+          "distributed.admin.system-monitor.gil.enabled": False}
 
 
 class Cluster:
@@ -49,10 +55,15 @@ class Cluster:
                 if self._address:
                     self._client = Client(self._address, set_as_default=False)
                 else:
-                    self._local = LocalCluster(
-                        n_workers=self._workers, threads_per_worker=1,
-                        processes=self._processes, dashboard_address=None)
-                    self._client = Client(self._local, set_as_default=False)
+                    # no dashboard, and no polling of the machine's load, disks and network
+                    # from inside the service; in-process workers share the service's memory,
+                    # so they have no limit of their own to watch
+                    with dask.config.set(_QUIET):
+                        self._local = LocalCluster(
+                            n_workers=self._workers, threads_per_worker=1,
+                            processes=self._processes, dashboard_address=None,
+                            **({} if self._processes else {"memory_limit": 0}))
+                        self._client = Client(self._local, set_as_default=False)
                 log.info("dask cluster: %s", self._client)
             return self._client
 
