@@ -13,6 +13,7 @@ import sqlite3
 import struct
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,14 +34,18 @@ GOOD = DEMO / "good_industrial.gpkg"
 WORK_CRS = "EPSG:4549"
 SYMLINK_ATTR = 0o120777 << 16
 
-# Python-level file opens while a test reads an upload; GDAL's own reads are C calls and
+# Python-level file opens by the reading thread while a test reads an upload (other threads,
+# such as a job cluster's monitors, are not the upload's); GDAL's own reads are C calls and
 # are covered by the spies on pyogrio and by the refusals happening before GDAL runs.
 _OPENED: list[str] = []
-_WATCHING: list[bool] = []
+_WATCHING: list[int] = []
+# sijie's own message catalogue, which a message read for the first time opens
+LOCALE = Path(geo.io.gdal_env.__file__).resolve().parents[1] / "locale"
 
 
 def _audit(event: str, args: tuple[object, ...]) -> None:
-    if _WATCHING and event in ("open", "sqlite3.connect") and args and args[0] is not None:
+    watched = threading.get_ident() in _WATCHING and event in ("open", "sqlite3.connect")
+    if watched and args and args[0] is not None:
         name = str(args[0])
         _OPENED.append(unquote(urlsplit(name).path) if name.startswith("file:") else name)
 
@@ -100,7 +105,7 @@ def upload(
 
     def call(data: bytes, filename: str, **options: object) -> gpd.GeoDataFrame:
         _OPENED.clear()
-        _WATCHING.append(True)
+        _WATCHING.append(threading.get_ident())
         try:
             return read_upload(data, filename, work, **options)  # type: ignore[arg-type]
         finally:
@@ -116,9 +121,9 @@ def upload(
 
 
 def _python_file(path: str, work: Path) -> bool:
-    """The work folder, or the Python installation importing its own modules."""
+    """The work folder, sijie's catalogue, or the Python installation importing its modules."""
     resolved = Path(path).resolve()
-    roots = {work.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    roots = {work.resolve(), LOCALE, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
     return any(resolved.is_relative_to(root) for root in roots)
 
 
