@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from api.problems import PROBLEM_JSON
+from api.routes import routers
 from api.serialize import GEOJSON, GeoJSONResponse
 
 __all__ = ["document_responses"]
@@ -56,9 +57,10 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     return sorted(set(statuses))
 
 
-def _geojson_routes(app: FastAPI) -> set[tuple[str, str]]:
+def _geojson_routes() -> set[tuple[str, str]]:
+    """(path, method) of every operation whose route returns GeoJSON."""
     found = set()
-    for route in app.routes:
+    for route in (r for router in routers for r in router.routes):
         if not isinstance(route, APIRoute):
             continue
         returns = inspect.signature(route.endpoint).return_annotation
@@ -72,7 +74,7 @@ def _document(app: FastAPI) -> dict[str, Any]:
                          routes=app.routes)
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = _PROBLEM
     problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    geojson = _geojson_routes(app)
+    geojson = _geojson_routes()
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
