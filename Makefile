@@ -15,7 +15,7 @@ APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench messages system install clean
+.PHONY: demo test bench fuzz messages system install clean
 
 demo: install
 	$(BIN)/sijie demo-data --out $(DEMO_OUT)/town
@@ -70,6 +70,12 @@ bench: install $(VENV)/.bench-installed
 $(VENV)/.bench-installed: $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
+
+# the OpenAPI document fuzzed with many generated requests per operation on both stores
+# (make test runs the same test with a few)
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	SIJIE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/api/test_api_schema_fuzz.py
 
 # new message ids get an empty translation in each .po to fill in; unused ones are dropped
 messages: install

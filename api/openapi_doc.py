@@ -1,9 +1,10 @@
 """The OpenAPI document says every status and media type an operation answers with.
 
 Success answers are ``application/geo+json`` where the route returns GeoJSON, problems are
-``application/problem+json`` with the RFC 9457 members; which problem statuses an operation
-lists follows from what it takes: a path id (404), a signed-in user (401, 403), a body (409,
-413, 415), an ``If-Match`` edit (412, 428), and for all 400, 422 and 503.
+``application/problem+json`` with the RFC 9457 members. Which problem statuses an operation
+lists follows from what it takes: a path id or a read (404), a signed-in user (401, 403),
+signing in (401), a body (409, 413, 415), an ``If-Match`` edit (412, 428), and for all 400,
+422 and 503.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ _WRITES = ("post", "put", "patch", "delete")
 
 def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     statuses = ["400", "422", "503"]
-    if "{" in path:
+    if "{" in path or method == "get":  # a read may find nothing to show (e.g. no approved map)
         statuses.append("404")
     if operation.get("security"):
         statuses += ["401", "403"]
+    if "auth" in operation.get("tags", ()):  # signing in: wrong name or password
+        statuses.append("401")
     if method in _WRITES:
         statuses += ["409", "413", "415"]
     if method in _EDITS:
