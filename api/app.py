@@ -59,13 +59,11 @@ def start(app: FastAPI, settings: Settings) -> None:
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
     engine = make_engine(settings.database_url, pool_size=settings.threads + settings.dask_workers,
                          wait_seconds=settings.db_wait_seconds)
-    store = make_sessions(engine, wait_seconds=settings.db_wait_seconds)
-    for maker in {store.read, store.write}:
-        install_text_guard(maker)
-    sessions = store.read
+    sessions = make_sessions(engine, wait_seconds=settings.db_wait_seconds)
+    install_text_guard(sessions)
     rules = load_rules(settings.rules_file)
     seeded: list[str] = []
-    with schema_lock(engine), store.write() as session:  # one worker process at a time
+    with schema_lock(engine), sessions() as session:  # one worker process at a time
         upgrade(engine)
         if settings.context_file:
             seeded += seed_town(session, rules, settings.context_file)
@@ -77,7 +75,6 @@ def start(app: FastAPI, settings: Settings) -> None:
         app.state.town_epsgs = zone_epsgs(session)
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.store_sessions = store
     app.state.contexts = ContextCache(sessions, rules)
     for town_id in town_ids:  # built now, so the first request does not wait for it
         app.state.contexts.get(town_id)

@@ -46,14 +46,8 @@ _bearer = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-_SAFE = ("GET", "HEAD", "OPTIONS")
-
-
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for the request: a writer's for methods that may write (see
-    :mod:`api.db.sessions`)."""
-    makers = request.app.state.store_sessions
-    with (makers.read if request.method in _SAFE else makers.write)() as session:
+    with request.app.state.sessions() as session:
         yield session
 
 

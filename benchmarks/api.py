@@ -1,13 +1,18 @@
-"""How fast the service answers under load: an items page and a validation run, with 20
+"""How fast the service answers under load: an items page and a validation run, with 50
 concurrent clients on loopback, on a GeoPackage file and on PostGIS.
 
-For each engine a fresh database is made (the demo town loaded), ``uvicorn`` serves the app
-in a subprocess, and an httpx async client keeps 20 requests in flight. The baseline, measured
-in the same run against the same server, is ``/conformance``: a constant JSON document that
-touches no database and no geometry, so the ratios show what storage and the spatial core add
-to the cost of a request. Prints p50/p95 per request kind and their ratio to the baseline.
+For each engine a fresh database is made (the demo town loaded), ``sijie serve --workers N``
+serves it (migrations run once under a lock, each worker process a pool sized to its threads),
+and an httpx async client keeps 50 requests in flight. The baseline, measured in the same run
+against the same server, is ``/conformance``: a constant JSON document that touches no
+database and no geometry, so the ratios show what storage and the spatial core add to the
+cost of a request. Each validation answer is checked against the first one (same findings).
 
-    .venv/bin/python benchmarks/api.py [--clients 20] [--requests 10] [--engines gpkg,postgis]
+Targets (exit 1 when one is missed or any request fails): items page p95 ≤ 3× the baseline's
+p95, validation p95 ≤ 5× the baseline's p95, no answer other than 200/201.
+
+    .venv/bin/python benchmarks/api.py [--clients 50] [--requests 10] [--workers 2]
+                                       [--engines gpkg,postgis]
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "boundary_data" / "demo"
 PG_ADMIN = os.environ.get("SIJIE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "bench-password"
+TARGETS = {"items": 3.0, "validate": 5.0}  # p95 as a multiple of the baseline's p95
 
 
 def _free_port() -> int:
@@ -64,8 +71,8 @@ def database(engine: str) -> Iterator[str]:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
-    """uvicorn serving sijie on ``url``'s database in a subprocess; its base URL."""
+def server(url: str, workers: int) -> Iterator[str]:
+    """``sijie serve --workers N`` on ``url``'s database in a subprocess; its base URL."""
     port = _free_port()
     uploads = tempfile.TemporaryDirectory(prefix="sijie-bench-")
     env = {
@@ -76,70 +83,83 @@ def server(url: str) -> Iterator[str]:
         "SIJIE_UPLOAD_DIR": uploads.name,
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        [str(Path(sys.executable).with_name("sijie")), "serve", "--database", url, "--port",
+         str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        for _ in range(1200):
             try:
-                if httpx.get(f"{base}/conformance", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         else:
             raise RuntimeError("the server did not start")
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)
         uploads.cleanup()
 
 
+@dataclass
+class Load:
+    """What one kind of request met under load: latencies, failed answers, distinct bodies."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    answers: set[str] = field(default_factory=set)
+
+
 async def _load(
-    base: str, method: str, path: str, headers: dict[str, str], clients: int, requests: int
-) -> list[float]:
-    """Latencies (s) of ``clients`` concurrent clients each sending ``requests`` requests."""
-    latencies: list[float] = []
+    base: str, method: str, path: str, headers: dict[str, str], clients: int, requests: int,
+    answer: Callable[[httpx.Response], str],
+) -> Load:
+    """``clients`` concurrent clients each sending ``requests`` requests."""
+    load = Load()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=limits, timeout=120
+        base_url=base, headers=headers, limits=limits, timeout=300
     ) as http:
 
         async def one_client() -> None:
             for _ in range(requests):
                 start = time.perf_counter()
-                response = await http.request(method, path)
-                latencies.append(time.perf_counter() - start)
+                try:
+                    response = await http.request(method, path)
+                except httpx.HTTPError as exc:
+                    load.errors.append(f"{type(exc).__name__}")
+                    continue
+                load.latencies.append(time.perf_counter() - start)
                 if response.status_code >= 400:
-                    raise RuntimeError(
-                        f"{method} {path}: {response.status_code} {response.text[:200]}"
-                    )
+                    load.errors.append(f"{response.status_code} {response.text[:120]}")
+                else:
+                    load.answers.add(answer(response))
 
         await http.request(method, path)  # warm-up: context cache, connection pool
         await asyncio.gather(*(one_client() for _ in range(clients)))
-    return latencies
+    return load
 
 
 def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(engine: str, clients: int, requests: int) -> None:
-    with database(engine) as url, server(url) as base:
+def _findings(response: httpx.Response) -> str:
+    """What a validation found (run ids and times left out), to compare answers."""
+    report = response.json()
+    return json.dumps([report.get("ok"), report.get("findings"), report.get("metrics")],
+                      sort_keys=True, ensure_ascii=False)
+
+
+def measure(engine: str, clients: int, requests: int, workers: int) -> list[str]:
+    """Run the loads on ``engine``; the targets missed (empty when all are met)."""
+    with database(engine) as url, server(url, workers) as base:
         token = httpx.post(f"{base}/token", data={"username": "gis", "password": PASSWORD}).json()[
             "access_token"
         ]
@@ -154,38 +174,50 @@ def measure(engine: str, clients: int, requests: int) -> None:
         cx, cy = (roads[0] + roads[2]) / 2, (roads[1] + roads[3]) / 2
         bbox = f"{cx - 0.01},{cy - 0.01},{cx + 0.01},{cy + 0.01}"
         cases = [
-            ("baseline /conformance", "GET", "/conformance", {}),
-            (
-                "items roads bbox limit=100",
-                "GET",
-                f"/collections/roads/items?bbox={bbox}&limit=100",
-                {},
-            ),
-            ("validate good_industrial", "POST", f"/proposals/{pid}/versions/1/validation", auth),
+            ("baseline", "/conformance", "GET", "/conformance", {}, lambda r: r.text),
+            ("items", "items roads bbox limit=100", "GET",
+             f"/collections/roads/items?bbox={bbox}&limit=100", {},
+             lambda r: str(r.json()["numberReturned"])),
+            ("validate", "validate good_industrial", "POST",
+             f"/proposals/{pid}/versions/1/validation", auth, _findings),
         ]
         results = {}
-        for name, method, path, headers in cases:
-            latencies = asyncio.run(_load(base, method, path, headers, clients, requests))
-            results[name] = (_pct(latencies, 50), _pct(latencies, 95))
-        p50_0, p95_0 = results[cases[0][0]]
-        print(f"\n{engine}: {clients} concurrent clients × {requests} requests each")
-        print(f"  {'request':<30} {'p50 ms':>8} {'p95 ms':>8} {'p50 ×':>7} {'p95 ×':>7}")
-        for name, (p50, p95) in results.items():
-            print(
-                f"  {name:<30} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} "
-                f"{p50 / p50_0:7.1f} {p95 / p95_0:7.1f}"
-            )
+        for key, _, method, path, headers, answer in cases:
+            results[key] = asyncio.run(
+                _load(base, method, path, headers, clients, requests, answer))
+    p95_0 = _pct(results["baseline"].latencies, 95)
+    print(f"\n{engine}: {clients} concurrent clients × {requests} requests, {workers} workers")
+    print(f"  {'request':<30} {'p50 ms':>8} {'p95 ms':>8} {'p95 ×':>7} {'target':>7} {'errors':>7}")
+    missed = []
+    for key, name, *_ in cases:
+        load = results[key]
+        p50, p95 = _pct(load.latencies, 50), _pct(load.latencies, 95)
+        target = TARGETS.get(key)
+        print(f"  {name:<30} {p50 * 1e3:8.1f} {p95 * 1e3:8.1f} {p95 / p95_0:7.1f} "
+              f"{'' if target is None else f'≤{target:.0f}':>7} {len(load.errors):7d}")
+        if load.errors:
+            missed.append(f"{engine} {name}: {len(load.errors)} errors, e.g. {load.errors[0]}")
+        if target is not None and p95 / p95_0 > target:
+            missed.append(f"{engine} {name}: p95 {p95 / p95_0:.1f}× the baseline, target {target}×")
+        if len(load.answers) > 1:
+            missed.append(f"{engine} {name}: {len(load.answers)} different answers")
+    return missed
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engines", default="gpkg,postgis")
     args = parser.parse_args()
+    missed = []
     for engine in args.engines.split(","):
-        measure(engine.strip(), args.clients, args.requests)
+        missed += measure(engine.strip(), args.clients, args.requests, args.workers)
+    for line in missed:
+        print(f"MISSED {line}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

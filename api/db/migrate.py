@@ -42,10 +42,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        where = engine.url.render_as_string(hide_password=True)
-        raise InputError(message_key="db_cannot_open",
-                         params={"where": where, "reason": reason}) from exc
+        raise _cannot_open(engine, exc) from exc
+
+
+def _cannot_open(engine: Engine, exc: OperationalError) -> InputError:
+    """The database cannot be reached or opened: an error naming it, without password."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    where = engine.url.render_as_string(hide_password=True)
+    return InputError(message_key="db_cannot_open", params={"where": where, "reason": reason})
 
 
 @contextmanager
@@ -55,7 +59,11 @@ def schema_lock(engine: Engine) -> Iterator[None]:
     workers of ``sijie serve --workers N`` start together; the first migrates, the others
     wait and then find the schema current."""
     if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except OperationalError as exc:
+            raise _cannot_open(engine, exc) from exc
+        with conn:
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
             conn.commit()
             try:

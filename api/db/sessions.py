@@ -1,55 +1,76 @@
-"""Sessions of the service and how their transactions begin, on both stores.
+"""The service's sessions, and the one writer of a GeoPackage.
 
-A GeoPackage has one writer at a time. A request that may write (any method but GET, HEAD,
-OPTIONS) begins each of its transactions with ``BEGIN IMMEDIATE``: it takes the writer lock before
-it reads what it is about to change, waiting (SQLite retries with back-off, bounded by the
-busy timeout) while another writer holds it, in this process or another. A write can then
-never fail half-way with "database is locked" because another writer committed in between;
-when the lock is not had in time the request is answered 503 with Retry-After (see
-:mod:`api.db.outage`). Readers are never blocked (write-ahead log).
+A GeoPackage has one writer at a time. Reads run outside any transaction (each sees the
+newest commit and holds no lock); a transaction begins at its first write, with
+``BEGIN IMMEDIATE``, so it holds the writer lock from the start and can never fail half-way
+with "database is locked" because another writer committed in between. Within a process the
+writers queue on a lock of their own, held from that ``BEGIN IMMEDIATE`` to the commit or
+rollback, so they take turns instead of polling; between the worker processes of
+``sijie serve --workers N`` SQLite's busy timeout makes them wait. A writer that does not get
+its turn in ``wait_seconds`` gets ``sqlalchemy.exc.TimeoutError``, answered 503 with
+Retry-After (:mod:`api.store_errors`). Races between writers that read the same state are
+settled by the schema's unique keys (a second version n+1 is refused: 412).
 
-PostgreSQL needs none of this; both makers are then the same.
+PostgreSQL needs none of this.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import TimeoutError as WaitedTooLong
 from sqlalchemy.orm import sessionmaker
 
-__all__ = ["Sessions", "make_sessions"]
+__all__ = ["make_sessions"]
 
-_BEGIN = "sqlite_begin"
-
-
-@dataclass(frozen=True)
-class Sessions:
-    """The service's session makers: ``read`` for safe requests, ``write`` for the others."""
-
-    read: sessionmaker
-    write: sessionmaker
+_HOLDS = "sijie_writer_lock"
 
 
-def _immediate_writers(engine: Engine, busy_ms: int) -> None:
+def _one_writer(engine: Engine, wait_seconds: float) -> None:
+    turn = threading.Lock()
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS, False):
+            turn.release()
+
     @event.listens_for(engine, "connect")
     def _wait_for_the_writer(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute(f"PRAGMA busy_timeout={busy_ms}")
+        dbapi_conn.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        # readers keep the driver's way: each read sees the newest commit, and a write begins
-        # its transaction just before it; a writer's session begins it at its first read
-        if conn.get_execution_options().get(_BEGIN) == "IMMEDIATE":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writer_lock_first(conn: Any, cursor: Any, statement: str, parameters: Any,
+                           context: Any, executemany: bool) -> None:
+        writes = context is not None and (context.isinsert or context.isupdate
+                                          or context.isdelete)
+        if not writes or conn.connection.dbapi_connection.in_transaction:
+            return
+        if not turn.acquire(timeout=wait_seconds):
+            raise WaitedTooLong("the GeoPackage's writer lock was not had in time")
+        conn.info[_HOLDS] = True
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            release(conn.info)
+            raise
+
+    for name in ("commit", "rollback"):
+        event.listen(engine, name, lambda conn: release(conn.info))
+    def record_released(dbapi_conn: Any, record: Any, *more: Any) -> None:
+        release(record.info)
+
+    for name in ("checkin", "invalidate", "close"):
+        event.listen(engine.pool, name, record_released)
+
+    @event.listens_for(engine.pool, "reset")
+    def _reset(dbapi_conn: Any, record: Any, reset_state: Any) -> None:
+        release(record.info)
 
 
-def make_sessions(engine: Engine, *, wait_seconds: float) -> Sessions:
-    """Session makers on ``engine`` (objects stay readable after commit)."""
-    read = sessionmaker(engine, expire_on_commit=False)
-    if engine.dialect.name != "geopackage":
-        return Sessions(read, read)
-    _immediate_writers(engine, int(wait_seconds * 1000))
-    writer = engine.execution_options(**{_BEGIN: "IMMEDIATE"})
-    return Sessions(read, sessionmaker(writer, expire_on_commit=False))
+def make_sessions(engine: Engine, *, wait_seconds: float) -> sessionmaker:
+    """Sessions on ``engine`` (objects stay readable after commit); on a GeoPackage, writes
+    taking the writer lock as described above."""
+    if engine.dialect.name == "geopackage":
+        _one_writer(engine, wait_seconds)
+    return sessionmaker(engine, expire_on_commit=False)

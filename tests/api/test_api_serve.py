@@ -94,3 +94,38 @@ def test_serve_says_in_one_line_when_postgis_cannot_be_reached(tmp_path):
     assert result.returncode == 2
     assert "cannot open the database" in result.stderr and "Traceback" not in result.stderr
     assert "secret-pw" not in result.stderr
+
+
+def test_serve_with_two_workers_migrates_and_seeds_once(tmp_path, empty_database):
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(SIJIE), "serve", "--database", empty_database, "--port", str(port),
+         "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        ready = None
+        for _ in range(600):  # bounded wait for start-up; no assertion on how long it took
+            try:
+                ready = httpx.get(f"{base}/ready", timeout=2)
+                if ready.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert process.poll() is None, process.stderr.read()
+            time.sleep(0.1)
+        assert ready is not None and ready.status_code == 200, ready
+        # answered by both workers alike: one town, each demo user once
+        for _ in range(10):
+            assert len(httpx.get(f"{base}/towns").json()["towns"]) == 1
+        token = httpx.post(f"{base}/token", data={"username": "admin", "password": "sijie-demo"})
+        users = httpx.get(f"{base}/users",
+                          headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        names = [u["username"] for u in users.json()["users"]]
+        assert len(names) == len(set(names)) and "gis" in names
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)
