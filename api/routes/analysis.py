@@ -146,11 +146,14 @@ for _entry in ANALYSES.values():
         status_code=201,
         summary=f"Run {_entry.name} on this version",
     )
+    # a kind read as a file (the application package) is a zip, as the document says
+    _file = type(_entry).download is not Analysis.download
     router.add_api_route(
         f"/{_entry.name}",
         _get(_entry),
         methods=["GET"],
         summary=f"Newest stored {_entry.name} of this version",
+        responses={200: {"content": {"application/zip": {}}}} if _file else None,
     )
 
 
