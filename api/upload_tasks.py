@@ -17,12 +17,13 @@ import shapely
 
 from api.problems import Problem
 from api.services.proposals import ProposalInput, input_from_frame
-from api.services.town_upload import ContextUpload, read_town_context
+from api.services.town_upload import ContextUpload, read_town_context, read_town_layer
 from api.uploads import UploadLimits, display_name, read_upload
 from geo.context import Context
 from geo.rules import Rules
 
-__all__ = ["GeometryCaps", "check_geometries", "read_proposal_file", "read_town_file"]
+__all__ = ["GeometryCaps", "check_geometries", "read_proposal_file", "read_town_file",
+           "read_town_layer_file"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,13 @@ def read_town_file(
     frames = [frame for frame in ctx.layers.values() if frame is not None]
     check_geometries(frames, caps, display_name(upload.filename))
     return ctx
+
+
+def read_town_layer_file(
+    upload: ContextUpload, workdir: Path, limits: UploadLimits, caps: GeometryCaps, rules: Rules
+) -> tuple[gpd.GeoDataFrame, Rules]:
+    """One layer of an uploaded town GeoPackage and the rules naming its columns (runs in a
+    worker)."""
+    frame, town_rules = read_town_layer(upload, workdir, limits=limits, rules=rules)
+    check_geometries([frame], caps, display_name(upload.filename))
+    return frame, town_rules

@@ -132,6 +132,7 @@ class ContextFeature(BBoxMixin, Base):
     __table_args__ = (
         Index("ix_context_features_town_layer", "town_id", "layer", "fid"),
         Index("ix_context_features_bbox", "layer", "minx", "maxx", "miny", "maxy"),
+        Index("ix_context_features_current", "town_id", "layer", "version_to"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
@@ -139,6 +140,30 @@ class ContextFeature(BBoxMixin, Base):
     fid: Mapped[int] = mapped_column(Integer)
     properties: Mapped[dict] = mapped_column(JSON)
     geom = _geometry()
+    # the context versions it belongs to, [version_from, version_to), and when it was valid,
+    # [valid_from, valid_to) (no valid_from: since the records began)
+    version_from: Mapped[int] = mapped_column(Integer, default=1)
+    version_to: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[datetime | None] = mapped_column(Timestamp)
+    valid_to: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class ContextVersion(Base):
+    """A version of a town's context: loaded, re-uploaded (whole or one ``layer``), or made by
+    the registration of a proposal (append-only)."""
+
+    __tablename__ = "context_versions"
+    __table_args__ = (UniqueConstraint("town_id", "version",
+                                       name="uq_context_versions_town_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(30))  # load, upload, layer, registration
+    layer: Mapped[str | None] = mapped_column(String(50))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class EmploymentFigure(Base):
@@ -220,6 +245,7 @@ class Run(Base):
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[dict | None] = mapped_column(JSON)
+    context_version: Mapped[int | None] = mapped_column(Integer)  # of the proposal's town
 
 
 class AuditJob(Base):

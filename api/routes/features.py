@@ -19,6 +19,7 @@ from api.routes.common import MAX_ID, Id, allowed_crs, crs_header, is_staff, out
 from api.serialize import GEOJSON, JSON, GeoJSONResponse, feature_collection, stored_feature
 from api.services import features as layers
 from api.services.features import COLLECTIONS, Collection
+from api.temporal import parse_datetime
 
 router = APIRouter(tags=["OGC API Features"])
 
@@ -162,14 +163,18 @@ def items(
     limit: Annotated[int | None, Query(ge=1)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     f: Annotated[str | None, Query(pattern="^(json|geojson)$")] = None,
+    datetime: Annotated[str | None, Query(description=(
+        "RFC 3339 instant or interval (a/b, a/.., ../b): the context features valid then"))
+    ] = None,
 ) -> GeoJSONResponse:
     c = _get(collection_id, user)
+    when = parse_datetime(datetime)
     settings = request.app.state.settings
     limit = min(limit or settings.page_limit, settings.max_page_limit)
     out = output_crs(request, crs)
     box = _bbox(bbox, parse_crs(bbox_crs, allowed_crs(request)))
     matched, rows, states = layers.page(
-        session, c, is_staff(user), box=box, offset=offset, limit=limit
+        session, c, is_staff(user), box=box, offset=offset, limit=limit, when=when
     )
     features = [_feature(c, r, out, user, states) for r in rows]
     base = f"{_base(request)}/collections/{c.id}/items"

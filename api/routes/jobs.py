@@ -43,6 +43,7 @@ def job_document(run: Run | AuditJob, lang: Lang = Lang.zh) -> dict[str, Any]:
         "created": iso(run.created_at),
         "finished": iso(run.finished_at),
         "proposal_id": run.proposal_id,
+        "context_version": run.context_version,
         # runs failed before messages were stored in both languages hold "detail" only
         "message": error.get(f"detail_{lang.value}", error.get("detail")),
         "links": links,

@@ -20,7 +20,10 @@ from api.routes.common import Id, content_crs, crs_header, output_crs
 from api.serialize import GeoJSONResponse, JSONDocument, feature_collection, iso, stored_feature
 from api.services import joint_review as jr
 from api.services import proposals as svc
-from api.services import review
+from api.services import (
+    registration,  # noqa: F401  (its hook changes the map on registration)
+    review,
+)
 from api.services.idempotency import commit_created
 from api.services.proposals import parse_geometry
 from api.services.users import usernames

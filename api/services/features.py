@@ -2,15 +2,19 @@
 
 Staff see every proposal's newest version, the newest grids, micro-grids and facility sites
 of every proposal, with all attributes. The public sees approved proposals as approved, their
-grids and micro-grids without enterprise figures, and no facility sites.
+grids and micro-grids without enterprise figures, and no facility sites. The context layers
+(neighbours, roads) and the registered communities show the current version of each town's
+context, or with a time span (the ``datetime`` parameter) the features valid at some time in
+it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.db.models import (
@@ -24,9 +28,13 @@ from api.db.models import (
 )
 from api.serialize import PUBLIC_GRID_FIELDS, PUBLIC_MICROGRID_FIELDS
 from api.services.proposals import PUBLIC_STATES
+from api.temporal import Span
+from geo.revision import REGISTERED_KIND
 
 __all__ = [
     "COLLECTIONS",
+    "EVER",
+    "TEMPORAL",
     "Collection",
     "extent",
     "feature_id",
@@ -37,6 +45,12 @@ __all__ = [
 ]
 
 BBox = tuple[float, float, float, float]
+EVER = Span(None, None)  # every feature any version ever had
+TEMPORAL = {"neighbours", "communities"}  # collections answering "valid when"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,13 @@ COLLECTIONS = {
             "neighbours",
             "周边村（社区） Neighbouring villages and communities",
             "The villages and communities that tile the town (name, code, kind).",
+            ContextFeature,
+        ),
+        Collection(
+            "communities",
+            "已登记产业型社区 Registered industrial communities",
+            "The industrial communities registered in each town (name, code, valid_from, "
+            "valid_to); with datetime, the boundaries valid then.",
             ContextFeature,
         ),
         Collection(
@@ -113,10 +134,35 @@ def _latest_runs(session: Session, kind: str, staff: bool) -> list[str]:
     return list(latest.values())
 
 
-def _query(session: Session, c: Collection, staff: bool) -> Select:
+def _valid(query: Select, when: Span | None) -> Select:
+    """Context features of the current versions, or those valid at some time in ``when``."""
+    if when is None:
+        return query.where(ContextFeature.version_to.is_(None))
+    if when is EVER:
+        return query
+    if when.end is not None:
+        query = query.where(or_(ContextFeature.valid_from.is_(None),
+                                ContextFeature.valid_from <= when.end))
+    if when.start is not None:
+        query = query.where(or_(ContextFeature.valid_to.is_(None),
+                                ContextFeature.valid_to > when.start))
+    return query
+
+
+def _context_query(c: Collection, when: Span | None) -> Select:
+    if c.id == "communities":
+        query = select(ContextFeature).where(
+            ContextFeature.layer == "neighbours",
+            ContextFeature.properties["kind"].as_string() == REGISTERED_KIND)
+    else:
+        query = select(ContextFeature).where(ContextFeature.layer == c.id)
+    return _valid(query, when)
+
+
+def _query(session: Session, c: Collection, staff: bool, when: Span | None = None) -> Select:
     model = c.model
     if model is ContextFeature:
-        return select(ContextFeature).where(ContextFeature.layer == c.id)
+        return _context_query(c, when)
     if model is ProposalVersion:
         if staff:
             newest = (
@@ -146,7 +192,10 @@ def _query(session: Session, c: Collection, staff: bool) -> Select:
 def properties(c: Collection, row: Any, staff: bool, states: dict[int, Proposal]) -> dict[str, Any]:
     """What the caller may see of a row's attributes."""
     if c.model is ContextFeature:
-        return dict(row.properties)
+        if c.id not in TEMPORAL:
+            return dict(row.properties)
+        return {**row.properties, "valid_from": _iso(row.valid_from),
+                "valid_to": _iso(row.valid_to)}
     if c.model is ProposalVersion:
         proposal = states[row.proposal_id]
         props = {
@@ -185,10 +234,13 @@ def extent(session: Session, c: Collection, staff: bool) -> list[list[float]]:
 
 
 def page(
-    session: Session, c: Collection, staff: bool, *, box: BBox | None, offset: int, limit: int
+    session: Session, c: Collection, staff: bool, *, box: BBox | None, offset: int, limit: int,
+    when: Span | None = None,
 ) -> tuple[int, list[Any], dict[int, Proposal]]:
-    """How many features meet ``box`` (lon/lat), one page of them, and their proposals."""
-    query = _query(session, c, staff)
+    """How many features meet ``box`` (lon/lat) and, in the context collections, were valid
+    at some time in ``when`` (default: the current ones); one page of them, and their
+    proposals."""
+    query = _query(session, c, staff, when)
     if box is not None:
         m = c.model
         query = query.where(m.maxx >= box[0], m.minx <= box[2], m.maxy >= box[1], m.miny <= box[3])
@@ -209,5 +261,6 @@ def one(
 ) -> tuple[Any | None, dict[int, Proposal]]:
     """The feature ``fid`` if the caller may see it, and its proposal."""
     key = ProposalVersion.proposal_id if c.model is ProposalVersion else c.model.id
-    row = session.scalars(_query(session, c, staff).where(key == fid)).first()
+    # a context feature keeps its id after a newer version replaces it
+    row = session.scalars(_query(session, c, staff, EVER).where(key == fid)).first()
     return row, _states(session, [row] if row is not None else [], c)

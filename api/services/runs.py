@@ -21,7 +21,7 @@ from api.db.models import AuditJob, Proposal, ProposalVersion, Run, utcnow
 from api.geometry import plain
 from api.registry import analysis
 from api.services.proposals import geo_proposal
-from api.services.towns import ContextCache
+from api.services.towns import ContextCache, current_version
 from geo.context import Context
 from geo.errors import SijieError
 from geo.proposal import Proposal as GeoProposal
@@ -135,7 +135,9 @@ class Runner:
 
     @staticmethod
     def _new_run(session: Session, order: Order) -> Run:
-        # a job's options wait in its result until it runs
+        # a job's options wait in its result until it runs; the run names the town's context
+        # version it is judged against
+        proposal = session.get(Proposal, order.version.proposal_id)
         run = Run(
             id=uuid.uuid4().hex,
             proposal_id=order.version.proposal_id,
@@ -146,6 +148,8 @@ class Runner:
             created_by=order.user_id,
             created_at=utcnow(),
             result={"options": order.options},
+            context_version=(None if proposal is None
+                             else current_version(session, proposal.town_id)),
         )
         session.add(run)
         session.commit()

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
+import geopandas as gpd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.db.models import Town
+from api.db.models import Town, User
 from api.problems import Problem
+from api.services.context_versions import replace_context
 from api.services.towns import store_town, town_names
 from api.uploads import (
     Reworded,
@@ -24,14 +26,15 @@ from api.uploads import (
     checked_geopackage,
     display_name,
 )
-from geo.context import Context
+from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.errors import CRSError, InputError, MissingCRSError, RulesError
 from geo.i18n import N_
-from geo.io import read_context
+from geo.io import list_layers, read_context, read_layer
 from geo.io.gdal_env import SANDBOX, gdal_config
 from geo.rules import Rules, load_rules
 
-__all__ = ["MAX_RULES_BYTES", "ContextUpload", "add_town", "read_town_context"]
+__all__ = ["MAX_RULES_BYTES", "ContextUpload", "add_town", "add_version", "checked_layer",
+           "read_town_context", "read_town_layer", "require_layer"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class ContextUpload:
     rules: bytes | None = None
     rules_filename: str = "rules.toml"
     crs: str | None = None
+    layer: str | None = None  # the one context layer (sijie's name) a new version replaces
 
 
 def _town_rules(upload: ContextUpload, service: Rules, workdir: Path) -> Rules:
@@ -94,13 +98,12 @@ def _named_as(shown: str, workdir: Path) -> Iterator[None]:
                              layer=err.layer, row=err.row, field=err.field) from err
 
 
-def _check_names(session: Session, name: str, code: str | None) -> None:
-    """Refuse a name or code too long for its column, or a name another town has."""
+def _check_names(session: Session, name: str, code: str | None) -> Town | None:
+    """Refuse a name or code too long for its column; the town of that name, if any."""
     for field, value, limit in (("name", name, _NAME_LIMIT), ("code", code or "", _CODE_LIMIT)):
         if len(value) > limit:
             raise Problem(422, "too_long", field=field, limit=limit, got=len(value))
-    if session.scalar(select(Town.id).where(Town.name == name).limit(1)) is not None:
-        raise Problem(409, "town_exists", name=name)
+    return session.scalar(select(Town).where(Town.name == name).limit(1))
 
 
 def read_town_context(
@@ -124,25 +127,85 @@ def read_town_context(
         return read_context(path, town_rules, crs=upload.crs)
 
 
-def add_town(session: Session, upload: ContextUpload, ctx: Context, *, by: str) -> Town:
-    """Store a context read from an upload as a new town, committed; on any refusal nothing
-    is stored.
+def require_layer(layer: str) -> str:
+    """``layer`` if it names a context layer (422 ``layer_unknown`` otherwise)."""
+    if layer not in LAYER_COLUMNS:
+        raise Problem(422, "layer_unknown", layer=layer, allowed=", ".join(LAYER_COLUMNS))
+    return layer
+
+
+def read_town_layer(
+    upload: ContextUpload, workdir: Path, *, limits: UploadLimits, rules: Rules
+) -> tuple[gpd.GeoDataFrame, Rules]:
+    """The layer ``upload.layer`` of an uploaded GeoPackage as read (the bureau's names) and
+    the rules naming its columns (run it in a worker process: see :mod:`api.isolation`).
+
+    Raises
+    ------
+    UploadRejected
+        The file is not a safe GeoPackage, or it has no such layer.
+    """
+    layer = require_layer(upload.layer or "")
+    shown = display_name(upload.filename)
+    path = checked_geopackage(upload.data, upload.filename, workdir, limits=limits)
+    town_rules = _town_rules(upload, rules, workdir)
+    theirs = getattr(town_rules.context.layers, layer)
+    with _named_as(shown, workdir), gdal_config(SANDBOX):
+        if theirs not in {info.name for info in list_layers(path)}:
+            raise InputError(message_key="context_layer_missing",
+                             params={"layer": theirs, "role": layer}, layer=theirs)
+        return read_layer(path, layer=theirs, crs=upload.crs), town_rules
+
+
+def checked_layer(current: Context, layer: str, frame: gpd.GeoDataFrame, rules: Rules,
+                  shown: str, workdir: Path) -> dict[str, gpd.GeoDataFrame | None]:
+    """``frame`` as the town's layer ``layer``, checked with the town's other layers as they
+    are (renamed, projected and checked as validation reads it)."""
+    with _named_as(shown, workdir):
+        checked = build_context({**current.layers, layer: frame}, rules, source=shown)
+    return {layer: checked.layer(layer)}
+
+
+def add_town(session: Session, upload: ContextUpload, ctx: Context, *,
+             by: User) -> tuple[Town, int]:
+    """Store a context read from an upload as a new town, or as the next version of the
+    context of the town of that name, committed; on any refusal nothing is stored. The town
+    and its context version.
 
     Raises
     ------
     Problem
-        The name is taken (409) or a name or code is too long (422).
+        A name or code is too long (422).
     """
     shown = display_name(upload.filename)
+    name, code = town_names(ctx, name=upload.name, code=upload.code, fallback=Path(shown).stem)
+    town = _check_names(session, name, code)
+    if town is not None:
+        return town, add_version(session, town, upload, ctx.layers, by=by)
     try:
-        name, code = town_names(ctx, name=upload.name, code=upload.code,
-                                fallback=Path(shown).stem)
-        _check_names(session, name, code)
-        town = store_town(session, ctx, source=f"upload:{shown}", name=name, code=code)
+        town = store_town(session, ctx, source=f"upload:{shown}", name=name, code=code, by=by.id)
         session.commit()
         session.refresh(town)  # as stored: the engines keep times at their own precision
     except BaseException:
         session.rollback()
         raise
-    log.info("town %d '%s' added from the upload %s by %s", town.id, town.name, shown, by)
-    return town
+    log.info("town %d '%s' added from the upload %s by %s", town.id, town.name, shown,
+             by.username)
+    return town, 1
+
+
+def add_version(session: Session, town: Town, upload: ContextUpload,
+                layers: Mapping[str, gpd.GeoDataFrame | None], *, by: User) -> int:
+    """Store checked ``layers`` as the next version of the town's context (all layers, or
+    only ``upload.layer``), committed; the version's number."""
+    shown = display_name(upload.filename)
+    try:
+        version = replace_context(session, town, layers, layer=upload.layer,
+                                  source=f"upload:{shown}", by=by.id).version
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    log.info("town %d '%s' context version %d from the upload %s by %s", town.id, town.name,
+             version, shown, by.username)
+    return version

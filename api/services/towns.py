@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -10,7 +12,14 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import STORAGE_SRID, ContextFeature, EmploymentFigure, Town
+from api.db.models import (
+    STORAGE_SRID,
+    ContextFeature,
+    ContextVersion,
+    EmploymentFigure,
+    Town,
+    utcnow,
+)
 from api.db.text_guard import clean_value
 from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from api.problems import Problem
@@ -21,8 +30,10 @@ from geo.rules import Rules
 __all__ = [
     "ContextCache",
     "all_towns",
+    "current_version",
     "first_town",
     "get_town",
+    "insert_layers",
     "layer_counts",
     "load_town",
     "store_town",
@@ -59,41 +70,57 @@ def town_names(
     return name or fallback, code
 
 
-def store_town(session: Session, ctx: Context, *, source: str, name: str, code: str | None) -> Town:
-    """Store a checked context as a new town (flushed, not committed: the caller commits)."""
+def store_town(session: Session, ctx: Context, *, source: str, name: str, code: str | None,
+               by: int | None = None) -> Town:
+    """Store a checked context as a new town, its context version 1 (flushed, not committed:
+    the caller commits)."""
     epsg = ctx.crs.to_epsg()
     town = Town(
         name=name,
         code=code,
         work_crs=f"EPSG:{epsg}" if epsg else ctx.crs.to_string(),
         source=source,
+        created_at=utcnow(),
     )
     session.add(town)
     session.flush()
-    for layer, frame in ctx.layers.items():
-        if frame is None:
+    session.add(ContextVersion(town_id=town.id, version=1,
+                               reason="upload" if source.startswith("upload:") else "load",
+                               source=source, created_by=by, created_at=town.created_at))
+    insert_layers(session, town.id, ctx.layers, version=1)
+    return town
+
+
+def insert_layers(session: Session, town_id: int, layers: Mapping[str, gpd.GeoDataFrame | None],
+                  *, version: int, valid_from: datetime | None = None) -> None:
+    """Store context layers (in any CRS) as features of ``version`` of a town's context."""
+    for layer, frame in layers.items():
+        if frame is None or frame.empty:
             continue
         stored = frame.to_crs(epsg=STORAGE_SRID)
         rows = [
             {
-                "town_id": town.id,
+                "town_id": town_id,
                 "layer": layer,
                 "fid": i + 1,
                 "properties": clean_value(props, f"{layer}.properties"),
                 "geom": db_geom(geom),
+                "version_from": version,
+                "valid_from": valid_from,
                 **bbox_columns(geom),
             }
             for i, (props, geom) in enumerate(frame_records(stored))
         ]
         session.execute(insert(ContextFeature), rows)
-    return town
 
 
 def layer_counts(session: Session) -> dict[int, dict[str, int]]:
     """Each town's number of features per context layer, by town id."""
     counts: dict[int, dict[str, int]] = {}
     rows = session.execute(
-        select(ContextFeature.town_id, ContextFeature.layer, func.count()).group_by(
+        select(ContextFeature.town_id, ContextFeature.layer, func.count())
+        .where(ContextFeature.version_to.is_(None))
+        .group_by(
             ContextFeature.town_id, ContextFeature.layer
         )
     ).all()
@@ -143,8 +170,8 @@ def _build(session: Session, town_id: int, rules: Rules) -> Context:
     layers: dict[str, gpd.GeoDataFrame | None] = {name: None for name in LAYER_COLUMNS}
     rows = session.execute(
         select(ContextFeature.layer, ContextFeature.properties, ContextFeature.geom)
-        .where(ContextFeature.town_id == town_id)
-        .order_by(ContextFeature.layer, ContextFeature.fid)
+        .where(ContextFeature.town_id == town_id, ContextFeature.version_to.is_(None))
+        .order_by(ContextFeature.layer, ContextFeature.version_from, ContextFeature.fid)
     ).all()
     grouped: dict[str, tuple[list, list]] = {}
     for layer, props, geom in rows:
@@ -176,14 +203,21 @@ def stored_figures(session: Session, town_id: int) -> pd.DataFrame | None:
     return pd.DataFrame([tuple(r) for r in rows], columns=["import_id", "uscc", "employees"])
 
 
+def current_version(session: Session, town_id: int) -> int:
+    """The number of the town's current context version (1 before any change)."""
+    return int(session.scalar(select(func.max(ContextVersion.version))
+                              .where(ContextVersion.town_id == town_id)) or 1)
+
+
 class ContextCache:
-    """Each town's Context, built from the database on first use and kept (contexts are
-    read-only, so threads may share them)."""
+    """Each town's Context at its current version, built from the database on first use and
+    kept until the town's context gets a new version (contexts are read-only, so threads may
+    share them)."""
 
     def __init__(self, sessions: sessionmaker, rules: Rules) -> None:
         self._sessions = sessions
         self._rules = rules
-        self._contexts: dict[int, Context] = {}
+        self._contexts: dict[int, tuple[int, Context]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -191,13 +225,17 @@ class ContextCache:
         return self._rules
 
     def get(self, town_id: int) -> Context:
-        with self._lock:
-            ctx = self._contexts.get(town_id)
-            if ctx is None:
-                with self._sessions() as session:
-                    ctx = _build(session, town_id, self._rules)
-                self._contexts[town_id] = ctx
-            return ctx
+        return self.current(town_id)[1]
+
+    def current(self, town_id: int) -> tuple[int, Context]:
+        """The town's current context version and its Context."""
+        with self._lock, self._sessions() as session:
+            version = current_version(session, town_id)
+            kept = self._contexts.get(town_id)
+            if kept is None or kept[0] != version:
+                kept = (version, _build(session, town_id, self._rules))
+                self._contexts[town_id] = kept
+            return kept
 
     def forget(self, town_id: int) -> None:
         """Build the town's Context afresh on next use (its stored data changed)."""

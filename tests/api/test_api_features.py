@@ -32,7 +32,8 @@ def test_conformance_declares_core_geojson_and_crs(client):
 
 def test_collections_list_the_layers_with_crs_and_extent(client, auth, roads_4490):
     public = {c["id"]: c for c in client.get("/collections").json()["collections"]}
-    assert set(public) == {"neighbours", "roads", "proposals", "grids", "microgrids"}
+    assert set(public) == {"neighbours", "communities", "roads", "proposals", "grids",
+                           "microgrids"}
     staff = {c["id"] for c in client.get("/collections", headers=auth["gis"]).json()["collections"]}
     assert "sites" in staff
     roads = public["roads"]

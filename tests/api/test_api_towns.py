@@ -92,8 +92,40 @@ def test_the_demo_context_uploaded_under_another_name_is_a_new_town(
     assert service.get(f"/towns/{town['id']}").json() == town
     listed = service.get("/towns").json()["towns"]
     assert [t["name"] for t in listed][-1] == "示范镇副本" and len(listed) == towns_before + 1
-    again = _upload(service, headers["admin"], CONTEXT, name="示范镇副本")
-    assert_problem(again, 409, "town_exists")
+    assert town["context_version"] == 1
+
+
+def test_uploading_a_towns_context_again_makes_a_new_version(service, headers):
+    first = _upload(service, headers["gis"], CONTEXT, name="示范镇再版").json()
+    again = _upload(service, headers["admin"], CONTEXT, name="示范镇再版")
+    assert again.status_code == 201, again.text
+    town = again.json()
+    assert (town["id"], town["context_version"]) == (first["id"], 2)
+    assert town["layers"] == _file_counts(CONTEXT)  # the current version only
+    versions = service.get(f"/towns/{town['id']}/versions").json()["versions"]
+    assert [(v["version"], v["reason"]) for v in versions] == [(1, "upload"), (2, "upload")]
+
+
+def test_one_layer_uploaded_again_replaces_only_that_layer(service, headers, tmp_path):
+    town = _upload(service, headers["gis"], CONTEXT, name="示范镇道路").json()
+    roads = gpd.read_file(CONTEXT, layer="roads").iloc[:40]
+    path = _write_layers(tmp_path / "roads.gpkg", {"roads": roads})
+    files = {"file": ("roads.gpkg", path.read_bytes(), "application/geopackage+sqlite3")}
+    response = service.post(f"/towns/{town['id']}/versions", files=files,
+                            data={"layer": "roads"}, headers=headers["gis"])
+    assert response.status_code == 201, response.text
+    after = response.json()
+    assert after["context_version"] == 2
+    assert after["layers"] == {**town["layers"], "roads": 40}
+    versions = service.get(f"/towns/{town['id']}/versions").json()["versions"]
+    assert (versions[-1]["reason"], versions[-1]["layer"]) == ("layer", "roads")
+    unknown = service.post(f"/towns/{town['id']}/versions", files=files,
+                           data={"layer": "rivers"}, headers=headers["gis"])
+    assert_problem(unknown, 422, "layer_unknown")
+    missing = service.post(f"/towns/{town['id']}/versions", files=files,
+                           data={"layer": "parcels"}, headers=headers["gis"])
+    assert missing.status_code == 422 and "parcels" in missing.text
+    assert service.get(f"/towns/{town['id']}").json()["context_version"] == 2
 
 
 def test_a_proposal_named_for_the_uploaded_town_is_validated_against_it(
