@@ -33,7 +33,8 @@ def job_document(run: Run | AuditJob, lang: Lang = Lang.zh) -> dict[str, Any]:
     elif run.status == "successful":
         links.append({"href": f"/jobs/{run.id}/results", "rel": _RESULTS,
                       "type": "application/json"})
-    extra = {"town_id": run.town_id} if isinstance(run, AuditJob) else {}
+    extra = ({"town_id": run.town_id} if isinstance(run, AuditJob)
+             else {"context_version": run.context_version})
     return {
         "jobID": run.id,
         "type": "process",
@@ -43,7 +44,6 @@ def job_document(run: Run | AuditJob, lang: Lang = Lang.zh) -> dict[str, Any]:
         "created": iso(run.created_at),
         "finished": iso(run.finished_at),
         "proposal_id": run.proposal_id,
-        "context_version": run.context_version,
         # runs failed before messages were stored in both languages hold "detail" only
         "message": error.get(f"detail_{lang.value}", error.get("detail")),
         "links": links,
