@@ -87,6 +87,7 @@ def _limits(request: Request) -> tuple[GeometryCaps, WorkerLimits]:
 
 
 def _stored(request: Request, session: SessionDep, town: Town, version: int) -> JSONDocument:
+    request.app.state.contexts.forget(town.id)  # its context has a new version
     request.app.state.town_epsgs = zone_epsgs(session)
     body = _town_json(town, layer_counts(session).get(town.id, {}), version)
     return JSONDocument(body, status_code=201, headers={"Location": f"/towns/{town.id}"})

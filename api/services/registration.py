@@ -68,10 +68,13 @@ def record_registration(session: Session, proposal: Proposal, contexts: ContextC
     row = session.scalars(select(ProposalVersion).where(
         ProposalVersion.proposal_id == proposal.id,
         ProposalVersion.version == (proposal.approved_version or event.version))).one()
-    number, ctx = contexts.current(proposal.town_id)
+    number, ctx = contexts.current(proposal.town_id, fresh=True)
     at = _valid_from(session, proposal.town_id, event)
     registration = register(geo_proposal(row), ctx, date=at.date())
     ids = current_feature_ids(session, proposal.town_id, "neighbours")
+    if len(ids) != len(ctx.require("neighbours")):  # another change came in meanwhile
+        raise Problem(409, "context_changed", town=proposal.town_id)
+    contexts.forget_on_commit(session, proposal.town_id)
     version = new_version(session, proposal.town_id, reason="registration",
                           source=f"registration:{proposal.id}", at=event.created_at,
                           proposal_id=proposal.id, by=user.id)

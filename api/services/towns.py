@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import (
@@ -212,12 +213,15 @@ def current_version(session: Session, town_id: int) -> int:
 class ContextCache:
     """Each town's Context at its current version, built from the database on first use and
     kept until the town's context gets a new version (contexts are read-only, so threads may
-    share them)."""
+    share them). A change made through this service forgets the town's Context when it is
+    committed; one made by another process is noticed within ``recheck_seconds``."""
 
-    def __init__(self, sessions: sessionmaker, rules: Rules) -> None:
+    def __init__(self, sessions: sessionmaker, rules: Rules, *,
+                 recheck_seconds: float = 5.0) -> None:
         self._sessions = sessions
         self._rules = rules
-        self._contexts: dict[int, tuple[int, Context]] = {}
+        self._recheck = recheck_seconds
+        self._contexts: dict[int, tuple[int, Context, float]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -227,17 +231,26 @@ class ContextCache:
     def get(self, town_id: int) -> Context:
         return self.current(town_id)[1]
 
-    def current(self, town_id: int) -> tuple[int, Context]:
-        """The town's current context version and its Context."""
-        with self._lock, self._sessions() as session:
-            version = current_version(session, town_id)
+    def current(self, town_id: int, *, fresh: bool = False) -> tuple[int, Context]:
+        """The town's current context version and its Context (``fresh``: the version read
+        from the database now, not up to ``recheck_seconds`` ago)."""
+        with self._lock:
             kept = self._contexts.get(town_id)
-            if kept is None or kept[0] != version:
-                kept = (version, _build(session, town_id, self._rules))
-                self._contexts[town_id] = kept
-            return kept
+            now = time.monotonic()
+            if kept is not None and not fresh and now - kept[2] < self._recheck:
+                return kept[0], kept[1]
+            with self._sessions() as session:
+                version = current_version(session, town_id)
+                ctx = (kept[1] if kept is not None and kept[0] == version
+                       else _build(session, town_id, self._rules))
+            self._contexts[town_id] = (version, ctx, now)
+            return version, ctx
 
     def forget(self, town_id: int) -> None:
         """Build the town's Context afresh on next use (its stored data changed)."""
         with self._lock:
             self._contexts.pop(town_id, None)
+
+    def forget_on_commit(self, session: Session, town_id: int) -> None:
+        """Forget the town's Context once ``session`` commits (it is changing the context)."""
+        event.listen(session, "after_commit", lambda _: self.forget(town_id), once=True)
