@@ -68,7 +68,7 @@ def record_registration(session: Session, proposal: Proposal, contexts: ContextC
     row = session.scalars(select(ProposalVersion).where(
         ProposalVersion.proposal_id == proposal.id,
         ProposalVersion.version == (proposal.approved_version or event.version))).one()
-    number, ctx = contexts.current(proposal.town_id, fresh=True)
+    number, ctx = contexts.current(proposal.town_id, session=session)
     at = _valid_from(session, proposal.town_id, event)
     registration = register(geo_proposal(row), ctx, date=at.date())
     ids = current_feature_ids(session, proposal.town_id, "neighbours")

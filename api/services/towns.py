@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -231,18 +232,18 @@ class ContextCache:
     def get(self, town_id: int) -> Context:
         return self.current(town_id)[1]
 
-    def current(self, town_id: int, *, fresh: bool = False) -> tuple[int, Context]:
-        """The town's current context version and its Context (``fresh``: the version read
-        from the database now, not up to ``recheck_seconds`` ago)."""
+    def current(self, town_id: int, *, session: Session | None = None) -> tuple[int, Context]:
+        """The town's current context version and its Context; with ``session``, the version
+        read through it now (not up to ``recheck_seconds`` ago) and no other connection used."""
         with self._lock:
             kept = self._contexts.get(town_id)
             now = time.monotonic()
-            if kept is not None and not fresh and now - kept[2] < self._recheck:
+            if kept is not None and session is None and now - kept[2] < self._recheck:
                 return kept[0], kept[1]
-            with self._sessions() as session:
-                version = current_version(session, town_id)
+            with nullcontext(session) if session is not None else self._sessions() as reading:
+                version = current_version(reading, town_id)
                 ctx = (kept[1] if kept is not None and kept[0] == version
-                       else _build(session, town_id, self._rules))
+                       else _build(reading, town_id, self._rules))
             self._contexts[town_id] = (version, ctx, now)
             return version, ctx
 
