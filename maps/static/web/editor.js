@@ -7,7 +7,10 @@
   var api = window.sijieApi;
   var msg = api.msg;
   var data = api.pageData();
+  // after the last change, before the findings are asked for: a map edit fires a burst of
+  // events (vertex drag end, edit) gathered in a short wait; typing and block clicks wait longer
   var DEBOUNCE_MS = 250;
+  var EDIT_DEBOUNCE_MS = 40;
   var SEVERITY_CLASS = { error: "fail", warning: "warn", info: "muted" };
 
   var map = L.map("map", { attributionControl: false });
@@ -44,7 +47,7 @@
   }
 
   function watch(layer) {
-    layer.on("pm:edit pm:markerdragend pm:vertexadded pm:vertexremoved", schedule);
+    layer.on("pm:edit pm:markerdragend pm:vertexadded pm:vertexremoved", function () { schedule(EDIT_DEBOUNCE_MS); });
   }
 
   function setBoundary(geometry, options) {
@@ -68,7 +71,7 @@
     e.layer.options.snapIgnore = true;
     state.boundary = e.layer;
     watch(e.layer);
-    schedule();
+    schedule(EDIT_DEBOUNCE_MS);
   });
   map.on("pm:remove", function (e) {
     if (e.layer === state.boundary) { state.boundary = null; renderReport(null); }
@@ -81,10 +84,11 @@
   }
 
   // state.dirty: an edit whose findings are not shown yet (waiting for the debounce or reply)
-  function schedule() {
+  function schedule(wait) {
     clearTimeout(state.timer);
     state.dirty = true;
-    state.timer = setTimeout(function () { state.timer = null; validateNow(); }, DEBOUNCE_MS);
+    state.timer = setTimeout(function () { state.timer = null; validateNow(); },
+                             typeof wait === "number" ? wait : DEBOUNCE_MS);
   }
 
   function validateNow() {
