@@ -6,6 +6,7 @@ dashboard rows."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.db.models import Proposal, ProposalVersion, Run
+from api.db.models import Grid, Proposal, ProposalVersion, Run
 from api.geometry import shape_of
 from api.problems import Problem
 from api.serialize import iso
@@ -27,7 +28,8 @@ from geo.proposal import proposal_from_frame
 from geo.suggest import Suggestion, compose, suggest, town_blocks
 from geo.validate import Report, validate
 
-__all__ = ["SNAP_LAYERS", "block_union", "blocks_collection", "check_sketch", "dashboard_rows",
+__all__ = ["SNAP_LAYERS", "block_union", "blocks_collection", "check_sketch", "dashboard_grids",
+           "dashboard_rows",
            "layer_collection", "read_sketch", "sketch_proposal", "suggest_sketch"]
 
 # the context layers a drawn edge snaps to: road centrelines, rivers and village edges
@@ -134,10 +136,8 @@ def _latest_results(session: Session, version_ids: list[int], kind: str) -> dict
     return {version_id: result or {} for version_id, result in rows}
 
 
-def dashboard_rows(session: Session, town_id: int) -> list[dict[str, Any]]:
-    """Each proposal of the town with its newest version: id, name, state, class, employees,
-    area, last change and the boundary (lon/lat); class and employees from the newest stored
-    profile of that version (``None`` when none was run)."""
+def _head_versions(session: Session, town_id: int) -> list[tuple[Proposal, ProposalVersion]]:
+    """Each proposal of the town with its newest version, by proposal id."""
     newest = (select(ProposalVersion.proposal_id, func.max(ProposalVersion.version).label("v"))
               .group_by(ProposalVersion.proposal_id).subquery())
     rows = session.execute(
@@ -147,6 +147,63 @@ def dashboard_rows(session: Session, town_id: int) -> list[dict[str, Any]]:
               & (newest.c.v == ProposalVersion.version))
         .where(Proposal.town_id == town_id)
         .order_by(Proposal.id)).all()
+    return [(p, v) for p, v in rows]
+
+
+def dashboard_grids(session: Session, town_id: int) -> str:
+    """The grids of each proposal's newest version (from its newest grids run) as GeoJSON
+    text in lon/lat."""
+    versions = {v.id: p.id for p, v in _head_versions(session, town_id)}
+    if not versions:
+        return _EMPTY
+    newest = (select(Run.version_id, func.max(Run.created_at).label("at"))
+              .where(Run.version_id.in_(list(versions)), Run.kind == "grids",
+                     Run.status == "successful")
+              .group_by(Run.version_id).subquery())
+    runs = session.scalars(select(Run.id).join(
+        newest, (Run.version_id == newest.c.version_id) & (Run.created_at == newest.c.at)
+    ).where(Run.kind == "grids").order_by(Run.id)).all()
+    return _grids_text(session, tuple(runs), tuple(sorted(versions.items())))
+
+
+_EMPTY = '{"type": "FeatureCollection", "features": []}'
+_GRIDS_KEPT: OrderedDict[tuple[Any, ...], str] = OrderedDict()  # stored runs never change
+
+
+def _grids_text(session: Session, runs: tuple[str, ...],
+                versions: tuple[tuple[int, int], ...]) -> str:
+    """The grids of ``runs`` as GeoJSON text (kept for the last few sets of runs asked for:
+    a stored run's grids never change)."""
+    key = (str(session.get_bind().engine.url), runs, versions)
+    if key in _GRIDS_KEPT:
+        _GRIDS_KEPT.move_to_end(key)
+        return _GRIDS_KEPT[key]
+    proposal_of = dict(versions)
+    rows = session.execute(select(Grid.code, Grid.version_id, Grid.geom)
+                           .where(Grid.run_id.in_(runs)).order_by(Grid.id)).all() if runs else []
+    if not rows:
+        return _EMPTY
+    # the stored WKB as the driver gives it (hex text or bytes), read in one call
+    shapes = shapely.from_wkb([r.geom.data if isinstance(r.geom.data, str) else bytes(r.geom.data)
+                               for r in rows])
+    texts = shapely.to_geojson(shapes)
+    features = ",".join(
+        '{"type": "Feature", "geometry": ' + text + ', "properties": '
+        + json.dumps({"code": r.code, "proposal": proposal_of[r.version_id]}, ensure_ascii=False)
+        + "}"
+        for r, text in zip(rows, texts, strict=True))
+    text = '{"type": "FeatureCollection", "features": [' + features + "]}"
+    _GRIDS_KEPT[key] = text
+    while len(_GRIDS_KEPT) > 8:
+        _GRIDS_KEPT.popitem(last=False)
+    return text
+
+
+def dashboard_rows(session: Session, town_id: int) -> list[dict[str, Any]]:
+    """Each proposal of the town with its newest version: id, name, state, class, employees,
+    area, last change and the boundary (lon/lat); class and employees from the newest stored
+    profile of that version (``None`` when none was run)."""
+    rows = _head_versions(session, town_id)
     profiles = _latest_results(session, [v.id for _, v in rows], "profile")
     out = []
     for proposal, version in rows:

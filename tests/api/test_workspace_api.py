@@ -102,3 +102,14 @@ def test_the_dashboard_lists_each_proposal_with_state_and_area(client, auth):
     assert row["class"] and row["employees"] > 0
     assert body["states"]["draft"]
     assert_problem(client.get("/towns/1/dashboard"), 401)
+
+
+def test_the_dashboard_grids_are_those_of_each_newest_version(client, auth):
+    pid, _ = create_proposal(client, auth["gis"])
+    client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"])
+    body = client.get("/towns/1/dashboard/grids", headers=auth["gis"]).json()
+    ours = sorted(f["properties"]["code"] for f in body["features"]
+                  if f["properties"]["proposal"] == pid)
+    stored = client.get(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"]).json()
+    assert ours == sorted(g["properties"]["code"] for g in stored["grids"]["features"])
+    assert_problem(client.get("/towns/1/dashboard/grids"), 401)

@@ -66,7 +66,13 @@
       item.appendChild(document.createTextNode(doc.states[state]));
       legend.appendChild(item);
     });
-    window.sijieDashboard = { map: map, layer: layer, proposals: doc.proposals, ready: true };
+    window.sijieDashboard = { map: map, layer: layer, proposals: doc.proposals, ready: true, grids: null };
+    // the grids after the communities: the table and the map are usable meanwhile
+    return api.request("GET", "/towns/" + town + "/dashboard/grids").then(function (fc) {
+      var grids = L.geoJSON(fc, { style: { color: "#24292f", weight: 0.6, fill: false }, interactive: false });
+      grids.addTo(map);
+      window.sijieDashboard.grids = grids;
+    });
   }).catch(function (e) {
     if (e.status !== 401) { document.getElementById("legend").textContent = e.message; }
   });
