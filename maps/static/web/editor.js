@@ -393,13 +393,6 @@
     approval: ["approval_number", "approved_on"],
     registration: ["decision_number", "certificate_number", "credit_code", "registered_on"]
   };
-  function errorRules() {
-    var rules = [];
-    ((state.report && state.report.features) || []).forEach(function (f) {
-      if (f.properties.severity === "error" && rules.indexOf(f.properties.rule) < 0) { rules.push(f.properties.rule); }
-    });
-    return rules;
-  }
   function takeStep(action) {
     var reason = $("step-reason").value.trim();
     if (!reason) { status(msg("js_reason_needed"), true); $("step-reason").focus(); return null; }
@@ -408,22 +401,27 @@
       var value = $("fact-" + name).value.trim();
       if (value) { payload[name] = value; }
     });
-    if (action === "application" && (state.dirty || !state.report)) {
-      clearTimeout(state.timer);  // the findings of the saved boundary first
-      state.timer = null;
-      return validateNow().then(function () { return takeStep(action); });
+    if (action === "application" && !$("confirm-errors").checked) {
+      // the stored version's own validation (what the service judges the application by)
+      var base = "/proposals/" + state.proposal + "/versions/" + state.version;
+      return api.request("POST", base + "/validation").then(function (report) {
+        var rules = [];
+        report.findings.forEach(function (f) {
+          if (f.severity === "error" && rules.indexOf(f.rule) < 0) { rules.push(f.rule); }
+        });
+        if (rules.length) {
+          $("confirm-text").textContent = msg("js_confirm_needed", { rules: rules.join(", ") });
+          $("confirm-box").hidden = false;
+          $("confirm-errors").focus();
+          return null;
+        }
+        return send(action, payload);
+      }).catch(function (e) { status(e.message, true); });
     }
-    if (action === "application") {
-      // the findings shown are those of the saved boundary: errors are confirmed before sending
-      var rules = errorRules();
-      if (rules.length && !$("confirm-errors").checked) {
-        $("confirm-text").textContent = msg("js_confirm_needed", { rules: rules.join(", ") });
-        $("confirm-box").hidden = false;
-        $("confirm-errors").focus();
-        return null;
-      }
-      if ($("confirm-errors").checked) { payload.confirm_errors = true; }
-    }
+    if (action === "application") { payload.confirm_errors = true; }
+    return send(action, payload);
+  }
+  function send(action, payload) {
     return api.request("POST", "/proposals/" + state.proposal + "/events", payload)
       .then(function () {
         $("confirm-box").hidden = true;
