@@ -186,11 +186,13 @@ def rows_collection(rows: Iterable[StoredRow], crs_uri: str) -> dict[str, Any]:
 
 
 def frame_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """A GeoDataFrame as a FeatureCollection in CRS84 (features without ``id``)."""
+    """A GeoDataFrame as a FeatureCollection in CRS84 (features without ``id``), at full
+    precision: a stored result must measure as the run did (rounding lon/lat to 7 decimals
+    moves a town-sized boundary's area by square metres)."""
     frame = frame.to_crs("OGC:CRS84")
     return feature_collection(
         [
-            feature(None if geom is None else geojson_geometry(geom), props)
+            feature(None if geom is None else dict(geom.__geo_interface__), props)
             for props, geom in frame_records(frame)
         ],
         returned=False,
