@@ -122,7 +122,9 @@ async def _load(
 ) -> Load:
     """``clients`` concurrent clients each sending ``requests`` requests."""
     load = Load()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # idle connections dropped before the server's 5 s keep-alive ends them under a request
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(
         base_url=base, headers=headers, limits=limits, timeout=300
     ) as http:
