@@ -80,6 +80,19 @@ def own_service(engine: str, folder: Path) -> Iterator[TestClient]:
         yield client
 
 
+def service_per_engine(folder: str) -> Any:
+    """A module-scoped fixture ``service``: :func:`own_service` on each engine, in a temporary
+    folder named ``folder``; a suite that changes the town assigns it as ``service = …``."""
+
+    @pytest.fixture(scope="module", params=ENGINES, name="service")
+    def service(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+        with own_service(request.param, tmp_path_factory.mktemp(folder)) as client:
+            yield client
+
+    return service
+
+
 def bearer(client: TestClient, *users: str) -> dict[str, dict[str, str]]:
     """Authorization headers of each of ``users`` (demo users, signed in with PASSWORD)."""
     tokens = {}

@@ -9,30 +9,24 @@ English on request.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import geopandas as gpd
 import pandas as pd
 import pytest
-from fastapi.testclient import TestClient
 
 from api.services.audits import audit_layer
 from tests.api.conftest import (
-    ENGINES,
     assert_problem,
     bearer,
     create_proposal,
     demo_feature,
-    own_service,
+    service_per_engine,
 )
 
 PROPOSALS = ("good_industrial", "flaw_b3_offroad_edge", "flaw_b9_bad_name", "flaw_b5_overlap")
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    with own_service(request.param, tmp_path_factory.mktemp("audit")) as client:
-        yield client
+service = service_per_engine("audit")
 
 
 @pytest.fixture(scope="module")

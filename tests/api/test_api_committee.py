@@ -4,31 +4,24 @@ town without villages there is uploaded to a service of its own on each engine."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import geopandas as gpd
 import pyogrio
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.api.conftest import (
     DEMO,
-    ENGINES,
     PASSWORD,
     assert_problem,
     bearer,
     demo_feature,
-    own_service,
+    service_per_engine,
 )
 from tests.api.walk import ROSTER_USERS, opine, post_step, step, walk_to
 
 CONTEXT = DEMO / "context.gpkg"
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    with own_service(request.param, tmp_path_factory.mktemp("committee")) as client:
-        yield client
+service = service_per_engine("committee")
 
 
 @pytest.fixture(scope="module")

@@ -5,29 +5,23 @@ demo town keeps its estimates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.db.models import EmploymentFigure
 from tests.api.conftest import (
-    ENGINES,
     assert_problem,
     bearer,
     create_proposal,
-    own_service,
+    service_per_engine,
 )
 from tests.api.test_cli_employment import CODE_A, CODE_B, UNKNOWN
 
 HEADER = "统一社会信用代码,单位名称,核定就业人数,统计期\r\n"
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    with own_service(request.param, tmp_path_factory.mktemp("employment")) as client:
-        yield client
+service = service_per_engine("employment")
 
 
 @pytest.fixture(scope="module")

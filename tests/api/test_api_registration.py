@@ -9,16 +9,14 @@ boundaries were valid when."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import geopandas as gpd
 import pytest
 import shapely
-from fastapi.testclient import TestClient
 from shapely.geometry import shape
 
-from tests.api.conftest import DEMO, ENGINES, assert_problem, bearer, create_proposal, own_service
+from tests.api.conftest import DEMO, assert_problem, bearer, create_proposal, service_per_engine
 from tests.api.walk import REGISTRATION, ROSTER_USERS, post_step, walk_to
 
 NAME = "澥川新材料工业社区"
@@ -26,10 +24,7 @@ ZONE = "http://www.opengis.net/def/crs/EPSG/0/4549"
 USERS = ("gis", "minzheng", "bangongshi", "admin", *ROSTER_USERS)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    with own_service(request.param, tmp_path_factory.mktemp("registration")) as client:
-        yield client
+service = service_per_engine("registration")
 
 
 @pytest.fixture(scope="module")

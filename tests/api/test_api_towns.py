@@ -19,21 +19,16 @@ from sqlalchemy import func, select
 from api.db.models import ContextFeature, Town
 from tests.api.conftest import (
     DEMO,
-    ENGINES,
     assert_problem,
     bearer,
     demo_feature,
-    own_service,
+    service_per_engine,
 )
 
 CONTEXT = DEMO / "context.gpkg"
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def service(request, tmp_path_factory) -> Iterator[TestClient]:
-    """A service of its own on each engine, with the demo town and users."""
-    with own_service(request.param, tmp_path_factory.mktemp("towns")) as client:
-        yield client
+service = service_per_engine("towns")
 
 
 @pytest.fixture(scope="module")
