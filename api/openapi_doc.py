@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 
 from api.problems import PROBLEM_JSON
 from api.routes import routers
-from api.serialize import GEOJSON, GeoJSONResponse
+from api.serialize import GEOJSON, GeoJSONResponse, GeoJSONText
 
 __all__ = ["document_responses"]
 
@@ -67,7 +67,7 @@ def _geojson_routes() -> set[tuple[str, str]]:
         if not isinstance(route, APIRoute):
             continue
         returns = inspect.signature(route.endpoint).return_annotation
-        if returns is GeoJSONResponse or returns == "GeoJSONResponse":
+        if returns in (GeoJSONResponse, GeoJSONText, "GeoJSONResponse", "GeoJSONText"):
             found |= {(route.path, m.lower()) for m in route.methods or ()}
     return found
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from api.crs import from_storage, is_geographic
 from api.db.models import Proposal, ProposalVersion
@@ -33,6 +33,7 @@ __all__ = [
     "PUBLIC_GRID_FIELDS",
     "PUBLIC_MICROGRID_FIELDS",
     "GeoJSONResponse",
+    "GeoJSONText",
     "JSONDocument",
     "StoredRow",
     "dumps",
@@ -74,6 +75,12 @@ class JSONDocument(JSONResponse):
 
 class GeoJSONResponse(JSONDocument):
     """A GeoJSON Feature or FeatureCollection (``application/geo+json``)."""
+
+    media_type = GEOJSON
+
+
+class GeoJSONText(Response):
+    """A GeoJSON document already written as text (``application/geo+json``)."""
 
     media_type = GEOJSON
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.analyses.suggestion import storage_shapes, suggestion_document
@@ -16,7 +16,7 @@ from api.crs import CRS84
 from api.deps import GisUser, LangDep, SessionDep, StaffUser
 from api.problems import Problem
 from api.routes.common import Id
-from api.serialize import GEOJSON, GeoJSONResponse, JSONDocument
+from api.serialize import GeoJSONResponse, GeoJSONText, JSONDocument
 from api.services import workspace as svc
 from api.services.proposals import input_from_geojson
 from api.services.towns import get_town
@@ -49,9 +49,9 @@ def dashboard(town_id: Id, session: SessionDep, user: StaffUser, lang: LangDep) 
 
 @router.get("/dashboard/grids", summary="The grids of each proposal's newest version, for the "
             "dashboard map, in CRS84 (staff)")
-def dashboard_grids(town_id: Id, session: SessionDep, user: StaffUser) -> Response:
+def dashboard_grids(town_id: Id, session: SessionDep, user: StaffUser) -> GeoJSONText:
     get_town(session, town_id)
-    return Response(svc.dashboard_grids(session, town_id), media_type=GEOJSON)
+    return GeoJSONText(svc.dashboard_grids(session, town_id))
 
 
 @router.get("/layers/{name}", summary="A snapping layer of the town: roads, water, terrain or "
