@@ -55,14 +55,17 @@ class Cluster:
                 if self._address:
                     self._client = Client(self._address, set_as_default=False)
                 else:
-                    # no dashboard, and no polling of the machine's load, disks and network
+                    # no polling of the machine's load, disks and network
                     # from inside the service; in-process workers share the service's memory,
                     # so they have no limit of their own to watch
                     with dask.config.set(_QUIET):
                         self._local = LocalCluster(
                             n_workers=self._workers, threads_per_worker=1,
-                            processes=self._processes, dashboard_address=None,
-                            **({} if self._processes else {"memory_limit": 0}))
+                            processes=self._processes,
+                            # the status pages stay on this machine, on a free port each
+                            dashboard_address="127.0.0.1:0",
+                            worker_dashboard_address="127.0.0.1:0",
+                            **({"host": "127.0.0.1"} if self._processes else {"memory_limit": 0}))
                         self._client = Client(self._local, set_as_default=False)
                 log.info("dask cluster: %s", self._client)
             return self._client
