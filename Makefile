@@ -57,7 +57,7 @@ test: install
 
 # every benchmark against its baseline, then one table of the figures in benchmarks/RESULTS.md;
 # fails if any benchmark found a wrong answer or missed its target (not part of `make test`)
-BENCHMARKS := validate facility grids memory audit
+BENCHMARKS := validate facility grids memory audit audit_dask live_validation dashboard api
 bench: install $(VENV)/.bench-installed
 	@rm -rf benchmarks/results && mkdir -p benchmarks/results
 	@failed=0; for b in $(BENCHMARKS); do \
