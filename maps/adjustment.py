@@ -72,20 +72,22 @@ def adjustment_map(adjustment: Adjustment, ctx: Context, *, name: str = "",
                     "rows": [[t("area_given", lang), area(a)]]}}
          for i, (n, a) in enumerate(zip(given["name"], given["area_given_m2"], strict=True))]),
         style=_GIVEN)
+    community = {**STYLES["proposal"], "fillOpacity": 0.0}
     add_layer(m, "proposal", t("layer_community", lang), feature_collection(
         display.geometries([adjustment.proposal], crs),
         [{"key": "proposal", "tooltip": name or t("layer_community", lang),
           "popup": {"title": name or t("layer_community", lang),
                     "rows": [[t("area_m2", lang), area(adjustment.area_m2)],
                              [t("area_given", lang), area(adjustment.given_m2)]]}}]),
-        style={**STYLES["proposal"], "fillOpacity": 0.0})
-    result = [legend_item(t("layer_community", lang), STYLES["proposal"]),
-              legend_item(t("layer_before", lang), _BEFORE, "line"),
-              legend_item(t("layer_after", lang), _AFTER),
-              legend_item(t("layer_given", lang), _GIVEN)]
+        style=community)
+    result = [legend_item(t("layer_community", lang), community, layer="proposal"),
+              legend_item(t("layer_before", lang), _BEFORE, "line", layer="before"),
+              legend_item(t("layer_after", lang), _AFTER, layer="after",
+                          empty=not np.any(ok)),
+              legend_item(t("layer_given", lang), _GIVEN, layer="given")]
     if not np.all(ok):
         broken = t("legend_after_broken", lang, after=Text("layer_after"), valid=Text("valid"),
                    contiguous=Text("contiguous"), no=Text("no"))
-        result.append(legend_item(broken, {**_AFTER, **_BROKEN}))
+        result.append(legend_item(broken, {**_AFTER, **_BROKEN}, layer="after"))
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

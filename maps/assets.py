@@ -51,6 +51,7 @@ ASSETS: dict[str, Asset] = {
     "leaflet": Asset("leaflet/leaflet.js"),
     "Control.Fullscreen.js": Asset("leaflet.fullscreen/Control.FullScreen.js"),
     "sijie": Asset("sijie/sijie.js"),
+    "sijie_controls": Asset("sijie/controls.js"),
 }
 # folium asks for these on every map; the pages use none of them
 _DROPPED = frozenset({"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",

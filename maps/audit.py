@@ -90,9 +90,12 @@ def audit_map(result: Audit, ctx: Context, *, name: str = "", lang: str = "zh",
              for i, c in order]
     Control("panel", {"title": t("layer_audit_communities", lang), "summary": summary,
                       "summaryClass": "ok" if result.ok else "fail", "items": items}).add_to(m)
-    legend = [legend_item(t("legend_audit_pass", lang), _PASS),
-              legend_item(t("legend_audit_fail", lang), _FAIL),
-              legend_item(t("layer_overlaps", lang), _OVERLAP)]
+    legend = [legend_item(t("legend_audit_pass", lang), _PASS, layer="communities",
+                          empty=failing == len(result.communities)),
+              legend_item(t("legend_audit_fail", lang), _FAIL, layer="communities",
+                          empty=failing == 0),
+              legend_item(t("layer_overlaps", lang), _OVERLAP, layer="overlaps",
+                          empty=not result.overlaps)]
     sections = [{"title": t("legend_result", lang), "items": legend}]
     if context_items:
         sections.append({"title": t("legend_context", lang), "items": context_items})

@@ -17,9 +17,9 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-__all__ = ["Control", "TextLayer", "add_layer", "plain"]
+__all__ = ["Control", "TextLayer", "add_layer", "add_places", "plain"]
 
-_SIJIE_JS = [("sijie", "sijie/sijie.js")]
+_SIJIE_JS = [("sijie", "sijie/sijie.js"), ("sijie_controls", "sijie/controls.js")]
 _SIJIE_CSS = [("sijie_css", "sijie/sijie.css")]
 
 
@@ -33,11 +33,12 @@ class TextLayer(JSCSSMixin, Layer):
 
     Each feature's properties may hold ``key`` (to find it), ``popup`` ({title, rows, note}),
     ``tooltip`` or ``label`` (text) and ``style`` (Leaflet path options overriding ``style``).
+    With ``kind="places"`` the features are points named on the map (``sijie.places``).
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = sijie.geojson(
+        var {{ this.get_name() }} = sijie.{{ this.kind }}(
             {{ this._parent.get_name() }}, {{ this.spec|tojson }});
         {% endmacro %}
     """)
@@ -46,9 +47,12 @@ class TextLayer(JSCSSMixin, Layer):
 
     def __init__(self, layer_id: str, label: str, data: dict[str, Any], *,
                  style: dict[str, Any] | None = None, show: bool = True, control: bool = True,
-                 **options: Any) -> None:
+                 kind: str = "geojson", **options: Any) -> None:
+        if kind not in ("geojson", "places"):
+            raise ValueError(f"kind must be geojson or places, got {kind!r}")
         super().__init__(name=plain(label), overlay=True, control=control, show=show)
         self._name = "SijieLayer"
+        self.kind = kind
         self.layer_id = layer_id
         self.spec = {"id": layer_id, "label": label, "data": data, "style": style or {},
                      **{k: v for k, v in options.items() if v is not None}}
@@ -56,7 +60,8 @@ class TextLayer(JSCSSMixin, Layer):
 
 class Control(JSCSSMixin, MacroElement):
     """A map control drawn by ``sijie.<kind>``: ``legend``, ``panel`` or ``title``; ``fit``
-    frames the map."""
+    frames the map; ``controls`` adds the base-map switcher, measure, locate, scale bar and
+    north arrow (:func:`maps.controls.controls_spec`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -67,8 +72,8 @@ class Control(JSCSSMixin, MacroElement):
     default_css = _SIJIE_CSS
 
     def __init__(self, kind: str, spec: dict[str, Any]) -> None:
-        if kind not in ("legend", "panel", "title", "fit"):
-            raise ValueError(f"kind must be legend, panel, title or fit, got {kind!r}")
+        if kind not in ("legend", "panel", "title", "fit", "controls"):
+            raise ValueError(f"kind must be legend, panel, title, fit or controls, got {kind!r}")
         super().__init__()  # type: ignore[no-untyped-call]  # branca leaves it unannotated
         self._name = "SijieControl"
         self.kind = kind
@@ -81,3 +86,9 @@ def add_layer(m: folium.Map, layer_id: str, label: str, data: dict[str, Any], **
     layer = TextLayer(layer_id, label, data, **kwargs)
     layer.add_to(m)
     return layer
+
+
+def add_places(m: folium.Map, layer_id: str, label: str, data: dict[str, Any]) -> TextLayer:
+    """Add the place names of ``data`` (points with ``label``, ``kind``, ``angle``,
+    ``minZoom``) to ``m`` as a layer that can be switched off."""
+    return add_layer(m, layer_id, label, data, kind="places")

@@ -48,9 +48,10 @@ def facility_map(result: FacilityResult, proposal: Proposal, ctx: Context, *, la
     geom = proposal.to_crs(ctx.crs)
     m = new_map(setup, geom, ctx.crs, title=t("title_facility", lang), subtitle=proposal.name)
     context_items = add_context(m, ctx, setup, geom, layers=("water", "terrain", "roads"))
+    community = {**STYLES["proposal"], "fillOpacity": 0.05}
     add_layer(m, "proposal", t("layer_community", lang), feature_collection(
         setup.display.geometries([geom], ctx.crs), [{"key": "proposal", "tooltip": proposal.name}]),
-        style={**STYLES["proposal"], "fillOpacity": 0.05})
+        style=community)
     sites = result.sites
     props: list[dict[str, Any]] = []
     for row in rows(sites):
@@ -69,9 +70,11 @@ def facility_map(result: FacilityResult, proposal: Proposal, ctx: Context, *, la
                       "summary": headline(result, ctx.rules.facility, lang),
                       "summaryClass": "ok" if result.qualified else "fail",
                       "items": items}).add_to(m)
-    legend = ([legend_item(t("legend_rank1", lang), SITE_STYLES["best"]),
-               legend_item(t("legend_ranked", lang), SITE_STYLES["ranked"])]
-              if result.qualified else [legend_item(t("legend_miss", lang), SITE_STYLES["miss"])])
-    legend.append(legend_item(t("layer_community", lang), STYLES["proposal"]))
+    legend = ([legend_item(t("legend_rank1", lang), SITE_STYLES["best"], layer="sites"),
+               legend_item(t("legend_ranked", lang), SITE_STYLES["ranked"], layer="sites",
+                           empty=len(sites) < 2)]
+              if result.qualified else [legend_item(t("legend_miss", lang), SITE_STYLES["miss"],
+                                                    layer="sites")])
+    legend.append(legend_item(t("layer_community", lang), community, layer="proposal"))
     return finish(m, [{"title": t("legend_result", lang), "items": legend},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

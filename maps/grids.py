@@ -22,7 +22,12 @@ __all__ = ["capacity_classes", "employee_classes", "grid_map"]
 
 _RAMP = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark: more employees
 _GRID = {"color": "#1b2a49", "weight": 2, "fillOpacity": 0.6}
-_OVER = {"color": "#d32f2f", "weight": 3, "dashArray": "8 5"}
+# each capacity class has its own outline: thin blue under 60 %, navy to 90 %, orange to 100 %,
+# red dashes over capacity
+_CAPACITY_STYLES = ({"color": "#3b73b9", "weight": 1.5, "dashArray": None},
+                    {"color": "#1b2a49", "weight": 2.5, "dashArray": None},
+                    {"color": "#e65100", "weight": 3.5, "dashArray": None},
+                    {"color": "#d32f2f", "weight": 4, "dashArray": "8 5"})
 _MICRO = {"color": "#6a1b9a", "weight": 1, "fillColor": "#ce93d8", "fillOpacity": 0.2}
 _CAPACITY = (N_("capacity_low"), N_("capacity_mid"), N_("capacity_high"),
              N_("capacity_over"))
@@ -87,7 +92,7 @@ def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
     cap_class = capacity_classes(grids["capacity_use"].to_numpy(), grids["oversize"].to_numpy())
     props = []
     for row, e, c in zip(rows(grids), emp_class, cap_class, strict=True):
-        style = {"fillColor": _RAMP[e], **(_OVER if c == 3 else {})}
+        style = {"fillColor": _RAMP[e], **_CAPACITY_STYLES[c]}
         props.append({"key": str(row.code), "label": f"{row.code}\n{percent(row.capacity_use)}",
                       "popup": _grid_popup(row, lang), "style": style})
     add_layer(m, "grids", t("layer_grids", lang),
@@ -100,14 +105,17 @@ def grid_map(plan: GridPlan, ctx: Context, *, name: str = "", lang: str = "zh",
                                          for r in rows(micro)]),
             style=_MICRO, minZoom=_MICRO_ZOOM)
     counts = np.bincount(cap_class, minlength=4)
-    employees = [legend_item(text, {**_GRID, "fillColor": colour})
-                 for text, colour in zip(emp_texts, _RAMP, strict=True)]
-    capacity = [legend_item(t("count_suffix", lang, label=t(key, lang), count=int(n)),
-                            _OVER if key == "capacity_over" else _GRID, "line")
-                for key, n in zip(_CAPACITY, counts, strict=True)]
+    employees = [legend_item(text, {**_GRID, "fillColor": colour}, layer="grids",
+                             match=("fillColor",), empty=not np.any(emp_class == i))
+                 for i, (text, colour) in enumerate(zip(emp_texts, _RAMP, strict=True))]
+    capacity = [legend_item(t("count_suffix", lang, label=t(key, lang), count=int(n)), style,
+                            "line", layer="grids", match=("color", "weight", "dashArray"),
+                            empty=not n)
+                for key, n, style in zip(_CAPACITY, counts, _CAPACITY_STYLES, strict=True)]
     sections = [{"title": t("legend_employees", lang), "items": employees},
                 {"title": t("legend_capacity", lang), "items": capacity},
                 {"title": t("legend_context", lang),
-                 "items": [legend_item(t("layer_microgrids", lang), _MICRO), *context_items]}]
+                 "items": [legend_item(t("layer_microgrids", lang), _MICRO, layer="microgrids"),
+                           *context_items]}]
     return finish(m, sections, lang)
 

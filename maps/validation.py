@@ -69,8 +69,11 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
     Control("panel", {"title": t("layer_findings", lang),
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
-    result = [legend_item(t("layer_proposal", lang), STYLES["proposal"])]
-    result += [legend_item(t("legend_finding", lang, severity=Text(s)), STYLES[s], "line")
+    result = [legend_item(t("layer_proposal", lang), STYLES["proposal"], layer="proposal")]
+    drawn = {f.severity for f in report.findings}
+    result += [legend_item(t("legend_finding", lang, severity=Text(s)), STYLES[s], "line",
+                           layer="findings", match=("color", "weight", "dashArray"),
+                           empty=s not in drawn)
                for s in (ERROR, WARNING, INFO)]
     return finish(m, [{"title": t("legend_result", lang), "items": result},
                       {"title": t("legend_context", lang), "items": context_items}], lang)

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-_CALL = re.compile(r"sijie\.(geojson|legend|panel|title|fit)\(\s*\w+\s*,\s*")
+_CALL = re.compile(r"sijie\.(geojson|places|legend|panel|title|fit|controls)\(\s*\w+\s*,\s*")
 
 
 def calls(page: str) -> list[tuple[str, dict[str, Any]]]:
@@ -23,7 +23,7 @@ def calls(page: str) -> list[tuple[str, dict[str, Any]]]:
 
 def layers(page: str) -> dict[str, dict[str, Any]]:
     """The GeoJSON layers of a page by id."""
-    return {spec["id"]: spec for kind, spec in calls(page) if kind == "geojson"}
+    return {spec["id"]: spec for kind, spec in calls(page) if kind in ("geojson", "places")}
 
 
 def control(page: str, kind: str) -> dict[str, Any]:
@@ -33,10 +33,15 @@ def control(page: str, kind: str) -> dict[str, Any]:
     return specs[0]
 
 
+# what a spec holds besides the words and numbers it shows: shapes, styles, legend symbols,
+# the zoom from which a name shows and its angle
+_NOT_SHOWN = ("geometry", "style", "swatch", "match", "minZoom", "angle")
+
+
 def texts(value: Any) -> list[str]:
-    """Every string and number a spec shows, leaving out geometries and line styles."""
+    """Every string and number a spec shows, leaving out geometries, styles and symbols."""
     if isinstance(value, dict):
-        return [t for k, v in value.items() if k not in ("geometry", "style") for t in texts(v)]
+        return [t for k, v in value.items() if k not in _NOT_SHOWN for t in texts(v)]
     if isinstance(value, list):
         return [t for v in value for t in texts(v)]
     return [] if value is None else [str(value)]

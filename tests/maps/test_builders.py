@@ -85,8 +85,8 @@ def test_adjustment_map_shows_each_neighbour_before_after_and_given(ctx, good, r
     for row in given.itertuples():
         assert popups[row.name]["划出面积（㎡）"] == f"{row.area_given_m2:,.0f}"
         assert popups[row.name]["调整后面积（㎡）"] == f"{row.area_after_m2:,.0f}"
-    layer_control = page.count("L.control.layers")
-    assert layer_control == 1 and "调整前边界" in json.dumps(
+    switcher = control(page, "controls")["overlays"]
+    assert switcher == list(drawn) and "调整前边界" in json.dumps(
         control(page, "legend"), ensure_ascii=False)
 
 

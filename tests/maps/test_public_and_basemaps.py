@@ -44,7 +44,8 @@ def test_public_page_holds_no_enterprise_name_or_employee_count(ctx, public_page
         assert code not in public_page
     counts = {int(v) for v in parcels["employees"].dropna()}
     counts |= {int(v) for v in results["plan"].grids["employees"]}
-    data = [t for kind, spec in calls(public_page) if kind != "fit" for t in texts(spec)]
+    data = [t for kind, spec in calls(public_page) if kind not in ("fit", "controls")
+            for t in texts(spec)]
     token = r"(?<![\w.]){}(?![\w.])"
     for count in counts:
         assert not [t for t in data if re.search(token.format(count), t)], count
@@ -57,7 +58,15 @@ def test_public_page_holds_no_enterprise_name_or_employee_count(ctx, public_page
 
 def test_public_page_shows_boundary_grid_codes_and_centre_only(public_page, good, results):
     drawn = layers(public_page)
-    assert list(drawn) == ["grids", "community", "centre"]
+    assert list(drawn) == ["neighbours", "water", "roads", "places", "grids", "community",
+                           "centre"]
+    for context in ("neighbours", "water", "roads"):  # drawn, named only by the place names
+        assert all(f["properties"] == {} or set(f["properties"]) == {"style"}
+                   for f in drawn[context]["data"]["features"]), context
+    places = {f["properties"]["label"]: f["properties"]["kind"]
+              for f in drawn["places"]["data"]["features"]}
+    assert places["勤勇社区"] == "village" and places["甬江"] == "river"
+    assert "road" in places.values()
     assert [f["properties"]["label"] for f in drawn["grids"]["data"]["features"]] == list(
         results["plan"].grids["code"])
     assert [f["properties"].get("label") for f in drawn["centre"]["data"]["features"]] == [
@@ -65,7 +74,7 @@ def test_public_page_shows_boundary_grid_codes_and_centre_only(public_page, good
     assert drawn["grids"]["labelClass"] == "sijie-label-big"
     assert control(public_page, "title")["big"] is True
     assert "L.control.fullscreen" in public_page
-    assert "L.control.layers" not in public_page
+    assert control(public_page, "controls")["overlays"] == list(drawn)
 
 
 def _proposal_ring(page: str) -> np.ndarray:
@@ -95,22 +104,40 @@ def test_other_base_maps_draw_vertices_unshifted(ctx, offroad, basemap):
     lonlat = gpd.GeoSeries([offroad.geometry], crs=offroad.crs).to_crs(4326).iloc[0]
     ring = _proposal_ring(page)
     assert np.abs(ring - shapely.get_coordinates(lonlat.exterior)).max() < 1e-6
+    spec = control(page, "controls")
+    assert spec["basemap"] == basemap and spec["datum"] == "wgs84"
+    offered = {b["id"]: b for b in spec["basemaps"]}
+    assert list(offered) == ["plain", "tianditu-vec", "tianditu-img", "amap", "osm"]
+    assert offered["plain"]["tiles"] is None
+    assert [b["id"] for b in spec["basemaps"] if b["gcj02"]] == ["amap"]
     tiles = {"osm": "tile.openstreetmap.org", "tianditu-vec": "vec_w/wmts",
-             "tianditu-img": "img_w/wmts", "plain": None}[basemap]
-    if tiles is None:
-        assert "L.tileLayer" not in page
-    else:
-        assert tiles in page and page.count("L.tileLayer") >= 1
-    if basemap.startswith("tianditu"):  # the base and its Chinese annotation layer
-        notes = "cva_w" if basemap == "tianditu-vec" else "cia_w"
-        assert f"tk={TOKEN}" in page and notes in page
+             "tianditu-img": "img_w/wmts"}
+    for name, host in tiles.items():
+        assert host in offered[name]["tiles"][0]["url"]
+    # the base and its Chinese annotation layer, with the key
+    for name, notes in (("tianditu-vec", "cva_w"), ("tianditu-img", "cia_w")):
+        urls = [t["url"] for t in offered[name]["tiles"]]
+        assert all(f"tk={TOKEN}" in u for u in urls) and notes in urls[1]
+    assert "L.tileLayer(\"http" not in page  # tiles are made only once a base map is chosen
+
+
+def test_without_a_tianditu_key_the_switcher_says_so(ctx, offroad):
+    from geo.validate import validate
+
+    page = page_html(validation_map(validate(offroad, ctx), offroad, ctx), static_url="/s")
+    offered = {b["id"]: b for b in control(page, "controls")["basemaps"]}
+    for name in ("tianditu-vec", "tianditu-img"):
+        assert offered[name]["tiles"] is None and "SIJIE_TIANDITU_TOKEN" in offered[name]["missing"]
 
 
 def test_amap_tiles_are_gaode(ctx, offroad):
     from geo.validate import validate
 
     page = page_html(validation_map(validate(offroad, ctx), offroad, ctx, basemap=Basemap.amap))
-    assert "is.autonavi.com" in page
+    spec = control(page, "controls")
+    assert spec["basemap"] == "amap" and spec["datum"] == "gcj02"
+    amap = next(b for b in spec["basemaps"] if b["id"] == "amap")
+    assert "is.autonavi.com" in amap["tiles"][0]["url"]
 
 
 def test_tianditu_without_a_token_or_an_unknown_base_map_is_refused(ctx, offroad, results):
@@ -144,7 +171,8 @@ def test_served_page_links_the_shipped_files_under_the_prefix(ctx, offroad):
                      static_url="/static/maps/")
     linked = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert linked == ["/static/maps/leaflet/leaflet.css", "/static/maps/sijie/sijie.css",
-                      "/static/maps/leaflet/leaflet.js", "/static/maps/sijie/sijie.js"]
+                      "/static/maps/leaflet/leaflet.js", "/static/maps/sijie/sijie.js",
+                      "/static/maps/sijie/controls.js"]
     for url in linked:
         assert (static_dir() / url.removeprefix("/static/maps/")).is_file()
     with pytest.raises(UnknownAssetError):

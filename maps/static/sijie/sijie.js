@@ -115,6 +115,40 @@
     return layer;
   };
 
+  /* Place names drawn on the map: villages and communities, roads along their course, rivers.
+   * spec: {id, label, data: points with properties {label, kind, angle, minZoom}}. A name
+   * shows from its minZoom on; names are text, never HTML, and take no clicks. */
+  sijie.places = function (map, spec) {
+    sijie.map = sijie.map || map;
+    var group = L.layerGroup(), all = L.layerGroup();
+    (spec.data.features || []).forEach(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      var text = el('span', 'sijie-place-text', p.label);
+      if (p.angle) text.style.transform = 'translate(-50%, -50%) rotate(' + (-p.angle) + 'deg)';
+      var marker = L.marker([c[1], c[0]], {
+        icon: L.divIcon({className: 'sijie-place sijie-place-' + (p.kind || 'place'), html: text,
+                         iconSize: null}),
+        interactive: false, keyboard: false, sijieMinZoom: p.minZoom || 0
+      });
+      marker.feature = f;
+      all.addLayer(marker);
+    });
+    var sync = function () {
+      var on = map.hasLayer(group), z = map.getZoom();
+      all.eachLayer(function (m) {
+        var want = on && z >= m.options.sijieMinZoom;
+        if (want && !group.hasLayer(m)) group.addLayer(m);
+        if (!want && group.hasLayer(m)) group.removeLayer(m);
+      });
+    };
+    map.on('zoomend', sync);
+    group.on('add', function () { setTimeout(sync, 0); });
+    group.sijieFeatures = all;
+    sijie.layers[spec.id] = group;
+    sijie.labels[spec.id] = spec.label;
+    return group;
+  };
+
   /* The feature of a registered layer whose properties.key is `key`. */
   sijie.feature = function (layerId, key) {
     var layer = sijie.layers[layerId];
@@ -137,11 +171,35 @@
     return true;
   };
 
-  function control(map, position, className, build) {
+  function narrowScreen() {
+    return !!(window.matchMedia && window.matchMedia('(max-width: 600px)').matches);
+  }
+
+  /* A control box. With `collapsible` (its title), the title is a button that folds the
+   * box's body away; on a narrow screen the box starts folded so the map stays usable. */
+  function control(map, position, className, build, collapsible) {
     var Ctl = L.Control.extend({
       onAdd: function () {
         var box = el('div', 'sijie-control ' + className);
-        build(box);
+        var body = box;
+        if (collapsible) {
+          var toggle = el('button', 'sijie-collapse sijie-control-title', collapsible);
+          toggle.type = 'button';
+          body = el('div', 'sijie-body');
+          body.id = 'sijie-body-' + (++bodies);
+          toggle.setAttribute('aria-controls', body.id);
+          var set = function (open) {
+            toggle.setAttribute('aria-expanded', String(open));
+            box.classList.toggle('sijie-collapsed', !open);
+          };
+          toggle.addEventListener('click', function () {
+            set(box.classList.contains('sijie-collapsed'));
+          });
+          set(!narrowScreen());
+          box.appendChild(toggle);
+          box.appendChild(body);
+        }
+        build(body);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
@@ -151,36 +209,73 @@
     ctl.addTo(map);
     return ctl;
   }
+  var bodies = 0;
 
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  /* A legend symbol drawn with the very style of the layer it explains: stroke colour, width
+   * and dashes, fill colour and opacity. */
   function swatch(spec) {
-    var s = el('span', 'sijie-swatch sijie-swatch-' + (spec.kind || 'fill'));
-    s.style.borderColor = spec.color || 'transparent';
-    if (spec.fillColor) s.style.background = spec.fillColor;
-    if (spec.dash) s.style.borderStyle = 'dashed';
-    return s;
+    var kind = spec.kind || 'fill';
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('class', 'sijie-swatch sijie-swatch-' + kind);
+    svg.setAttribute('width', '28');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('viewBox', '0 0 28 16');
+    svg.setAttribute('aria-hidden', 'true');
+    var weight = Math.min(spec.weight === undefined ? 2 : spec.weight, 6);
+    var shape;
+    if (kind === 'line') {
+      shape = document.createElementNS(SVG, 'line');
+      shape.setAttribute('x1', '1'); shape.setAttribute('y1', '8');
+      shape.setAttribute('x2', '27'); shape.setAttribute('y2', '8');
+    } else if (kind === 'point') {
+      shape = document.createElementNS(SVG, 'circle');
+      shape.setAttribute('cx', '14'); shape.setAttribute('cy', '8'); shape.setAttribute('r', '6');
+    } else {
+      shape = document.createElementNS(SVG, 'rect');
+      shape.setAttribute('x', '2'); shape.setAttribute('y', '2');
+      shape.setAttribute('width', '24'); shape.setAttribute('height', '12');
+    }
+    var stroke = spec.stroke === false ? 'none' : (spec.color || 'none');
+    shape.setAttribute('stroke', stroke);
+    shape.setAttribute('stroke-width', String(weight));
+    if (spec.opacity !== undefined) shape.setAttribute('stroke-opacity', String(spec.opacity));
+    if (spec.dashArray) shape.setAttribute('stroke-dasharray', spec.dashArray);
+    if (kind !== 'line') {
+      shape.setAttribute('fill', spec.fill === false ? 'none' : (spec.fillColor || spec.color || 'none'));
+      shape.setAttribute('fill-opacity', String(spec.fillOpacity === undefined ? 0.2 : spec.fillOpacity));
+    }
+    svg.appendChild(shape);
+    return svg;
   }
+  sijie.swatch = swatch;
 
-  /* A legend: {title, sections: [{title, items: [{label, swatch: {kind, color, fillColor, dash}}]}]} */
+  /* A legend: {title, sections: [{title, items: [{label, swatch, layer, match, empty}]}]}.
+   * Each item's swatch is its layer's style; `match` names the style keys that set this item
+   * apart within its layer (sijie.legends keeps every item for checking). */
+  sijie.legends = sijie.legends || [];
   sijie.legend = function (map, spec) {
     return control(map, spec.position || 'bottomleft', 'sijie-legend', function (box) {
-      if (spec.title) box.appendChild(el('div', 'sijie-control-title', spec.title));
-      spec.sections.forEach(function (section) {
+      spec.sections.forEach(function (section, s) {
         if (section.title) box.appendChild(el('div', 'sijie-legend-section', section.title));
         section.items.forEach(function (item) {
           var row = el('div', 'sijie-legend-item');
           row.appendChild(swatch(item.swatch || {}));
           row.appendChild(el('span', null, item.label));
           box.appendChild(row);
+          sijie.legends.push({section: s, label: item.label, swatch: item.swatch || {},
+                              layer: item.layer || null, match: item.match || null,
+                              empty: !!item.empty, node: row});
         });
       });
-    });
+    }, spec.title);
   };
 
   /* A list beside the map: {title, summary, items: [{text, detail, badge, className, layer, key}]};
    * an item with a layer and key opens that feature's popup when clicked. */
   sijie.panel = function (map, spec) {
     return control(map, spec.position || 'topright', 'sijie-panel', function (box) {
-      box.appendChild(el('div', 'sijie-control-title', spec.title));
       if (spec.summary) box.appendChild(el('div', 'sijie-panel-summary ' + (spec.summaryClass || ''),
                                            spec.summary));
       var list = el('ol', 'sijie-panel-list');
@@ -192,12 +287,16 @@
         if (item.layer && item.key) {
           li.setAttribute('data-key', item.key);
           li.classList.add('sijie-clickable');
+          li.tabIndex = 0;
           li.addEventListener('click', function () { sijie.open(map, item.layer, item.key); });
+          li.addEventListener('keydown', function (e) {
+            if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sijie.open(map, item.layer, item.key); }
+          });
         }
         list.appendChild(li);
       });
       box.appendChild(list);
-    });
+    }, spec.title);
   };
 
   /* Frame the map on its content at once (no zoom animation while the page opens):
