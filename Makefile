@@ -9,9 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # fonts-wqy-microhei: Chinese text in browser screenshots of the maps and in the printed maps;
 # poppler-utils: pdftoppm and pdftotext, which the tests use to read the printed maps back;
-# libreoffice-*-nogui: the tests open the package's .docx and .xlsx in LibreOffice (headless)
+# libreoffice-*-nogui: the tests open the package's .docx and .xlsx in LibreOffice (headless);
+# python3-gdal, gdal-bin: GDAL's GeoPackage validator (validate_gpkg) and ogrinfo, which the
+# tests run on the service's database and on every GeoPackage sijie writes
 APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts-wqy-microhei \
-	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
+	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui python3-gdal gdal-bin
 DEMO_OUT := out/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,14 +1,14 @@
 """The one place that knows how to open sijie's database: a GeoPackage file or PostGIS.
 
 ``gpkg:///path.gpkg`` opens (and creates) a GeoPackage through SpatiaLite, using the
-``pysqlite3`` build of SQLite because the standard library's cannot load extensions;
+``pysqlite3`` build of SQLite because the standard library's cannot load extensions (what
+makes the file a conforming GeoPackage is in :mod:`api.db.geopackage`);
 ``postgresql+psycopg://…`` opens PostGIS. Everything else in sijie just calls
 :func:`make_engine`.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +85,9 @@ def make_engine(
         # the other order crashes the process when geo.io later reads a GeoPackage
         import pyogrio  # noqa: F401
         import pysqlite3.dbapi2 as pysqlite3
-        from geoalchemy2.admin.dialects.geopackage import load_spatialite_gpkg
 
-        os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+        from api.db.geopackage import connect_geopackage
+
         path = gpkg_path(url)
         if path.parent and not path.parent.exists():
             hint = (Text("db_absolute_hint", {"path": path})
@@ -103,8 +103,10 @@ def make_engine(
             max_overflow=0,
             pool_timeout=wait_seconds,
         )
+        # the GeoPackage base tables first: SpatiaLite marks a new file as GeoPackage 1.0,
+        # which the pragmas then mark 1.2 before the file goes to WAL
+        event.listen(engine, "connect", connect_geopackage)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "connect", load_spatialite_gpkg)
         return engine
     try:
         parsed = make_url(url)

@@ -6,18 +6,30 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from geoalchemy2 import alembic_helpers
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from geo.errors import InputError
 
-__all__ = ["alembic_config", "schema_lock", "upgrade", "upgrade_once"]
+__all__ = ["alembic_config", "include_object", "schema_lock", "upgrade", "upgrade_once"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x5131E  # the advisory lock that one process at a time holds to migrate
+
+
+def include_object(obj: Any, name: str | None, obj_type: str, reflected: bool,
+                   compare_to: Any) -> bool:
+    """Whether Alembic compares ``obj`` with the models: not the spatial extensions' own
+    tables (GeoAlchemy2's list) nor a GeoPackage's R-tree indexes (``rtree_<table>_<geom>``
+    and their shadow tables)."""
+    if obj_type == "table" and name is not None and name.startswith("rtree_"):
+        return False
+    return bool(alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to))
 
 
 def alembic_config(engine: Engine) -> Config:

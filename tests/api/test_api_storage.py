@@ -78,16 +78,45 @@ def test_geopackage_opens_in_gdal_with_versions_as_a_layer(client, auth, setting
     assert seen["versions"] == stored and seen["epsg"] == 4490
 
 
+def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
+        client, auth, settings):
+    """The service's file after API writes: GeoPackage binary geometries, R-tree indexes,
+    GDAL's validator content; users, runs and the other plain tables are not layers."""
+    if not is_geopackage(settings.database_url):
+        pytest.skip("a GeoPackage property")
+    from sqlalchemy import text
+
+    from tests.api.conftest import create_proposal
+    from tests.gpkg_checks import gdal_layers, validate_gpkg
+
+    pid, _ = create_proposal(client, auth["gis"])
+    grids = client.post(f"/proposals/{pid}/versions/1/grids", headers=auth["gis"])
+    assert grids.status_code == 201
+    path = gpkg_path(settings.database_url)
+    assert validate_gpkg(path) == []
+    seen = gdal_layers(path)
+    features = {"context_features", "proposal_versions", "grids", "microgrids",
+                "facility_sites", "survey_findings"}
+    assert set(seen["layers"]) == features | {"towns", "proposals"}
+    assert seen["layers"]["towns"]["geometry"] is None
+    with client.app.state.engine.connect() as connection:
+        for table in ("context_features", "proposal_versions", "grids", "microgrids"):
+            rows, binary, indexed = connection.execute(text(
+                f"SELECT count(*), sum(substr(hex(geom), 1, 4) = '4750'), "
+                f"(SELECT count(*) FROM rtree_{table}_geom) FROM {table}")).one()
+            assert rows > 0 and binary == rows and indexed == rows, table
+
+
 def test_the_migrations_build_exactly_the_schema_the_models_declare(client):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from geoalchemy2 import alembic_helpers
 
+    from api.db.migrate import include_object
     from api.db.models import Base
 
     with client.app.state.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"include_object": alembic_helpers.include_object}
+            connection, opts={"include_object": include_object}
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
+from api.db.migrate import include_object
 from api.db.models import Base
 
 config = context.config
@@ -13,7 +14,7 @@ context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name in ("sqlite", "geopackage"),
-    include_object=alembic_helpers.include_object,
+    include_object=include_object,
     process_revision_directives=alembic_helpers.writer,
     render_item=alembic_helpers.render_item,
 )
