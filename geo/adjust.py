@@ -10,16 +10,14 @@ the community's area.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
-from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geo.carve import slivers
+from geo.conform import snapped, strips
 from geo.context import Context
 from geo.errors import InputError
 from geo.proposal import Proposal
@@ -55,54 +53,6 @@ class Adjustment:
         return {"proposal": community, "neighbours": self.neighbours, "given": self.given}
 
 
-def _snap_targets(
-    geom: BaseGeometry, ctx: Context, tolerance: float
-) -> tuple[BaseGeometry, BaseGeometry]:
-    """Neighbour edges near the boundary, and the roads and waters near it."""
-    window = shapely.boundary(geom).buffer(tolerance)
-    neighbours = ctx.require("neighbours")
-    edges = shapely.union_all(
-        shapely.boundary(neighbours.geometry.values[ctx.query("neighbours", window)]))
-    features: list[BaseGeometry] = []
-    for layer in ("roads", "water"):
-        frame = ctx.layer(layer)
-        if frame is not None:
-            features.extend(frame.geometry.values[ctx.query(layer, window)])
-    return edges, shapely.union_all(np.array(features, dtype=object))
-
-
-def _onto(
-    points: NDArray[np.object_], target: BaseGeometry
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Distance from each point to ``target`` and the nearest point on it."""
-    if target.is_empty:
-        return np.full(len(points), np.inf), shapely.get_coordinates(points)
-    nearest = shapely.get_point(shapely.shortest_line(points, target), 1)
-    return shapely.distance(points, target), shapely.get_coordinates(nearest)
-
-
-def _snapped(geom: BaseGeometry, ctx: Context, tolerance: float) -> BaseGeometry:
-    """``geom`` with each vertex within ``tolerance`` of a neighbour edge moved onto it, else
-    onto a road or river within ``tolerance``; vertices already on an edge stay put."""
-    edges, features = _snap_targets(geom, ctx, tolerance)
-
-    def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-        points = cast(NDArray[np.object_], shapely.points(xy))  # (n, 2) in: n points out
-        to_edge, on_edge = _onto(points, edges)
-        to_feature, on_feature = _onto(points, features)
-        moved = xy.copy()
-        near_feature = (to_feature <= tolerance) & (to_edge > tolerance)
-        moved[near_feature] = on_feature[near_feature]
-        near_edge = (to_edge <= tolerance) & (to_edge > 0.01)
-        moved[near_edge] = on_edge[near_edge]
-        return moved
-
-    snapped = shapely.transform(geom, move)
-    if not shapely.is_valid(snapped) or abs(snapped.area - geom.area) > 0.05 * geom.area:
-        return geom
-    return snapped
-
-
 def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     """Carve ``proposal`` out of its neighbours and return everyone's new boundary.
 
@@ -117,17 +67,13 @@ def adjust(proposal: Proposal, ctx: Context) -> Adjustment:
     ctx = revision_context(proposal, ctx)
     geom = valid_geometry(proposal, ctx, refused="adjust_invalid")
     tolerance = ctx.rules.boundary.snap_tolerance_m
-    geom = shapely.intersection(_snapped(geom, ctx, tolerance), ctx.town)
+    geom = shapely.intersection(snapped(geom, ctx, tolerance), ctx.town)
     if geom.area < 1.0:
         raise InputError(message_key="adjust_outside_town", layer=proposal.name)
     neighbours = ctx.require("neighbours")
     before = neighbours.geometry.values
-    touched = before[ctx.query("neighbours", geom)]
     # strips left to a neighbour along the new edge join the community; strips taken give back
-    gaps = [p for left in shapely.difference(touched, geom)
-            for p in slivers(left, tolerance, along=geom)]
-    overlaps = [p for taken in shapely.intersection(touched, geom)
-                for p in slivers(taken, tolerance, along=geom)]
+    gaps, overlaps = strips(geom, ctx, tolerance)
     if gaps:
         geom = shapely.union(geom, shapely.union_all(gaps))
     if overlaps:

@@ -76,12 +76,20 @@ def block_union(town_id: Id, body: BlocksIn, request: Request, session: SessionD
 
 
 @router.post("/sketch/validation", summary="Validate an unsaved boundary (GeoJSON Feature in "
-             "CRS84) as `sijie validate` does; findings located in CRS84 (GIS staff)")
+             "CRS84) as `sijie validate` does; findings located in CRS84 (GIS staff). With "
+             "fit=true the boundary is first fitted to the neighbours' edges, roads and rivers "
+             "within the snap tolerance (boundary.snap_tolerance_m): the fitted boundary is the "
+             "one validated, returned in the member `fitted` with what moved")
 async def sketch_validation(town_id: Id, request: Request, session: SessionDep, user: GisUser,
-                            lang: LangDep) -> GeoJSONResponse:
+                            lang: LangDep, fit: bool = False) -> GeoJSONResponse:
     ctx = _context(request, session, town_id)
     inp, _ = input_from_geojson(await _body(request), CRS84)
-    return GeoJSONResponse(svc.check_sketch(ctx, inp).to_geojson(lang.value))
+    fitted = None
+    if fit:
+        inp, fitted = svc.fit_sketch(ctx, inp)
+    document = svc.check_sketch(ctx, inp).to_geojson(lang.value)
+    document["fitted"] = fitted
+    return GeoJSONResponse(document)
 
 
 @router.post("/sketch/suggestion", summary="The suggested boundary of an unsaved sketch, as "

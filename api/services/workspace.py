@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -22,19 +23,22 @@ from api.geometry import shape_of
 from api.problems import Problem
 from api.serialize import iso
 from api.services.proposals import ProposalInput, input_from_frame
+from geo.conform import conform
 from geo.context import Context
 from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
 from geo.suggest import Suggestion, compose, suggest, town_blocks
 from geo.validate import Report, validate
+from geo.validate.validity import check_validity
 
 __all__ = ["SNAP_LAYERS", "block_union", "blocks_collection", "check_sketch", "dashboard_grids",
-           "dashboard_rows",
-           "layer_collection", "read_sketch", "sketch_proposal", "suggest_sketch"]
+           "dashboard_rows", "fit_sketch", "layer_collection", "read_sketch", "sketch_proposal",
+           "suggest_sketch"]
 
 # the context layers a drawn edge snaps to: road centrelines, rivers and village edges
 SNAP_LAYERS = ("roads", "water", "terrain", "neighbours")
 _WGS84 = "EPSG:4326"
+_LONLAT = "EPSG:4490"  # a sketch's lon/lat, as proposals are stored
 _SIMPLIFY_M = 0.5  # drawn layers are simplified this much (metres) before sending
 
 
@@ -107,13 +111,31 @@ def sketch_proposal(inp: ProposalInput) -> GeoProposal:
         {"name": [inp.name], "type": [inp.type],
          "custodial_parts": [None if not inp.custodial else
                              json.dumps(inp.custodial, ensure_ascii=False)]},
-        geometry=[inp.geometry], crs="EPSG:4490")
+        geometry=[inp.geometry], crs=_LONLAT)
     return proposal_from_frame(frame, source="sketch")
 
 
 def check_sketch(ctx: Context, inp: ProposalInput) -> Report:
     """Rules B1–B10 on an unsaved sketch, as ``sijie validate`` runs them."""
     return validate(sketch_proposal(inp), ctx)
+
+
+def fit_sketch(ctx: Context, inp: ProposalInput) -> tuple[ProposalInput, dict[str, Any] | None]:
+    """A drawn sketch fitted to the town's edges within the snap tolerance
+    (:func:`geo.conform.conform`) and what moved, ``None`` when nothing did or the sketch is
+    not a valid polygon (rule B1 reports that, nothing is fitted)."""
+    geom = sketch_proposal(inp).to_crs(ctx.crs)
+    if check_validity(geom):
+        return inp, None
+    fitted = conform(geom, ctx)
+    if not fitted.changed:
+        return inp, None
+    lonlat = gpd.GeoSeries([fitted.geometry], crs=ctx.crs).to_crs(_LONLAT).iloc[0]
+    return replace(inp, geometry=lonlat), {
+        "geometry": shapely.geometry.mapping(lonlat), "moved": fitted.moved,
+        "max_move_m": round(fitted.max_move_m, 2), "joined_m2": round(fitted.joined_m2, 1),
+        "returned_m2": round(fitted.returned_m2, 1),
+        "tolerance_m": ctx.rules.boundary.snap_tolerance_m}
 
 
 def suggest_sketch(ctx: Context, inp: ProposalInput) -> Suggestion:

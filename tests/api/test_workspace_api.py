@@ -39,6 +39,26 @@ def test_a_sketch_is_validated_as_the_command_line_validates_it(client, auth, de
     assert all(f["properties"]["message"].isascii() for f in located)  # said in English
 
 
+def test_a_drawn_sketch_is_fitted_to_the_village_edges_before_it_is_validated(client, auth):
+    # flaw_b5_gap: good_industrial with one edge drawn 3 m inside a village (tolerance 5 m)
+    sketch = demo_feature("flaw_b5_gap", crs=4326)
+    plain = client.post("/towns/1/sketch/validation", json=sketch, headers=auth["gis"]).json()
+    assert plain["fitted"] is None
+    assert "B5" in {f["properties"]["rule"] for f in plain["features"]}
+    body = client.post("/towns/1/sketch/validation?fit=true", json=sketch,
+                       headers=auth["gis"]).json()
+    fitted = body["fitted"]
+    assert fitted["moved"] > 0 and 0 < fitted["max_move_m"] <= fitted["tolerance_m"] == 5.0
+    assert body["report"]["ok"] is True
+    assert not [f for f in body["features"] if f["properties"]["severity"] == "error"]
+    # the fitted boundary sent back as drawn validates the same, nothing left to fit
+    again = client.post("/towns/1/sketch/validation?fit=true", headers=auth["gis"],
+                        json={**sketch, "geometry": fitted["geometry"]}).json()
+    assert again["fitted"] is None and again["report"]["ok"] is True
+    good = shape(demo_feature("good_industrial", crs=4326)["geometry"])
+    assert shapely.symmetric_difference(shape(fitted["geometry"]), good).area < 1e-3 * good.area
+
+
 def test_a_sketch_suggestion_passes_b2_b3_b6(client, auth):
     sketch = demo_feature("flaw_b6_cut_parcel", crs=4326)
     body = client.post("/towns/1/sketch/suggestion", json=sketch, headers=auth["gis"]).json()

@@ -1,5 +1,6 @@
 """The staff workspace in Chromium (network off localhost blocked): draw a boundary with
-snapping → findings → move the off-road edge onto the road → B3 passes → save → submit; the
+snapping → findings → move the off-road edge onto the road → it passes (the drawn edges fitted
+to the village edges, so B5 finds no sliver) → save → submit; the
 same by composing from road-bounded blocks until every rule passes; a stale save shows the
 conflict and loses nothing typed. Assertions read the map's data and the panel's text."""
 
@@ -64,7 +65,8 @@ def test_draw_with_snapping_fix_the_offroad_edge_save_and_submit(service, browse
     assert page.locator("#findings li[data-rule=B3][data-severity=error]").count() >= 1
     assert page.evaluate("window.sijieWorkspace.findings.getLayers().length") >= 1
     drawn = shapely.geometry.shape(page.evaluate("window.sijieWorkspace.boundary()"))
-    assert len(drawn.exterior.coords) - 1 == len(pulled)
+    assert drawn.distance(shapely.Point(pulled[corner])) < 3e-5  # the pulled corner is kept
+    assert "B5" not in errors_by_rule(report)
 
     # move the off-road corner back onto the road junction it belongs to
     page.click("#mode-edit")
@@ -79,10 +81,20 @@ def test_draw_with_snapping_fix_the_offroad_edge_save_and_submit(service, browse
     assert "B3" not in errors_by_rule(report)
     assert report["report"]["metrics"]["edge_share"] >= 0.9
     assert page.locator("#findings li[data-rule=B3][data-severity=error]").count() == 0
+    # the clicked edges cut the villages' bends: fitted onto their edges, and the panel says so
+    fitted = page.evaluate("window.sijieWorkspace.state.fitted")
+    assert fitted and fitted["joined_m2"] + fitted["returned_m2"] > 0
+    assert "已贴合" in page.locator("#fit-note").inner_text()
+    assert shapely.geometry.shape(page.evaluate("window.sijieWorkspace.boundary()")).equals_exact(
+        shapely.geometry.shape(fitted["geometry"]), 1e-9)  # what was validated is what is saved
+    assert report["report"]["ok"] is True and errors_by_rule(report) == set()
+    assert page.locator("#summary.ok").count() == 1
+    assert page.locator("#findings li[data-severity=error]").count() == 0
     moved = shapely.geometry.shape(page.evaluate("window.sijieWorkspace.boundary()"))
     assert moved.distance(shapely.Point(ring[corner])) < 1e-4  # about 10 m
-    # a hand-drawn edge is not the villages' edge to the millimetre (B5 slivers remain)
-    _save_and_submit(page, has_errors=not report["report"]["ok"])
+    overlap = shapely.intersection(moved, good).area / shapely.union(moved, good).area
+    assert overlap > 0.995
+    _save_and_submit(page, has_errors=False)
     assert watched.errors == [] and watched.external == []
 
 

@@ -22,6 +22,7 @@
   var state = {
     proposal: data.proposal, town: data.town, version: null, etag: null, user: null,
     boundary: null, validations: 0, report: null, pending: null, timer: null, seq: 0,
+    fit: false, fitted: null, dragging: false,
     blocks: null, chosen: {}, suggestion: null, theirs: null, dirty: false
   };
   var findingsLayer = L.featureGroup().addTo(map);
@@ -46,8 +47,17 @@
     return gj.type === "FeatureCollection" ? (gj.features[0] || {}).geometry : gj.geometry;
   }
 
+  // a map edit is fitted to the village edges, roads and rivers within the snap tolerance
+  // before it is validated (unless the user turned that off); the fitted boundary replaces it
+  function edited() {
+    state.fit = true;
+    schedule(EDIT_DEBOUNCE_MS);
+  }
+
   function watch(layer) {
-    layer.on("pm:edit pm:markerdragend pm:vertexadded pm:vertexremoved", function () { schedule(EDIT_DEBOUNCE_MS); });
+    layer.on("pm:edit pm:markerdragend pm:vertexadded pm:vertexremoved", edited);
+    layer.on("pm:markerdragstart", function () { state.dragging = true; });
+    layer.on("pm:markerdragend", function () { state.dragging = false; });
   }
 
   function setBoundary(geometry, options) {
@@ -71,7 +81,7 @@
     e.layer.options.snapIgnore = true;
     state.boundary = e.layer;
     watch(e.layer);
-    schedule(EDIT_DEBOUNCE_MS);
+    edited();
   });
   map.on("pm:remove", function (e) {
     if (e.layer === state.boundary) { state.boundary = null; renderReport(null); }
@@ -94,14 +104,18 @@
   function validateNow() {
     if (!state.boundary || !state.town) { return Promise.resolve(null); }
     var seq = ++state.seq;
+    var fit = state.fit && $("fit-edges").checked;
+    state.fit = false;
     $("summary").textContent = msg("js_checking");
     var started = performance.now();
-    state.pending = api.request("POST", "/towns/" + state.town + "/sketch/validation", feature())
+    var path = "/towns/" + state.town + "/sketch/validation" + (fit ? "?fit=true" : "");
+    state.pending = api.request("POST", path, feature())
       .then(function (doc) {
         if (seq !== state.seq) { return null; }  // a newer edit is being checked
         state.validations += 1;
         state.dirty = state.timer !== null;
         state.lastMs = performance.now() - started;
+        if (fit) { showFitted(doc.fitted); }
         renderReport(doc);
         return doc;
       }).catch(function (e) {
@@ -112,6 +126,21 @@
         }
       });
     return state.pending;
+  }
+
+  // the boundary as the service fitted it (what was validated and what is saved)
+  function showFitted(fitted) {
+    var note = $("fit-note");
+    note.hidden = !fitted;
+    state.fitted = fitted || null;
+    if (!fitted) { note.textContent = ""; return; }
+    note.textContent = msg("js_fitted", {
+      moved: fitted.moved, max: api.number(fitted.max_move_m, 1), tolerance: api.number(fitted.tolerance_m),
+      joined: api.number(fitted.joined_m2), returned: api.number(fitted.returned_m2) });
+    if (state.dragging) { return; }  // a vertex is being moved: its own edit is fitted next
+    var editing = state.boundary && state.boundary.pm.enabled();
+    setBoundary(fitted.geometry, { validate: false });
+    if (editing) { state.boundary.pm.enable({ snappable: true, snapDistance: 20, allowSelfIntersection: false }); }
   }
 
   function renderReport(doc) {
