@@ -23,6 +23,7 @@ from api.cli_options import (
     format_option,
     json_out,
     out,
+    read_town,
     reports_errors,
     require_format,
 )
@@ -92,14 +93,14 @@ def audit_command(
     """Re-validate every community of a layer against the context's current data and rules,
     and find the overlaps between them (exit 1 if any community has errors or two overlap)."""
     from geo.audit import audit, communities_from_frame
-    from geo.io import read_context, read_layer
+    from geo.io import read_layer
     from geo.rules import load_rules
 
     require_format(fmt, ("text", "json"), lang)
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise typer.BadParameter(t("audit_output_suffix", lang, path=output,
                                    allowed=", ".join(OUTPUT_SUFFIXES)))
-    ctx = read_context(context, load_rules(rules))
+    ctx = read_town(context, load_rules(rules))
     frame = read_layer(communities, crs=crs)
     proposals, codes = communities_from_frame(frame, source=communities)
     result = audit(proposals, ctx, codes=codes)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from api.analyses import Analysis
     from geo.context import Context
     from geo.proposal import Proposal
+    from geo.rules import Rules
 
 R = TypeVar("R")
 
@@ -60,6 +61,7 @@ __all__ = [
     "localise_help",
     "out",
     "proposal_command",
+    "read_town",
     "reports_errors",
     "require_format",
     "run_to_gpkg",
@@ -219,16 +221,24 @@ class ProposalInputs:
     def read(self) -> tuple[Proposal, Context]:
         """The proposal and the context, read and checked as every command reads them; the
         typed input errors are left to :func:`reports_errors`."""
-        from geo.io import read_context, read_layer
+        from geo.io import read_layer
         from geo.proposal import proposal_from_frame
         from geo.rules import load_rules
 
         rules = load_rules(self.rules)
-        ctx = read_context(self.context, rules)
+        ctx = read_town(self.context, rules)
         frame = read_layer(self.proposal, crs=self.crs)
         prop = proposal_from_frame(frame, feature=self.feature, source=self.proposal,
                                    columns=rules.proposal, name=self.name, type_=self.type_)
         return prop, ctx
+
+
+def read_town(context: str, rules: Rules) -> Context:
+    """The town's context as every command reads it: prepared, and kept prepared in the cache
+    folder (``SIJIE_CACHE_DIR``) for the next command on the same file."""
+    from geo.prepared.cache import cache_dir, read_prepared_context
+
+    return read_prepared_context(context, rules, cache=cache_dir(os.environ))
 
 
 def _proposal_options(

@@ -30,13 +30,12 @@ class Carved:
 
 def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
     """Each neighbour the proposal takes land from (touching along an edge is not taking)."""
-    neighbours = ctx.require("neighbours")
     index = ctx.query("neighbours", geom)
-    before = neighbours.geometry.values[index]
+    before = ctx.shapes("neighbours")[index]
     taken = shapely.intersection(before, geom)
     left = shapely.difference(before, geom)
-    names = neighbours["name"].values[index]
-    codes = neighbours["code"].values[index]
+    names = ctx.column("neighbours", "name")[index]
+    codes = ctx.column("neighbours", "code")[index]
     return [Carved(int(i), str(n), "" if c is None else str(c), b, t, lft)
             for i, n, c, b, t, lft in zip(index, names, codes, before, taken, left, strict=True)
             if t.area > 0.01]

@@ -14,6 +14,7 @@ from typing import Literal, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyproj
 import shapely
@@ -25,7 +26,7 @@ from geo.errors import InputError
 from geo.i18n import OneOf
 from geo.rules import Rules
 
-__all__ = ["LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context"]
+__all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context"]
 
 REQUIRED_LAYERS = ("neighbours", "roads")
 # the columns sijie reads from each layer; the first of each layer's list must be present
@@ -43,6 +44,10 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
 _NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "registration",
             "tax_share"}
 _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
+
+# the derived parts of a context a pickle keeps (:meth:`Context.__getstate__`): costly to
+# make, cheap to load; every other part of ``Context.cached`` is made again on first use
+KEPT = ("followed_tile:", "suggest:blocks", "points:")
 
 T = TypeVar("T")
 # the STRtree predicates a layer can be queried by
@@ -94,9 +99,43 @@ class Context:
             self._cache[key] = build()
         return cast(T, self._cache[key])
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickle of the context keeps (the prepared-town cache, a Dask worker's copy):
+        the layers, the town and what :data:`KEPT` names; indexes and other derived parts that
+        are cheaper to rebuild than to load are made again on first use."""
+        state = dict(self.__dict__)
+        state["_cache"] = {key: value for key, value in self._cache.items()
+                           if key.startswith(KEPT)}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A pickled context again, its kept geometries prepared again for repeated
+        predicates (GEOS' prepared form is not pickled)."""
+        self.__dict__.update(state)
+        kept = [*self._cache.values(), state.get("town")]
+        for value in kept:
+            if isinstance(value, BaseGeometry):
+                shapely.prepare(value)
+
+    def has(self, key: str) -> bool:
+        """Whether :meth:`cached` already keeps a value under ``key``."""
+        return key in self._cache
+
     def with_rules(self, rules: Rules) -> Context:
         """The same layers judged by other rules (nothing derived from the old rules is kept)."""
         return Context(crs=self.crs, layers=self.layers, rules=rules, source=self.source)
+
+    def column(self, name: str, column: str) -> np.ndarray:
+        """A column of a layer the caller cannot do without, as a NumPy array (made on first
+        use and kept: taking a column from a frame costs more than the lookups made in it)."""
+        return self.cached(f"column:{name}:{column}",
+                           lambda: self.require(name)[column].to_numpy())
+
+    def shapes(self, name: str) -> npt.NDArray[np.object_]:
+        """The geometries of a layer the caller cannot do without, in layer order (kept)."""
+        return self.cached(f"shapes:{name}",
+                           lambda: np.asarray(self.require(name).geometry.to_numpy(),
+                                              dtype=object))
 
     def tree(self, name: str) -> shapely.STRtree | None:
         """The STRtree of a layer's geometries, built on first use and kept."""
@@ -118,7 +157,7 @@ class Context:
         if frame is None:
             return np.empty(0, dtype=int)
         index = self.query(name, geom)
-        points = shapely.point_on_surface(frame.geometry.values[index])
+        points = shapely.point_on_surface(self.shapes(name)[index])
         within: np.ndarray = index[shapely.within(points, geom)]
         return within
 

@@ -20,6 +20,8 @@ __all__ = [
     "NOT_LAND",
     "STAFFED",
     "area_shares",
+    "clipped",
+    "clipped_areas",
     "employees_inside",
     "hull_ratio",
     "hull_ratio_each",
@@ -78,6 +80,12 @@ def mean_width(geom: BaseGeometry) -> float:
     return 2 * geom.area / geom.length if geom.length > 0 else 0.0
 
 
+# the opening is grown by this much (metres) before it is taken from the shape: its edges then
+# clear the shape's own instead of lying on them to the last bit, which GEOS overlays only by
+# their slow robust fallback; the pieces found are this much smaller on their inner side
+_CLEAR = 1e-4
+
+
 def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> list[BaseGeometry]:
     """Pieces of ``geom`` narrower than ``width``: what a morphological opening removes.
 
@@ -88,16 +96,46 @@ def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> li
     if geom.is_empty:
         return []
     half = width / 2
-    opened = geom.buffer(-half, join_style="mitre").buffer(half, join_style="mitre")
+    opened = geom.buffer(-half, join_style="mitre").buffer(half + _CLEAR, join_style="mitre")
     rest = shapely.difference(geom, opened)
     return [p for p in shapely.get_parts(rest) if p.geom_type == "Polygon" and p.area >= min_area
             and mean_width(p) < width]
 
 
+def clipped(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.object_]:
+    """The part of each of ``shapes`` inside ``geom``; a shape wholly inside (found with
+    ``geom`` prepared) is itself, only those crossing ``geom``'s edge are intersected."""
+    pieces = np.array(shapes, dtype=object)
+    if len(pieces):
+        crossing = _crossing(pieces, geom)
+        pieces[crossing] = shapely.intersection(pieces[crossing], geom)
+    return pieces
+
+
+def _crossing(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.bool_]:
+    shapely.prepare(geom)
+    crossing: npt.NDArray[np.bool_] = ~shapely.contains_properly(geom, shapes)
+    return crossing
+
+
+def clipped_areas(shapes: npt.NDArray[np.object_], geom: BaseGeometry
+                  ) -> npt.NDArray[np.float64]:
+    """The area of each of ``shapes`` that lies inside ``geom`` (m²).
+
+    Only the shapes crossing ``geom``'s edge are intersected with it: a shape wholly inside
+    (found with ``geom`` prepared) counts whole.
+    """
+    shapes = np.asarray(shapes, dtype=object)
+    areas: npt.NDArray[np.float64] = shapely.area(shapes)
+    if len(shapes):
+        crossing = _crossing(shapes, geom)
+        areas[crossing] = shapely.area(shapely.intersection(shapes[crossing], geom))
+    return areas
+
+
 def area_shares(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.float64]:
     """The share of each of ``shapes``' area that lies inside ``geom`` (0 to 1)."""
-    shares: npt.NDArray[np.float64] = (shapely.area(shapely.intersection(shapes, geom))
-                                       / shapely.area(shapes))
+    shares: npt.NDArray[np.float64] = clipped_areas(shapes, geom) / shapely.area(shapes)
     return shares
 
 
@@ -108,7 +146,7 @@ def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
     index = ctx.query(layer, geom)
     if frame is None or index.size == 0:
         return index, np.empty(0)
-    return index, area_shares(frame.geometry.to_numpy()[index], geom)
+    return index, area_shares(ctx.shapes(layer)[index], geom)
 
 
 def _staffed_inside(geom: BaseGeometry, ctx: Context, frame: gpd.GeoDataFrame
@@ -117,14 +155,13 @@ def _staffed_inside(geom: BaseGeometry, ctx: Context, frame: gpd.GeoDataFrame
     """Positions of the parcels meeting ``geom``, the share of each inside, and which are
     staffed (:data:`STAFFED`)."""
     index, share = shares_inside(geom, ctx, "parcels")
-    staffed: npt.NDArray[np.bool_] = np.isin(frame["kind"].to_numpy()[index], STAFFED)
+    staffed: npt.NDArray[np.bool_] = np.isin(ctx.column("parcels", "kind")[index], STAFFED)
     return index, share, staffed
 
 
-def _employees_of(frame: gpd.GeoDataFrame, index: npt.NDArray[np.intp]
-                  ) -> npt.NDArray[np.float64]:
+def _employees_of(ctx: Context, index: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
     values: npt.NDArray[np.float64] = np.nan_to_num(
-        frame["employees"].to_numpy()[index].astype(np.float64))
+        ctx.column("parcels", "employees")[index].astype(np.float64))
     return values
 
 
@@ -139,8 +176,8 @@ def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
     if frame is None:
         return 0, 0
     index, share, staffed = _staffed_inside(geom, ctx, frame)
-    total = round(float((_employees_of(frame, index) * share)[staffed].sum()))
-    kinds = frame["kind"].to_numpy()[index]
+    total = round(float((_employees_of(ctx, index) * share)[staffed].sum()))
+    kinds = ctx.column("parcels", "kind")[index]
     enterprises = int(((kinds == "enterprise") & (share >= 0.5)).sum())
     return total, enterprises
 
@@ -152,8 +189,8 @@ def verified_inside(geom: BaseGeometry, ctx: Context) -> int | None:
     if frame is None or not ctx.has_verified:
         return None
     index, share, staffed = _staffed_inside(geom, ctx, frame)
-    verified = frame[VERIFIED].to_numpy(bool)[index] & staffed
-    return round(float((_employees_of(frame, index) * share)[verified].sum()))
+    verified = ctx.column("parcels", VERIFIED).astype(bool)[index] & staffed
+    return round(float((_employees_of(ctx, index) * share)[verified].sum()))
 
 
 def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
@@ -162,8 +199,8 @@ def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     index = ctx.query("landuse", geom)
     if frame is None or index.size == 0:
         return {}
-    areas = shapely.area(shapely.intersection(frame.geometry.values[index], geom))
-    classes = frame["class"].to_numpy()[index]
+    areas = clipped_areas(ctx.shapes("landuse")[index], geom)
+    classes = ctx.column("landuse", "class")[index]
     return {str(c): float(areas[classes == c].sum()) for c in np.unique(classes)}
 
 
@@ -182,15 +219,15 @@ def residents_inside(geom: BaseGeometry, ctx: Context
     area = 0.0
     if landuse is not None:
         index = ctx.query("landuse", geom)
-        homes = index[landuse["class"].to_numpy()[index] == "residential"]
-        pieces = shapely.intersection(landuse.geometry.values[homes], geom)
+        homes = index[ctx.column("landuse", "class")[index] == "residential"]
+        pieces = clipped(ctx.shapes("landuse")[homes], geom)
         pieces = pieces[shapely.area(pieces) >= 1.0]
         area = float(shapely.area(pieces).sum())
         places.extend(pieces)
     count = 0
     if buildings is not None:
         index = ctx.inside("buildings", geom)
-        homes = index[buildings["use"].to_numpy()[index] == "residential"]
+        homes = index[ctx.column("buildings", "use")[index] == "residential"]
         count = len(homes)
-        places.extend(buildings.geometry.values[homes])
+        places.extend(ctx.shapes("buildings")[homes])
     return area, count, places

@@ -26,14 +26,14 @@ REGISTERED_KIND = "industrial_community"
 
 def registered(ctx: Context) -> NDArray[np.bool_]:
     """Per feature of ``neighbours``: whether it is a registered industrial community."""
-    kinds = ctx.require("neighbours")["kind"].to_numpy()
+    kinds = ctx.column("neighbours", "kind")
     found: NDArray[np.bool_] = kinds == REGISTERED_KIND
     return found
 
 
 def registered_index(ctx: Context, name: str) -> int | None:
     """The position in ``neighbours`` of the registered community called ``name``, if any."""
-    names = ctx.require("neighbours")["name"].to_numpy()
+    names = ctx.column("neighbours", "name")
     found = np.flatnonzero(registered(ctx) & (names == name))
     return int(found[0]) if len(found) else None
 

@@ -18,6 +18,15 @@ os.environ.pop("LC_ALL", None)
 os.environ["LANG"] = "C.UTF-8"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _town_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every command the tests run keeps its prepared towns in a folder of the session's own,
+    never in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SIJIE_CACHE_DIR", str(tmp_path_factory.mktemp("town-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return DEMO

@@ -9,6 +9,7 @@ at least the reporting length is located as a line with its length.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,7 @@ from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, WARNING, Finding, RuleResult
 
 __all__ = ["check", "feature_zones", "followed_features", "loose_boundary", "loose_edges",
-           "zone_index"]
+           "tiles_of", "zone_index"]
 
 RULE = "B3"
 CLAUSE = rule_clause(RULE)
@@ -64,19 +65,53 @@ def zone_index(ctx: Context) -> tuple[npt.NDArray[np.object_], shapely.STRtree]:
     return ctx.cached("followed_zones", build)
 
 
+def _square(col: int, row: int) -> BaseGeometry:
+    return shapely.box(col * TILE_M, row * TILE_M, (col + 1) * TILE_M, (row + 1) * TILE_M)
+
+
+def _pieces(ctx: Context, squares: list[tuple[int, int]]) -> None:
+    """Make and keep the followed area inside each of ``squares`` (column, row)."""
+    zones, tree = zone_index(ctx)
+    boxes = np.array([_square(col, row) for col, row in squares], dtype=object)
+    which, near = tree.query(boxes, predicate="intersects")
+    order = np.argsort(which, kind="stable")
+    which, near = which[order], near[order]
+    clipped = shapely.intersection(zones[near], boxes[which])
+    starts = np.searchsorted(which, np.arange(len(squares) + 1))
+    for k, (col, row) in enumerate(squares):
+        ctx.cached(f"followed_tile:{col}:{row}",
+                   partial(_prepared_union, clipped[starts[k]:starts[k + 1]]))
+
+
+def _prepared_union(pieces: npt.NDArray[np.object_]) -> BaseGeometry:
+    union: BaseGeometry = shapely.union_all(pieces)
+    shapely.prepare(union)
+    return union
+
+
 def _tile(ctx: Context, col: int, row: int) -> BaseGeometry:
-    """The followed area inside one :data:`TILE_M` square of the town (built on first use and
-    kept: a town is prepared where proposals are drawn, and only there)."""
+    """The followed area inside one :data:`TILE_M` square of the town (made on first use and
+    kept: a town is prepared where proposals are drawn, and only there, unless
+    :func:`tiles_of` prepared it all)."""
+    key = f"followed_tile:{col}:{row}"
+    if not ctx.has(key):
+        _pieces(ctx, [(col, row)])
+    return ctx.cached(key, shapely.Polygon)
 
-    def build() -> BaseGeometry:
-        zones, tree = zone_index(ctx)
-        square = shapely.box(col * TILE_M, row * TILE_M, (col + 1) * TILE_M, (row + 1) * TILE_M)
-        near = zones[tree.query(square, predicate="intersects")]
-        piece: BaseGeometry = shapely.union_all(shapely.intersection(near, square))
-        shapely.prepare(piece)
-        return piece
 
-    return ctx.cached(f"followed_tile:{col}:{row}", build)
+def tiles_of(ctx: Context) -> int:
+    """Make and keep the followed area in every square the town (and its border's zone)
+    reaches; how many squares that is."""
+    margin = ctx.rules.boundary.border_tolerance_m
+    x0, y0, x1, y1 = shapely.bounds(ctx.town)
+    squares = [(col, row)
+               for col in range(math.floor((x0 - margin) / TILE_M),
+                                math.floor((x1 + margin) / TILE_M) + 1)
+               for row in range(math.floor((y0 - margin) / TILE_M),
+                                math.floor((y1 + margin) / TILE_M) + 1)
+               if not ctx.has(f"followed_tile:{col}:{row}")]
+    _pieces(ctx, squares)
+    return len(squares)
 
 
 def loose_edges(ctx: Context, boundary: BaseGeometry) -> BaseGeometry:
@@ -89,9 +124,7 @@ def loose_edges(ctx: Context, boundary: BaseGeometry) -> BaseGeometry:
     x0, y0, x1, y1 = shapely.bounds(boundary)
     for col in range(math.floor(x0 / TILE_M), math.floor(x1 / TILE_M) + 1):
         for row in range(math.floor(y0 / TILE_M), math.floor(y1 / TILE_M) + 1):
-            square = shapely.box(col * TILE_M, row * TILE_M, (col + 1) * TILE_M,
-                                 (row + 1) * TILE_M)
-            if shapely.intersects(loose, square):
+            if shapely.intersects(loose, _square(col, row)):
                 loose = shapely.difference(loose, _tile(ctx, col, row))
     return loose
 

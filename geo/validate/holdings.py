@@ -37,13 +37,13 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
         index = ctx.query(layer, shapely.boundary(geom))
         if index.size == 0:
             continue
-        shapes = frame.geometry.to_numpy()[index]
+        shapes = ctx.shapes(layer)[index]
         share = area_shares(shapes, geom)
         cut = (share > least) & (share < 1 - least)
         if layer == "parcels":
-            cut &= np.isin(frame["kind"].to_numpy()[index], STAFFED)
+            cut &= np.isin(ctx.column(layer, "kind")[index], STAFFED)
         for i, s, shape in zip(index[cut], share[cut], shapes[cut], strict=True):
-            name = frame["name"].to_numpy()[i]
+            name = ctx.column(layer, "name")[i]
             findings.append(Finding(
                 rule=RULE, severity=ERROR, clause=CLAUSE, key=key,
                 params={"name": name if isinstance(name, str) and name else f"#{i + 1}",

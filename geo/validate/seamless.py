@@ -41,15 +41,15 @@ def _sliver(key: str, neighbour: str, piece: BaseGeometry, limit: float) -> Find
 def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context,
                  community: str) -> str:
     """The neighbour (or the community itself) that shares the longest edge with ``piece``."""
-    neighbours = ctx.require("neighbours")
+    shapes, names = ctx.shapes("neighbours"), ctx.column("neighbours", "name")
     best = community
     best_length = shapely.length(shapely.intersection(piece.boundary, geom.boundary))
     for i in ctx.query("neighbours", piece.buffer(0.5)):
         if i == own:
             continue
-        shared = shapely.length(shapely.intersection(piece.boundary, neighbours.geometry.values[i]))
+        shared = shapely.length(shapely.intersection(piece.boundary, shapes[i]))
         if shared > best_length:
-            best, best_length = str(neighbours["name"].values[i]), shared
+            best, best_length = str(names[i]), shared
     return best
 
 
@@ -57,7 +57,7 @@ def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str, *
                        bands: tuple[BaseGeometry, BaseGeometry] | None = None) -> list[Finding]:
     """The findings of carving ``geom`` (the community ``name``) out of one neighbour
     (``bands``: :func:`geo.carve.edge_bands` of ``geom``, when the caller has them)."""
-    if ctx.require("neighbours")["kind"].values[c.index] == REGISTERED_KIND:
+    if ctx.column("neighbours", "kind")[c.index] == REGISTERED_KIND:
         if c.name == name:  # the community itself, as registered (an audit of the district)
             return []
         if c.taken.area >= 1.0:

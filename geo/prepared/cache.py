@@ -1,0 +1,189 @@
+"""Prepared towns kept on disk: a context file read and prepared once per content, then loaded.
+
+The command line reads a context file, and makes its town-wide parts
+(:func:`geo.prepared.prepare_town`), once per content of the file: the prepared context is
+kept in the cache folder (``SIJIE_CACHE_DIR``, by default ``$XDG_CACHE_HOME/sijie/towns`` or
+``~/.cache/sijie/towns``) under a key made of the file's path, a hash of its bytes, the
+rules, the format of the cache and the versions of the libraries that wrote it. A changed file,
+other rules or another version miss the cache, and the stale file of that context is removed
+when the new one is written.
+
+A cache file is written whole under a temporary name, then renamed into place, so readers and
+concurrent writers only ever see complete files; it starts with a hash of its contents, and a
+file that is truncated, altered or unreadable is made again from the context, never used.
+``SIJIE_CACHE_DIR=off`` (or a folder that cannot be written) reads the context every time.
+The cache holds Python pickles: keep it in a folder only its user can write, as the default is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from geo.context import Context
+from geo.io.context import read_context
+from geo.prepared import prepare_town
+from geo.rules import Rules
+
+__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "read_prepared_context"]
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "SIJIE_CACHE_DIR"
+# first bytes of a cache file; a change in what a prepared town holds changes the number
+_MAGIC = b"sijie prepared town 1\n"
+_DIGEST = 32
+_CHUNK = 1 << 20
+
+
+def cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """The folder prepared towns are kept in (``SIJIE_CACHE_DIR``, else the user's cache
+    folder); ``None`` when the cache is off (``SIJIE_CACHE_DIR=off``)."""
+    chosen = environ.get(CACHE_ENV, "")
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sijie" / "towns"
+
+
+def _content_hash(source: Path) -> str | None:
+    """A hash of the bytes of ``source`` (and of a GeoPackage's write-ahead log, which holds
+    changes not yet in the file; every file of a folder, by relative path); ``None`` when it
+    is not a local file or folder."""
+    digest = hashlib.blake2b(digest_size=_DIGEST)
+    if source.is_file():
+        wal = source.with_name(source.name + "-wal")
+        files = [source, wal] if wal.is_file() else [source]
+        base = source.parent
+    elif source.is_dir():
+        files = sorted(p for p in source.rglob("*") if p.is_file())
+        base = source
+    else:
+        return None
+    for path in files:
+        digest.update(str(path.relative_to(base)).encode() + b"\0")
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    """The versions of what writes and reads a prepared town (a pickle is only read back by
+    the versions that wrote it; what sijie keeps in it is numbered by :data:`_MAGIC`)."""
+    import geopandas
+    import numpy
+    import pandas
+    import pyproj
+    import shapely
+
+    return " ".join([shapely.__version__, shapely.geos_version_string,
+                     geopandas.__version__, pandas.__version__, numpy.__version__,
+                     pyproj.__version__])
+
+
+def _key(content: str, rules: Rules, crs: str | None) -> str:
+    key = hashlib.blake2b(digest_size=16)
+    for part in (content, rules.model_dump_json(), crs or "", _versions()):
+        key.update(part.encode() + b"\0")
+    return key.hexdigest()
+
+
+def cache_path(source: str | Path, rules: Rules, folder: Path, *,
+               crs: str | None = None) -> Path | None:
+    """Where the prepared town of ``source`` read with ``rules`` (and ``crs``) is kept in
+    ``folder``; ``None`` when ``source`` is not a local file or folder."""
+    path = Path(source).resolve()
+    content = _content_hash(path)
+    if content is None:
+        return None
+    return folder / f"{_place(path)}-{_key(content, rules, crs)}.town"
+
+
+def _place(path: Path) -> str:
+    """The part of a cache file's name that names the context file (its other files are
+    the stale versions of the same context)."""
+    return hashlib.blake2b(str(path).encode(), digest_size=8).hexdigest()
+
+
+def _load(path: Path) -> Context | None:
+    """The prepared town kept at ``path``, or ``None`` (missing, incomplete, altered or
+    unreadable: the reason is logged)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("prepared town %s unreadable (%s): reading the context", path, exc)
+        return None
+    head = len(_MAGIC)
+    body = memoryview(data)[head + _DIGEST:]
+    if (not data.startswith(_MAGIC)
+            or hashlib.blake2b(body, digest_size=_DIGEST).digest() != data[head:head + _DIGEST]):
+        log.warning("prepared town %s is damaged: reading the context again", path)
+        return None
+    try:
+        ctx = pickle.loads(body)
+    except Exception as exc:
+        log.warning("prepared town %s unusable (%s): reading the context again", path, exc)
+        return None
+    return ctx if isinstance(ctx, Context) else None
+
+
+def _store(path: Path, ctx: Context) -> None:
+    """Keep ``ctx`` at ``path`` (written whole, then renamed into place) and remove the
+    stale files of the same context; a cache folder that cannot be written is only logged."""
+    body = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(body, digest_size=_DIGEST).digest()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-",
+                                             suffix=".town")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(_MAGIC)
+                out.write(digest)
+                out.write(body)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("prepared town not kept in %s (%s)", path.parent, exc)
+        return
+    prefix = path.name.split("-", 1)[0]
+    for stale in path.parent.glob(f"{prefix}-*.town"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    log.info("prepared town kept in %s", path)
+
+
+def read_prepared_context(source: str | Path, rules: Rules, *, cache: Path | None,
+                          crs: str | None = None) -> Context:
+    """The context of ``source`` (:func:`geo.io.read_context`), prepared
+    (:func:`geo.prepared.prepare_town`): loaded from ``cache`` when it keeps this content,
+    else read, prepared and kept there. ``cache=None`` reads and prepares it every time.
+
+    Raises
+    ------
+    InputError
+        As :func:`geo.io.read_context` (a cached town was read without error before).
+    """
+    path = None if cache is None else cache_path(source, rules, cache, crs=crs)
+    if path is not None:
+        ctx = _load(path)
+        if ctx is not None:
+            log.info("prepared town read from %s", path)
+            return ctx
+    ctx = prepare_town(read_context(source, rules, crs=crs))
+    # kept only if the file did not change while it was read
+    if path is not None and path == cache_path(source, rules, path.parent, crs=crs):
+        _store(path, ctx)
+    return ctx
