@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -26,11 +26,12 @@ from api.db.models import Town
 from api.db.sessions import make_sessions
 from api.db.text_guard import install_text_guard
 from api.demo import seed_demo, seed_town
+from api.idempotent_requests import add_idempotency
 from api.isolation import clear_scratch, start_workers
 from api.openapi_doc import document_responses
 from api.problems import add_problem_handlers
 from api.routes import routers
-from api.services.idempotency import Replayed
+from api.services.idempotency import watch_sessions
 from api.services.runs import Runner
 from api.services.towns import ContextCache, zone_epsgs
 from api.settings import Settings
@@ -61,6 +62,7 @@ def start(app: FastAPI, settings: Settings) -> None:
                          wait_seconds=settings.db_wait_seconds)
     sessions = make_sessions(engine, wait_seconds=settings.db_wait_seconds)
     install_text_guard(sessions)
+    watch_sessions(sessions)  # requests sent with an Idempotency-Key claim it as they write
     rules = load_rules(settings.rules_file)
     seeded: list[str] = []
     with schema_lock(engine), sessions() as session:  # one worker process at a time
@@ -127,10 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_problem_handlers(app)
     app.add_middleware(OgcHtml)
     add_store_handlers(app)
-
-    @app.exception_handler(Replayed)
-    async def _replayed(request: Request, exc: Replayed) -> Response:
-        return exc.response
+    add_idempotency(app)
 
     uploads = settings.uploads
     largest = max(uploads.max_file_mb, uploads.max_context_mb, uploads.max_photo_mb)

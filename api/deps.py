@@ -5,25 +5,19 @@ groups of :mod:`api.auth`; routers annotate their ``user`` parameter with one of
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from api.auth import ADMINS, APPOINTERS, EDITORS, REVIEWERS, ROLES, read_token
 from api.db.models import User
 from api.problems import Problem
-from api.services.idempotency import (
-    Claim,
-    Replayed,
-    body_parts,
-    check_key,
-    end_read,
-    fingerprint,
-    previous,
-)
+from api.services.idempotency import CLAIM_STATE, hold
 from api.services.users import user_named
 from geo.i18n import Lang, lang_from_header
 
@@ -32,7 +26,6 @@ __all__ = [
     "AppointerUser",
     "CurrentUser",
     "GisUser",
-    "IdempotencyDep",
     "LangDep",
     "OptionalUser",
     "ReviewerUser",
@@ -42,13 +35,27 @@ __all__ = [
     "require_roles",
 ]
 
+log = logging.getLogger(__name__)
+
 _bearer = OAuth2PasswordBearer(tokenUrl="token", auto_error=False)
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
+    """The request's session; it claims the request's ``Idempotency-Key`` when it first
+    writes (:mod:`api.idempotent_requests`). Ending it never fails the request: a connection
+    the store cut after the request's last commit has nothing left to roll back."""
+    session = request.app.state.sessions()
+    try:
+        claim = getattr(request.state, CLAIM_STATE, None)
+        if claim is not None:
+            hold(session, claim)
         yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            log.warning("session ended on a lost connection: %s", str(exc).splitlines()[0])
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -69,7 +76,7 @@ def optional_user(
         return None
     username = read_token(token, request.app.state.secret)
     user = None if username is None else user_named(session, username)
-    end_read(session)  # the request may read its body or an upload next: hold nothing meanwhile
+    session.commit()  # the request may read its body or an upload next: hold nothing meanwhile
     if user is None:
         raise Problem(401, "token_invalid", headers=_CHALLENGE)
     return user
@@ -108,47 +115,3 @@ AppointerUser = Annotated[User, Depends(require_roles(*APPOINTERS))]
 """Who appoints a grid's 1+3+N roster: GIS staff, civil affairs, administrators."""
 AdminUser = Annotated[User, Depends(require_roles(*ADMINS))]
 """Administrators: manage users."""
-
-
-async def _request_digest(request: Request) -> str | None:
-    """A digest of the request's body when it carries an ``Idempotency-Key`` (form fields and
-    files by name, so a retry with another multipart boundary matches)."""
-    if request.headers.get("idempotency-key") is None:
-        return None
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    parts: list[bytes] = []
-    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await request.form()
-        for name, value in sorted(form.multi_items(), key=lambda item: item[0]):
-            if isinstance(value, str):
-                parts.append(f"{name}={value}".encode())
-            else:
-                await value.seek(0)
-                parts.append(name.encode() + b"=" + await value.read())
-                await value.seek(0)
-    else:
-        parts = body_parts(await request.body())
-    return fingerprint(request.method, request.url.path, parts)
-
-
-def idempotency_claim(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    digest: Annotated[str | None, Depends(_request_digest)],
-) -> Claim | None:
-    """The create's ``Idempotency-Key`` claim, or ``None`` without the header; a retry of a
-    create already made is answered here with its first answer (:class:`Replayed`)."""
-    key = request.headers.get("idempotency-key")
-    if key is None or digest is None:
-        return None
-    claim = Claim(user.id, check_key(key), digest)
-    kept = previous(session, claim)
-    end_read(session)
-    if kept is not None:
-        raise Replayed(kept)
-    return claim
-
-
-IdempotencyDep = Annotated[Claim | None, Depends(idempotency_claim)]
-"""The ``Idempotency-Key`` of a create (see :mod:`api.services.idempotency`)."""

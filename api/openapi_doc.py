@@ -4,7 +4,8 @@ Success answers are ``application/geo+json`` where the route returns GeoJSON, pr
 ``application/problem+json`` with the RFC 9457 members. Which problem statuses an operation
 lists follows from what it takes: a path id or a read (404), a signed-in user (401, 403),
 signing in (401), a body (409, 413, 415), an ``If-Match`` edit (412, 428), and for all 400,
-422 and 503.
+422 and 503. Every change a signed-in user makes takes an ``Idempotency-Key`` header
+(:mod:`api.idempotent_requests`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.routing import APIRoute
 from api.problems import PROBLEM_JSON
 from api.routes import routers
 from api.serialize import GEOJSON, GeoJSONResponse, GeoJSONText
+from api.services.idempotency import MAX_KEY_LENGTH
 
 __all__ = ["document_responses"]
 
@@ -40,6 +42,17 @@ _DESCRIPTIONS = {
     "413": "Body, file or geometry too large", "415": "Unsupported media type",
     "422": "Unusable content", "428": "If-Match required",
     "503": "Store unavailable or busy: retry after Retry-After seconds",
+}
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any new key (a UUID) per change a client makes: sent again with the same "
+    "key and request, the first answer is given again (Idempotent-Replayed: true) instead of "
+    "a second change; the key with another request is 422; while the first request is still "
+    "being answered, 409 with Retry-After.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
+               "pattern": "^[!-~]+$"},
 }
 _EDITS = ("put", "patch")
 _WRITES = ("post", "put", "patch", "delete")
@@ -85,6 +98,8 @@ def _document(app: FastAPI) -> dict[str, Any]:
                 for status, answer in responses.items():
                     if status.startswith("2"):
                         answer["content"] = {GEOJSON: {"schema": {"type": "object"}}}
+            if method in _WRITES and operation.get("security"):
+                operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
             for status in _statuses(path, method, operation):
                 responses[status] = {"description": _DESCRIPTIONS[status], "content": problem}
     return schema

@@ -24,7 +24,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from api.problems import problem_response
 from geo.i18n import N_, lang_from_header, t
 
-__all__ = ["RETRY_AFTER_SECONDS", "add_store_handlers", "store_unavailable"]
+__all__ = ["RETRY_AFTER_SECONDS", "add_store_handlers", "store_error_response",
+           "store_unavailable"]
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +53,21 @@ def _respond(request: Request, status: int, code: str, headers: dict[str, str] |
     return problem_response(request, status, code, t(code, lang), headers)
 
 
+async def store_error_response(request: Request, exc: Exception) -> JSONResponse:
+    """The answer to a store failure: 503 with Retry-After when the store cannot serve now,
+    422 for a value it refuses, 500 (logged) for anything else."""
+    code = store_unavailable(exc)
+    if code is None:
+        if isinstance(exc, DataError):
+            return _respond(request, 422, N_("value_refused"))
+        log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _respond(request, 500, N_("internal"))
+    log.warning("%s on %s %s: %s", code, request.method, request.url.path,
+                str(exc).splitlines()[0][:200], exc_info=exc)
+    return _respond(request, 503, code, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def add_store_handlers(app: FastAPI) -> None:
     """Install the handlers turning store failures into 503 (or 422 for refused values)."""
-
-    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
-        code = store_unavailable(exc)
-        if code is None:
-            if isinstance(exc, DataError):
-                return _respond(request, 422, N_("value_refused"))
-            log.error("database error on %s %s", request.method, request.url.path,
-                      exc_info=exc)
-            return _respond(request, 500, N_("internal"))
-        log.warning("%s on %s %s: %s", code, request.method, request.url.path,
-                    str(exc).splitlines()[0][:200], exc_info=exc)
-        return _respond(request, 503, code, {"Retry-After": str(RETRY_AFTER_SECONDS)})
-
     for kind in (DBAPIError, PoolTimeout, PendingRollbackError):
-        app.add_exception_handler(kind, unavailable)
+        app.add_exception_handler(kind, store_error_response)

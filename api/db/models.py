@@ -407,9 +407,10 @@ class ConditionMet(Base):
 
 
 class IdempotencyKey(Base):
-    """The first answer to a create a user sent with an ``Idempotency-Key``: a retry with the
-    same key and body gets it again instead of a second resource. Written in the create's own
-    transaction, so a create that committed always has its answer kept."""
+    """The first answer to a change a user sent with an ``Idempotency-Key``: a retry with the
+    same key and request gets it again instead of a second change. Claimed in the request's
+    first writing transaction (``status`` 0 until the answer is kept), so whatever the request
+    changed, it changed once."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)

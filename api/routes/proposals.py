@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from api.db.models import Proposal, ProposalVersion, User
-from api.deps import GisUser, IdempotencyDep, OptionalUser, SessionDep, StaffUser
+from api.deps import GisUser, OptionalUser, SessionDep, StaffUser
 from api.isolation import WorkerLimits, run_isolated, scratch_dir
 from api.json_checks import JSONRefused, load_json
 from api.problems import Problem
@@ -33,7 +33,6 @@ from api.serialize import (
     version_feature,
 )
 from api.services import proposals as svc
-from api.services.idempotency import commit_created
 from api.services.towns import get_town, town_for_proposal
 from api.services.users import usernames
 from api.upload_tasks import GeometryCaps, read_proposal_file
@@ -181,18 +180,21 @@ def _visible_version(session: Session, proposal: Proposal, user: User | None) ->
     summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)",
 )
 def create_proposal(
-    request: Request, session: SessionDep, user: GisUser, sent: SentDep, claim: IdempotencyDep
+    request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
     inp, reason, town_id = _read_input(request, sent)
     town = town_for_proposal(session, town_id)
     ctx = request.app.state.contexts.get(town.id)
     proposal, version = svc.create(
         session, town_id=town.id, town_name=town.name, ctx=ctx, user=user, inp=inp,
-        reason=reason, commit=False,
+        reason=reason,
     )
     crs = output_crs(request, None)
-    response = GeoJSONResponse(
-        _feature(session, proposal, version, crs, user),
+    # the answer reads nothing more from the store: a connection cut after the commit
+    # cannot lose it
+    doc = version_feature(proposal, version, crs, staff=is_staff(user), author=user.username)
+    return GeoJSONResponse(
+        doc,
         status_code=201,
         headers={
             "Location": f"/proposals/{proposal.id}",
@@ -200,7 +202,6 @@ def create_proposal(
             **crs_header(crs),
         },
     )
-    return commit_created(session, claim, response)  # type: ignore[return-value]
 
 
 @router.get("", summary="Proposals (the public sees approved ones only)")

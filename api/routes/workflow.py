@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from api.db.models import Opinion, SurveyFinding, WorkflowEvent
-from api.deps import IdempotencyDep, LangDep, ReviewerUser, SessionDep, StaffUser
+from api.deps import LangDep, ReviewerUser, SessionDep, StaffUser
 from api.json_checks import JSONRefused, load_json
 from api.photos import SAFE_HEADERS
 from api.problems import Problem
@@ -24,7 +24,6 @@ from api.services import (
     registration,  # noqa: F401  (its hook changes the map on registration)
     review,
 )
-from api.services.idempotency import commit_created
 from api.services.proposals import parse_geometry
 from api.services.users import usernames
 from api.services.workflow import (
@@ -170,7 +169,6 @@ def post_finding(
     user: ReviewerUser,
     geometry: Annotated[str, Form(description="GeoJSON geometry")],
     note: Annotated[str, Form(min_length=1, max_length=8000)],
-    claim: IdempotencyDep,
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> GeoJSONResponse:
     proposal = svc.get_proposal(session, proposal_id, user)
@@ -194,19 +192,15 @@ def post_finding(
         saved = review.save_photo(request.app.state.upload_dir, data, max_mb=limits.max_photo_mb)
     try:
         finding = review.record_finding(
-            session, proposal, row, user, geometry=geom, note=note, photo=saved, commit=False
+            session, proposal, row, user, geometry=geom, note=note, photo=saved
         )
-        out = output_crs(request, None)
-        doc = _finding_feature(finding, {user.id: user.username}, out, version)
-        location = f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"
-        response = GeoJSONResponse(doc, status_code=201, headers={"Location": location})
-        answer = commit_created(session, claim, response)
-    except BaseException:
+    except BaseException:  # nothing recorded (a retry racing the first one included)
         review.discard_photo(request.app.state.upload_dir, saved)
         raise
-    if answer is not response:  # the same finding was recorded by the first of two retries
-        review.discard_photo(request.app.state.upload_dir, saved)
-    return answer  # type: ignore[return-value]
+    out = output_crs(request, None)
+    doc = _finding_feature(finding, {user.id: user.username}, out, version)
+    location = f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"
+    return GeoJSONResponse(doc, status_code=201, headers={"Location": location})
 
 
 @router.get("/versions/{version}/findings", summary="The survey findings on a version (staff)")

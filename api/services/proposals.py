@@ -244,20 +244,15 @@ def create(
     user: User,
     inp: ProposalInput,
     reason: str,
-    commit: bool = True,
 ) -> tuple[Proposal, ProposalVersion]:
-    """A new draft proposal with its version 1 (flushed only, without ``commit``: the caller
-    commits it with its answer, see :mod:`api.services.idempotency`)."""
+    """A new draft proposal with its version 1."""
     area = _check_in_town(inp, ctx, town_name)
     proposal = Proposal(town_id=town_id, state="draft", created_by=user.id, created_at=utcnow())
     session.add(proposal)
     session.flush()
     version = _version_row(proposal.id, 1, inp, user, reason, area)
     session.add(version)
-    if commit:
-        session.commit()
-    else:
-        session.flush()
+    session.commit()
     return proposal, version
 
 

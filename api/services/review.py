@@ -90,13 +90,10 @@ def _signed(proposal: Proposal, version: ProposalVersion, user: User) -> dict[st
     }
 
 
-def _recorded(session: Session, record: T, *, commit: bool = True) -> T:
-    """``record`` stored for good (flushed only without ``commit``: the caller commits)."""
+def _recorded(session: Session, record: T) -> T:
+    """``record`` stored for good."""
     session.add(record)
-    if commit:
-        session.commit()
-    else:
-        session.flush()
+    session.commit()
     return record
 
 
@@ -124,7 +121,6 @@ def record_finding(
     geometry: BaseGeometry,
     note: str,
     photo: tuple[str, str] | None,
-    commit: bool = True,
 ) -> SurveyFinding:
     """Store a survey finding at ``geometry`` (lon/lat) for the user's department."""
     check_survey_open(proposal, user)
@@ -140,7 +136,6 @@ def record_finding(
             geom=db_geom(geometry),
             **bbox_columns(geometry),
         ),
-        commit=commit,
     )
 
 

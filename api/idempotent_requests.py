@@ -1,0 +1,203 @@
+"""The ``Idempotency-Key`` header on every request that changes something (POST, PUT, PATCH,
+DELETE by a signed-in user), in one place for every route.
+
+:func:`add_idempotency` installs three parts: a dependency of the whole application that
+reads the key and answers a retry with the kept answer (or 422 for the key reused with another
+request); the sessions' watch that claims the key in the request's first writing transaction
+(:mod:`api.services.idempotency`); and a middleware that keeps the request's answer with its
+claim before sending it. A request that claimed its key and then failed on the store (503)
+frees the key again, so its retry runs anew.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Request, Response
+from sqlalchemy.exc import IntegrityError
+
+from api.auth import read_token
+from api.services.idempotency import (
+    CLAIM_STATE,
+    Answer,
+    Claim,
+    body_parts,
+    check_key,
+    fingerprint,
+    keep,
+    kept,
+)
+from api.services.users import user_named
+from api.store_errors import store_error_response
+
+__all__ = ["HEADER", "UNSAFE", "add_idempotency", "idempotency_claim"]
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# the headers besides the body that say what a request asks for
+_MEANING_HEADERS = ("if-match", "content-crs")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# answers are kept off the request threads, so that requests waiting for one never starve it
+_KEEPERS = anyio.CapacityLimiter(4)
+
+
+class Replayed(Exception):
+    """A retry answered with the kept ``answer``."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+        super().__init__("replayed")
+
+
+def _response(answer: Answer) -> Response:
+    return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+
+async def _digest(request: Request) -> str:
+    """What the request asks for: method, path and query, meaningful headers and its body
+    (form fields and files by name, so a retry with another multipart boundary matches)."""
+    parts = [f"{h}={request.headers.get(h, '')}".encode() for h in _MEANING_HEADERS]
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = await request.form()
+        for name, value in sorted(form.multi_items(), key=lambda item: item[0]):
+            if isinstance(value, str):
+                parts.append(f"{name}={value}".encode())
+            else:
+                await value.seek(0)
+                parts.append(name.encode() + b"=" + await value.read())
+                await value.seek(0)
+    else:
+        parts += body_parts(await request.body())
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return fingerprint(request.method, target, parts)
+
+
+def _wait_seconds(request: Request) -> float:
+    return float(request.app.state.settings.db_wait_seconds)
+
+
+def _user_id(request: Request) -> int | None:
+    """The signed-in user's id (``None`` for the public or a bad token, which the route
+    itself refuses)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    username = read_token(token.strip(), request.app.state.secret)
+    if username is None:
+        return None
+    with request.app.state.sessions() as session:
+        user = user_named(session, username)
+        return None if user is None else user.id
+
+
+async def idempotency_claim(request: Request) -> Claim | None:
+    """The request's ``Idempotency-Key`` claim, or ``None`` without the header (or for a read,
+    or the public); a retry of a request already answered is answered here (:class:`Replayed`).
+    The request's session claims the key when it first writes (:func:`api.deps.get_session`).
+    """
+    key = request.headers.get(HEADER)
+    if key is None or request.method not in UNSAFE:
+        return None
+    key = check_key(key)
+    user_id = await anyio.to_thread.run_sync(_user_id, request)
+    if user_id is None:
+        return None
+    claim = Claim(user_id, key, await _digest(request))
+    answer = await anyio.to_thread.run_sync(
+        lambda: kept(request.app.state.sessions, claim, wait_seconds=_wait_seconds(request)))
+    if answer is not None:
+        raise Replayed(answer)
+    setattr(request.state, CLAIM_STATE, claim)
+    return claim
+
+
+def _claim_of(scope: Scope) -> Claim | None:
+    claim = scope.get("state", {}).get(CLAIM_STATE)
+    return claim if isinstance(claim, Claim) else None
+
+
+class KeepAnswers:
+    """Keep the answer of a request that claimed its key before the client gets it."""
+
+    def __init__(self, app: ASGIApp, *, fastapi: FastAPI) -> None:
+        self.app = app
+        self.fastapi = fastapi
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE:
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+        passing = False
+
+        async def keeping(message: Message) -> None:
+            nonlocal passing
+            claim = _claim_of(scope)
+            if message["type"] == "http.response.start":
+                passing = claim is None or not claim.written
+            if passing:
+                await send(message)
+                return
+            held.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                assert claim is not None
+                await self._keep(claim, held)
+                for kept_message in held:
+                    await send(kept_message)
+
+        await self.app(scope, receive, keeping)
+
+    async def _keep(self, claim: Claim, messages: list[Message]) -> None:
+        start = messages[0]
+        status = int(start["status"])
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in start["headers"]}
+        body = b"".join(m.get("body", b"") for m in messages[1:])
+        sessions = self.fastapi.state.sessions
+        wait = float(self.fastapi.state.settings.db_wait_seconds)
+        if status >= 500:
+            return  # changes made, answer lost: its retries are told so, never run again
+        answer = Answer(status, headers, body)
+        for attempt in range(3):  # the store may be coming back: the answer is worth a wait
+            try:
+                await anyio.to_thread.run_sync(keep, sessions, claim, answer, limiter=_KEEPERS)
+                return
+            except Exception as exc:
+                log.warning("answer to key %r not kept yet: %s", claim.key,
+                            str(exc).splitlines()[0][:200])
+                await anyio.sleep(wait / 3 * (attempt + 1))
+
+
+def add_idempotency(app: FastAPI) -> None:
+    """Install the ``Idempotency-Key`` handling on ``app`` (before its routers are included)."""
+    app.router.dependencies.append(Depends(idempotency_claim))
+    app.add_middleware(KeepAnswers, fastapi=app)
+
+    @app.exception_handler(Replayed)
+    async def _replayed(request: Request, exc: Replayed) -> Response:
+        return _response(exc.answer)
+
+    @app.exception_handler(IntegrityError)
+    async def _raced(request: Request, exc: IntegrityError) -> Response:
+        """Two requests with one key: the later one's changes were undone on the key's unique
+        constraint; it gets the first one's answer."""
+        claim = getattr(request.state, CLAIM_STATE, None)
+        if isinstance(claim, Claim) and not claim.written:
+            answer = await anyio.to_thread.run_sync(lambda: kept(
+                app.state.sessions, claim, wait_seconds=_wait_seconds(request)))
+            if answer is not None:
+                return _response(answer)
+        return await store_error_response(request, exc)
+
