@@ -8,7 +8,7 @@ These functions run only in a worker; the server calls them through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,12 +18,14 @@ import shapely
 from api.problems import Problem
 from api.services.proposals import ProposalInput, input_from_frame
 from api.services.town_upload import ContextUpload, read_town_context, read_town_layer
-from api.uploads import UploadLimits, display_name, read_upload
+from api.uploads import Reworded, UploadLimits, UploadRejected, display_name, read_upload
 from geo.context import Context
+from geo.errors import InputError
 from geo.rules import Rules
+from geo.rules.model import ProposalColumns
 
-__all__ = ["GeometryCaps", "check_geometries", "read_proposal_file", "read_town_file",
-           "read_town_layer_file"]
+__all__ = ["GeometryCaps", "ProposalFields", "check_geometries", "read_proposal_file",
+           "read_town_file", "read_town_layer_file"]
 
 
 @dataclass(frozen=True)
@@ -51,15 +53,37 @@ def check_geometries(frames: list[gpd.GeoDataFrame], caps: GeometryCaps, shown: 
             raise Problem(422, "coordinates_not_finite", file=shown)
 
 
+@dataclass(frozen=True)
+class ProposalFields:
+    """What an upload says beside its file, as the command line's options do: how to read it
+    (``crs``, ``layer``, ``feature``), the ``name`` and ``type`` that replace the file's, and
+    the columns the bureau's files keep them in (the rules file's ``[proposal]``)."""
+
+    crs: str | None = None
+    layer: str | None = None
+    feature: str | None = None
+    name: str | None = None
+    type: str | None = None
+    columns: ProposalColumns = field(default_factory=ProposalColumns)
+
+
 def read_proposal_file(
     data: bytes, filename: str, workdir: Path, limits: UploadLimits, caps: GeometryCaps,
-    crs: str | None, layer: str | None, name: str | None = None, type_: str | None = None,
+    fields: ProposalFields,
 ) -> ProposalInput:
-    """The proposal in an uploaded file, checked (runs in a worker); ``name`` and ``type_``
-    (form fields) replace the file's."""
-    frame = read_upload(data, filename, workdir, limits=limits, crs=crs, layer=layer)
-    check_geometries([frame], caps, display_name(filename))
-    return input_from_frame(frame, source=filename, name=name, type_=type_)
+    """The proposal in an uploaded file, checked (runs in a worker); a file that does not say
+    which feature, name or type is refused naming the form field that would."""
+    frame = read_upload(data, filename, workdir, limits=limits, crs=fields.crs,
+                        layer=fields.layer)
+    shown = display_name(filename)
+    check_geometries([frame], caps, shown)
+    try:
+        return input_from_frame(frame, source=shown, name=fields.name, type_=fields.type,
+                                feature=fields.feature, columns=fields.columns)
+    except InputError as err:
+        raise UploadRejected(status=422, code="unusable", message_key="upload_reason",
+                             params={"reason": Reworded(err, str(workdir))}, path=shown,
+                             layer=err.layer) from err
 
 
 def read_town_file(

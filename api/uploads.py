@@ -1,7 +1,8 @@
 """The upload gate: untrusted bytes in, a proposal layer out, or a refusal with a 4xx reason.
 
 Bureau staff upload a zipped Shapefile, FileGDB or MapInfo TAB, a GeoPackage, KML/KMZ, DXF,
-CSV or GeoJSON (the formats of :data:`geo.io.formats.UPLOAD_TYPES`, the command line's too).
+CSV, GeoJSON or FlatGeobuf (the formats of :data:`geo.io.formats.UPLOAD_TYPES`, the command
+line's too).
 Nothing the client says is trusted: the file name only hints at the type, the content is
 sniffed in Python (zip headers, the SQLite header and GeoPackage tables, XML without DTDs,
 JSON) before GDAL sees it, files are saved under names the server chooses inside the caller's
@@ -41,8 +42,8 @@ from geo.io.kml import KML_READ_OPTIONS, kml_to_planning
 from geo.io.layers import choose_layer
 
 __all__ = [
-    "Reworded", "UploadLimits", "UploadRejected", "checked_geopackage", "display_name",
-    "read_upload",
+    "FORM_FIELDS", "Reworded", "UploadLimits", "UploadRejected", "checked_geopackage",
+    "display_name", "read_upload",
 ]
 
 _SIDECARS = {"shapefile": (".shp", ".shx", ".dbf", ".prj", ".cpg"),
@@ -50,6 +51,7 @@ _SIDECARS = {"shapefile": (".shp", ".shx", ".dbf", ".prj", ".cpg"),
 _SAFE_GDB_MEMBER = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _VSI_OR_URL = re.compile(r"/vsi|\\vsi|[a-z][a-z0-9+.\-]*://", re.I)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_FLATGEOBUF_MAGIC = b"fgb\x03fgb"  # then the minor version byte
 _GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 _GPKG_TABLES = {"gpkg_contents", "gpkg_spatial_ref_sys", "gpkg_geometry_columns"}
 _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "GeometryCollection"}
@@ -83,10 +85,15 @@ class UploadRejected(InputError):
         super().__init__(reason, **options)
 
 
+#: the command-line options a proposal upload takes as form fields of the same name
+FORM_FIELDS = ("name", "type", "feature")
+
+
 @dataclass(frozen=True)
 class Reworded:
     """Another error's reason, reworded for a client of the service: the server's folder
-    left out, and ``--crs`` (a command-line option) called by the name the request uses."""
+    left out, ``--crs`` (a command-line option) called by the name the request uses, and
+    ``--name``, ``--type`` and ``--feature`` by their form fields."""
 
     err: InputError
     folder: str
@@ -94,10 +101,13 @@ class Reworded:
 
     def message(self, lang: str = "zh") -> str:
         said = self.err.reason_in(lang).replace(self.folder, "")
-        name = Text(self.crs_name).message(lang)
-        # Chinese takes no space between the name and the Chinese word after it
-        said = re.sub(r"--crs (?=[\u4e00-\u9fff])", name, said)
-        return said.replace("--crs", name)
+        names = {"crs": Text(self.crs_name).message(lang)}
+        names |= {option: Text("form_field", {"field": option}).message(lang)
+                  for option in FORM_FIELDS}
+        for option, name in names.items():
+            # Chinese takes no space between the name and the Chinese word after it
+            said = re.sub(rf"--{option}\b( (?=[\u4e00-\u9fff]))?", name.replace("\\", r"\\"), said)
+        return said
 
 
 @dataclass(frozen=True)
@@ -436,6 +446,14 @@ def _read_geojson(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
     return _read_gdal(up, up.save(up.data, ".geojson"))
 
 
+def _read_flatgeobuf(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    """A FlatGeobuf file: its magic bytes, then GDAL's FlatGeobuf driver (no references to
+    other files or URLs can be written in one)."""
+    if not up.data.startswith(_FLATGEOBUF_MAGIC):
+        raise up.refuse("fgb_no_header", 400, "driver-not-allowed")
+    return _read_gdal(up, up.save(up.data, ".fgb"))
+
+
 _READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
     "zip": _read_zip,
     "gpkg": _read_gpkg,
@@ -444,6 +462,7 @@ _READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
     "dxf": _read_dxf,
     "csv": _read_csv,
     "geojson": _read_geojson,
+    "flatgeobuf": _read_flatgeobuf,
 }
 
 
@@ -500,8 +519,8 @@ def read_upload(
     Parameters
     ----------
     data
-        The request body: a zipped Shapefile, FileGDB or TAB, GeoPackage, KML/KMZ, DXF, CSV
-        or GeoJSON.
+        The request body: a zipped Shapefile, FileGDB or TAB, GeoPackage, KML/KMZ, DXF, CSV,
+        GeoJSON or FlatGeobuf.
     filename
         The client's file name; only its extension is used, as a hint to the type.
     workdir

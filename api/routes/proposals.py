@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from api.db.models import Proposal, ProposalVersion, User
 from api.deps import GisUser, OptionalUser, SessionDep, StaffUser
-from api.isolation import WorkerLimits, run_isolated, scratch_dir
 from api.json_checks import JSONRefused, load_json
 from api.problems import Problem
 from api.routes.common import (
@@ -20,8 +19,10 @@ from api.routes.common import (
     Id,
     content_crs,
     crs_header,
+    form_text,
     is_staff,
     output_crs,
+    read_proposal_upload,
 )
 from api.serialize import (
     GEOJSON,
@@ -35,8 +36,6 @@ from api.serialize import (
 from api.services import proposals as svc
 from api.services.towns import get_town, town_for_proposal
 from api.services.users import usernames
-from api.upload_tasks import GeometryCaps, read_proposal_file
-from api.uploads import UploadLimits
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
@@ -61,6 +60,7 @@ _BODY = {
                         "file": {"type": "string", "format": "binary"},
                         "crs": {"type": "string"},
                         "layer": {"type": "string"},
+                        "feature": {"type": "string"},
                         "name": {"type": "string"},
                         "type": {"type": "string"},
                         "reason": {"type": "string"},
@@ -106,8 +106,8 @@ async def _sent(request: Request) -> Sent:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise Problem(422, "content_type")
-        fields = {key: _form_text(form, key) for key in ("crs", "layer", "name", "type", "reason",
-                                                   "town_id")}
+        fields = {key: form_text(form, key) for key in ("crs", "layer", "feature", "name", "type",
+                                                  "reason", "town_id")}
         return Sent(file=await upload.read(limit + 1), filename=upload.filename or "upload",
                     fields=fields)
     raise Problem(415, "content_type")
@@ -132,21 +132,9 @@ def _max_vertices(request: Request) -> int:
 
 def _read_upload(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, int | None]:
     """The proposal in an uploaded file, read by a worker process (see api.isolation)."""
-    settings = request.app.state.settings.uploads
-    limits = UploadLimits(max_bytes=int(settings.max_file_mb * 1024**2))
-    caps = GeometryCaps(settings.max_features, settings.max_vertices)
-    worker = WorkerLimits(settings.worker_seconds, settings.worker_memory_mb, settings.workers)
     assert sent.file is not None
-    with scratch_dir(request.app.state.scratch_dir) as workdir:
-        inp = run_isolated(read_proposal_file, sent.file, sent.filename, workdir, limits, caps,
-                           sent.fields.get("crs"), sent.fields.get("layer"),
-                           sent.fields.get("name"), sent.fields.get("type"), limits=worker)
+    inp = read_proposal_upload(request, sent.file, sent.filename, sent.fields)
     return inp, sent.fields.get("reason") or "", _town_id(sent.fields.get("town_id"))
-
-
-def _form_text(form: Any, key: str) -> str | None:
-    value = form.get(key)
-    return value if isinstance(value, str) and value.strip() else None
 
 
 def _town_id(value: Any) -> int | None:

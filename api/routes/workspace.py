@@ -9,13 +9,14 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from api.analyses.suggestion import storage_shapes, suggestion_document
 from api.crs import CRS84
 from api.deps import GisUser, LangDep, SessionDep, StaffUser
 from api.problems import Problem
-from api.routes.common import Id
+from api.routes.common import Id, read_proposal_upload
 from api.serialize import GeoJSONResponse, GeoJSONText, JSONDocument
 from api.services import workspace as svc
 from api.services.proposals import input_from_geojson
@@ -111,19 +112,18 @@ async def _body(request: Request) -> Any:
 
 
 @router.post("/sketch/upload", summary="Read a boundary file (any format sijie reads) into the "
-             "editor, nothing stored; form fields name and type replace the file's (GIS staff)")
+             "editor, nothing stored; form fields crs, layer, feature, name and type as for "
+             "POST /proposals (GIS staff)")
 async def sketch_upload(town_id: Id, request: Request, session: SessionDep,
                         user: GisUser) -> GeoJSONResponse:
     get_town(session, town_id)
-    settings = request.app.state.settings
-    limit = int(settings.uploads.max_file_mb * 1024**2)
+    limit = int(request.app.state.settings.uploads.max_file_mb * 1024**2)
     form = await request.form(max_part_size=limit + 1)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
         raise Problem(422, "content_type")
-    fields = {key: value.strip() for key in ("name", "type", "crs", "layer")
-              if isinstance(value := form.get(key), str) and value.strip()}
-    inp = svc.read_sketch(await upload.read(limit + 1), upload.filename or "upload", limit,
-                          fields)
+    data = await upload.read(limit + 1)
+    inp = await run_in_threadpool(read_proposal_upload, request, data,
+                                  upload.filename or "upload", form)
     return GeoJSONResponse({"type": "Feature", "geometry": inp.geometry.__geo_interface__,
                             "properties": {"name": inp.name, "type": inp.type}})

@@ -26,6 +26,7 @@ from geo.crs import resolve_crs
 from geo.i18n import Text
 from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
+from geo.rules.model import ProposalColumns
 
 __all__ = [
     "EDITABLE_STATES",
@@ -67,10 +68,14 @@ class ProposalInput:
 
 
 def input_from_frame(frame: gpd.GeoDataFrame, *, source: str = "upload", name: str | None = None,
-                     type_: str | None = None) -> ProposalInput:
-    """A proposal from a one-feature layer read by geo.io or the upload gate; ``name`` and
-    ``type_`` (form fields) replace the file's."""
-    geo = proposal_from_frame(frame, source=source, name=name, type_=type_)
+                     type_: str | None = None, feature: str | None = None,
+                     columns: ProposalColumns | None = None) -> ProposalInput:
+    """A proposal from a layer read by geo.io or the upload gate, as the command line takes
+    it (:func:`geo.proposal.proposal_from_frame`): ``feature`` picks one of several, ``name``
+    and ``type_`` (form fields) replace the file's, ``columns`` says where the file keeps
+    them."""
+    geo = proposal_from_frame(frame, feature=feature, source=source, columns=columns, name=name,
+                              type_=type_)
     if geo.geometry is None or geo.geometry.geom_type not in ("Polygon", "MultiPolygon"):
         raise Problem(
             422, "not_polygon", got=None if geo.geometry is None else geo.geometry.geom_type

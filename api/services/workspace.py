@@ -22,7 +22,7 @@ from api.db.models import Grid, Proposal, ProposalVersion, Run
 from api.geometry import shape_of
 from api.problems import Problem
 from api.serialize import iso
-from api.services.proposals import ProposalInput, input_from_frame
+from api.services.proposals import ProposalInput
 from geo.conform import conform
 from geo.context import Context
 from geo.proposal import Proposal as GeoProposal
@@ -32,8 +32,7 @@ from geo.validate import Report, validate
 from geo.validate.validity import check_validity
 
 __all__ = ["SNAP_LAYERS", "block_union", "blocks_collection", "check_sketch", "dashboard_grids",
-           "dashboard_rows", "fit_sketch", "layer_collection", "read_sketch", "sketch_proposal",
-           "suggest_sketch"]
+           "dashboard_rows", "fit_sketch", "layer_collection", "sketch_proposal", "suggest_sketch"]
 
 # the context layers a drawn edge snaps to: road centrelines, rivers and village edges
 SNAP_LAYERS = ("roads", "water", "terrain", "neighbours")
@@ -81,28 +80,6 @@ def block_union(ctx: Context, numbers: list[int]) -> BaseGeometry:
         raise Problem(422, "blocks_invalid", got=", ".join(map(str, bad)) or "[]")
     geom = compose(blocks, numbers)
     return gpd.GeoSeries([geom], crs=ctx.crs).to_crs(_WGS84).iloc[0]
-
-
-def read_sketch(data: bytes, filename: str, limit: int, fields: dict[str, str]) -> ProposalInput:
-    """A boundary file read as an upload is (any format sijie reads), its ``name`` and ``type``
-    replaced by the form's when given; refused as an upload is."""
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    from api.uploads import UploadLimits, read_upload
-
-    workdir = Path(tempfile.mkdtemp(prefix="sijie-sketch-"))
-    try:
-        frame = read_upload(data, filename, workdir, limits=UploadLimits(max_bytes=limit),
-                            crs=fields.get("crs"), layer=fields.get("layer"))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if len(frame) == 1:
-        for key in ("name", "type"):
-            if key in fields:
-                frame[key] = [fields[key]]
-    return input_from_frame(frame, source=filename)
 
 
 def sketch_proposal(inp: ProposalInput) -> GeoProposal:

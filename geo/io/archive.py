@@ -16,6 +16,7 @@ from typing import Literal
 
 from geo.errors import InputError
 from geo.i18n import Text
+from geo.io.formats import driver_of
 
 __all__ = ["ZippedDataset", "choose_zipped", "unpacked_dataset", "zipped_datasets"]
 
@@ -80,6 +81,13 @@ def _gdb_folder(name: str) -> str | None:
     return None
 
 
+def _member_shown(path: Path, info: zipfile.ZipInfo) -> str:
+    """A member's name, with the format GDAL finds in it (``边界.gml (GML)``) if any."""
+    driver = driver_of(f"/vsizip/{path.resolve()}/{info.filename}")
+    name = _readable_name(info)
+    return f"{name} ({driver})" if driver else name
+
+
 def zipped_datasets(path: Path, *, layer: str | None = None) -> list[ZippedDataset]:
     """List the Shapefiles, TAB files and FileGDB folders in the zip archive ``path``.
 
@@ -108,7 +116,7 @@ def zipped_datasets(path: Path, *, layer: str | None = None) -> list[ZippedDatas
         if kind is not None and not pure.name.startswith("._"):
             mains.append((info, kind))  # type: ignore[arg-type]
     if not mains and not folders:
-        held = ", ".join(_readable_name(i) for i in infos[:20]) or Text("nothing")
+        held = ", ".join(_member_shown(path, i) for i in infos[:20]) or Text("nothing")
         more = Text("and_more", {"count": len(infos) - 20}) if len(infos) > 20 else ""
         raise InputError(
             message_key="zip_no_dataset",

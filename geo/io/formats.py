@@ -49,6 +49,7 @@ UPLOAD_TYPES: dict[str, tuple[Kind, frozenset[str]]] = {
     ".geojson": ("geojson", frozenset({"GeoJSON"})),
     ".json": ("geojson", frozenset({"GeoJSON"})),
     ".csv": ("csv", frozenset({"CSV"})),
+    ".fgb": ("flatgeobuf", frozenset({"FlatGeobuf"})),
 }
 
 #: the formats a user may give, as a list for messages (the same for the CLI and the API)
@@ -70,8 +71,9 @@ def accepted_text() -> str:
     return ", ".join(ACCEPTED)
 
 
-def driver_of(path: Path) -> str:
-    """The GDAL vector driver that would open ``path`` (``""`` when none would).
+def driver_of(path: str | Path) -> str:
+    """The GDAL vector driver that would open ``path`` (``""`` when none would); ``path`` may
+    be a GDAL virtual path (``/vsizip//archive.zip/member``).
 
     Asked with the sandbox options on, so no sibling file or network resource is probed.
     """

@@ -89,8 +89,9 @@ def _gdal() -> Any | None:
     return lib
 
 
-def identify_driver(path: Path) -> str | None:
-    """The vector driver GDAL would open ``path`` with, asked before anything is opened.
+def identify_driver(path: str | Path) -> str | None:
+    """The vector driver GDAL would open ``path`` (a file, or a GDAL virtual path such as
+    ``/vsizip//archive.zip/member``) with, asked before anything is opened.
 
     Returns
     -------

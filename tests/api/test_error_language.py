@@ -83,8 +83,9 @@ def test_upload_of_an_unaccepted_type_is_refused_in_chinese_by_default(client, a
     body = assert_problem(client.post("/proposals", headers=auth["gis"], files=files), 415,
                           "unsupported-type")
     assert body["detail"] == (
-        "输入无法使用：notes.txt：不接受文件类型 “.txt”；请上传以下之一：.csv, .dxf, .geojson, "
-        ".gpkg, .json, .kml, .kmz, .zip（Shapefile 请打包为 .zip）")
+        "输入无法使用：notes.txt：不接受文件类型 “.txt”；请上传以下之一：.csv, .dxf, .fgb, "
+        ".geojson, .gpkg, .json, .kml, .kmz, .zip"
+        "（Shapefile、FileGDB 与 MapInfo TAB 请打包为 .zip）")
 
 
 def test_upload_of_an_unaccepted_type_is_refused_in_english_when_asked(client, auth):
@@ -94,7 +95,8 @@ def test_upload_of_an_unaccepted_type_is_refused_in_english_when_asked(client, a
                           "unsupported-type")
     assert body["detail"] == (
         "The input cannot be used: notes.txt: file type '.txt' is not accepted; upload one of "
-        ".csv, .dxf, .geojson, .gpkg, .json, .kml, .kmz, .zip (a Shapefile as .zip)")
+        ".csv, .dxf, .fgb, .geojson, .gpkg, .json, .kml, .kmz, .zip (a Shapefile, FileGDB or "
+        "MapInfo TAB as .zip)")
 
 
 def test_upload_outside_china_names_the_crs_parameter_in_either_language(client, auth):
