@@ -556,7 +556,7 @@
   }).catch(function (e) { if (e.status !== 401) { status(e.message, true); } });
 
   window.sijieWorkspace = {
-    map: map, state: state, ready: start, snapLayers: snapLayers, findings: findingsLayer,
+    map: map, state: state, ready: start, snapLayers: snapLayers, findings: findingsLayer, history: historyLayer,
     boundary: boundaryGeometry, validateNow: validateNow, save: save, compose: composeNow
   };
 }());

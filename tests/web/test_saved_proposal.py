@@ -1,0 +1,111 @@
+"""A saved proposal in the staff workspace (Chromium, network off localhost blocked): its
+version history with the diff on the map, grids and facility run and their maps shown, the
+workflow steps of the signed-in role only, and the application package downloaded."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import httpx
+import pytest
+
+from tests.api.conftest import demo_feature
+from tests.web.workspace import PASSWORD, demo_shape, open_editor, sign_in
+
+
+@pytest.fixture(scope="module")
+def proposal(service) -> int:
+    """good_industrial saved as v1, then its off-road-edge variant as v2."""
+    token = httpx.post(f"{service}/token", data={"username": "gis", "password": PASSWORD}
+                       ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(f"{service}/proposals", json=demo_feature("good_industrial", 4326),
+                         headers=auth, timeout=120)
+    pid = created.json()["id"]
+    changed = demo_feature("flaw_b3_offroad_edge", 4326)
+    changed["properties"]["reason"] = "北侧边界调整"
+    saved = httpx.put(f"{service}/proposals/{pid}", json=changed, timeout=120,
+                      headers={**auth, "If-Match": created.headers["ETag"]})
+    assert saved.status_code == 200, saved.text
+    return int(pid)
+
+
+def test_history_lists_each_version_and_shows_the_diff_on_the_map(service, browser, proposal):
+    watched = sign_in(browser, service)
+    page = watched.page
+    open_editor(watched, service, proposal)
+    page.wait_for_function("document.querySelectorAll('#versions li').length === 2")
+    assert page.locator("#versions li").first.inner_text().startswith("v1")
+    page.click("#versions li button")  # compare with v1
+    page.wait_for_function("window.sijieWorkspace.history.getLayers().length > 0")
+    changes = page.evaluate("""() => window.sijieWorkspace.history.toGeoJSON().features
+                                 .map(f => [f.properties.change, f.properties.area_m2])""")
+    # v2 takes in 42 ha north of v1's edge and gives nothing up
+    v1, v2 = (demo_shape(name)[1] for name in ("good_industrial", "flaw_b3_offroad_edge"))
+    metric = gpd.GeoSeries([v2.difference(v1), v1.difference(v2)], crs=4326).to_crs(4549)
+    assert dict(changes) == pytest.approx({"added": metric.area[0], "removed": metric.area[1]},
+                                          rel=1e-3, abs=1.0)
+    assert "v1" in page.locator("#status").inner_text()
+    assert watched.errors == [] and watched.external == []
+
+
+@pytest.mark.parametrize(("button", "layer"), [("#run-grids", "grids"),
+                                               ("#run-facility", "sites")])
+def test_grids_and_facility_run_and_their_map_opens(service, browser, proposal, button, layer):
+    watched = sign_in(browser, service)
+    page = watched.page
+    open_editor(watched, service, proposal)
+    page.click(button)
+    page.wait_for_selector("#run-dialog[open]", timeout=120_000)
+    frame = page.frame_locator("#run-frame")
+    frame.locator(".leaflet-container").wait_for()
+    inner = next(f for f in page.frames if f != page.main_frame)
+    inner.wait_for_function("window.sijie && Object.keys(sijie.layers).length > 0")
+    counts = inner.evaluate("""() => Object.fromEntries(Object.entries(sijie.layers)
+        .map(([id, l]) => [id, l.getLayers ? l.getLayers().length : 0]))""")
+    assert counts.get(layer, 0) > 0, counts
+    page.click("#run-dialog form button")
+    assert watched.errors == [] and watched.external == []
+
+
+def test_the_application_package_downloads_as_a_zip(service, browser, proposal):
+    watched = sign_in(browser, service)
+    page = watched.page
+    open_editor(watched, service, proposal)
+    with page.expect_download(timeout=180_000) as download:
+        page.click("#download-package")
+    data = download.value.path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = package.namelist()
+        manifest = json.loads(package.read(next(n for n in names
+                                                if n.endswith("manifest.json"))))
+    assert any(n.endswith(".docx") for n in names) and any(n.endswith(".gpkg") for n in names)
+    assert manifest
+    assert download.value.suggested_filename == f"proposal{proposal}_v2_package.zip"
+    assert watched.errors == [] and watched.external == []
+
+
+def test_each_role_sees_only_its_own_workflow_steps(service, browser, proposal):
+    gis = sign_in(browser, service)
+    open_editor(gis, service, proposal)
+    page = gis.page
+    page.wait_for_selector("#actions button")
+    assert page.evaluate("[...document.querySelectorAll('#actions button')]"
+                         ".map(b => b.dataset.action)") == ["application"]
+    page.fill("#step-reason", "申请设立")
+    page.click("#actions button[data-action=application]")
+    page.wait_for_selector("#confirm-box:not([hidden])")  # v2 has B3 errors: confirm them
+    page.check("#confirm-errors")
+    page.click("#actions button[data-action=application]")
+    page.wait_for_function("document.querySelector('#state').dataset.state === 'applied'")
+    assert page.locator("#actions button").count() == 0  # the initial review is not staff's
+    civil = sign_in(browser, service, "minzheng")
+    open_editor(civil, service, proposal)
+    civil.page.wait_for_selector("#actions button")
+    actions = civil.page.evaluate("[...document.querySelectorAll('#actions button')]"
+                                  ".map(b => b.dataset.action)")
+    assert "initial_review" in actions and "application" not in actions
+    assert gis.errors == civil.errors == [] and gis.external == civil.external == []
