@@ -9,6 +9,7 @@ import folium
 import numpy as np
 import shapely
 from branca.element import Figure
+from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
@@ -48,6 +49,30 @@ _ROAD_CLASSES = {"expressway": N_("road_expressway"), "arterial": N_("road_arter
                  "secondary": N_("road_secondary"), "branch": N_("road_branch"),
                  "track": N_("road_track")}
 _MARGIN_M = 600.0  # context drawn around the community
+
+
+class PageFigure(Figure):
+    """The page of a map, saying its language (``<html lang>``) for screen readers."""
+
+    def __init__(self, *, title: str, lang: str) -> None:
+        super().__init__(title=title)
+        self.lang = "zh-CN" if lang == "zh" else "en"
+
+
+PageFigure._template = Template(  # branca's page, with the language
+    "<!DOCTYPE html>\n"
+    "<html lang=\"{{ this.lang }}\">\n"
+    "<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{this.html.render(**kwargs)}}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{this.script.render(**kwargs)}}\n"
+    "</script>\n"
+    "</html>\n")
 
 
 @dataclass(frozen=True)
@@ -99,7 +124,7 @@ def new_map(setup: MapSetup, frame: BaseGeometry, crs: Any, *, title: str,
             subtitle: str | None = None, big_title: bool = False,
             fullscreen: bool = False) -> folium.Map:
     """An empty map framed on ``frame`` (in ``crs``), with its base map and title."""
-    figure = Figure(title=plain(t("map_page_title", setup.lang, title=title)))
+    figure = PageFigure(title=plain(t("map_page_title", setup.lang, title=title)), lang=setup.lang)
     check_token(setup.basemap, setup.tianditu_token)
     m = folium.Map(location=(0.0, 0.0), zoom_start=14, tiles=None, prefer_canvas=setup.canvas,
                    control_scale=False, max_zoom=19)

@@ -70,7 +70,8 @@ def validation_map(report: Report, proposal: Proposal, ctx: Context, *, lang: st
                       "summary": verdict, "summaryClass": "ok" if report.ok else "fail",
                       "items": items}).add_to(m)
     result = [legend_item(t("layer_proposal", lang), STYLES["proposal"], layer="proposal")]
-    drawn = {f.severity for f in report.findings}
+    drawn = {f.severity for (_, f), g in zip(findings, geoms, strict=True)
+             if g is not None and not shapely.is_empty(g)}
     result += [legend_item(t("legend_finding", lang, severity=Text(s)), STYLES[s], "line",
                            layer="findings", match=("color", "weight", "dashArray"),
                            empty=s not in drawn)

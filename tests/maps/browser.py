@@ -95,9 +95,10 @@ class MapPage:
             "id => sijie.layers[id].sijieFeatures.getLayers().length", layer_id)
 
 
-def open_map(browser, url: str) -> MapPage:
-    """Open ``url`` in a new context; requests off localhost are aborted and recorded."""
-    context = browser.new_context(viewport=VIEWPORT)
+def open_map(browser, url: str, **context_options) -> MapPage:
+    """Open ``url`` in a new context (Playwright's options, e.g. ``viewport``); requests off
+    localhost are aborted and recorded."""
+    context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
     page = context.new_page()
     opened = MapPage(page)
     page.on("console", lambda msg: msg.type == "error" and opened.errors.append(msg.text))
