@@ -22,9 +22,13 @@ from geo.audit import Audit, audit, merge
 from geo.context import Context
 from geo.proposal import Proposal
 
-__all__ = ["Cluster", "submit_audit"]
+__all__ = ["SLICE_SIZE", "Cluster", "slice_count", "submit_audit"]
 
 log = logging.getLogger(__name__)
+
+# communities per slice of an audit: a slice's vectorised checks take ~0.1 ms a community, so
+# a task's fixed cost (scheduling, sending the slice, a few ms) stays a few per cent of it
+SLICE_SIZE = 1000
 
 _QUIET = {"distributed.admin.system-monitor.interval": "1h",
           "distributed.admin.system-monitor.disk": False,
@@ -101,14 +105,24 @@ def _audit_slice(communities: Sequence[Proposal], ctx: Context, codes: Sequence[
     return audit(communities, ctx, codes=codes, overlaps=False)
 
 
+def slice_count(communities: int, workers: int) -> int:
+    """How many slices an audit of ``communities`` is cut into on ``workers`` workers: about
+    :data:`SLICE_SIZE` communities each (a task's own cost, a few milliseconds, is then small
+    beside its work), a multiple of the workers so that each gets its share, and at least one
+    per worker."""
+    wanted = max(1, math.ceil(communities / SLICE_SIZE))
+    return max(1, min(communities, workers * math.ceil(wanted / workers)))
+
+
 def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context,
                  codes: Sequence[str] | None = None, *, slices: int | None = None) -> Future:
     """The audit of ``communities`` against ``ctx`` as a Dask future: the layer cut into
-    ``slices`` consecutive slices (default: one per worker) judged on the workers against the
-    context scattered once, then merged (overlaps found over the whole layer)."""
+    ``slices`` consecutive slices (default: :func:`slice_count`) judged on the workers against
+    the context scattered once, then merged (overlaps found over the whole layer)."""
     client = cluster.client
     codes = list(codes) if codes is not None else [""] * len(communities)
-    count = max(1, min(slices or cluster.workers(), len(communities)))
+    count = max(1, min(slices or slice_count(len(communities), cluster.workers()),
+                       len(communities)))
     size = math.ceil(len(communities) / count) if communities else 1
     where = cluster.scattered(ctx)
     parts: list[Any] = [

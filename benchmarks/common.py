@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -55,12 +55,15 @@ class Measured:
     stdout: str
 
 
-def run_measured(command: Sequence[str | Path]) -> Measured:
-    """Run ``command`` as a fresh process; its own peak RSS comes from ``wait4``'s rusage."""
+def run_measured(command: Sequence[str | Path], env: Mapping[str, str] | None = None
+                 ) -> Measured:
+    """Run ``command`` as a fresh process (with ``env`` added to the environment); its own
+    peak RSS comes from ``wait4``'s rusage."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         child = subprocess.Popen([str(c) for c in command], stdout=out,
-                                 stderr=subprocess.DEVNULL, cwd=ROOT)
+                                 stderr=subprocess.DEVNULL, cwd=ROOT,
+                                 env=None if env is None else {**os.environ, **env})
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)

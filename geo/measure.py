@@ -112,15 +112,17 @@ def clipped(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[
     return pieces
 
 
-def _crossing(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.bool_]:
+def _crossing(shapes: npt.NDArray[np.object_], geom: BaseGeometry | npt.NDArray[np.object_]
+              ) -> npt.NDArray[np.bool_]:
     shapely.prepare(geom)
     crossing: npt.NDArray[np.bool_] = ~shapely.contains_properly(geom, shapes)
     return crossing
 
 
-def clipped_areas(shapes: npt.NDArray[np.object_], geom: BaseGeometry
+def clipped_areas(shapes: npt.NDArray[np.object_], geom: BaseGeometry | npt.NDArray[np.object_]
                   ) -> npt.NDArray[np.float64]:
-    """The area of each of ``shapes`` that lies inside ``geom`` (m²).
+    """The area of each of ``shapes`` that lies inside ``geom`` (m²): one shape, or one per
+    shape (pairs, as a spatial-index query of many shapes gives them).
 
     Only the shapes crossing ``geom``'s edge are intersected with it: a shape wholly inside
     (found with ``geom`` prepared) counts whole.
@@ -129,12 +131,15 @@ def clipped_areas(shapes: npt.NDArray[np.object_], geom: BaseGeometry
     areas: npt.NDArray[np.float64] = shapely.area(shapes)
     if len(shapes):
         crossing = _crossing(shapes, geom)
-        areas[crossing] = shapely.area(shapely.intersection(shapes[crossing], geom))
+        inside = geom if isinstance(geom, BaseGeometry) else geom[crossing]
+        areas[crossing] = shapely.area(shapely.intersection(shapes[crossing], inside))
     return areas
 
 
-def area_shares(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.float64]:
-    """The share of each of ``shapes``' area that lies inside ``geom`` (0 to 1)."""
+def area_shares(shapes: npt.NDArray[np.object_], geom: BaseGeometry | npt.NDArray[np.object_]
+                ) -> npt.NDArray[np.float64]:
+    """The share of each of ``shapes``' area that lies inside ``geom`` (0 to 1): one shape, or
+    one per shape."""
     shares: npt.NDArray[np.float64] = clipped_areas(shapes, geom) / shapely.area(shapes)
     return shares
 

@@ -40,6 +40,7 @@ __all__ = [
     "Grid",
     "GridAppointment",
     "IdempotencyKey",
+    "JobColumns",
     "MicroGrid",
     "Opinion",
     "Proposal",
@@ -230,7 +231,20 @@ class ProposalVersion(BBoxMixin, Base):
     geom = _geometry()
 
 
-class Run(Base):
+class JobColumns:
+    """The columns every background job has (a run, an audit): its state, its progress, who
+    started it and when, when it finished, and its result or error."""
+
+    status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Run(JobColumns, Base):
     """One run of validation, adjustment, grids or facility search on a version (also a job)."""
 
     __tablename__ = "runs"
@@ -238,30 +252,16 @@ class Run(Base):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("proposal_versions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    result: Mapped[dict | None] = mapped_column(JSON)
-    error: Mapped[dict | None] = mapped_column(JSON)
     context_version: Mapped[int | None] = mapped_column(Integer)  # of the proposal's town
 
 
-class AuditJob(Base):
+class AuditJob(JobColumns, Base):
     """A background audit of every community of a town (read by ``/jobs`` as runs are); its
     result is the audit's record (:meth:`geo.audit.Audit.to_record`) and what was audited."""
 
     __tablename__ = "audit_jobs"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # accepted, running, successful, failed
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    result: Mapped[dict | None] = mapped_column(JSON)
-    error: Mapped[dict | None] = mapped_column(JSON)
 
     kind = "audit"  # the process a job document names
     proposal_id = None  # an audit is of a town, not of one proposal

@@ -20,7 +20,14 @@ import shapely
 from geo.carve import Carved
 from geo.context import Context
 from geo.employment.apply import VERIFIED
-from geo.measure import NOT_LAND, STAFFED, hull_ratio_each, polsby_popper_each
+from geo.measure import (
+    NOT_LAND,
+    STAFFED,
+    area_shares,
+    clipped_areas,
+    hull_ratio_each,
+    polsby_popper_each,
+)
 from geo.proposal import Proposal
 from geo.revision import REGISTERED_KIND
 from geo.validate import character
@@ -54,17 +61,6 @@ def _pairs(ctx: Context, layer: str, shapes: Objects) -> tuple[npt.NDArray[np.in
     shape, feature = tree.query(shapes, predicate="intersects")
     order = np.lexsort((feature, shape))
     return shape[order], feature[order]
-
-
-def _shares(holdings: Objects, shapes: Objects) -> npt.NDArray[np.float64]:
-    """The share of each holding's area inside the shape paired with it: 1 where the shape
-    holds it whole (a prepared predicate), an overlay only for the holdings on an edge."""
-    shapely.prepare(shapes)
-    share = np.ones(len(holdings))
-    edge = np.flatnonzero(~shapely.contains_properly(shapes, holdings))
-    share[edge] = (shapely.area(shapely.intersection(holdings[edge], shapes[edge]))
-                   / shapely.area(holdings[edge]))
-    return share
 
 
 def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
@@ -310,7 +306,7 @@ def holdings(geoms: Objects, ctx: Context) -> Counts:
             continue
         shape, index = _pairs(ctx, layer, boundaries)
         holding = frame.geometry.to_numpy()[index]
-        share = _shares(holding, geoms[shape])
+        share = area_shares(holding, geoms[shape])
         cut = (share > least) & (share < 1 - least)
         if layer == "parcels":
             cut &= np.isin(frame["kind"].to_numpy()[index], STAFFED)
@@ -332,7 +328,7 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
         limit = ctx.rules.boundary.industrial_share_min
         shape, index = _pairs(ctx, "landuse", geoms)
         land = landuse.geometry.to_numpy()[index]
-        areas = _shares(land, geoms[shape]) * shapely.area(land)
+        areas = clipped_areas(land, geoms[shape])
         classes = landuse["class"].to_numpy()[index]
         homes[shape[(classes == "residential") & (areas >= 1.0)]] = True
         # land_share for all at once: the type's land over the land (roads and water out)
@@ -385,7 +381,7 @@ def scale(geoms: Objects, ctx: Context) -> tuple[Counts, Staffing]:
     rules = ctx.rules.scale
     shape, index = _pairs(ctx, "parcels", geoms)
     parcels = frame.geometry.to_numpy()[index]
-    share = _shares(parcels, geoms[shape])
+    share = area_shares(parcels, geoms[shape])
     kinds = frame["kind"].to_numpy()[index]
     staffed = np.isin(kinds, STAFFED)
     firms = np.bincount(shape[(kinds == "enterprise") & (share >= 0.5)], minlength=n)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from api.cluster import Cluster, submit_audit
+from api.cluster import SLICE_SIZE, Cluster, slice_count, submit_audit
 from boundary_data.district import build_district
 from geo.audit import audit, communities_from_frame
 from geo.context import build_context
@@ -57,3 +57,10 @@ def test_the_prepared_context_is_scattered_once(cluster, district):
             break
         time.sleep(0.5)
     assert holders == 2
+
+
+def test_an_audit_is_cut_into_slices_of_about_a_thousand_shared_evenly_by_the_workers():
+    assert slice_count(3025, 1) == 4 and slice_count(3025, 2) == 4
+    assert slice_count(100_000, 8) == 104  # 13 slices a worker, each under SLICE_SIZE
+    assert 100_000 / slice_count(100_000, 8) <= SLICE_SIZE
+    assert slice_count(10, 2) == 2 and slice_count(1, 4) == 1 and slice_count(0, 2) == 1
