@@ -6,6 +6,7 @@ from api.routes import (
     audits,
     auth,
     features,
+    field_pages,
     health,
     jobs,
     pages,
@@ -14,6 +15,7 @@ from api.routes import (
     public,
     rerun,
     roster,
+    survey,
     towns,
     workflow,
     workspace,
@@ -35,7 +37,9 @@ routers = [
     audits.router,
     roster.router,
     workspace.router,
+    survey.router,
     pages.router,
+    field_pages.router,
 ]
 
 __all__ = ["routers"]

@@ -37,6 +37,8 @@ from api.services.workflow import (
 )
 from geo.i18n import t
 
+__all__ = ["finding_feature", "opinion_json", "router"]
+
 router = APIRouter(prefix="/proposals/{proposal_id}", tags=["workflow"])
 
 
@@ -137,9 +139,11 @@ def post_event(
     )
 
 
-def _finding_feature(
+def finding_feature(
     f: SurveyFinding, names: dict[int, str], out: str, version: int
 ) -> dict[str, Any]:
+    """A survey finding as a Feature in ``out``: kind, note, department, author, time and
+    the URL of its photo."""
     photo = (
         f"/proposals/{f.proposal_id}/versions/{version}/findings/{f.id}/photo"
         if f.photo_path
@@ -198,7 +202,7 @@ def post_finding(
         review.discard_photo(request.app.state.upload_dir, saved)
         raise
     out = output_crs(request, None)
-    doc = _finding_feature(finding, {user.id: user.username}, out, version)
+    doc = finding_feature(finding, {user.id: user.username}, out, version)
     location = f"/proposals/{proposal_id}/versions/{version}/findings/{finding.id}"
     return GeoJSONResponse(doc, status_code=201, headers={"Location": location})
 
@@ -217,7 +221,7 @@ def list_findings(
     row = svc.version_of(session, proposal_id, version)
     findings = review.findings_of(session, row)
     names = usernames(session, [f.author_id for f in findings])
-    features = [_finding_feature(f, names, out, version) for f in findings]
+    features = [finding_feature(f, names, out, version) for f in findings]
     return GeoJSONResponse(feature_collection(features), headers=crs_header(out))
 
 
@@ -242,8 +246,9 @@ def finding_photo(
     )
 
 
-def _opinion_json(o: Opinion, names: dict[int, str], version: int,
-                  conditions: list[jr.ConditionState]) -> dict[str, Any]:
+def opinion_json(o: Opinion, names: dict[int, str], version: int,
+                 conditions: list[jr.ConditionState]) -> dict[str, Any]:
+    """A department's opinion with its conditions, on version ``version``."""
     return {
         "id": o.id,
         "department": o.department,
@@ -280,7 +285,7 @@ def post_opinion(
         conditions=body.conditions, rules=request.app.state.contexts.rules.workflow,
     )
     conditions = jr.conditions_of(session, proposal_id)
-    doc = _opinion_json(opinion, {user.id: user.username}, number, conditions)
+    doc = opinion_json(opinion, {user.id: user.username}, number, conditions)
     return JSONDocument(
         doc, status_code=201, headers={"Location": f"/proposals/{proposal_id}/opinions"}
     )
@@ -295,7 +300,7 @@ def list_opinions(proposal_id: Id, session: SessionDep, user: StaffUser) -> dict
                       + [c.met.met_by for c in conditions if c.met])
     return {
         "proposal_id": proposal_id,
-        "opinions": [_opinion_json(o, names, number, conditions) for o, number in rows],
+        "opinions": [opinion_json(o, names, number, conditions) for o, number in rows],
     }
 
 
