@@ -18,7 +18,8 @@ __all__ = ["CSV_OPEN_OPTIONS", "gdal_layers", "geometry_summary", "read_csv", "r
 
 #: where GDAL's CSV driver looks for the geometry: a WKT column, or X/Y (lon/lat) columns
 CSV_OPEN_OPTIONS = {
-    "GEOM_POSSIBLE_NAMES": "WKT,wkt,geometry,geom,the_geom,shape,几何,坐标串",
+    "GEOM_POSSIBLE_NAMES": ("WKT,wkt_geom,geom_wkt,geometry,geom,the_geom,shape,几何,坐标串,"
+                            "空间信息"),
     "X_POSSIBLE_NAMES": "x,X,lon,Lon,LON,lng,longitude,Longitude,经度,X坐标,东坐标",
     "Y_POSSIBLE_NAMES": "y,Y,lat,Lat,LAT,latitude,Latitude,纬度,Y坐标,北坐标",
     "KEEP_GEOM_COLUMNS": "NO",

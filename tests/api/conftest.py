@@ -47,8 +47,9 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-def make_settings(database_url: str, uploads: Path) -> Settings:
-    """The settings every test service runs with, on ``database_url``."""
+def make_settings(database_url: str, uploads: Path, *, rules_file: Path | None = None) -> Settings:
+    """The settings every test service runs with, on ``database_url`` (and the bureau's
+    ``rules_file``, if any)."""
     return Settings(
         database_url=database_url,
         secret_key="test-secret-key-of-32-bytes-len!",
@@ -56,6 +57,7 @@ def make_settings(database_url: str, uploads: Path) -> Settings:
         uploads=UploadSettings(
             dir=str(uploads), max_photo_mb=0.5, max_file_mb=5, max_context_mb=3
         ),
+        rules_file=None if rules_file is None else str(rules_file),
     )
 
 
@@ -70,24 +72,31 @@ def fresh_database(engine: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def own_service(engine: str, folder: Path) -> Iterator[TestClient]:
+def own_service(engine: str, folder: Path, *, rules: str | None = None) -> Iterator[TestClient]:
     """A service of its own on a new database of ``engine``, with the demo town and users
-    (for suites that change the town and must not change it for the others)."""
+    (for suites that change the town and must not change it for the others); ``rules`` is the
+    text of the bureau's rules file it runs with, if any."""
+    rules_file = None
+    if rules is not None:
+        rules_file = folder / "bureau.toml"
+        rules_file.write_text(rules, encoding="utf-8")
     with (
         fresh_database(engine, folder) as url,
-        TestClient(create_app(make_settings(url, folder / "uploads"))) as client,
+        TestClient(create_app(make_settings(url, folder / "uploads",
+                                            rules_file=rules_file))) as client,
     ):
         yield client
 
 
-def service_per_engine(folder: str) -> Any:
+def service_per_engine(folder: str, *, rules: str | None = None) -> Any:
     """A module-scoped fixture ``service``: :func:`own_service` on each engine, in a temporary
-    folder named ``folder``; a suite that changes the town assigns it as ``service = …``."""
+    folder named ``folder`` (with the rules file ``rules``, if given); a suite that changes the
+    town assigns it as ``service = …``."""
 
     @pytest.fixture(scope="module", params=ENGINES, name="service")
     def service(request: pytest.FixtureRequest,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-        with own_service(request.param, tmp_path_factory.mktemp(folder)) as client:
+        with own_service(request.param, tmp_path_factory.mktemp(folder), rules=rules) as client:
             yield client
 
     return service

@@ -1,11 +1,14 @@
 """Proposal files as towns and bureaus make them give the demo proposal's verdict and area,
-on the command line and through an API upload.
+on the command line and through an API upload on both stores.
 
-The corpus is made here from the demo's ``good_industrial`` proposal: a GBK CSV with a WKT
-column, a KMZ from a Google-Earth-style KML (folders, styles, ExtendedData), a DXF drawing
-(R12, GBK code page) with the boundary on a named CAD layer beside GBK text and a road, a
-zipped FileGDB, a MapInfo TAB (GBK), GCJ-02 GeoJSON and a Shapefile with 名称/类型 columns
-whose ``.dbf`` is GBK without a ``.cpg``.
+The corpus is made here from the demo's ``good_industrial`` proposal: a Shapefile with
+名称/类型 columns whose ``.dbf`` is GBK without a ``.cpg``, a GBK CSV with a WKT column, a
+UTF-8 CSV with a byte-order mark, a KMZ from a Google-Earth-style KML (folders, styles,
+ExtendedData), a DXF drawing written by ezdxf (R12, GBK code page) with the boundary on a named
+CAD layer beside GBK text and a road, a zipped FileGDB, a MapInfo TAB (GBK), GCJ-02 GeoJSON
+(read with ``--crs GCJ02`` although it says WGS 84), a Xi'an 1980 Shapefile (EPSG:2385) and a
+FlatGeobuf whose columns only the bureau's rules file names (XMMC/SQLX). The command line and
+the service read them with the same rules file.
 """
 
 from __future__ import annotations
@@ -16,29 +19,42 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ezdxf
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
 from geo.crs import geometry_to_gcj02
-from tests.api.conftest import DEMO
+from geo.proposal import TYPE_ALIASES
+from tests.api.conftest import DEMO, bearer, service_per_engine
 
 GOOD = DEMO / "proposals" / "good_industrial.gpkg"
 CONTEXT = DEMO / "context.gpkg"
 NAME = "澥川新材料工业社区"
 TYPE = "工业社区"
+# the bureau's rules file: its own boundary system's columns beside the usual ones
+RULES = """
+[proposal]
+name = ["name", "名称", "社区名称", "MC", "XMMC"]
+type = ["type", "类型", "社区类型", "LX", "SQLX"]
+"""
+
+service = service_per_engine("corpus", rules=RULES)
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One corpus file: how the CLI names it and its options, and how it is uploaded."""
+    """One corpus file: how the CLI names it and its options, how it is uploaded, and whether
+    its report must warn (rule ``CRS``) of an old datum used as given."""
 
     cli_source: str
     cli_options: tuple[str, ...] = ()
     upload: Path | None = None  # the file sent, when not ``cli_source`` itself
     form: dict[str, str] = field(default_factory=dict)
+    old_datum: bool = False
 
 
 def _zip(target: Path, members: dict[str, Path | bytes]) -> Path:
@@ -48,11 +64,24 @@ def _zip(target: Path, members: dict[str, Path | bytes]) -> Path:
     return target
 
 
+def _zip_folder(target: Path, folder: Path) -> Path:
+    return _zip(target, {p.name: p for p in sorted(folder.iterdir())})
+
+
 def _csv_gbk(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     path = folder / "申报边界.csv"
     text = f'编号,名称,类型,WKT\r\n1,{NAME},{TYPE},"{good.geometry.iloc[0].wkt}"\r\n'
     path.write_bytes(text.encode("gbk"))
     return Sample(str(path), ("--crs", "EPSG:4549"), form={"crs": "EPSG:4549"})
+
+
+def _csv_utf8_bom(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    # as Excel saves "CSV UTF-8": a byte-order mark, lon/lat WKT in CGCS2000
+    path = folder / "boundary_utf8.csv"
+    wkt = good.to_crs(4490).geometry.iloc[0].wkt
+    text = f'社区名称,社区类型,geom_wkt\r\n{NAME},{TYPE},"{wkt}"\r\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    return Sample(str(path), ("--crs", "EPSG:4490"), form={"crs": "EPSG:4490"})
 
 
 def _kmz(folder: Path, good: gpd.GeoDataFrame) -> Sample:
@@ -76,30 +105,19 @@ def _kmz(folder: Path, good: gpd.GeoDataFrame) -> Sample:
 
 
 def _dxf_gbk(folder: Path, good: gpd.GeoDataFrame) -> Sample:
-    def group(code: int, value: object) -> str:
-        return f"{code}\r\n{value}\r\n"
-
-    ring = list(good.geometry.iloc[0].exterior.coords)[:-1]
-    x0, y0 = ring[0]
-    body = [group(0, "SECTION"), group(2, "HEADER"), group(9, "$ACADVER"), group(1, "AC1009"),
-            group(9, "$DWGCODEPAGE"), group(3, "ANSI_936"), group(0, "ENDSEC"),
-            group(0, "SECTION"), group(2, "TABLES"), group(0, "TABLE"), group(2, "LAYER"),
-            group(70, 3)]
+    # an R12 drawing in the GBK code page, as Chinese CAD offices exchange them
+    doc = ezdxf.new("R12")
+    doc.encoding = "gbk"
     for layer, colour in (("社区边界", 1), ("标注", 7), ("道路中线", 3)):
-        body += [group(0, "LAYER"), group(2, layer), group(70, 0), group(62, colour),
-                 group(6, "CONTINUOUS")]
-    body += [group(0, "ENDTAB"), group(0, "ENDSEC"), group(0, "SECTION"), group(2, "ENTITIES"),
-             group(0, "POLYLINE"), group(8, "社区边界"), group(66, 1), group(70, 1)]
-    for x, y in ring:
-        body += [group(0, "VERTEX"), group(8, "社区边界"), group(10, repr(x)), group(20, repr(y))]
-    body += [group(0, "SEQEND"), group(8, "社区边界"),
-             group(0, "TEXT"), group(8, "标注"), group(10, x0), group(20, y0), group(40, 20),
-             group(1, NAME),
-             group(0, "LINE"), group(8, "道路中线"), group(10, x0 - 50), group(20, y0),
-             group(11, x0 + 50), group(21, y0),
-             group(0, "ENDSEC"), group(0, "EOF")]
+        doc.layers.add(layer, color=colour)
+    ring = list(good.geometry.iloc[0].exterior.coords)[:-1]
+    (x0, y0), msp = ring[0], doc.modelspace()
+    msp.add_polyline2d(ring, close=True, dxfattribs={"layer": "社区边界"})
+    msp.add_text(NAME, height=20, dxfattribs={"layer": "标注", "insert": (x0, y0)})
+    msp.add_line((x0 - 50, y0), (x0 + 50, y0), dxfattribs={"layer": "道路中线"})
     path = folder / "申报边界.dxf"
-    path.write_bytes("".join(body).encode("gbk"))
+    doc.saveas(path)
+    assert doc.header["$DWGCODEPAGE"] == "ANSI_936" and NAME.encode("gbk") in path.read_bytes()
     options = ("--crs", "EPSG:4549", "--name", NAME, "--type", TYPE)
     return Sample(f"{path}:社区边界", options,
                   form={"crs": "EPSG:4549", "layer": "社区边界", "name": NAME, "type": TYPE},
@@ -125,15 +143,14 @@ def _tab(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     path = folder / "tab" / "boundary.tab"
     pyogrio.write_dataframe(frame, path, driver="MapInfo File", layer_options={
         "ENCODING": "CP936", "BOUNDS": f"{x0 - 1000},{y0 - 1000},{x1 + 1000},{y1 + 1000}"})
-    members: dict[str, Path | bytes] = {p.name: p for p in sorted(path.parent.iterdir())}
-    return Sample(str(path), upload=_zip(folder / "boundary_tab.zip", members))
+    return Sample(str(path), upload=_zip_folder(folder / "boundary_tab.zip", path.parent))
 
 
 def _gcj02_geojson(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     frame = good.to_crs(4326)[["name", "type", "geometry"]]
     frame["geometry"] = geometry_to_gcj02(frame.geometry)
     path = folder / "amap.geojson"
-    path.write_text(frame.to_json(), encoding="utf-8")
+    path.write_text(frame.to_json(), encoding="utf-8")  # RFC 7946: says WGS 84
     return Sample(str(path), ("--crs", "GCJ02"), form={"crs": "GCJ02"})
 
 
@@ -143,14 +160,37 @@ def _shapefile_gbk(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     frame = good.rename(columns={"name": "名称", "type": "类型"})[["名称", "类型", "geometry"]]
     pyogrio.write_dataframe(frame, path, encoding="GBK")
     path.with_suffix(".cpg").unlink(missing_ok=True)  # as Chinese desktop GIS often leaves it
-    members: dict[str, Path | bytes] = {p.name: p for p in sorted(path.parent.iterdir())}
-    archive = _zip(folder / "申报边界.zip", members)
-    return Sample(str(archive))
+    return Sample(str(_zip_folder(folder / "申报边界.zip", path.parent)))
 
 
-MAKERS = {"csv_gbk_wkt": _csv_gbk, "kmz_google_earth": _kmz, "dxf_cad_layer_gbk": _dxf_gbk,
-          "filegdb_zip": _filegdb_zip, "mapinfo_tab": _tab, "geojson_gcj02": _gcj02_geojson,
-          "shapefile_chinese_columns": _shapefile_gbk}
+def _xian80_shapefile(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    (folder / "shp").mkdir()
+    path = folder / "shp" / "xian80.shp"
+    frame = good[["name", "type", "geometry"]].to_crs(2385)  # Xi'an 1980 GK CM 120° E
+    pyogrio.write_dataframe(frame, path, encoding="UTF-8")
+    return Sample(str(_zip_folder(folder / "xian80.zip", path.parent)),
+                  old_datum=True)
+
+
+def _flatgeobuf_bureau_columns(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    frame = good.rename(columns={"name": "XMMC", "type": "SQLX"})[["XMMC", "SQLX", "geometry"]]
+    path = folder / "boundary.fgb"
+    pyogrio.write_dataframe(frame, path, driver="FlatGeobuf")
+    return Sample(str(path))
+
+
+MAKERS = {"shapefile_chinese_columns": _shapefile_gbk, "csv_gbk_wkt": _csv_gbk,
+          "csv_utf8_bom": _csv_utf8_bom, "kmz_google_earth": _kmz,
+          "dxf_cad_layer_gbk": _dxf_gbk, "filegdb_zip": _filegdb_zip, "mapinfo_tab": _tab,
+          "geojson_gcj02": _gcj02_geojson, "shapefile_xian80": _xian80_shapefile,
+          "flatgeobuf_bureau_columns": _flatgeobuf_bureau_columns}
+
+
+@pytest.fixture(scope="module")
+def rules_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("rules") / "bureau.toml"
+    path.write_text(RULES, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +206,17 @@ def corpus(tmp_path_factory) -> dict[str, Sample]:
 
 def _validate(*args: str) -> tuple[int, dict]:
     result = CliRunner().invoke(app, ["validate", *args, "--context", str(CONTEXT),
-                                      "--format", "json"])
+                                      "--format", "json", "--lang", "en"])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
+
+
+def _crs_findings(report: dict) -> list[dict]:
+    return [f for f in report["findings"] if f["rule"] == "CRS"]
+
+
+def _old_datum_said(findings: list[dict]) -> bool:
+    return any("without local parameters" in f["message"] for f in findings)
 
 
 @pytest.fixture(scope="module")
@@ -176,95 +224,133 @@ def original() -> tuple[int, dict]:
     return _validate(str(GOOD))
 
 
+@pytest.fixture(scope="module")
+def gis(service) -> dict[str, str]:
+    return {**bearer(service, "gis")["gis"], "Accept-Language": "en"}
+
+
+def _upload(service, gis, path: Path, form: dict[str, str], url: str = "/proposals"):
+    sent = {"file": (path.name, path.read_bytes(), "application/octet-stream")}
+    return service.post(url, headers=gis, data=form, files=sent)
+
+
+def test_the_original_passes(original):
+    assert original[0] == 0 and original[1]["ok"] is True and not _crs_findings(original[1])
+
+
 @pytest.mark.parametrize("key", list(MAKERS))
-def test_a_bureau_file_gives_the_demo_verdict_and_area_on_the_cli(corpus, original, key):
+def test_a_bureau_file_gives_the_demo_verdict_and_area_on_the_cli(
+        corpus, original, rules_file, key):
     sample = corpus[key]
-    code, report = _validate(sample.cli_source, *sample.cli_options)
-    assert code == original[0] == 0
+    code, report = _validate(sample.cli_source, *sample.cli_options, "--rules", str(rules_file))
+    assert code == original[0]
     assert report["ok"] is True and report["proposal"] == NAME
     assert abs(report["metrics"]["area_m2"] - original[1]["metrics"]["area_m2"]) < 1.0
     assert report["work_crs"] == "EPSG:4549"
-    assert not [f for f in report["findings"] if f["rule"] == "CRS"], report["findings"]
+    crs = _crs_findings(report)  # no GCJ-02 hint: the AMap file is read with --crs GCJ02
+    assert len(crs) == sample.old_datum and _old_datum_said(crs) == sample.old_datum, crs
+    if sample.old_datum:  # used as given, and said so
+        assert report["crs"] == "EPSG:2385" and "Xian 1980" in crs[0]["message"]
 
 
 @pytest.mark.parametrize("key", list(MAKERS))
 def test_a_bureau_file_gives_the_demo_verdict_and_area_through_an_upload(
-        client, auth, corpus, original, key):
+        service, gis, corpus, original, key):
     sample = corpus[key]
-    path = sample.upload or Path(sample.cli_source)
-    sent = {"file": (path.name, path.read_bytes(), "application/octet-stream")}
-    response = client.post("/proposals", headers=auth["gis"], data=sample.form, files=sent)
+    response = _upload(service, gis, sample.upload or Path(sample.cli_source), sample.form)
     assert response.status_code == 201, response.text
     assert response.json()["properties"]["name"] == NAME
     pid = response.json()["id"]
-    report = client.post(f"/proposals/{pid}/versions/1/validation", headers=auth["gis"])
+    report = service.post(f"/proposals/{pid}/versions/1/validation", headers=gis)
     assert report.status_code == 201, report.text
     assert report.json()["ok"] is True
     assert abs(report.json()["metrics"]["area_m2"] - original[1]["metrics"]["area_m2"]) < 1.0
+    crs = _crs_findings(report.json())
+    assert len(crs) == sample.old_datum and _old_datum_said(crs) == sample.old_datum, crs
 
 
-def test_gcj02_coordinates_read_as_wgs84_get_a_measured_hint(corpus):
+def test_the_editor_reads_every_bureau_file_as_an_upload_does(service, gis, corpus):
+    for key, sample in corpus.items():
+        response = _upload(service, gis, sample.upload or Path(sample.cli_source), sample.form,
+                           url="/towns/1/sketch/upload")
+        assert response.status_code == 200, (key, response.text)
+        said = response.json()["properties"]
+        assert said["name"] == NAME and TYPE_ALIASES[said["type"]] == "industrial", key
+
+
+def test_gcj02_coordinates_read_as_wgs84_get_a_measured_hint(service, gis, corpus):
     code, report = _validate(corpus["geojson_gcj02"].cli_source)
     assert code == 1  # about 500 m off: B3 and B5 fail
-    hint = [f for f in report["findings"] if f["rule"] == "CRS"]
-    assert len(hint) == 1 and "--crs GCJ02" in hint[0]["message"]
-    assert hint[0]["measure"]["edge_share_gcj02"] - hint[0]["measure"]["edge_share"] >= 0.3
+    (hint,) = _crs_findings(report)
+    assert "--crs GCJ02" in hint["message"]
+    assert hint["measure"]["edge_share_gcj02"] - hint["measure"]["edge_share"] >= 0.3
+    response = _upload(service, gis, Path(corpus["geojson_gcj02"].cli_source), {})
+    assert response.status_code == 201, response.text
+    served = service.post(f"/proposals/{response.json()['id']}/versions/1/validation",
+                          headers=gis).json()
+    assert served["ok"] is False
+    assert [f["measure"] for f in _crs_findings(served)] == [hint["measure"]]
 
 
-def test_an_old_datum_is_used_as_given_with_a_warning(tmp_path):
-    path = tmp_path / "xian80.gpkg"
-    gpd.read_file(GOOD).to_crs(2385).to_file(path)
-    _, report = _validate(str(path), "--lang", "en")
-    warned = [f for f in report["findings"] if f["rule"] == "CRS"]
-    assert len(warned) == 1 and "Xian 1980" in warned[0]["message"]
-    assert "without local parameters" in warned[0]["message"]
-    assert report["crs"] == "EPSG:2385" and report["work_crs"] == "EPSG:4549"
-
-
-def test_gcj02_on_a_file_declaring_wgs84_is_exit_2_or_422_never_a_crash(client, auth, tmp_path):
-    good = gpd.read_file(GOOD).to_crs(4549)
+def test_gcj02_on_a_file_in_metres_is_exit_2_or_422_never_a_crash(service, gis, tmp_path):
     path = tmp_path / "projected.geojson"
-    good.to_file(path)  # metres: no GCJ-02 longitude/latitude
+    gpd.read_file(GOOD).to_file(path)  # EPSG:4549 metres: no GCJ-02 longitude/latitude
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
                                       "--crs", "GCJ02"])
     assert result.exit_code == 2 and "GCJ-02" in result.output and "Traceback" not in result.output
-    response = client.post("/proposals", headers=auth["gis"], data={"crs": "GCJ02"},
-                           files={"file": (path.name, path.read_bytes(), "application/json")})
-    assert response.status_code == 422, response.text
+    response = _upload(service, gis, path, {"crs": "GCJ02"})
+    assert response.status_code == 422 and "GCJ-02" in response.json()["detail"], response.text
 
 
-def test_a_file_without_name_or_type_columns_names_the_columns_it_has(tmp_path, client, auth):
-    frame = gpd.read_file(GOOD).rename(columns={"name": "BZ", "type": "DM"})[["BZ", "DM",
-                                                                            "geometry"]]
+def test_a_file_without_name_or_type_columns_names_the_columns_it_has(service, gis, tmp_path):
+    frame = gpd.read_file(GOOD).rename(columns={"name": "BZ", "type": "DM"})
     path = tmp_path / "odd.gpkg"
-    frame.to_file(path)
+    frame[["BZ", "DM", "geometry"]].to_file(path)
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
                                       "--lang", "en"])
     assert result.exit_code == 2
     assert "BZ, DM" in result.output and "名称" in result.output and "--name" in result.output
-    response = client.post("/proposals", headers=auth["gis"],
-                           files={"file": (path.name, path.read_bytes(), "application/geopackage")})
-    assert response.status_code == 422 and "BZ, DM" in response.text
-    named = client.post("/proposals", headers=auth["gis"], data={"name": NAME, "type": TYPE},
-                        files={"file": (path.name, path.read_bytes(), "application/geopackage")})
+    refused = _upload(service, gis, path, {})
+    assert refused.status_code == 422 and refused.json()["code"] == "unusable"
+    detail = refused.json()["detail"]
+    assert "BZ, DM" in detail and "XMMC" in detail and "the form field name" in detail
+    assert "--name" not in detail
+    named = _upload(service, gis, path, {"name": NAME, "type": TYPE})
     assert named.status_code == 201, named.text
 
 
-def test_a_format_gdal_reads_but_sijie_does_not_accept_is_refused_by_name(tmp_path):
+def test_a_layer_of_several_features_is_picked_by_the_feature_field(service, gis, tmp_path):
+    good = gpd.read_file(GOOD)[["name", "type", "geometry"]]
+    other = good.assign(name="澥川商务楼宇社区", type="楼宇社区",
+                        geometry=good.geometry.translate(50_000))
+    path = tmp_path / "two.geojson"
+    gpd.GeoDataFrame(pd.concat([other, good]), crs=good.crs).to_file(path)
+    refused = _upload(service, gis, path, {})
+    assert refused.status_code == 422, refused.text
+    assert NAME in refused.json()["detail"] and "the form field feature" in refused.json()["detail"]
+    picked = _upload(service, gis, path, {"feature": NAME})
+    assert picked.status_code == 201 and picked.json()["properties"]["name"] == NAME
+
+
+def test_a_format_gdal_reads_but_sijie_does_not_accept_is_refused_by_name(
+        service, gis, tmp_path):
     path = tmp_path / "boundary.gml"
     pyogrio.write_dataframe(gpd.read_file(GOOD), path, driver="GML")
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
                                       "--lang", "en"])
-    assert result.exit_code == 2 and "GML" in result.output and "FileGDB" in result.output
+    assert result.exit_code == 2 and "“GML”" in result.output and "FileGDB" in result.output
+    zipped = _zip(tmp_path / "boundary.zip", {"boundary.gml": path})
+    response = _upload(service, gis, zipped, {})
+    assert response.status_code == 422 and "boundary.gml (GML)" in response.json()["detail"]
 
 
-def test_a_kmz_upload_with_an_external_entity_is_refused(client, auth):
+def test_a_kmz_upload_with_an_external_entity_is_refused(service, gis):
     kml = (b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            b'<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>&x;</name></Placemark>'
            b"</kml>")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("doc.kml", kml)
-    response = client.post("/proposals", headers=auth["gis"],
-                           files={"file": ("x.kmz", buffer.getvalue(), "application/zip")})
+    response = service.post("/proposals", headers=gis,
+                            files={"file": ("x.kmz", buffer.getvalue(), "application/zip")})
     assert response.status_code == 400, response.text
