@@ -112,8 +112,8 @@ def main() -> int:
     print(f"edit → findings in the browser: p50 {statistics.median(browser_ms):.0f} ms, "
           f"p95 {p95:.0f} ms (target < {TARGET_MS:.0f} ms, debounce included)")
     print(f"fitted edits: {sum(bool(r['fitted']) for r in results)}")
-    print(f"baseline geo.conform + geo.validate in-process: p50 {statistics.median(core_ms):.0f} ms, "
-          f"p95 {core_p95:.0f} ms")
+    print("baseline geo.conform + geo.validate in-process: "
+          f"p50 {statistics.median(core_ms):.0f} ms, p95 {core_p95:.0f} ms")
     print(f"ratio p95 browser / core: {p95 / core_p95:.2f}")
     print(f"answers different from the core: {wrong}")
     if wrong:
