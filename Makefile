@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 # poppler-utils: pdftoppm and pdftotext, which the tests use to read the printed maps back;
 # libreoffice-*-nogui: the tests open the package's .docx and .xlsx in LibreOffice (headless);
 # python3-gdal, gdal-bin: GDAL's GeoPackage validator (validate_gpkg) and ogrinfo, which the
-# tests run on the service's database and on every GeoPackage sijie writes
+# tests run on the service's database and on every GeoPackage sijie writes; ogrinfo and
+# ogr2ogr also read the OGC API as QGIS does (OAPIF driver)
 APT_PACKAGES := postgresql-15-postgis-3 libsqlite3-mod-spatialite chromium fonts-wqy-microhei \
 	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui python3-gdal gdal-bin
 DEMO_OUT := out/demo

@@ -16,6 +16,8 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import select
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.body_guard import BodyGuard
@@ -26,6 +28,7 @@ from api.db.models import Town
 from api.db.sessions import make_sessions
 from api.db.text_guard import install_text_guard
 from api.demo import seed_demo, seed_town
+from api.head import HeadAsGet
 from api.idempotent_requests import add_idempotency
 from api.isolation import clear_scratch, start_workers
 from api.openapi_doc import document_responses
@@ -138,6 +141,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        max_json_depth=settings.max_json_depth)
     if settings.trusted_hosts != ["*"]:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
+    # outermost last: responses are compressed, HEAD answered as GET, CORS settled first
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(HeadAsGet)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Content-Crs", "If-Match",
+                           "Accept-Language", "Idempotency-Key", "Prefer"],
+            expose_headers=["ETag", "Link", "Location", "Content-Crs", "Retry-After"],
+        )
     for router in routers:
         app.include_router(router)
     document_responses(app)

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.ogc_paths import is_ogc_path
 from geo.errors import InputError, SijieError
 from geo.i18n import N_, Lang, lang_from_header, t
 
@@ -103,7 +104,17 @@ def add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = t("request_invalid", _lang(request), errors=_validation_errors(exc))
+        lang = _lang(request)
+        if is_ogc_path(request.url.path):
+            # OGC API Features: an invalid parameter is 400, an id that cannot exist 404
+            places = {str(e.get("loc", ("",))[0]) for e in exc.errors()}
+            if places == {"path"}:
+                return problem_response(request, 404, "not_found",
+                                        t("not_found", lang, path=request.url.path))
+            if places <= {"query", "path"}:
+                detail = t("request_invalid", lang, errors=_validation_errors(exc))
+                return problem_response(request, 400, "parameter_invalid_value", detail)
+        detail = t("request_invalid", lang, errors=_validation_errors(exc))
         return problem_response(request, 422, "request_invalid", detail)
 
     @app.exception_handler(StarletteHTTPException)

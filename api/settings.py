@@ -118,6 +118,11 @@ class Settings(BaseSettings):
         description="the service's public URL (https://host/prefix) used in links; empty = "
         "links without scheme and host (the request's Host header is never used)",
     )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="web origins whose pages may call the API from the browser (CORS), e.g. "
+        "[\"https://gis.example.gov.cn\"] or [\"*\"]; empty = none (same origin only)",
+    )
     trusted_hosts: list[str] = Field(
         default_factory=lambda: ["*"],
         description="Host header values accepted (e.g. [\"gis.example.gov.cn\"]); others 400",

@@ -39,11 +39,13 @@ from api.services.users import usernames
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
+MERGE_PATCH = "application/merge-patch+json"  # RFC 7396, OGC API Features Part 4's update
+
 CrsQuery = Annotated[
     str | None, Query(description="CRS of the response (CRS84, EPSG:4490, EPSG:4549 …)")
 ]
 
-_BODY = {
+PROPOSAL_BODY = {
     "requestBody": {
         "content": {
             GEOJSON: {
@@ -98,7 +100,7 @@ async def _sent(request: Request) -> Sent:
     """The body of a create or edit, read on the event loop (parsed, never run: files are
     opened later in a worker process)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind in (JSON, GEOJSON):
+    if kind in (JSON, GEOJSON, MERGE_PATCH):
         return Sent(body=_json_of(await request.body(), request))
     if kind == "multipart/form-data" and request.method == "POST":
         limit = int(request.app.state.settings.uploads.max_file_mb * 1024**2)
@@ -164,12 +166,19 @@ def _visible_version(session: Session, proposal: Proposal, user: User | None) ->
 @router.post(
     "",
     status_code=201,
-    openapi_extra=_BODY,
+    openapi_extra=PROPOSAL_BODY,
     summary="Create a proposal from a GeoJSON Feature or an uploaded file (version 1)",
 )
 def create_proposal(
     request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
+    return create_answer(request, session, user, sent, location="/proposals/{id}")
+
+
+def create_answer(request: Request, session: Session, user: User, sent: Sent, *,
+                  location: str) -> GeoJSONResponse:
+    """Create a proposal from the request and answer 201 with it, its ETag and ``location``
+    (``{id}`` filled in)."""
     inp, reason, town_id = _read_input(request, sent)
     town = town_for_proposal(session, town_id)
     ctx = request.app.state.contexts.get(town.id)
@@ -185,7 +194,7 @@ def create_proposal(
         doc,
         status_code=201,
         headers={
-            "Location": f"/proposals/{proposal.id}",
+            "Location": location.format(id=proposal.id),
             "ETag": svc.etag_header(version),
             **crs_header(crs),
         },
@@ -223,9 +232,12 @@ def get_proposal(
     return GeoJSONResponse(_feature(session, proposal, version, out, user), headers=headers)
 
 
-def _edit(
-    proposal_id: int, request: Request, session: Session, user: User, sent: Sent, *, merge: bool
+def edit_answer(
+    proposal_id: int, request: Request, session: Session, user: User, sent: Sent, *, merge: bool,
+    location: str = "/proposals/{id}/versions/{version}",
 ) -> GeoJSONResponse:
+    """Store the request's edit as the proposal's next version (``merge``: absent members
+    keep their values) and answer with it, its ETag and ``location``."""
     if sent.file is not None:
         raise Problem(415, "content_type")
     proposal = svc.get_proposal(session, proposal_id, user)
@@ -254,7 +266,7 @@ def _edit(
         _feature(session, proposal, version, out, user),
         headers={
             "ETag": svc.etag_header(version),
-            "Location": f"/proposals/{proposal_id}/versions/{version.version}",
+            "Location": location.format(id=proposal_id, version=version.version),
             **crs_header(out),
         },
     )
@@ -262,24 +274,24 @@ def _edit(
 
 @router.put(
     "/{proposal_id}",
-    openapi_extra=_BODY,
+    openapi_extra=PROPOSAL_BODY,
     summary="Replace the boundary and attributes: a new version (If-Match required)",
 )
 def put_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
-    return _edit(proposal_id, request, session, user, sent, merge=False)
+    return edit_answer(proposal_id, request, session, user, sent, merge=False)
 
 
 @router.patch(
     "/{proposal_id}",
-    openapi_extra=_BODY,
+    openapi_extra=PROPOSAL_BODY,
     summary="Change some members (geometry or properties): a new version (If-Match required)",
 )
 def patch_proposal(
     proposal_id: Id, request: Request, session: SessionDep, user: GisUser, sent: SentDep
 ) -> GeoJSONResponse:
-    return _edit(proposal_id, request, session, user, sent, merge=True)
+    return edit_answer(proposal_id, request, session, user, sent, merge=True)
 
 
 @router.get("/{proposal_id}/versions", summary="Every version of a proposal, oldest first (staff)")

@@ -10,12 +10,14 @@ it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from api.db.models import (
     ContextFeature,
@@ -27,7 +29,7 @@ from api.db.models import (
     Run,
 )
 from api.serialize import PUBLIC_GRID_FIELDS, PUBLIC_MICROGRID_FIELDS
-from api.services.proposals import PUBLIC_STATES
+from api.services.proposals import PUBLIC_STATES, WITHDRAWN
 from api.temporal import Span
 from geo.revision import REGISTERED_KIND
 
@@ -41,6 +43,7 @@ __all__ = [
     "one",
     "page",
     "properties",
+    "query",
     "visible",
 ]
 
@@ -159,7 +162,9 @@ def _context_query(c: Collection, when: Span | None) -> Select:
     return _valid(query, when)
 
 
-def _query(session: Session, c: Collection, staff: bool, when: Span | None = None) -> Select:
+def query(session: Session, c: Collection, staff: bool, when: Span | None = None) -> Select:
+    """The features of ``c`` the caller sees (context features: current, or valid in
+    ``when``)."""
     model = c.model
     if model is ContextFeature:
         return _context_query(c, when)
@@ -176,7 +181,8 @@ def _query(session: Session, c: Collection, staff: bool, when: Span | None = Non
                     newest.c.proposal_id == ProposalVersion.proposal_id,
                     newest.c.v == ProposalVersion.version,
                 ),
-            )
+            ).join(Proposal, Proposal.id == ProposalVersion.proposal_id).where(
+                Proposal.state != WITHDRAWN)
         return (
             select(ProposalVersion)
             .join(Proposal, Proposal.id == ProposalVersion.proposal_id)
@@ -223,10 +229,11 @@ def _states(session: Session, rows: list[Any], c: Collection) -> dict[int, Propo
 
 
 def extent(session: Session, c: Collection, staff: bool) -> list[list[float]]:
-    """The lon/lat bounds of what the caller sees, as OGC's ``[[minx, miny, maxx, maxy]]``."""
+    """The lon/lat bounds of what the caller sees, as OGC's ``[[minx, miny, maxx, maxy]]``
+    (empty when the caller sees nothing)."""
     m = c.model
     row = session.execute(
-        _query(session, c, staff)
+        query(session, c, staff)
         .with_only_columns(func.min(m.minx), func.min(m.miny), func.max(m.maxx), func.max(m.maxy))
         .order_by(None)
     ).one()
@@ -235,19 +242,25 @@ def extent(session: Session, c: Collection, staff: bool) -> list[list[float]]:
 
 def page(
     session: Session, c: Collection, staff: bool, *, box: BBox | None, offset: int, limit: int,
-    when: Span | None = None,
+    when: Span | None = None, where: ColumnElement[bool] | None = None,
+    order: Sequence[Any] = (),
 ) -> tuple[int, list[Any], dict[int, Proposal]]:
-    """How many features meet ``box`` (lon/lat) and, in the context collections, were valid
-    at some time in ``when`` (default: the current ones); one page of them, and their
-    proposals."""
-    query = _query(session, c, staff, when)
+    """How many features meet ``box`` (lon/lat), the condition ``where`` (a CQL2 filter) and,
+    in the context collections, were valid at some time in ``when`` (default: the current
+    ones); one page of them in ``order`` (then by id), and their proposals."""
+    selected = query(session, c, staff, when)
+    m = c.model
     if box is not None:
-        m = c.model
-        query = query.where(m.maxx >= box[0], m.minx <= box[2], m.maxy >= box[1], m.miny <= box[3])
+        selected = selected.where(m.maxx >= box[0], m.minx <= box[2], m.maxy >= box[1],
+                                  m.miny <= box[3])
+    if where is not None:
+        selected = selected.where(where)
     matched = int(
-        session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        session.scalar(select(func.count()).select_from(selected.order_by(None).subquery()))
+        or 0
     )
-    rows = list(session.scalars(query.order_by(c.model.id).offset(offset).limit(limit)).all())
+    rows = list(session.scalars(
+        selected.order_by(*order, m.id).offset(offset).limit(limit)).all())
     return matched, rows, _states(session, rows, c)
 
 
@@ -262,5 +275,5 @@ def one(
     """The feature ``fid`` if the caller may see it, and its proposal."""
     key = ProposalVersion.proposal_id if c.model is ProposalVersion else c.model.id
     # a context feature keeps its id after a newer version replaces it
-    row = session.scalars(_query(session, c, staff, EVER).where(key == fid)).first()
+    row = session.scalars(query(session, c, staff, EVER).where(key == fid)).first()
     return row, _states(session, [row] if row is not None else [], c)

@@ -31,6 +31,7 @@ from geo.rules.model import ProposalColumns
 __all__ = [
     "EDITABLE_STATES",
     "PUBLIC_STATES",
+    "WITHDRAWN",
     "Change",
     "ProposalInput",
     "approved",
@@ -54,6 +55,7 @@ __all__ = [
 PUBLIC_STATES = ("approved", "registered")
 ANY_VERSION = "*"  # If-Match: * matches whatever version is current
 EDITABLE_STATES = ("draft", "postponed")
+WITHDRAWN = "withdrawn"  # taken back by its applicant: no longer a proposal of the collection
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ draft ─application→ applied ─initial_review→ initially_reviewed ─site_
 proposal changes a village's or community's boundary (二(一)4(3)), the joint review leads to
 committee_pending instead, and only the committee's decision (committee_review) leads on to
 jointly_reviewed. From any review state a proposal may be terminated (rejection, 终止, final)
-or postponed (postponement, 暂缓: edited, then applied again).
+or postponed (postponement, 暂缓: edited, then applied again). A proposal still being edited
+(draft or postponed) may be withdrawn by its applicant (withdrawal, 撤回, final).
 
 Every step records who, when and why (a reason is required) and what it established
 (:attr:`WorkflowEvent.details`). What a step needs beyond its state and role is checked by
@@ -26,7 +27,13 @@ from sqlalchemy.orm import Session
 
 from api.db.models import Proposal, User, WorkflowEvent, utcnow
 from api.problems import Problem
-from api.services.proposals import head
+from api.services.proposals import (
+    ANY_VERSION,
+    EDITABLE_STATES,
+    WITHDRAWN,
+    etag_header,
+    head,
+)
 from api.services.step_guards import guard
 from api.services.towns import ContextCache
 from geo.i18n import N_
@@ -45,6 +52,7 @@ __all__ = [
     "apply_action",
     "events_of",
     "on_step",
+    "withdraw",
 ]
 
 _REVIEWING = ("applied", "initially_reviewed", "surveyed", "committee_pending",
@@ -74,6 +82,9 @@ STEPS: dict[str, Step] = {
     "registration": Step(("approved",), "registered", ("civil_affairs",)),
     "rejection": Step(_REVIEWING, "rejected", ("civil_affairs", "office", "admin")),
     "postponement": Step(_REVIEWING, "postponed", ("civil_affairs", "office", "admin")),
+    # the applicant takes back a proposal it is still editing (DELETE in the OGC API): it
+    # leaves the proposals collection, its versions and history are kept
+    "withdrawal": Step(EDITABLE_STATES, WITHDRAWN, ("gis",)),
 }
 # the joint review's target when a village's boundary changes
 COMMITTEE_STATE = "committee_pending"
@@ -90,6 +101,7 @@ STATE_LABELS = {
     "registered": N_("state_registered"),
     "rejected": N_("state_rejected"),
     "postponed": N_("state_postponed"),
+    "withdrawn": N_("state_withdrawn"),
 }
 # what each step is called (its message id)
 ACTION_LABELS = {
@@ -102,6 +114,7 @@ ACTION_LABELS = {
     "registration": N_("action_registration"),
     "rejection": N_("action_rejection"),
     "postponement": N_("action_postponement"),
+    "withdrawal": N_("action_withdrawal"),
 }
 
 
@@ -242,3 +255,23 @@ def apply_action(
         raise
     session.refresh(proposal)
     return event
+
+
+def withdraw(
+    session: Session,
+    proposal: Proposal,
+    user: User,
+    if_match: list[str] | None,
+    *,
+    reason: str,
+    contexts: ContextCache,
+) -> WorkflowEvent:
+    """Withdraw a proposal still being edited, if ``if_match`` names its newest version (428
+    without it, 412 when stale, as for an edit): the step ``withdrawal``."""
+    current = head(session, proposal.id)
+    if if_match is None:
+        raise Problem(428, "if_match_missing", etag=etag_header(current))
+    if ANY_VERSION not in if_match and current.etag not in if_match:
+        raise Problem(412, "if_match_stale", version=current.version, etag=etag_header(current))
+    return apply_action(session, proposal, "withdrawal", user, StepInput(reason),
+                        contexts=contexts)

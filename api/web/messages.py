@@ -149,6 +149,7 @@ SCRIPT_MESSAGES: tuple[str, ...] = (
     N_("js_action_registration"),
     N_("js_action_rejection"),
     N_("js_action_site_survey"),
+    N_("js_action_withdrawal"),
     N_("js_area"),
     N_("js_change_added"),
     N_("js_change_removed"),

@@ -20,7 +20,9 @@ def test_english_when_asked(client):
 
 
 def test_request_validation_errors_are_422_problems(client, auth):
-    assert_problem(client.get("/collections/roads/items?limit=-3"), 422, "request_invalid")
+    # the OGC API resources answer an invalid parameter 400, as OGC API Features requires
+    assert_problem(client.get("/collections/roads/items?limit=-3"), 400,
+                   "parameter_invalid_value")
     assert_problem(client.get("/proposals/abc"), 422, "request_invalid")
     assert_problem(
         client.post("/proposals/1/events", json={"reason": "no action"}, headers=auth["gis"]),

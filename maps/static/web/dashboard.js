@@ -6,7 +6,7 @@
   var COLOURS = {
     draft: "#6e7781", applied: "#0969da", initially_reviewed: "#8250df", surveyed: "#bf8700",
     jointly_reviewed: "#d4a72c", approved: "#1a7f37", registered: "#116329",
-    committee_pending: "#a475f9", rejected: "#cf222e", postponed: "#bc4c00"
+    committee_pending: "#a475f9", rejected: "#cf222e", postponed: "#bc4c00", withdrawn: "#afb8c1"
   };
   var map = L.map("dashboard-map", { attributionControl: false, preferCanvas: true });
   map.setView([29.95, 121.6], 13);
