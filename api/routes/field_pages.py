@@ -28,6 +28,7 @@ FIELD_ASSETS = (
     "web/frame.css", "web/field.css", "leaflet/leaflet.css", "leaflet/leaflet.js",
     "leaflet-geoman/leaflet-geoman.css", "leaflet-geoman/leaflet-geoman.min.js",
     "sijie/sijie.css", "sijie/controls.js", "web/api.js", "web/field-queue.js", "web/field.js",
+    "web/field-proposal.js",
 )
 CSS_IMAGES = ("leaflet/images/layers.png", "leaflet/images/layers-2x.png",
               "leaflet/images/marker-icon.png", "leaflet/images/marker-icon-2x.png",

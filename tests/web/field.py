@@ -5,6 +5,7 @@ in, what the page shows read through ``window.sijieField``."""
 from __future__ import annotations
 
 import json
+import random
 import struct
 import zlib
 from collections.abc import Iterator
@@ -23,12 +24,15 @@ PHONE = {"width": 390, "height": 844}
 REVIEWER = "ziranziyuan"  # 区自然资源规划分局, on the joint review's roster
 
 
-def tiny_png(rgb: tuple[int, int, int] = (200, 30, 30), size: int = 8) -> bytes:
-    """A well-formed PNG of one colour (a photo the service accepts)."""
+def tiny_png(rgb: tuple[int, int, int] = (200, 30, 30), size: int = 8, *,
+             noise: bool = False) -> bytes:
+    """A well-formed PNG of one colour (a photo the service accepts), or of random pixels
+    (``noise``: it hardly compresses, like a camera's photo)."""
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (struct.pack(">I", len(body)) + kind + body
                 + struct.pack(">I", zlib.crc32(kind + body)))
-    rows = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    pixels = random.Random(size).randbytes if noise else (lambda n: bytes(rgb) * (n // 3))
+    rows = b"".join(b"\x00" + pixels(3 * size) for _ in range(size))
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
             + chunk(b"IEND", b""))
@@ -116,6 +120,23 @@ def open_proposal(page, base: str, pid: int) -> None:
     page.goto(f"{base}/field/proposals/{pid}")
     page.evaluate("window.sijieField.ready")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def map_points(page, fractions: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Page coordinates of places on the map given as fractions of its width and height."""
+    box = page.evaluate("(() => { const r = document.getElementById('map')"
+                        ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()")
+    return [(round(box[0] + box[2] * fx), round(box[1] + box[3] * fy)) for fx, fy in fractions]
+
+
+def lonlat_at(page, x: float, y: float) -> tuple[float, float]:
+    """The lon/lat of the map at page coordinates ``x``, ``y``."""
+    lat, lng = page.evaluate(
+        """([x, y]) => { const m = window.sijieField.map;
+                         const r = m.getContainer().getBoundingClientRect();
+                         const at = m.containerPointToLatLng([x - r.left, y - r.top]);
+                         return [at.lat, at.lng]; }""", [x, y])
+    return lng, lat
 
 
 def queue_count(page) -> int:

@@ -15,6 +15,8 @@ from tests.web.field import (
     PHONE,
     REVIEWER,
     Api,
+    lonlat_at,
+    map_points,
     open_proposal,
     phone,
     position_in,
@@ -122,3 +124,50 @@ def test_a_finding_made_offline_is_stored_once_with_its_photo_and_the_opinion_is
         assert _axe(page) == []
         assert watched.errors == [] and watched.external == [], (watched.errors,
                                                                  watched.external)
+
+
+def test_findings_at_a_tapped_point_and_as_a_drawn_area_keep_their_shapes(
+        service, browser, api, tmp_path):
+    pid = api.proposal_in_survey(PROPOSAL)
+    camera = tmp_path / "camera.png"  # larger than the service takes (0.5 MB in the tests)
+    camera.write_bytes(tiny_png(size=600, noise=True))
+    assert camera.stat().st_size > 1024**2
+    with phone(browser, service, position_in(PROPOSAL)) as (_, watched):
+        page = watched.page
+        open_proposal(page, service, pid)
+
+        page.click("#tap")
+        [(x, y)] = map_points(page, [(0.5, 0.45)])
+        tapped = lonlat_at(page, x, y)
+        pixel = shapely.Point(tapped).distance(shapely.Point(lonlat_at(page, x + 1, y)))
+        page.touchscreen.tap(x, y)
+        page.wait_for_selector("#finding-form:not([hidden])")
+        page.fill("#note", "厂门位置")
+        page.set_input_files("#photo", str(camera))
+        page.click("#save-finding")
+        page.wait_for_function("document.querySelectorAll('#survey-list li[data-id]').length === 1")
+
+        page.evaluate("window.scrollTo(0, 0)")
+        page.click("#draw-area")
+        corners = map_points(page, [(0.3, 0.3), (0.7, 0.3), (0.5, 0.7)])
+        drawn = [lonlat_at(page, x, y) for x, y in corners]
+        for x, y in [*corners, corners[0]]:
+            page.mouse.click(x, y)
+        page.wait_for_selector("#finding-form:not([hidden])")
+        page.fill("#note", "待拆除的临时厂房")
+        page.click("#save-finding")
+        page.wait_for_function("document.querySelectorAll('#survey-list li[data-id]').length === 2")
+        assert queue_count(page) == 0
+        assert watched.errors == [] and watched.external == []
+
+    point, area = sorted(_findings(api, pid), key=lambda f: f["id"])
+    assert point["properties"]["note"] == "厂门位置" and point["geometry"]["type"] == "Point"
+    # where the finger lands, to within the few pixels of a tap (the map's border included)
+    assert shapely.geometry.shape(point["geometry"]).distance(shapely.Point(tapped)) < 4 * pixel
+    photo = api.get(point["properties"]["photo"]).content
+    assert photo[:3] == b"\xff\xd8\xff" and len(photo) <= 0.5 * 1024**2  # made a JPEG to fit
+    assert area["properties"]["note"] == "待拆除的临时厂房"
+    ring = shapely.geometry.shape(area["geometry"]).exterior.coords[:-1]
+    assert len(ring) == 3
+    assert all(min(shapely.Point(c).distance(shapely.Point(d)) for c in ring) < 4 * pixel
+               for d in drawn)
