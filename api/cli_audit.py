@@ -100,9 +100,11 @@ def audit_command(
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise typer.BadParameter(t("audit_output_suffix", lang, path=output,
                                    allowed=", ".join(OUTPUT_SUFFIXES)))
-    ctx = read_town(context, load_rules(rules))
+    town_rules = load_rules(rules)
+    ctx = read_town(context, town_rules)
     frame = read_layer(communities, crs=crs)
-    proposals, codes = communities_from_frame(frame, source=communities)
+    proposals, codes = communities_from_frame(frame, source=communities,
+                                              columns=town_rules.proposal)
     result = audit(proposals, ctx, codes=codes)
     if output is not None:
         _write(result, ctx, output, pyproj.CRS.from_user_input(frame.crs), lang)

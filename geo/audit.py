@@ -26,10 +26,11 @@ import shapely
 
 from geo.context import Context
 from geo.errors import InputError
-from geo.i18n import OneOf, t
+from geo.i18n import OneOf, Text, t
 from geo.profile.info_table import class_label
 from geo.profile.money import class_index, classify
-from geo.proposal import TYPE_ALIASES, Proposal, custodial_parts
+from geo.proposal import TYPE_ALIASES, Proposal, column_for, custodial_parts
+from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame",
@@ -152,21 +153,33 @@ class Audit:
             geometry=[o.geometry for o in self.overlaps], crs=self.crs)
 
 
-def communities_from_frame(frame: gpd.GeoDataFrame, *, source: str = ""
+def communities_from_frame(frame: gpd.GeoDataFrame, *, source: str = "",
+                           columns: ProposalColumns | None = None
                            ) -> tuple[list[Proposal], list[str]]:
-    """The communities of a layer (columns ``name``, ``type``, optionally ``code``) and their
+    """The communities of a layer (a name and a type column, optionally ``code``) and their
     codes ("" where there is none).
+
+    ``columns`` says where the name and type are, as for one proposal (the rules file's
+    ``[proposal]``; by default ``name``, ``名称``, ``社区名称`` … and ``type``, ``类型`` …).
 
     Raises
     ------
     InputError
-        The layer is empty, has no ``name`` column, or a feature is not a polygon.
+        The layer is empty, has no name column (the message names the columns looked for and
+        those it has), or a feature is not a polygon.
     """
+    columns = columns or ProposalColumns()
     layer = frame.attrs.get("layer")
     if len(frame) == 0:
         raise InputError(message_key="audit_layer_empty", path=source, layer=layer)
-    if "name" not in frame.columns:
-        raise InputError(message_key="audit_no_name", path=source, layer=layer, field="name")
+    name_column = column_for(frame, columns.name)
+    if name_column is None:
+        found = [str(c) for c in frame.columns if c != frame.geometry.name]
+        raise InputError(message_key="audit_no_name",
+                         params={"looked": ", ".join(columns.name),
+                                 "found": ", ".join(found) or Text("none")},
+                         path=source, layer=layer)
+    type_column = column_for(frame, columns.type)
     types = frame.geom_type.to_numpy()
     wrong = ~np.isin(types, _POLYGONS)
     if wrong.any():
@@ -176,11 +189,11 @@ def communities_from_frame(frame: gpd.GeoDataFrame, *, source: str = ""
                          path=source, layer=layer, row=row)
     crs = pyproj.CRS.from_user_input(frame.crs)
     empty = pd.Series([None] * len(frame), index=frame.index)
-    raw_types = frame["type"] if "type" in frame.columns else empty
+    raw_types = frame[type_column] if type_column is not None else empty
     declared = frame["custodial_parts"] if "custodial_parts" in frame.columns else empty
     communities = []
     for row, (name, raw, parts, geom) in enumerate(
-            zip(frame["name"], raw_types, declared, frame.geometry, strict=True), start=1):
+            zip(frame[name_column], raw_types, declared, frame.geometry, strict=True), start=1):
         raw_type = "" if _missing(raw) else str(raw)
         communities.append(Proposal(
             name="" if _missing(name) else str(name),

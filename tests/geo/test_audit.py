@@ -19,6 +19,7 @@ from geo.context import build_context
 from geo.errors import InputError
 from geo.profile import community_profile
 from geo.rules import Rules
+from geo.rules.model import ProposalColumns
 from geo.validate import validate
 from tests.geo.test_validate_rules import frame, town
 
@@ -95,6 +96,23 @@ def test_touching_communities_do_not_overlap():
                   [box(100, 50, 420, 370), box(420, 50, 720, 370)])
     communities, _ = communities_from_frame(layer)
     assert audit(communities, town()).overlaps == []
+
+
+def test_a_bureau_layer_is_read_by_its_own_name_and_type_columns():
+    squares = [box(100, 50, 420, 370), box(420, 50, 720, 370)]
+    names, types = ["甲工业社区", "乙楼宇社区"], ["工业社区", "楼宇社区"]
+    chinese = frame({"名称": names, "类型": types}, squares)
+    communities, _ = communities_from_frame(chinese)
+    assert [(c.name, c.type) for c in communities] == [("甲工业社区", "industrial"),
+                                                      ("乙楼宇社区", "building")]
+    bureau = frame({"XMMC": names, "SQLX": types}, squares)
+    with pytest.raises(InputError) as caught:
+        communities_from_frame(bureau, source="communities.gpkg")
+    assert "XMMC, SQLX" in caught.value.message("en") and "名称" in caught.value.message("en")
+    columns = ProposalColumns(name=["XMMC"], type=["SQLX"])
+    communities, _ = communities_from_frame(bureau, columns=columns)
+    assert [(c.name, c.type) for c in communities] == [("甲工业社区", "industrial"),
+                                                      ("乙楼宇社区", "building")]
 
 
 def test_synthetic_district_finds_the_planted_flaws_as_validate_does():
