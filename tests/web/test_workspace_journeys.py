@@ -1,8 +1,9 @@
 """The staff workspace in Chromium (network off localhost blocked): draw a boundary with
 snapping → findings → move the off-road edge onto the road → it passes (the drawn edges fitted
-to the village edges, so B5 finds no sliver) → save → submit; the
-same by composing from road-bounded blocks until every rule passes; a stale save shows the
-conflict and loses nothing typed. Assertions read the map's data and the panel's text."""
+to the village edges, so B5 finds no sliver) → save → submit; the same by composing from
+road-bounded blocks until every rule passes; a file read into the editor and its suggested
+boundary accepted in one click; a stale save shows the conflict and loses nothing typed.
+Assertions read the map's data and the panel's text."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 import shapely
 
 from tests.web.workspace import (
+    DEMO,
     demo_shape,
     errors_by_rule,
     fit,
@@ -173,3 +175,30 @@ def test_a_stale_save_says_someone_saved_first_and_keeps_what_was_typed(service,
     assert first.errors == ["Failed to load resource: the server responded with a status of "
                             "412 (Precondition Failed)"]
     assert second.errors == [] and first.external == [] and second.external == []
+
+
+def test_upload_a_file_then_accept_the_suggested_boundary_in_one_click(service, browser):
+    watched = sign_in(browser, service)
+    page = watched.page
+    open_editor(watched, service)
+    page.click("#upload-box summary")
+    page.set_input_files("#upload-file", str(DEMO / "proposals" / "flaw_b3_offroad_edge.gpkg"))
+    page.fill("#upload-name", "澥川试验工业社区")
+    before = validations(page)
+    page.click("#upload-form button[type=submit]")
+    report = wait_for_validation_after(page, before)
+    assert page.input_value("#name") == "澥川试验工业社区"
+    assert "B3" in errors_by_rule(report)
+    page.click("#suggest")
+    page.wait_for_selector("#suggestion:not([hidden])")
+    summary = page.locator("#suggestion-summary").inner_text()
+    assert "B2 ✓ B3 ✓ B6 ✓" in summary and "与原边界重合" in summary
+    suggested = page.evaluate("window.sijieWorkspace.state.suggestion")
+    before = validations(page)
+    page.click("#accept-suggestion")
+    report = wait_for_validation_after(page, before)
+    assert errors_by_rule(report) & {"B2", "B3", "B6"} == set()
+    assert shapely.geometry.shape(page.evaluate("window.sijieWorkspace.boundary()")).equals_exact(
+        shapely.geometry.shape(suggested["suggested"]), 1e-9)
+    assert page.locator("#suggestion").is_hidden()
+    assert watched.errors == [] and watched.external == []
