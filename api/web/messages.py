@@ -183,6 +183,7 @@ SCRIPT_MESSAGES: tuple[str, ...] = (
     N_("js_field_discard"),
     N_("js_field_draw_hint"),
     N_("js_field_from_cache"),
+    N_("js_field_kept"),
     N_("js_field_kind_area"),
     N_("js_field_kind_line"),
     N_("js_field_kind_point"),

@@ -171,3 +171,20 @@ def test_findings_at_a_tapped_point_and_as_a_drawn_area_keep_their_shapes(
     assert len(ring) == 3
     assert all(min(shapely.Point(c).distance(shapely.Point(d)) for c in ring) < 4 * pixel
                for d in drawn)
+
+
+def test_every_proposal_listed_with_a_connection_opens_later_with_none(service, browser, api):
+    pid = api.proposal_in_survey("good_building")
+    name = api.get(f"/proposals/{pid}").json()["properties"]["name"]
+    with phone(browser, service, position_in("good_building")) as (context, watched):
+        page = watched.page
+        listed = page.locator("#proposals li").count()
+        assert page.evaluate("window.sijieField.kept") == listed >= 1
+        context.set_offline(True)
+        page.goto(f"{service}/field/proposals/{pid}")  # never opened before
+        page.evaluate("window.sijieField.ready")
+        assert page.text_content("#title") == name
+        assert page.text_content("#net") == "离线"
+        assert page.evaluate("window.sijieField.state.layers.town.getLayers().length") == 3
+        assert page.locator("#add-modes button").count() == 4
+        assert watched.errors == [] and watched.external == []

@@ -103,8 +103,8 @@
     var styles = { neighbours: { color: "#8d6e63", weight: 1, fill: false },
                    water: { color: "#4a90d9", weight: 2, fillOpacity: 0.3 },
                    roads: { color: "#9e9e9e", weight: 1.5 } };
-    return Promise.all(Object.keys(styles).map(function (name) {
-      return api.request("GET", "/towns/" + townId + "/layers/" + name).then(function (fc) {
+    return Promise.all(field.TOWN_LAYERS.map(function (name) {
+      return field.townLayer(townId, name).then(function (fc) {
         L.geoJSON(fc, { style: function () { return styles[name]; }, interactive: false })
           .addTo(state.layers.town);
       }).catch(function () { return null; });  // the background is a help, not a need

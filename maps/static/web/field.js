@@ -8,6 +8,7 @@
   var msg = api.msg;
   var outbox = window.sijieOutbox;
   var data = api.pageData();
+  var TOWN_LAYERS = ["neighbours", "water", "roads"];  // the map's background, from the town
   var KIND_WORDS = { point: "js_field_kind_point", line: "js_field_kind_line", area: "js_field_kind_area" };
 
   var state = { user: null, sheet: null, draft: null, mode: null, fromCache: false, photoUrls: [] };
@@ -140,12 +141,48 @@
     });
   }
 
-  function loadList() {
-    return api.request("GET", "/survey/proposals").then(renderList).catch(function (e) {
-      status(e.status ? e.message : msg("js_field_no_data"), true);
+  function townLayer(town, name) {
+    return api.request("GET", "/towns/" + town + "/layers/" + name, undefined, { noRedirect: true });
+  }
+
+  // with a connection, every proposal listed is fetched once through the service worker
+  // (its page, survey sheet, photos and its town's background), so that each opens in the
+  // field with no signal, not only those already opened; one after another, quietly
+  function keepOffline(proposals) {
+    if (!navigator.onLine || !navigator.serviceWorker || !navigator.serviceWorker.controller) {
+      return Promise.resolve(0);
+    }
+    var towns = {};
+    state.kept = 0;
+    return proposals.reduce(function (chain, p) {
+      return chain.then(function () {
+        towns[p.town_id] = true;
+        return Promise.all([
+          fetch(data.scope + "/proposals/" + p.id),
+          api.request("GET", "/survey/proposals/" + p.id, undefined, { noRedirect: true }).then(function (sheet) {
+            return Promise.all(sheet.survey_findings.features.filter(function (f) { return f.properties.photo; })
+              .map(function (f) { return api.request("GET", f.properties.photo, undefined, { raw: true, noRedirect: true }); }));
+          })
+        ]).then(function () { state.kept += 1; }, function () { return null; });
+      });
+    }, Promise.resolve()).then(function () {
+      return Promise.all(Object.keys(towns).map(function (town) {
+        return Promise.all(TOWN_LAYERS.map(function (name) { return townLayer(town, name); }));
+      })).catch(function () { return null; });
+    }).then(function () {
+      if (state.kept) { $("kept").textContent = msg("js_field_kept", { count: state.kept }); }
+      return state.kept;
     });
   }
 
+  function loadList() {
+    return api.request("GET", "/survey/proposals").then(function (doc) {
+      renderList(doc);
+      field.kept = keepOffline(doc.proposals);
+    }).catch(function (e) {
+      status(e.status ? e.message : msg("js_field_no_data"), true);
+    });
+  }
 
   function reload() {
     return data.proposal ? field.loadSheet().catch(function () { return null; }) : loadList();
@@ -163,7 +200,8 @@
   }
 
   Object.assign(field, { $: $, el: el, status: status, when: when, kindOf: kindOf, send: send,
-                         reload: reload, renderOutbox: renderOutbox });
+                         reload: reload, renderOutbox: renderOutbox, townLayer: townLayer,
+                         TOWN_LAYERS: TOWN_LAYERS, kept: Promise.resolve(0) });
   // every script of the page has run by then (field-proposal.js adds the proposal's part)
   field.ready = new Promise(function (resolve) {
     if (document.readyState === "loading") {
