@@ -123,16 +123,17 @@ def _read_input(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, i
     if sent.file is None:
         body = sent.body
         inp, reason = svc.input_from_geojson(body, content_crs(request),
-                                             max_vertices=_max_vertices(request))
+                                             max_vertices=max_vertices(request))
         return inp, reason, _town_id(body.get("town_id") if isinstance(body, dict) else None)
-    return _read_upload(request, sent)
+    return read_upload_input(request, sent)
 
 
-def _max_vertices(request: Request) -> int:
+def max_vertices(request: Request) -> int:
+    """The most vertices a boundary sent to the service may have (``uploads.max_vertices``)."""
     return int(request.app.state.settings.uploads.max_vertices)
 
 
-def _read_upload(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, int | None]:
+def read_upload_input(request: Request, sent: Sent) -> tuple[svc.ProposalInput, str, int | None]:
     """The proposal in an uploaded file, read by a worker process (see api.isolation)."""
     assert sent.file is not None
     inp = read_proposal_upload(request, sent.file, sent.filename, sent.fields)
@@ -247,7 +248,7 @@ def edit_answer(
         raise Problem(428, "if_match_missing", etag=svc.etag_header(current))
     inp, reason = svc.input_from_geojson(
         sent.body, content_crs(request), current=current if merge else None,
-        max_vertices=_max_vertices(request),
+        max_vertices=max_vertices(request),
     )
     town = get_town(session, proposal.town_id)
     version = svc.edit(

@@ -5,21 +5,20 @@ an unsaved sketch (a GeoJSON Feature in CRS84, nothing stored), by the same spat
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from api.analyses.suggestion import storage_shapes, suggestion_document
 from api.crs import CRS84
 from api.deps import GisUser, LangDep, SessionDep, StaffUser
 from api.problems import Problem
-from api.routes.common import Id, read_proposal_upload
+from api.routes.common import Id
+from api.routes.proposals import Sent, SentDep, max_vertices, read_upload_input
 from api.serialize import GeoJSONResponse, GeoJSONText, JSONDocument
 from api.services import workspace as svc
-from api.services.proposals import input_from_geojson
+from api.services.proposals import ProposalInput, input_from_geojson
 from api.services.towns import get_town
 from api.services.workflow import STATE_LABELS
 from geo.i18n import t
@@ -76,15 +75,23 @@ def block_union(town_id: Id, body: BlocksIn, request: Request, session: SessionD
                             "properties": {"blocks": sorted(set(body.blocks))}})
 
 
+def _sketch(request: Request, sent: Sent) -> ProposalInput:
+    """The unsaved boundary a sketch request sends: a GeoJSON Feature in CRS84, held to the
+    vertex cap."""
+    if sent.file is not None:
+        raise Problem(415, "content_type")
+    return input_from_geojson(sent.body, CRS84, max_vertices=max_vertices(request))[0]
+
+
 @router.post("/sketch/validation", summary="Validate an unsaved boundary (GeoJSON Feature in "
              "CRS84) as `sijie validate` does; findings located in CRS84 (GIS staff). With "
              "fit=true the boundary is first fitted to the neighbours' edges, roads and rivers "
              "within the snap tolerance (boundary.snap_tolerance_m): the fitted boundary is the "
              "one validated, returned in the member `fitted` with what moved")
-async def sketch_validation(town_id: Id, request: Request, session: SessionDep, user: GisUser,
-                            lang: LangDep, fit: bool = False) -> GeoJSONResponse:
+def sketch_validation(town_id: Id, request: Request, session: SessionDep, user: GisUser,
+                      lang: LangDep, sent: SentDep, fit: bool = False) -> GeoJSONResponse:
     ctx = _context(request, session, town_id)
-    inp, _ = input_from_geojson(await _body(request), CRS84)
+    inp = _sketch(request, sent)
     fitted = None
     if fit:
         inp, fitted = svc.fit_sketch(ctx, inp)
@@ -95,35 +102,22 @@ async def sketch_validation(town_id: Id, request: Request, session: SessionDep, 
 
 @router.post("/sketch/suggestion", summary="The suggested boundary of an unsaved sketch, as "
              "`sijie suggest` makes it, in CRS84 (GIS staff)")
-async def sketch_suggestion(town_id: Id, request: Request, session: SessionDep,
-                            user: GisUser) -> JSONDocument:
+def sketch_suggestion(town_id: Id, request: Request, session: SessionDep, user: GisUser,
+                      sent: SentDep) -> JSONDocument:
     ctx = _context(request, session, town_id)
-    inp, _ = input_from_geojson(await _body(request), CRS84)
-    result = svc.suggest_sketch(ctx, inp)
+    result = svc.suggest_sketch(ctx, _sketch(request, sent))
     shapes = storage_shapes(result)
     return JSONDocument(suggestion_document(result.to_dict(), shapes, CRS84))
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(422, "bad_geojson", reason=str(exc)[:200]) from exc
 
 
 @router.post("/sketch/upload", summary="Read a boundary file (any format sijie reads) into the "
              "editor, nothing stored; form fields crs, layer, feature, name and type as for "
              "POST /proposals (GIS staff)")
-async def sketch_upload(town_id: Id, request: Request, session: SessionDep,
-                        user: GisUser) -> GeoJSONResponse:
+def sketch_upload(town_id: Id, request: Request, session: SessionDep, user: GisUser,
+                  sent: SentDep) -> GeoJSONResponse:
     get_town(session, town_id)
-    limit = int(request.app.state.settings.uploads.max_file_mb * 1024**2)
-    form = await request.form(max_part_size=limit + 1)
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
+    if sent.file is None:
         raise Problem(422, "content_type")
-    data = await upload.read(limit + 1)
-    inp = await run_in_threadpool(read_proposal_upload, request, data,
-                                  upload.filename or "upload", form)
+    inp = read_upload_input(request, sent)[0]  # opened in a worker process, as every upload
     return GeoJSONResponse({"type": "Feature", "geometry": inp.geometry.__geo_interface__,
                             "properties": {"name": inp.name, "type": inp.type}})

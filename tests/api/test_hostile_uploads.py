@@ -4,6 +4,7 @@ no scratch file is left."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import psutil
 import pytest
 import shapely
 from fastapi.testclient import TestClient
@@ -145,6 +147,7 @@ CORPUS: dict[str, tuple[Callable[[Path], tuple[str, bytes]], int, str | None]] =
                                             + b"\xff\xfe garbage \x00" * 500), 422, None),
     "100-mb": (lambda f: ("p.gpkg", b"\0" * (100 * 1024**2)), 413, "body_too_large"),
     "250k-vertex-ring": (lambda f: ("p.gpkg", ring_gpkg(f, 250_000)), 413, "too_many_vertices"),
+    "1m-vertex-ring": (lambda f: ("p.gpkg", ring_gpkg(f, 1_000_000)), 413, None),
     "nan-coordinates": (lambda f: ("p.geojson", _geojson("[NaN, 30.1], " + _SQUARE)), 422,
                         "json-refused"),
     "1e400-coordinates": (lambda f: ("p.geojson", _geojson("[1e400, 30.1], " + _SQUARE)), 422,
@@ -154,6 +157,9 @@ CORPUS: dict[str, tuple[Callable[[Path], tuple[str, bytes]], int, str | None]] =
     "lone-surrogate-name": (lambda f: ("p.geojson", _geojson(_SQUARE).replace(
         b'"name": "x"', b'"name": "\\ud800x"')), 422, "json-refused"),
 }
+# the editor's file reader opens files as uploads are opened
+SKETCH_CORPUS = {name: CORPUS[name] for name in (
+    "endless-view", "virtualogr-as-rtree", "vrt-as-gpkg", "zip-bomb", "250k-vertex-ring")}
 TOWN_CORPUS = {
     "endless-view-context": (lambda f: ("town.gpkg", endless_view(f, CONTEXT)), 400,
                              "sqlite-view"),
@@ -161,13 +167,25 @@ TOWN_CORPUS = {
 }
 
 
+def _rss_mb() -> float:
+    """Resident memory of this process (the service's) and its children (upload workers)."""
+    me = psutil.Process()
+    total = 0
+    for process in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_info().rss
+    return total / 1024**2
+
+
 class HealthWatch:
-    """``/health`` asked every 50 ms from another thread; the slowest answer kept."""
+    """``/health`` asked every 50 ms from another thread, each answer's time kept, and the
+    peak memory of the service with its upload workers."""
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
         self.latencies: list[float] = []
         self.failures: list[int] = []
+        self.peak_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -178,7 +196,11 @@ class HealthWatch:
             self.latencies.append(time.perf_counter() - start)
             if status != 200:
                 self.failures.append(status)
+            self.peak_mb = max(self.peak_mb, _rss_mb())
             self._stop.wait(0.05)
+
+    def p95(self) -> float:
+        return float(np.percentile(self.latencies, 95))
 
     def __enter__(self) -> HealthWatch:
         self._thread.start()
@@ -219,7 +241,8 @@ def _check_corpus(service, headers, tmp_path, corpus, path: str) -> None:
     assert _leftovers(service) == []
     print(f"\n{path}: {len(answers)} hostile files, slowest answer "
           f"{max(t for _, t in answers.values()):.2f} s; /health ×{len(watch.latencies)}, "
-          f"slowest {max(watch.latencies) * 1e3:.0f} ms")
+          f"p95 {watch.p95() * 1e3:.0f} ms, slowest {max(watch.latencies) * 1e3:.0f} ms; "
+          f"peak memory with upload workers {watch.peak_mb:.0f} MB")
 
 
 def test_every_hostile_proposal_file_is_a_quick_4xx_with_the_service_responsive(
@@ -234,6 +257,12 @@ def test_every_hostile_town_context_is_a_quick_4xx_with_the_service_responsive(
     _check_corpus(service, headers, tmp_path, TOWN_CORPUS, "/towns")
 
 
+def test_every_hostile_file_read_into_the_editor_is_a_quick_4xx_with_the_service_responsive(
+    service, headers, tmp_path
+):
+    _check_corpus(service, headers, tmp_path, SKETCH_CORPUS, "/towns/1/sketch/upload")
+
+
 def test_a_real_geopackage_still_becomes_a_proposal_through_the_worker(service, headers):
     response = service.post("/proposals", headers=headers,
                             files={"file": ("good.gpkg", GOOD.read_bytes(), "application/x")})
@@ -241,10 +270,12 @@ def test_a_real_geopackage_still_becomes_a_proposal_through_the_worker(service, 
     assert _leftovers(service) == []
 
 
-def test_a_geojson_body_with_too_many_vertices_is_413(service, headers):
+@pytest.mark.parametrize("path", ["/proposals", "/towns/1/sketch/validation",
+                                  "/towns/1/sketch/suggestion"])
+def test_a_geojson_body_with_too_many_vertices_is_413(service, headers, path):
     coords = shapely.get_coordinates(gpd.GeoSeries([ring(120_000)], crs=4549).to_crs(4490)[0])
     feature = {"type": "Feature", "properties": {"name": "环"},
                "geometry": {"type": "Polygon", "coordinates": [coords.tolist()]}}
-    response = service.post("/proposals", headers={**headers, "Content-Type": "application/json"},
+    response = service.post(path, headers={**headers, "Content-Type": "application/json"},
                             content=json.dumps(feature))
     assert_problem(response, 413, "too_many_vertices")
