@@ -265,6 +265,7 @@ def test_the_openapi_document_offers_the_key_on_every_change_and_on_no_read(serv
     for path, operations in paths.items():
         for method, operation in operations.items():
             names = {p["name"] for p in operation.get("parameters", [])}
-            signed_in_change = method in ("post", "put", "patch") and operation.get("security")
+            signed_in_change = method in ("post", "put", "patch", "delete") and operation.get(
+                "security")
             assert ("Idempotency-Key" in names) == bool(signed_in_change), (method, path)
     assert "Idempotency-Key" in {p["name"] for p in paths["/proposals"]["post"]["parameters"]}
