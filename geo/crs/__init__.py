@@ -5,7 +5,7 @@ Data is stored in CGCS2000 (EPSG:4490) or a CGCS2000 3° Gauss–Krüger CM zone
 is accepted on input and produced for display only, never stored.
 """
 
-from geo.crs.detect import resolve_crs
+from geo.crs.detect import gcj02_may_apply, resolve_crs
 from geo.crs.gcj02 import (
     gcj02_to_wgs84,
     geometry_from_gcj02,
@@ -23,6 +23,7 @@ from geo.crs.zones import (
 
 __all__ = [
     "cm_epsg_from_zone_prefixed",
+    "gcj02_may_apply",
     "gcj02_to_wgs84",
     "geometry_from_gcj02",
     "geometry_to_gcj02",

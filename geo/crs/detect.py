@@ -23,7 +23,7 @@ from geo.crs.zones import cm_epsg_from_zone_prefixed, is_gk_cm, is_gk_zone_prefi
 from geo.errors import CRSError, MissingCRSError
 from geo.i18n import Text
 
-__all__ = ["resolve_crs"]
+__all__ = ["gcj02_may_apply", "resolve_crs"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ _CGCS2000 = "EPSG:4490"
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
 _GCJ02_NAMES = {"GCJ02", "GCJ-02"}
+_WGS84_EPSG = 4326
 
 
 def _parse_declared(declared: str, path: str | Path | None, layer: str | None) -> pyproj.CRS:
@@ -46,10 +47,26 @@ def _parse_declared(declared: str, path: str | Path | None, layer: str | None) -
         ) from None
 
 
+def _wgs84_projected(crs: pyproj.CRS) -> bool:
+    """Whether ``crs`` is a projection of WGS 84 (Web Mercator, UTM …)."""
+    geodetic = crs.geodetic_crs
+    return crs.is_projected and geodetic is not None and geodetic.to_epsg() == _WGS84_EPSG
+
+
+def gcj02_may_apply(crs: pyproj.CRS) -> bool:
+    """Whether coordinates in ``crs`` may be GCJ-02 ones, as web maps export them: lon/lat,
+    or a projection of WGS 84 (AMap's Web Mercator); never a CGCS2000 or older projection."""
+    return bool(crs.is_geographic) or _wgs84_projected(crs)
+
+
 def _from_gcj02(gdf: gpd.GeoDataFrame, path: str | Path | None,
                 layer: str | None) -> gpd.GeoDataFrame:
-    """GCJ-02 lon/lat to CGCS2000 lon/lat, whatever CRS the file declares (GCJ-02 files
-    usually call themselves WGS 84); coordinates that are no lon/lat in China are refused."""
+    """GCJ-02 lon/lat to CGCS2000 lon/lat, whatever lon/lat CRS the file declares (GCJ-02
+    files usually call themselves WGS 84); a file in a projection of WGS 84 (AMap's Web
+    Mercator) is taken to its lon/lat first. Other coordinates that are no lon/lat in China
+    are refused."""
+    if gdf.crs is not None and _wgs84_projected(pyproj.CRS.from_user_input(gdf.crs)):
+        gdf = gdf.to_crs(_WGS84_EPSG)
     bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
     if all(math.isfinite(b) for b in bounds) and not _in_china(*bounds):
         raise CRSError(message_key="crs_gcj02_not_lonlat", params={"bounds": _fmt(bounds)},
@@ -146,7 +163,8 @@ def resolve_crs(
         The layer as read.
     declared
         A user-named CRS (``--crs``); wins over the file's. ``GCJ02``/``GCJ-02`` means the
-        coordinates are GCJ-02 lon/lat: they are converted to EPSG:4490.
+        coordinates are GCJ-02 lon/lat (or Web Mercator, when the file says so), whatever
+        datum the file names: they are converted to EPSG:4490.
     path, layer
         Where the layer came from, named in error messages.
 

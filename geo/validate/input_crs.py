@@ -5,9 +5,10 @@ Two mistakes move a boundary by hundreds of metres without any error:
 * old datums: Beijing 1954 and Xi'an 1980 coordinates differ from CGCS2000 by tens to
   hundreds of metres, and PROJ has no transformation between them without the local
   parameters (七参数) a surveying bureau holds, so sijie uses them as they are;
-* GCJ-02 coordinates (AMap/Gaode) declared as WGS 84/CGCS2000 lie about 500 m off. The fit
-  is measured, not guessed: the share of the boundary that follows a road, river, ridge or
-  the town border (B3's edge share) as given and after undoing the GCJ-02 shift; a gain of the
+* GCJ-02 coordinates (AMap/Gaode) declared as WGS 84/CGCS2000 lie about 500 m off. For
+  lon/lat input (or a projection of WGS 84, where ``--crs GCJ02`` applies) the fit is
+  measured, not guessed: the share of the boundary that follows a road, river, ridge or the
+  town border (B3's edge share) as given and after undoing the GCJ-02 shift; a gain of the
   rules' ``boundary.gcj02_hint_gain`` that brings the share to B3's minimum suggests
   ``--crs GCJ02``.
 """
@@ -22,7 +23,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.crs import geometry_from_gcj02
+from geo.crs import gcj02_may_apply, geometry_from_gcj02
 from geo.proposal import Proposal
 from geo.validate.edges import loose_boundary
 from geo.validate.report import WARNING, Finding, RuleResult
@@ -70,7 +71,8 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     if datum is not None:
         findings.append(Finding(rule=RULE, severity=WARNING, clause=CLAUSE, key="crs_old_datum",
                                 params={"datum": datum, "crs": proposal.crs.name}))
-    fit = gcj02_fit(proposal, ctx)
+    # only where --crs GCJ02 could be the answer: lon/lat or a WGS 84 projection
+    fit = gcj02_fit(proposal, ctx) if gcj02_may_apply(proposal.crs) else None
     if fit is not None:
         before, after = fit
         gain_min = ctx.rules.boundary.gcj02_hint_gain

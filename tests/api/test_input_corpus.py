@@ -6,9 +6,10 @@ The corpus is made here from the demo's ``good_industrial`` proposal: a Shapefil
 UTF-8 CSV with a byte-order mark, a KMZ from a Google-Earth-style KML (folders, styles,
 ExtendedData), a DXF drawing written by ezdxf (R12, GBK code page) with the boundary on a named
 CAD layer beside GBK text and a road, a zipped FileGDB, a MapInfo TAB (GBK), GCJ-02 GeoJSON
-(read with ``--crs GCJ02`` although it says WGS 84), a Xi'an 1980 Shapefile (EPSG:2385) and a
-FlatGeobuf whose columns only the bureau's rules file names (XMMC/SQLX). The command line and
-the service read them with the same rules file.
+(read with ``--crs GCJ02`` although it says WGS 84) and a GCJ-02 GeoPackage in AMap's Web
+Mercator, a Xi'an 1980 Shapefile (EPSG:2385) and a FlatGeobuf whose columns only the bureau's
+rules file names (XMMC/SQLX). The command line and the service read them with the same rules
+file.
 """
 
 from __future__ import annotations
@@ -154,6 +155,15 @@ def _gcj02_geojson(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     return Sample(str(path), ("--crs", "GCJ02"), form={"crs": "GCJ02"})
 
 
+def _gcj02_web_mercator(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    # AMap's own projection: GCJ-02 lon/lat in Web Mercator, the file saying EPSG:3857
+    frame = good.to_crs(4326)[["name", "type", "geometry"]]
+    frame["geometry"] = geometry_to_gcj02(frame.geometry)
+    path = folder / "amap_mercator.gpkg"
+    frame.to_crs(3857).to_file(path)
+    return Sample(str(path), ("--crs", "GCJ02"), form={"crs": "GCJ02"})
+
+
 def _shapefile_gbk(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     (folder / "shp").mkdir()
     path = folder / "shp" / "申报边界.shp"
@@ -182,7 +192,8 @@ def _flatgeobuf_bureau_columns(folder: Path, good: gpd.GeoDataFrame) -> Sample:
 MAKERS = {"shapefile_chinese_columns": _shapefile_gbk, "csv_gbk_wkt": _csv_gbk,
           "csv_utf8_bom": _csv_utf8_bom, "kmz_google_earth": _kmz,
           "dxf_cad_layer_gbk": _dxf_gbk, "filegdb_zip": _filegdb_zip, "mapinfo_tab": _tab,
-          "geojson_gcj02": _gcj02_geojson, "shapefile_xian80": _xian80_shapefile,
+          "geojson_gcj02": _gcj02_geojson, "gpkg_gcj02_web_mercator": _gcj02_web_mercator,
+          "shapefile_xian80": _xian80_shapefile,
           "flatgeobuf_bureau_columns": _flatgeobuf_bureau_columns}
 
 

@@ -18,6 +18,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from geo.crs import (
     cm_epsg_from_zone_prefixed,
+    gcj02_may_apply,
     gcj02_to_wgs84,
     geometry_from_gcj02,
     geometry_to_gcj02,
@@ -342,3 +343,25 @@ def test_plausible_data_is_never_reprojected(crs, xy):
 def test_empty_frame_skips_the_plausibility_checks():
     gdf = _frame([], "EPSG:4326")
     assert resolve_crs(gdf).crs.to_epsg() == 4326
+
+
+def test_gcj02_declared_on_web_mercator_lands_at_its_wgs84_position():
+    # AMap's own projection: GCJ-02 lon/lat in Web Mercator metres, the file saying EPSG:3857
+    (wgs_lon, wgs_lat, gcj_lon, gcj_lat) = EVILTRANSFORM_PAIRS[2].values
+    gdf = _frame([Point(gcj_lon, gcj_lat)], "EPSG:4326").to_crs(3857)
+    out = resolve_crs(gdf, declared="GCJ02")
+    assert out.crs.to_epsg() == 4490
+    pt = out.geometry.iloc[0]
+    assert _metres(pt.x, pt.y, wgs_lon, wgs_lat) < 0.01
+
+
+def test_gcj02_declared_on_cgcs2000_metres_is_refused():
+    gdf = _frame([Point(650_000.0, 3_306_000.0)], "EPSG:4549")
+    with pytest.raises(CRSError, match="GCJ-02"):
+        resolve_crs(gdf, declared="GCJ02", path="cad.dxf")
+
+
+@pytest.mark.parametrize(("crs", "may"), [(4326, True), (4490, True), (3857, True),
+                                           (32651, True), (4549, False), (2385, False)])
+def test_gcj02_may_apply_to_lonlat_and_wgs84_projections_only(crs, may):
+    assert gcj02_may_apply(pyproj.CRS.from_epsg(crs)) is may
