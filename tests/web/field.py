@@ -17,7 +17,7 @@ import httpx
 
 from tests.api.conftest import demo_feature
 from tests.api.walk import ROSTER_USERS, walk_to
-from tests.web.server import LOCAL, Watched, watched_page
+from tests.web.server import Watched, block_outside, watched_page
 from tests.web.workspace import PASSWORD, demo_shape
 
 PHONE = {"width": 390, "height": 844}
@@ -78,20 +78,6 @@ def position_in(name: str) -> dict[str, float]:
     _, shape = demo_shape(name)
     point = shape.representative_point()
     return {"latitude": point.y, "longitude": point.x, "accuracy": 12}
-
-
-def block_outside(context, watched: Watched) -> None:
-    """Abort and record every request of the context (pages and service worker) that would
-    leave localhost."""
-    def route(request_route) -> None:
-        url = urlsplit(request_route.request.url)
-        if url.scheme in ("blob", "data") or url.hostname in LOCAL:
-            request_route.continue_()
-        else:
-            watched.external.append(request_route.request.url)
-            request_route.abort()
-
-    context.route("**/*", route)
 
 
 @contextmanager

@@ -68,6 +68,13 @@ def watched_page(context) -> Watched:
     page.on("pageerror", lambda exc: watched.errors.append(str(exc)))
     page.on("response", lambda r: r.status >= 500 and watched.failed.append(r.url))
 
+    block_outside(page, watched)
+    return watched
+
+
+def block_outside(target, watched: Watched) -> None:
+    """Abort and record in ``watched`` every request of ``target`` (a page, or a context: its
+    pages and service workers) that would leave localhost."""
     def route(request_route) -> None:
         url = urlsplit(request_route.request.url)
         # blob: and data: URLs are made in the page (Redoc's worker), not fetched from anywhere
@@ -77,5 +84,4 @@ def watched_page(context) -> Watched:
             watched.external.append(request_route.request.url)
             request_route.abort()
 
-    page.route("**/*", route)
-    return watched
+    target.route("**/*", route)

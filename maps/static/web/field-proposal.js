@@ -10,7 +10,8 @@
   var field = window.sijieField;
   var outbox = field.outbox;
   var data = field.data;
-  var state = field.state;
+  var state = Object.assign(field.state, { sheet: null, draft: null, mode: null, fromCache: false,
+                                           photoUrls: [], fitted: false, opinionKey: null });
   var $ = field.$;
   var el = field.el;
   var status = field.status;

@@ -11,7 +11,7 @@
   var TOWN_LAYERS = ["neighbours", "water", "roads"];  // the map's background, from the town
   var KIND_WORDS = { point: "js_field_kind_point", line: "js_field_kind_line", area: "js_field_kind_area" };
 
-  var state = { user: null, sheet: null, draft: null, mode: null, fromCache: false, photoUrls: [] };
+  var state = { user: null, kept: 0 };
   var field = (window.sijieField = { state: state, outbox: outbox, data: data });
 
   function $(id) { return document.getElementById(id); }
@@ -34,7 +34,6 @@
     return iso ? new Date(iso).toLocaleString(api.lang === "en" ? "en" : "zh-CN",
                                              { dateStyle: "short", timeStyle: "short" }) : "";
   }
-
 
   function kindOf(geometry) {
     var type = geometry && geometry.type || "";
