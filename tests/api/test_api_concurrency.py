@@ -22,6 +22,8 @@ def test_100_concurrent_edits_with_one_etag_give_one_200_and_99_412(client, auth
 
     with ThreadPoolExecutor(max_workers=100) as pool:
         statuses = list(pool.map(edit, range(100)))
+    print("\n100 concurrent edits with one ETag: "
+          + ", ".join(f"{statuses.count(s)} × {s}" for s in sorted(set(statuses))))
     assert sorted(statuses) == [200] + [412] * 99
     versions = client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json()["features"]
     assert [v["properties"]["version"] for v in versions] == [1, 2]

@@ -48,5 +48,6 @@ def test_no_operation_answers_5xx_or_outside_its_schema(client, gis):
             fuzz()
         except Exception as exc:  # every operation is tried; failures are listed together
             failures.append(f"{operation.label}: {str(exc)[:600]}")
+    print(f"\n{calls} generated requests, {len(failures)} operations failing")
     assert calls > 0
     assert not failures, "\n\n".join(failures)
