@@ -84,6 +84,15 @@ class Audit:
     geometries: npt.NDArray[np.object_]
     crs: pyproj.CRS
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a Dask worker's slice on its way back) with the geometries as one WKB
+        array: one vectorised encode and decode instead of one per community."""
+        return {**self.__dict__, "geometries": shapely.to_wkb(self.geometries)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, geometries=np.asarray(shapely.from_wkb(state["geometries"]),
+                                                          dtype=object))
+
     @property
     def ok(self) -> bool:
         """True when no community has an error and no two communities overlap."""
