@@ -7,6 +7,7 @@ and kept on ``app.state``; tests build apps with their own settings.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -40,6 +42,7 @@ from api.services.towns import ContextCache, zone_epsgs
 from api.settings import Settings
 from api.store_errors import add_store_handlers
 from api.web.negotiation import OgcHtml
+from geo.prepared.cache import CACHE_ENV, cache_dir
 from geo.rules import load_rules
 
 __all__ = ["create_app"]
@@ -54,6 +57,14 @@ def _upload_dir(settings: Settings) -> Path:
         path = gpkg_path(settings.database_url)
         return path.with_name(f"{path.stem}_uploads")
     return Path(tempfile.gettempdir()) / "sijie_uploads"
+
+
+def _database_name(settings: Settings) -> str:
+    """The database, as the prepared-town cache names it (a GeoPackage by its full path)."""
+    url = settings.database_url
+    if is_geopackage(url):
+        return f"gpkg:{gpkg_path(url).resolve()}"
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def start(app: FastAPI, settings: Settings) -> None:
@@ -80,7 +91,9 @@ def start(app: FastAPI, settings: Settings) -> None:
         app.state.town_epsgs = zone_epsgs(session)
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.contexts = ContextCache(sessions, rules)
+    app.state.contexts = ContextCache(
+        sessions, rules, cache=cache_dir({**os.environ, CACHE_ENV: settings.cache_dir}),
+        database=_database_name(settings))
     for town_id in town_ids:  # built now, so the first request does not wait for it
         app.state.contexts.get(town_id)
     app.state.runner = Runner(sessions, app.state.contexts, Cluster(

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         "started by the service",
     )
     dask_workers: int = Field(2, gt=0, description="workers of the local Dask cluster")
+    cache_dir: str = Field(
+        "",
+        description="folder of the prepared towns the service (each of its worker processes "
+        "and its next start) shares with the command line; empty = ~/.cache/sijie/towns, "
+        "off = none kept",
+    )
     dask_processes: bool = Field(
         False,
         description="run the local Dask cluster's workers in processes of their own "

@@ -27,11 +27,13 @@ from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, 
 from api.problems import Problem
 from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.io import read_context
+from geo.prepared.cache import kept_path, kept_town
 from geo.rules import Rules
 
 __all__ = [
     "ContextCache",
     "all_towns",
+    "content_stamp",
     "current_version",
     "first_town",
     "get_town",
@@ -211,6 +213,25 @@ def current_version(session: Session, town_id: int) -> int:
                               .where(ContextVersion.town_id == town_id)) or 1)
 
 
+def content_stamp(session: Session, town_id: int) -> str:
+    """What the town's context is made of, as a stamp that changes whenever it changes: its
+    current context version (and when that was made), its name and zone, and the verified
+    employment figures imported (which change no version)."""
+    town = session.get(Town, town_id)
+    if town is None:
+        raise Problem(404, "town_not_found", id=town_id)
+    version = session.execute(
+        select(ContextVersion.version, ContextVersion.created_at)
+        .where(ContextVersion.town_id == town_id)
+        .order_by(ContextVersion.version.desc()).limit(1)).first()
+    figures = session.execute(
+        select(func.count(EmploymentFigure.id), func.max(EmploymentFigure.id))
+        .where(EmploymentFigure.town_id == town_id)).one()
+    made = "" if version is None else f"{version[0]} {version[1].isoformat()}"
+    return (f"{town.id} {town.created_at.isoformat()} {town.name} {town.work_crs} "
+            f"version {made} figures {figures[0]} {figures[1]}")
+
+
 class ContextCache:
     """Each town's Context at its current version, built from the database on first use and
     kept until the town's context gets a new version (contexts are read-only, so threads may
@@ -218,16 +239,24 @@ class ContextCache:
     committed; one made by another process is noticed within ``recheck_seconds``."""
 
     def __init__(self, sessions: sessionmaker, rules: Rules, *,
-                 recheck_seconds: float = 5.0) -> None:
+                 recheck_seconds: float = 5.0, cache: Path | None = None,
+                 database: str = "") -> None:
         self._sessions = sessions
         self._rules = rules
         self._recheck = recheck_seconds
+        self._cache = cache if database else None
+        self._database = database
         self._contexts: dict[int, tuple[int, Context, float]] = {}
         self._lock = threading.Lock()
 
     @property
     def rules(self) -> Rules:
         return self._rules
+
+    @property
+    def database(self) -> str:
+        """The database, as the prepared-town cache names it ("": nothing kept on disk)."""
+        return self._database
 
     def get(self, town_id: int) -> Context:
         return self.current(town_id)[1]
@@ -243,9 +272,19 @@ class ContextCache:
             with nullcontext(session) if session is not None else self._sessions() as reading:
                 version = current_version(reading, town_id)
                 ctx = (kept[1] if kept is not None and kept[0] == version
-                       else _build(reading, town_id, self._rules))
+                       else self._prepared(reading, town_id))
             self._contexts[town_id] = (version, ctx, now)
             return version, ctx
+
+    def _prepared(self, session: Session, town_id: int) -> Context:
+        """The town's context built from the database and prepared, or loaded from the
+        prepared-town cache, where every worker process of the service (and the next start)
+        finds it: kept under the database, the town and a stamp of its content."""
+        stamp = content_stamp(session, town_id)
+        path = (None if self._cache is None
+                else kept_path(self._cache, f"{self._database}#town{town_id}", stamp, self._rules))
+        return kept_town(path, lambda: _build(session, town_id, self._rules),
+                         unchanged=lambda: content_stamp(session, town_id) == stamp)
 
     def forget(self, town_id: int) -> None:
         """Build the town's Context afresh on next use (its stored data changed)."""

@@ -22,7 +22,7 @@ import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from geo.context import Context
@@ -30,7 +30,8 @@ from geo.io.context import read_context
 from geo.prepared import prepare_town
 from geo.rules import Rules
 
-__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "read_prepared_context"]
+__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "kept_path", "kept_town",
+           "read_prepared_context"]
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,20 @@ def _versions() -> str:
                      pyproj.__version__])
 
 
-def _key(content: str, rules: Rules, crs: str | None) -> str:
+def _key(*parts: str) -> str:
     key = hashlib.blake2b(digest_size=16)
-    for part in (content, rules.model_dump_json(), crs or "", _versions()):
+    for part in (*parts, _versions()):
         key.update(part.encode() + b"\0")
     return key.hexdigest()
+
+
+def kept_path(folder: Path, place: str, version: str, rules: Rules) -> Path:
+    """Where the prepared town of ``place`` (what it is the context of: a file, a stored
+    town) at ``version`` (a hash of its content, a stored version) judged by ``rules`` is kept
+    in ``folder``. Every file of one place shares the first part of its name, so the stale
+    versions are found and removed when a new one is kept."""
+    where = hashlib.blake2b(place.encode(), digest_size=8).hexdigest()
+    return folder / f"{where}-{_key(version, rules.model_dump_json())}.town"
 
 
 def cache_path(source: str | Path, rules: Rules, folder: Path, *,
@@ -104,13 +114,7 @@ def cache_path(source: str | Path, rules: Rules, folder: Path, *,
     content = _content_hash(path)
     if content is None:
         return None
-    return folder / f"{_place(path)}-{_key(content, rules, crs)}.town"
-
-
-def _place(path: Path) -> str:
-    """The part of a cache file's name that names the context file (its other files are
-    the stale versions of the same context)."""
-    return hashlib.blake2b(str(path).encode(), digest_size=8).hexdigest()
+    return kept_path(folder, str(path), f"{content} {crs or ''}", rules)
 
 
 def _load(path: Path) -> Context | None:
@@ -165,6 +169,22 @@ def _store(path: Path, ctx: Context) -> None:
     log.info("prepared town kept in %s", path)
 
 
+def kept_town(path: Path | None, build: Callable[[], Context], *,
+              unchanged: Callable[[], bool] = lambda: True) -> Context:
+    """The prepared town kept at ``path`` (:func:`kept_path`), or else ``build()`` prepared
+    (:func:`geo.prepared.prepare_town`) and kept there if ``unchanged()`` says its source did
+    not change while it was built. ``path=None`` builds and prepares it, keeping nothing."""
+    if path is not None:
+        ctx = _load(path)
+        if ctx is not None:
+            log.info("prepared town read from %s", path)
+            return ctx
+    ctx = prepare_town(build())
+    if path is not None and unchanged():
+        _store(path, ctx)
+    return ctx
+
+
 def read_prepared_context(source: str | Path, rules: Rules, *, cache: Path | None,
                           crs: str | None = None) -> Context:
     """The context of ``source`` (:func:`geo.io.read_context`), prepared
@@ -177,13 +197,7 @@ def read_prepared_context(source: str | Path, rules: Rules, *, cache: Path | Non
         As :func:`geo.io.read_context` (a cached town was read without error before).
     """
     path = None if cache is None else cache_path(source, rules, cache, crs=crs)
-    if path is not None:
-        ctx = _load(path)
-        if ctx is not None:
-            log.info("prepared town read from %s", path)
-            return ctx
-    ctx = prepare_town(read_context(source, rules, crs=crs))
     # kept only if the file did not change while it was read
-    if path is not None and path == cache_path(source, rules, path.parent, crs=crs):
-        _store(path, ctx)
-    return ctx
+    return kept_town(path, lambda: read_context(source, rules, crs=crs),
+                     unchanged=lambda: cache is not None
+                     and path == cache_path(source, rules, cache, crs=crs))
