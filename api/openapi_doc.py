@@ -4,8 +4,8 @@ Success answers are ``application/geo+json`` where the route returns GeoJSON, pr
 ``application/problem+json`` with the RFC 9457 members. Which problem statuses an operation
 lists follows from what it takes: a path id or a read (404), a signed-in user (401, 403),
 signing in (401), a body (409, 413, 415), an ``If-Match`` edit (412, 428), and for all 400,
-422 and 503. Every change a signed-in user makes takes an ``Idempotency-Key`` header
-(:mod:`api.idempotent_requests`).
+422 (not on the reads of the OGC API resources, which answer 400) and 503. Every change a
+signed-in user makes takes an ``Idempotency-Key`` header (:mod:`api.idempotent_requests`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from api.ogc_paths import is_ogc_path
 from api.problems import PROBLEM_JSON
 from api.routes import routers
 from api.serialize import GEOJSON, GeoJSONResponse, GeoJSONText
@@ -59,7 +60,9 @@ _WRITES = ("post", "put", "patch", "delete")
 
 
 def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
-    statuses = ["400", "422", "503"]
+    # the OGC API resources answer invalid parameters 400, never 422, on what they read
+    reads_ogc = method in ("get", "head") and is_ogc_path(path)
+    statuses = ["400", "503"] if reads_ogc else ["400", "422", "503"]
     if "{" in path or method == "get":  # a read may find nothing to show (e.g. no approved map)
         statuses.append("404")
     if operation.get("security"):
@@ -100,7 +103,10 @@ def _document(app: FastAPI) -> dict[str, Any]:
                         answer["content"] = {GEOJSON: {"schema": {"type": "object"}}}
             if method in _WRITES and operation.get("security"):
                 operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
-            for status in _statuses(path, method, operation):
+            statuses = _statuses(path, method, operation)
+            if "422" not in statuses:
+                responses.pop("422", None)  # FastAPI's own, for parameters it checks
+            for status in statuses:
                 responses[status] = {"description": _DESCRIPTIONS[status], "content": problem}
     return schema
 

@@ -39,6 +39,7 @@ router = APIRouter(tags=["OGC API Features"], dependencies=[Depends(ogc_paramete
 HTML = "text/html"
 SCHEMA_JSON = "application/schema+json"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.1"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
@@ -114,6 +115,9 @@ def _collection(
     }
     if bbox:  # an empty collection has no extent (never an empty bbox)
         body["extent"] = {"spatial": {"bbox": bbox, "crs": CRS84}}
+        interval = layers.time_extent(session, c, is_staff(user))
+        if interval is not None:
+            body["extent"]["temporal"] = {"interval": [interval], "trs": GREGORIAN}
     body["links"] = [
         {"href": f"{base}/collections/{c.id}", "rel": "self", "type": JSON},
         {"href": f"{base}/collections/{c.id}?f=html", "rel": "alternate", "type": HTML},

@@ -44,6 +44,7 @@ __all__ = [
     "page",
     "properties",
     "query",
+    "time_extent",
     "visible",
 ]
 
@@ -238,6 +239,22 @@ def extent(session: Session, c: Collection, staff: bool) -> list[list[float]]:
         .order_by(None)
     ).one()
     return [list(row)] if row[0] is not None else []
+
+
+def time_extent(session: Session, c: Collection, staff: bool) -> list[str | None] | None:
+    """When the features of a collection with time were valid, over every version kept:
+    ``[start, end]`` in RFC 3339 (``None``: open, since the records began or still valid);
+    ``None`` for a collection without time or without features."""
+    if c.id not in TEMPORAL:
+        return None
+    f = ContextFeature
+    count, starts, ends, first, last = session.execute(
+        query(session, c, staff, EVER).with_only_columns(
+            func.count(), func.count(f.valid_from), func.count(f.valid_to),
+            func.min(f.valid_from), func.max(f.valid_to)).order_by(None)).one()
+    if not count:
+        return None
+    return [_iso(first) if starts == count else None, _iso(last) if ends == count else None]
 
 
 def page(

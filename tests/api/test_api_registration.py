@@ -172,6 +172,15 @@ def test_datetime_answers_which_boundaries_were_valid(service, lifecycle):
     assert retired["valid_from"] is not None and retired["valid_to"] is not None
 
 
+def test_the_communities_collection_states_when_its_boundaries_were_valid(service, lifecycle):
+    extent = service.get("/collections/communities").json()["extent"]
+    ((start, end),) = extent["temporal"]["interval"]
+    # from the first registration on, and still valid (the revision is current)
+    moment = dt.datetime.fromisoformat
+    assert moment(lifecycle["t0"]) <= moment(start) <= moment(lifecycle["t1"]) and end is None
+    assert extent["temporal"]["trs"].endswith("ISO-8601/0/Gregorian")
+
+
 @pytest.mark.parametrize("value", ["yesterday", "2026-06-30T08:00:00", "2026-13-01",
                                    "2027-01-01T00:00:00Z/2026-01-01T00:00:00Z", "a/b/c"])
 def test_an_invalid_datetime_is_a_400_problem(service, value):

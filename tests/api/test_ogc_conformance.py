@@ -93,6 +93,14 @@ def test_conformance_declares_exactly_the_classes_served(service):
     assert f"{CORE}oas30" not in classes
 
 
+def test_the_api_definition_documents_the_items_parameters_and_400s(service):
+    items = service.get("/api.json").json()["paths"]["/collections/{collection_id}/items"]["get"]
+    names = {p["name"] for p in items["parameters"]}
+    assert {"bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "filter", "filter-lang",
+            "filter-crs", "sortby", "properties", "f"} <= names
+    assert "400" in items["responses"] and "422" not in items["responses"]
+
+
 def test_every_collection_has_links_crs_and_a_valid_extent_or_none(service, staff):
     document = service.get("/collections").json()
     assert _links(document)["self"]["type"] == "application/json"
@@ -109,6 +117,9 @@ def test_every_collection_has_links_crs_and_a_valid_extent_or_none(service, staf
         assert service.get(f"/collections/{c['id']}").json() == c
     # nothing approved yet: the public sees no proposals and no extent, never "bbox": []
     assert "extent" not in listed["proposals"] and "extent" in listed["roads"]
+    # the villages' validity: since the records began, still valid; roads have no time
+    assert listed["neighbours"]["extent"]["temporal"]["interval"] == [[None, None]]
+    assert "temporal" not in listed["roads"]["extent"]
     assert_problem(service.get("/collections/nowhere"), 404, "collection_not_found")
     assert_problem(service.get("/collections/sites"), 401)
 
@@ -415,8 +426,11 @@ def test_create_replace_update_and_delete_a_proposal_with_etags(service, staff):
     assert filtered["features"][0]["properties"]["version"] == 3
     assert_problem(service.delete(location, headers=gis), 428)
     assert_problem(service.delete(location, headers={**gis, "If-Match": etag}), 412)
-    gone = service.delete(location, headers={**gis, "If-Match": updated.headers["etag"]})
+    once = {**gis, "If-Match": updated.headers["etag"], "Idempotency-Key": f"withdraw-{fid}"}
+    gone = service.delete(location, headers=once)
     assert gone.status_code == 204 and gone.content == b""
+    again = service.delete(location, headers=once)  # a retry after a lost answer
+    assert again.status_code == 204 and again.headers.get("idempotent-replayed") == "true"
     assert_problem(service.get(location, headers=gis), 404, "feature_not_found")
     assert _items(service, "proposals", headers=gis, filter=f"proposal_id = {fid}")[
         "numberMatched"] == 0
