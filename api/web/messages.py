@@ -97,6 +97,8 @@ TEMPLATE_MESSAGES: tuple[str, ...] = (
     N_("page_type_industrial"),
     N_("page_upload"),
     N_("page_upload_file"),
+    N_("page_upload_crs"),
+    N_("page_upload_layer"),
     N_("page_upload_read"),
     N_("page_workflow"),
     N_("page_nav_field"),

@@ -280,6 +280,14 @@ def test_a_bureau_file_gives_the_demo_verdict_and_area_through_an_upload(
     assert len(crs) == sample.old_datum and _old_datum_said(crs) == sample.old_datum, crs
 
 
+def test_a_filegdb_folder_reads_as_its_zip_does(corpus, original, rules_file):
+    folder = Path(corpus["filegdb_zip"].cli_source).parent / "work" / "边界.gdb"
+    for source in (str(folder), f"{folder}:申报范围"):
+        code, report = _validate(source, "--rules", str(rules_file))
+        assert code == 0 and report["proposal"] == NAME
+        assert abs(report["metrics"]["area_m2"] - original[1]["metrics"]["area_m2"]) < 1.0
+
+
 def test_the_editor_reads_every_bureau_file_as_an_upload_does(service, gis, corpus):
     for key, sample in corpus.items():
         response = _upload(service, gis, sample.upload or Path(sample.cli_source), sample.form,
