@@ -3,10 +3,13 @@ a create retried with its Idempotency-Key is made once."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 from httpx import Response
+from sqlalchemy import func, select
 
+from api.db.models import Run
 from tests.api.conftest import assert_problem, create_proposal, demo_feature
 from tests.api.test_api_workflow import POINT, png_bytes, step
 
@@ -27,6 +30,25 @@ def test_100_concurrent_edits_with_one_etag_give_one_200_and_99_412(client, auth
     assert sorted(statuses) == [200] + [412] * 99
     versions = client.get(f"/proposals/{pid}/versions", headers=auth["gis"]).json()["features"]
     assert [v["properties"]["version"] for v in versions] == [1, 2]
+
+
+def test_concurrent_validation_runs_are_each_stored_and_never_500(client, auth):
+    """Writers racing for the store (on a GeoPackage, its one writer): each run is stored, or
+    the client is told 503 with Retry-After; never "database is locked" as a 500."""
+    pid, _ = create_proposal(client, auth["gis"])
+    url = f"/proposals/{pid}/versions/1/validation"
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: client.post(url, headers=auth["gis"]), range(20)))
+    statuses = [a.status_code for a in answers]
+    assert set(statuses) <= {201, 503}, statuses
+    assert all(a.headers["Retry-After"].isdigit() for a in answers if a.status_code == 503)
+    findings = {json.dumps(a.json()["findings"], sort_keys=True) for a in answers
+                if a.status_code == 201}
+    assert len(findings) == 1
+    with client.app.state.sessions() as session:
+        stored = session.scalar(select(func.count()).select_from(Run).where(
+            Run.proposal_id == pid, Run.status == "successful"))
+    assert stored == statuses.count(201)
 
 
 def test_if_match_star_edits_whatever_version_is_current(client, auth):
