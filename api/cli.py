@@ -258,7 +258,7 @@ def suggest_command(
     require_format(fmt, ("text", "json"), inputs.lang)
     prop, ctx = inputs.read()
     result = SUGGESTION.run(prop, ctx, {})
-    write_layers(SUGGESTION, result, prop, output)
+    write_layers(SUGGESTION, result, prop, output, inputs.lang)
     if fmt == "json":
         json_out(result.to_dict(), None)
     else:

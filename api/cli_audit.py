@@ -55,8 +55,9 @@ def _write(result: Audit, ctx: Context, output: Path, crs: pyproj.CRS, lang: Lan
         frame.to_csv(output, index=False, encoding="utf-8-sig")
     else:
         output.unlink(missing_ok=True)
-        write_gpkg(result.communities_frame(lang.value).to_crs(crs), output, "communities")
-        write_gpkg(result.overlaps_frame().to_crs(crs), output, "overlaps")
+        write_gpkg(result.communities_frame(lang.value).to_crs(crs), output, "communities",
+                   lang=lang)
+        write_gpkg(result.overlaps_frame().to_crs(crs), output, "overlaps", lang=lang)
     err.print(t("audit_written", lang, path=output), highlight=False)
 
 

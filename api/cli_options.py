@@ -285,7 +285,7 @@ def run_to_gpkg(entry: Analysis[R], inputs: ProposalInputs, output: Path,
     ``output`` and show the result on the console; the result, for the command's last words."""
     prop, ctx = inputs.read()
     result = entry.run(prop, ctx, options)
-    write_layers(entry, result, prop, output)
+    write_layers(entry, result, prop, output, inputs.lang)
     entry.show(result, prop, ctx, out, inputs.lang)
     return result
 
@@ -299,13 +299,15 @@ def json_out(document: object, output: Path | None) -> None:
         output.write_text(text + "\n", encoding="utf-8")
 
 
-def write_layers(entry: Analysis[R], result: R, proposal: Proposal, output: Path) -> None:
-    """``result``'s layers as a new GeoPackage ``output``, in the proposal's CRS."""
+def write_layers(entry: Analysis[R], result: R, proposal: Proposal, output: Path,
+                 lang: Lang) -> None:
+    """``result``'s layers as a new GeoPackage ``output``, in the proposal's CRS, field
+    aliases in ``lang``."""
     from geo.io import write_gpkg
 
     output.unlink(missing_ok=True)
     for layer, frame in entry.layers(result, proposal).items():
-        write_gpkg(frame.to_crs(proposal.crs), output, layer)
+        write_gpkg(frame.to_crs(proposal.crs), output, layer, lang=lang)
 
 
 def finish(entry: Analysis[R], result: R) -> NoReturn:

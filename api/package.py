@@ -140,7 +140,7 @@ def _write_layers_and_maps(out: Path, results: list[tuple[Analysis[Any], Any]],
     for entry, result in results:
         for name, frame in entry.layers(result, proposal).items():
             if len(frame):
-                write_gpkg(frame.to_crs(proposal.crs), gpkg, name)
+                write_gpkg(frame.to_crs(proposal.crs), gpkg, name, lang=lang)
     written = [gpkg]
     style: MapStyle = {"lang": lang.value, "basemap": Basemap.plain, "tianditu_token": None}
     for entry, result in results:

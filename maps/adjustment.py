@@ -10,6 +10,7 @@ import numpy as np
 from geo.adjust import Adjustment
 from geo.context import Context
 from geo.i18n import Text, t
+from geo.palette import ADJUSTED, BEFORE, BROKEN, GIVEN
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection, rows
@@ -18,10 +19,8 @@ from maps.labels import area
 
 __all__ = ["adjustment_map"]
 
-_BEFORE = {"color": "#6d6d6d", "weight": 2, "dashArray": "6 4", "fill": False}
-_AFTER = {"color": "#2e7d32", "weight": 2, "fillColor": "#a5d6a7", "fillOpacity": 0.25}
-_BROKEN = {"color": "#c62828", "fillColor": "#ef9a9a"}  # a neighbour left invalid or in pieces
-_GIVEN = {"color": "#e65100", "weight": 1, "fillColor": "#ff9800", "fillOpacity": 0.55}
+_BEFORE, _AFTER, _GIVEN = BEFORE, ADJUSTED, GIVEN
+_BROKEN = BROKEN  # a neighbour left invalid or in pieces
 
 
 def _yes(value: Any, lang: str) -> str:

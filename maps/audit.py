@@ -11,6 +11,7 @@ import shapely
 from geo.audit import Audit, CommunityAudit, Overlap
 from geo.context import Context
 from geo.i18n import t
+from geo.palette import AUDIT_FAIL, AUDIT_PASS, OVERLAP
 from geo.profile.info_table import class_label
 from maps.base import MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
@@ -20,10 +21,7 @@ from maps.labels import area, number
 
 __all__ = ["audit_map"]
 
-_PASS = {"color": "#1a7f37", "weight": 2, "fillColor": "#66bb6a", "fillOpacity": 0.3}
-_FAIL = {"color": "#c62828", "weight": 3, "fillColor": "#ef5350", "fillOpacity": 0.35}
-_OVERLAP = {"color": "#6a1b9a", "weight": 2, "dashArray": "5 3", "fillColor": "#8e24aa",
-            "fillOpacity": 0.6}
+_PASS, _FAIL, _OVERLAP = AUDIT_PASS, AUDIT_FAIL, OVERLAP
 
 
 def _by_rule(community: CommunityAudit, lang: str) -> str:

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.i18n import N_, Lang, t
+from geo.palette import STYLES
 from maps.basemaps import Basemap, check_token
 from maps.controls import controls_spec
 from maps.display import Display, feature_collection
@@ -32,18 +33,6 @@ __all__ = [
     "road_legend",
 ]
 
-# colours a GIS reviewer reads at a glance; findings by severity
-STYLES: dict[str, dict[str, Any]] = {
-    "proposal": {"color": "#1f4e9c", "weight": 3, "fillColor": "#4a7bd0", "fillOpacity": 0.12},
-    "neighbours": {"color": "#8c8c8c", "weight": 1, "dashArray": "4 3", "fillColor": "#d9d4c7",
-                   "fillOpacity": 0.25},
-    "roads": {"color": "#9a9a9a", "weight": 2, "opacity": 0.9},
-    "water": {"color": "#3d8fd1", "weight": 3, "fillColor": "#9ccbf0", "fillOpacity": 0.6},
-    "terrain": {"color": "#8d6e63", "weight": 2, "dashArray": "6 4"},
-    "error": {"color": "#d32f2f", "weight": 5, "fillColor": "#ef5350", "fillOpacity": 0.45},
-    "warning": {"color": "#ef6c00", "weight": 4, "fillColor": "#ffa726", "fillOpacity": 0.35},
-    "info": {"color": "#1565c0", "weight": 3, "fillColor": "#64b5f6", "fillOpacity": 0.3},
-}
 _ROAD_WEIGHT = {"expressway": 5, "arterial": 4, "secondary": 3, "branch": 2, "track": 1}
 _ROAD_CLASSES = {"expressway": N_("road_expressway"), "arterial": N_("road_arterial"),
                  "secondary": N_("road_secondary"), "branch": N_("road_branch"),

@@ -20,6 +20,7 @@ from geo.context import Context
 from geo.facility import FacilityResult
 from geo.grids import GridPlan
 from geo.i18n import t
+from geo.palette import TOWN
 from maps.base import MapSetup, context_layers, legend_item
 from maps.basemaps import Basemap
 from maps.controls import controls_spec
@@ -28,7 +29,7 @@ from maps.public import PUBLIC_CONTEXT
 
 __all__ = ["BriefedCommunity", "town_briefing"]
 
-_TOWN = {"color": "#5d4037", "weight": 3, "dashArray": "10 6", "fill": False}
+_TOWN = TOWN
 _COMMUNITY = {"color": "#c62828", "weight": 5, "fillColor": "#ef9a9a", "fillOpacity": 0.12}
 _GRIDS = {"color": "#1f4e9c", "weight": 2, "fillColor": "#90caf9", "fillOpacity": 0.25}
 _CENTRE = {"color": "#8a1c1c", "weight": 3, "fillColor": "#ffca28", "fillOpacity": 0.9}

@@ -10,6 +10,7 @@ import shapely
 from geo.context import Context
 from geo.facility import FacilityResult, explain, headline
 from geo.i18n import t
+from geo.palette import SITE_STYLES
 from geo.proposal import Proposal
 from maps.base import STYLES, MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
@@ -19,12 +20,6 @@ from maps.labels import area, number
 
 __all__ = ["SITE_STYLES", "facility_map"]
 
-SITE_STYLES: dict[str, dict[str, Any]] = {
-    "best": {"color": "#b71c1c", "weight": 3, "fillColor": "#e53935", "fillOpacity": 0.6},
-    "ranked": {"color": "#e65100", "weight": 2, "fillColor": "#ffb74d", "fillOpacity": 0.5},
-    "miss": {"color": "#616161", "weight": 2, "dashArray": "5 4", "fillColor": "#bdbdbd",
-             "fillOpacity": 0.45},
-}
 
 
 def _site_popup(row: Any, qualified: bool, ctx: Context, lang: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import shapely
 from geo.context import Context
 from geo.grids import GridPlan
 from geo.i18n import N_, t
+from geo.palette import EMPLOYEE_RAMP, GRID, MICROGRID
 from maps.base import MapSetup, add_context, finish, legend_item, new_map
 from maps.basemaps import Basemap
 from maps.display import feature_collection, rows
@@ -20,15 +21,15 @@ from maps.labels import number, percent
 
 __all__ = ["capacity_classes", "employee_classes", "grid_map"]
 
-_RAMP = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark: more employees
-_GRID = {"color": "#1b2a49", "weight": 2, "fillOpacity": 0.6}
+_RAMP = EMPLOYEE_RAMP  # light to dark: more employees
+_GRID = GRID
 # each capacity class has its own outline: thin blue under 60 %, navy to 90 %, orange to 100 %,
 # red dashes over capacity
 _CAPACITY_STYLES = ({"color": "#3b73b9", "weight": 1.5, "dashArray": None},
                     {"color": "#1b2a49", "weight": 2.5, "dashArray": None},
                     {"color": "#e65100", "weight": 3.5, "dashArray": None},
                     {"color": "#d32f2f", "weight": 4, "dashArray": "8 5"})
-_MICRO = {"color": "#6a1b9a", "weight": 1, "fillColor": "#ce93d8", "fillOpacity": 0.2}
+_MICRO = MICROGRID
 _CAPACITY = (N_("capacity_low"), N_("capacity_mid"), N_("capacity_high"),
              N_("capacity_over"))
 _MICRO_ZOOM = 16  # micro-grids are one plot each: legible from street-block scale on

@@ -42,7 +42,12 @@ if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchon
     for table, name, qml, default in db.execute(
             "SELECT f_table_name, styleName, styleQML, useAsDefault FROM layer_styles"):
         styles[table] = {"name": name, "qml": qml, "default": default}
-print(json.dumps({"layers": layers, "styles": styles}))
+aliases = {}
+if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_data_columns'").fetchone():
+    for table, column, alias in db.execute(
+            "SELECT table_name, column_name, name FROM gpkg_data_columns"):
+        aliases.setdefault(table, {})[column] = alias
+print(json.dumps({"layers": layers, "styles": styles, "aliases": aliases}))
 """
 
 
@@ -61,7 +66,8 @@ def validate_gpkg(path: Path) -> list[str]:
 
 def gdal_layers(path: Path) -> dict[str, Any]:
     """``{"layers": {name: {"geometry", "fields": {name: {type, subtype, alias}}, "count"}},
-    "styles": {table: {name, qml, default}}}`` as GDAL and QGIS see the file."""
+    "styles": {table: {name, qml, default}}, "aliases": {table: {column: alias}}}`` as GDAL
+    and QGIS see the file (aliases as ``gpkg_data_columns`` holds them)."""
     run = subprocess.run([SYSTEM_PYTHON, "-c", _LAYERS, str(path)], capture_output=True,
                          text=True, timeout=300, check=True)
     result: dict[str, Any] = json.loads(run.stdout)

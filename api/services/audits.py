@@ -144,8 +144,8 @@ def audit_file(job: AuditJob, fmt: str, lang: Lang, ctx: Context) -> AuditFile:
 
         with tempfile.TemporaryDirectory(prefix="sijie-audit-") as folder:
             path = Path(folder) / f"{stem}.gpkg"
-            write_gpkg(result.communities_frame(lang.value), path, "communities")
-            write_gpkg(result.overlaps_frame(), path, "overlaps")
+            write_gpkg(result.communities_frame(lang.value), path, "communities", lang=lang)
+            write_gpkg(result.overlaps_frame(), path, "overlaps", lang=lang)
             content = path.read_bytes()
     else:
         from maps import audit_map, page_html

@@ -20,11 +20,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.i18n import Lang
 from geo.io.gdal_env import gdal_config, gdal_errors
+from geo.io.qgis import add_qgis_tables, geometry_kind
+from geo.palette import Style, file_layer_style
 
 __all__ = ["FIXED_TIMESTAMP", "one_geometry_type", "require_crs", "settled_columns", "write_gpkg"]
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+_GEOMETRY_COLUMN = "geom"  # GDAL's name for a GeoPackage layer's geometry column
 
 
 def require_crs(gdf: gpd.GeoDataFrame, path: Path, layer: str | None) -> pyproj.CRS:
@@ -47,10 +51,13 @@ _MULTI: dict[int, Any] = {0: shapely.MultiPoint, 1: shapely.MultiLineString,
 
 
 def _parts(geom: BaseGeometry | None) -> list[BaseGeometry]:
-    """The simple parts of ``geom`` (collections opened, nested ones too), empty ones left out."""
+    """The simple parts of ``geom`` (collections opened, nested ones too, a ring as a line),
+    empty ones left out."""
     if geom is None or geom.is_empty:
         return []
-    if geom.geom_type in ("Point", "LineString", "LinearRing", "Polygon"):
+    if geom.geom_type == "LinearRing":
+        return [shapely.LineString(geom.coords)]
+    if geom.geom_type in ("Point", "LineString", "Polygon"):
         return [geom]
     return [p for part in shapely.get_parts(geom) for p in _parts(part)]
 
@@ -80,6 +87,8 @@ def one_geometry_type(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     original = {g.geom_type for g in geometries if g is not None and not g.is_empty}
     multi = any(len(ps) > 1 for ps in kept) or any(t.startswith(("Multi", "Geometry"))
                                                    for t in original)
+    if original == {"LinearRing"} or original == {"LinearRing", "LineString"}:
+        multi = False
     out: list[BaseGeometry | None] = []
     for ps in kept:
         if not ps:
@@ -120,9 +129,14 @@ def _with_epsg_code(gdf: gpd.GeoDataFrame, crs: pyproj.CRS) -> gpd.GeoDataFrame:
 
 
 def write_gpkg(
-    gdf: gpd.GeoDataFrame, path: str | Path, layer: str, *, append_layer: bool = True
+    gdf: gpd.GeoDataFrame, path: str | Path, layer: str, *, append_layer: bool = True,
+    lang: Lang | str = Lang.zh, style: Style | None = None, empty_type: str = "MultiPolygon",
 ) -> Path:
     """Write ``gdf`` as layer ``layer`` of the GeoPackage ``path``.
+
+    The file is a GeoPackage 1.2 (the version GDAL's validator, QGIS and ArcGIS all know);
+    the layer gets its QGIS style in ``layer_styles`` and an alias for each field in
+    ``gpkg_data_columns`` (:func:`geo.io.qgis.add_qgis_tables`).
 
     Parameters
     ----------
@@ -136,6 +150,13 @@ def write_gpkg(
         Layer name; a layer of that name already in the file is replaced.
     append_layer
         Add the layer to an existing file (the default); ``False`` replaces the whole file.
+    lang
+        The language of the field aliases (Chinese by default).
+    style
+        How QGIS draws the layer; by default the style sijie's maps give a layer of that name
+        (:func:`geo.palette.file_layer_style`).
+    empty_type
+        The layer's geometry type when ``gdf`` has no geometry to tell (areas by default).
 
     Returns
     -------
@@ -159,5 +180,14 @@ def write_gpkg(
         gdal_config({"OGR_CURRENT_DATE": FIXED_TIMESTAMP}),
         gdal_errors("write", path=target, layer=layer),
     ):
-        pyogrio.write_dataframe(frame, target, layer=layer, driver="GPKG")
+        empty = not bool((frame.geometry.notna() & ~frame.geometry.is_empty).any())
+        pyogrio.write_dataframe(frame, target, layer=layer, driver="GPKG",
+                                geometry_type=empty_type if empty else None,
+                                dataset_options={"VERSION": "1.2"})
+    fields = [str(c) for c in frame.columns if c != frame.geometry.name]
+    add_qgis_tables(target, layer, geometry_column=_GEOMETRY_COLUMN, fields=fields,
+                    geometry=geometry_kind(frame.geom_type.dropna().unique() if not empty
+                                           else [empty_type]),
+                    style=style if style is not None else file_layer_style(layer), lang=lang,
+                    timestamp=FIXED_TIMESTAMP)
     return target

@@ -38,7 +38,8 @@ def auth(service) -> dict[str, dict[str, str]]:
 def unmanaged_town(service, auth, tmp_path_factory) -> int:
     """The demo town without the villages and communities the good proposal lies in."""
     proposal = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg")
-    layers = {n: gpd.read_file(CONTEXT, layer=n) for n, _ in pyogrio.list_layers(CONTEXT)}
+    layers = {n: gpd.read_file(CONTEXT, layer=n) for n, kind in pyogrio.list_layers(CONTEXT)
+              if kind is not None}  # the map layers, not QGIS's styles table
     neighbours = layers["neighbours"]
     inside = neighbours.intersects(proposal.to_crs(neighbours.crs).geometry.iloc[0])
     layers["neighbours"] = neighbours[~inside]

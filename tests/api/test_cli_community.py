@@ -31,7 +31,7 @@ def test_facility_writes_ranked_sites_and_tells_why_in_chinese(on_demo, tmp_path
     result = on_demo("facility", "good_industrial.gpkg", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "符合条件的设施用地" in result.stdout and "理由" in result.stdout
-    assert [name for name, _ in pyogrio.list_layers(out)] == ["sites"]
+    assert [name for name, _ in pyogrio.list_layers(out)] == ["sites", "layer_styles"]
     sites = pyogrio.read_dataframe(out)
     assert list(sites["rank"]) == list(range(1, len(sites) + 1))
     assert sites["area_m2"].between(3_000, 5_000).all()

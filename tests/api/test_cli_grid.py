@@ -29,7 +29,7 @@ def written(demo_dir, tmp_path_factory):
 def test_grid_exits_0_and_writes_the_grids_and_microgrids_layers(written):
     result, out = written
     assert result.returncode == 0, result.stderr
-    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["grids", "microgrids"]
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["grids", "layer_styles", "microgrids"]
     grids = gpd.read_file(out, layer="grids")
     micro = gpd.read_file(out, layer="microgrids")
     assert grids.crs.to_epsg() == 4549 and micro.crs.to_epsg() == 4549

@@ -122,10 +122,11 @@ def test_gpkg_layer_replaced_and_file_replaced(tmp_path: Path) -> None:
     write_gpkg(parcels().iloc[[1]], path, "parcels")
     assert_geodataframe_equal(read_layer(path, layer="parcels"),
                               parcels().iloc[[1]].reset_index(drop=True))
-    assert sorted(info.name for info in list_layers(path)) == ["parcels", "roads"]
+    # beside them QGIS's table of their styles
+    assert sorted(info.name for info in list_layers(path)) == ["layer_styles", "parcels", "roads"]
 
     write_gpkg(roads(), path, "only", append_layer=False)
-    assert [info.name for info in list_layers(path)] == ["only"]
+    assert [info.name for info in list_layers(path)] == ["only", "layer_styles"]
 
 
 def test_gpkg_bytes_are_deterministic(tmp_path: Path) -> None:
