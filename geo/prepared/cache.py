@@ -4,9 +4,9 @@ The command line reads a context file, and makes its town-wide parts
 (:func:`geo.prepared.prepare_town`), once per content of the file: the prepared context is
 kept in the cache folder (``SIJIE_CACHE_DIR``, by default ``$XDG_CACHE_HOME/sijie/towns`` or
 ``~/.cache/sijie/towns``) under a key made of the file's path, a hash of its bytes, the
-rules, the format of the cache and the versions of the libraries that wrote it. A changed file,
-other rules or another version miss the cache, and the stale file of that context is removed
-when the new one is written.
+rules, the format of the cache, sijie's spatial code and the versions of the libraries that
+wrote it. A changed file, other rules or another version miss the cache, and the stale file of
+that context is removed when the new one is written.
 
 A cache file is written whole under a temporary name, then renamed into place, so readers and
 concurrent writers only ever see complete files; it starts with a hash of its contents, and a
@@ -17,6 +17,7 @@ The cache holds Python pickles: keep it in a folder only its user can write, as 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -76,16 +77,28 @@ def _content_hash(source: Path) -> str | None:
     return digest.hexdigest()
 
 
+@functools.cache
+def _code() -> str:
+    """A hash of sijie's spatial code (``geo``), which makes and reads a prepared town: a town
+    prepared by other code is prepared again."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
 def _versions() -> str:
     """The versions of what writes and reads a prepared town (a pickle is only read back by
-    the versions that wrote it; what sijie keeps in it is numbered by :data:`_MAGIC`)."""
+    the versions that wrote it, and sijie's own code: :func:`_code`)."""
     import geopandas
     import numpy
     import pandas
     import pyproj
     import shapely
 
-    return " ".join([shapely.__version__, shapely.geos_version_string,
+    return " ".join([_code(), shapely.__version__, shapely.geos_version_string,
                      geopandas.__version__, pandas.__version__, numpy.__version__,
                      pyproj.__version__])
 
