@@ -45,7 +45,7 @@
 
   function makeMap() {
     var map = L.map("map", { attributionControl: false, zoomControl: true });
-    map.setView([29.95, 121.6], 14);
+    map.setView([35, 105], 4);  // China, until the proposal is drawn and framed
     map.pm.setLang(api.lang === "en" ? "en" : "zh");
     state.map = map;
     field.map = map;
