@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.auth import read_token
+from api.problems import Problem
 from api.services.idempotency import (
     CLAIM_STATE,
     Answer,
@@ -49,8 +50,14 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# answers are kept off the request threads, so that requests waiting for one never starve it
-_KEEPERS = anyio.CapacityLimiter(4)
+
+def _keepers(app: FastAPI) -> anyio.CapacityLimiter:
+    """The threads that read and keep answers: not the request threads, so that requests
+    waiting for an answer never starve the request making it (one set per running service)."""
+    limiter = getattr(app.state, "idempotency_threads", None)
+    if limiter is None:
+        limiter = app.state.idempotency_threads = anyio.CapacityLimiter(4)
+    return limiter
 
 
 class Replayed(Exception):
@@ -85,8 +92,20 @@ async def _digest(request: Request) -> str:
     return fingerprint(request.method, target, parts)
 
 
-def _wait_seconds(request: Request) -> float:
-    return float(request.app.state.settings.db_wait_seconds)
+async def _kept(request: Request, claim: Claim) -> Answer | None:
+    """The kept answer to ``claim``'s key (``None`` for a new key); a key whose first request
+    is still being answered is waited for, up to the service's ``db_wait_seconds``, holding
+    no request thread meanwhile."""
+    sessions = request.app.state.sessions
+    deadline = anyio.current_time() + float(request.app.state.settings.db_wait_seconds)
+    while True:
+        try:
+            return await anyio.to_thread.run_sync(kept, sessions, claim,
+                                                limiter=_keepers(request.app))
+        except Problem as problem:
+            if problem.code != "idempotency_key_pending" or anyio.current_time() >= deadline:
+                raise
+        await anyio.sleep(0.05)
 
 
 def _user_id(request: Request) -> int | None:
@@ -116,8 +135,7 @@ async def idempotency_claim(request: Request) -> Claim | None:
     if user_id is None:
         return None
     claim = Claim(user_id, key, await _digest(request))
-    answer = await anyio.to_thread.run_sync(
-        lambda: kept(request.app.state.sessions, claim, wait_seconds=_wait_seconds(request)))
+    answer = await _kept(request, claim)
     if answer is not None:
         raise Replayed(answer)
     setattr(request.state, CLAIM_STATE, claim)
@@ -172,7 +190,8 @@ class KeepAnswers:
         answer = Answer(status, headers, body)
         for attempt in range(3):  # the store may be coming back: the answer is worth a wait
             try:
-                await anyio.to_thread.run_sync(keep, sessions, claim, answer, limiter=_KEEPERS)
+                await anyio.to_thread.run_sync(keep, sessions, claim, answer,
+                                             limiter=_keepers(self.fastapi))
                 return
             except Exception as exc:
                 log.warning("answer to key %r not kept yet: %s", claim.key,
@@ -195,8 +214,7 @@ def add_idempotency(app: FastAPI) -> None:
         constraint; it gets the first one's answer."""
         claim = getattr(request.state, CLAIM_STATE, None)
         if isinstance(claim, Claim) and not claim.written:
-            answer = await anyio.to_thread.run_sync(lambda: kept(
-                app.state.sessions, claim, wait_seconds=_wait_seconds(request)))
+            answer = await _kept(request, claim)
             if answer is not None:
                 return _response(answer)
         return await store_error_response(request, exc)

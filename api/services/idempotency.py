@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,9 +86,8 @@ def _row(session: Session, claim: Claim) -> IdempotencyKey | None:
         IdempotencyKey.user_id == claim.user_id, IdempotencyKey.key == claim.key))
 
 
-def kept(sessions: sessionmaker, claim: Claim, *, wait_seconds: float) -> Answer | None:
-    """The kept answer to ``claim``'s key, or ``None`` when the key is new; a key claimed by a
-    request not answered yet is waited for up to ``wait_seconds``.
+def kept(sessions: sessionmaker, claim: Claim) -> Answer | None:
+    """The kept answer to ``claim``'s key, or ``None`` when the key is new.
 
     Raises
     ------
@@ -98,21 +96,15 @@ def kept(sessions: sessionmaker, claim: Claim, *, wait_seconds: float) -> Answer
         409 ``idempotency_key_pending`` (with Retry-After): the first request with the key
         made its changes but its answer is not kept (yet).
     """
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        with sessions() as session:
-            row = _row(session, claim)
-        if row is None:
-            return None
-        if row.fingerprint != claim.fingerprint:
-            raise Problem(422, "idempotency_key_reused", key=claim.key)
-        if row.status != PENDING:
-            headers = {**row.headers, "Idempotent-Replayed": "true"}
-            return Answer(row.status, headers, row.body.encode())
-        if time.monotonic() >= deadline:
-            raise Problem(409, "idempotency_key_pending", key=claim.key,
-                          headers={"Retry-After": "1"})
-        time.sleep(0.05)
+    with sessions() as session:
+        row = _row(session, claim)
+    if row is None:
+        return None
+    if row.fingerprint != claim.fingerprint:
+        raise Problem(422, "idempotency_key_reused", key=claim.key)
+    if row.status == PENDING:
+        raise Problem(409, "idempotency_key_pending", key=claim.key, headers={"Retry-After": "1"})
+    return Answer(row.status, {**row.headers, "Idempotent-Replayed": "true"}, row.body.encode())
 
 
 def keep(sessions: sessionmaker, claim: Claim, answer: Answer) -> None:
