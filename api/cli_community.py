@@ -25,6 +25,7 @@ from api.cli_options import (
     require_format,
     run_to_gpkg,
 )
+from geo.dates import today
 from geo.i18n import N_, t
 
 __all__ = ["facility_command", "package_command", "profile_command"]
@@ -75,7 +76,7 @@ def profile_command(
         extras = info_extras(GRIDS.run(prop, ctx, {}), FACILITY.run(prop, ctx, {}), ctx, lang)
         application = application_facts(prop.name, valid_geometry(prop, ctx,
                                                                   refused="profile_invalid"),
-                                        ctx, date=dt.date.today())
+                                        ctx, date=today())
         fields = info_fields(profile, lang.value, extras, application=application,
                              minimum_yuan=ctx.rules.funding.minimum_yuan)
         write_info_table(fields, output, lang.value, application)
@@ -116,7 +117,7 @@ def package_command(
     prop, ctx = inputs.read()
     day = None if date is None else date.date()
     package = PACKAGE.run(prop, ctx, {
-        "out_dir": output, "year": year or (day or dt.date.today()).year,
+        "out_dir": output, "year": year or (day or today()).year,
         "lang": inputs.lang.value, "community_code": code, "party_members": party_members,
         "live_work_share": live_work_share, "applicant": applicant, "contact": contact,
         "date": day, "centre_name": centre_name})

@@ -57,6 +57,7 @@ from api.db.models import Opinion, ReviewCondition, Run, User, WorkflowEvent
 from api.printing import Printing, layout_content, print_map
 from geo.adjust import Adjustment
 from geo.context import Context
+from geo.dates import today
 from geo.documents import GridRow, NeighbourRow, PlanFacts, write_annex1, write_plan
 from geo.facility import FacilityResult, explain, headline
 from geo.grids import GridPlan
@@ -238,7 +239,7 @@ def build_package(proposal: Proposal, ctx: Context, out_dir: str | Path, *, year
     files.append(_write_csv(facility_rows(facility, ctx, lang), out / "facility.csv"))
     extras = info_extras(grids, facility, ctx, lang)
     application = application_facts(
-        proposal.name, adjustment.proposal, ctx, date=date or dt.date.today(),
+        proposal.name, adjustment.proposal, ctx, date=date or today(),
         community_code=community_code, applicant=applicant, contact=contact,
         centre_name=centre_name or proposal.centre_name)
     names = FILE_NAMES[lang]

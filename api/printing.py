@@ -12,6 +12,7 @@ from api.analyses.facility import FACILITY
 from api.analyses.grids import GRIDS
 from geo.adjust import Adjustment
 from geo.context import Context
+from geo.dates import today
 from geo.facility import FacilityResult
 from geo.grids import GridPlan
 from geo.i18n import Lang, t
@@ -46,7 +47,7 @@ class Printing:
 
     @property
     def day(self) -> dt.date:
-        return self.date or dt.date.today()
+        return self.date or today()
 
 
 def sources_text(ctx: Context, lang: Lang) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from api.db.models import Base, ProposalVersion, Run
 from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
 from geo.context import Context
+from geo.dates import today
 from geo.i18n import Lang
 from geo.proposal import Proposal
 from maps.build import MapKind, MapStyle
@@ -65,7 +65,7 @@ class Reading:
 
 def query_year(params: Mapping[str, str]) -> int:
     """The ``year`` an HTTP query asks for; this year when it names none."""
-    return int(params.get("year") or date.today().year)
+    return int(params.get("year") or today().year)
 
 
 class Analysis(ABC, Generic[R]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from api.analyses.base import Analysis, Options, Reading, Target, query_year
 from geo.context import Context
+from geo.dates import today
 from geo.i18n import N_, Lang, t
 from geo.profile import Profile, community_profile
 from geo.profile.info_table import InfoExtras, info_rows
@@ -30,7 +30,7 @@ class ProfileAnalysis(Analysis[Profile]):
         return community_profile(
             proposal,
             ctx,
-            year=options.get("year") or dt.date.today().year,
+            year=options.get("year") or today().year,
             live_work_share=options.get("live_work_share"),
             party_members=options.get("party_members"),
         )

@@ -33,10 +33,12 @@ from geoalchemy2.admin.dialects.sqlite import load_spatialite_driver
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.compiler import compiles
 
+from geo.i18n import N_, t
+
 __all__ = ["ATTRIBUTE_TABLES", "conform", "connect_geopackage"]
 
 # record tables a GIS analyst may open beside the layers (no secrets in them)
-ATTRIBUTE_TABLES = {"towns": "镇街", "proposals": "社区方案"}
+ATTRIBUTE_TABLES = {"towns": N_("gpkg_table_towns"), "proposals": N_("gpkg_table_proposals")}
 
 # GeoPackage 1.0 extensions (Annex N) that 1.2 removed; SpatiaLite still adds their triggers
 _OLD_TRIGGER_EXTENSIONS = ("gpkg_geometry_type_trigger", "gpkg_srs_id_trigger")
@@ -182,8 +184,8 @@ def conform(connection: Connection) -> None:
     connection.execute(text(
         "DELETE FROM gpkg_extensions WHERE extension_name IN "
         f"({', '.join(repr(e) for e in _OLD_TRIGGER_EXTENSIONS)})"))
-    for table, identifier in ATTRIBUTE_TABLES.items():
+    for table, key in ATTRIBUTE_TABLES.items():
         connection.execute(text(
             "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
             "description, last_change) VALUES (:t, 'attributes', :i, '', "
-            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"), {"t": table, "i": identifier})
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"), {"t": table, "i": t(key)})

@@ -3,7 +3,6 @@ analyses they show (run and stored once when there are none)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from api.printing import Printing, layout_content, print_map
 from api.services.proposals import geo_proposal
 from api.services.runs import Runner
 from api.services.towns import ContextCache
+from geo.dates import today
 from geo.profile.application import application_facts
 from geo.profile.four_sides import four_sides
 from geo.validate.validity import valid_geometry
@@ -28,7 +28,7 @@ def printed_map(contexts: ContextCache, kind: PrintKind, fmt: PrintFormat, print
     proposal, ctx = geo_proposal(version), contexts.get(town_id)
     geom = valid_geometry(proposal, ctx, refused="print_invalid")
     application = application_facts(proposal.name, geom, ctx,
-                                    date=printing.date or dt.date.today(),
+                                    date=printing.date or today(),
                                     centre_name=proposal.centre_name)
     layout = None
     if kind is PrintKind.layout:

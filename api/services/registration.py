@@ -20,15 +20,13 @@ from api.services.context_versions import current_feature_ids, new_version, reti
 from api.services.proposals import geo_proposal
 from api.services.towns import ContextCache, insert_layers
 from api.services.workflow import StepTaken, on_step
+from geo.dates import CHINA, today
 from geo.register import register
 from geo.revision import REGISTERED_KIND
 
 __all__ = ["record_registration"]
 
 log = logging.getLogger(__name__)
-
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # the bureaus' dates are China's days
 
 
 def _valid_from(session: Session, town_id: int, event: WorkflowEvent) -> dt.datetime:
@@ -42,8 +40,8 @@ def _valid_from(session: Session, town_id: int, event: WorkflowEvent) -> dt.date
         already records (the history of boundaries only moves forward).
     """
     at = event.created_at
-    day = dt.date.fromisoformat(str((event.details or {}).get("registered_on") or at.date()))
-    if day >= at.astimezone(CHINA).date():
+    day = dt.date.fromisoformat(str((event.details or {}).get("registered_on") or today(at)))
+    if day >= today(at):
         return at
     begins = dt.datetime.combine(day, dt.time(), tzinfo=CHINA).astimezone(dt.UTC)
     latest = session.scalar(select(func.max(ContextFeature.valid_from))

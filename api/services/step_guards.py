@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,6 +26,7 @@ from api.services import joint_review as jr
 from api.services.proposals import geo_proposal, head
 from api.services.towns import ContextCache
 from geo.committee import boundaries_changed
+from geo.dates import today
 from geo.employment.uscc import uscc_problem
 from geo.i18n import Text, t
 from geo.rules.model import Rules
@@ -63,8 +63,8 @@ def _facts(action: str, given: dict[str, Any]) -> dict[str, Any]:
         raise Problem(422, "fact_missing", action=action, fields=", ".join(missing))
     facts = {k: given[k] for k in wanted if given.get(k) is not None}
     if action in _DATES:
-        when = facts.get(_DATES[action]) or date.today()
-        if when > date.today():
+        when = facts.get(_DATES[action]) or today()
+        if when > today():
             raise Problem(422, "fact_date_in_future", field=_DATES[action],
                           date=when.isoformat())
         facts[_DATES[action]] = when.isoformat()

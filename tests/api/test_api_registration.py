@@ -186,3 +186,15 @@ def test_the_communities_collection_states_when_its_boundaries_were_valid(servic
 def test_an_invalid_datetime_is_a_400_problem(service, value):
     response = service.get("/collections/neighbours/items", params={"datetime": value})
     assert_problem(response, 400, "datetime_invalid")
+
+
+@pytest.mark.parametrize("utc_time", ["2026-12-01T03:00:00", "2026-12-01T16:30:00"])
+def test_a_registration_without_a_date_begins_at_its_step_at_any_hour(utc_time):
+    """With no registered_on the boundaries begin when the step was taken, also in the hours
+    when China's day (UTC+8) is already the next one."""
+    from api.db.models import WorkflowEvent
+    from api.services.registration import _valid_from
+
+    at = dt.datetime.fromisoformat(utc_time).replace(tzinfo=dt.UTC)
+    event = WorkflowEvent(created_at=at, details={})
+    assert _valid_from(None, 1, event) == at  # type: ignore[arg-type]  (no session needed)
