@@ -3,16 +3,20 @@ styles of the GeoPackages it writes, so a layer looks the same in both.
 
 Each style holds Leaflet path options: ``color`` and ``weight`` (pixels) of the outline or
 line, ``dashArray``, ``opacity``, ``fillColor`` and ``fillOpacity`` (no fill when ``fill`` is
-False or no ``fillColor`` is given).
+False or no ``fillColor`` is given); a file's layer drawn class by class also has ``classes``,
+``(field, {value: (the options that differ, the message naming the class)})``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from geo.i18n import N_
+
 __all__ = ["ADJUSTED", "AUDIT_FAIL", "AUDIT_PASS", "BEFORE", "BROKEN", "BUILDINGS",
-           "EMPLOYEE_RAMP", "FILE_LAYER_STYLES", "GIVEN", "GRID", "LANDUSE", "MICROGRID",
-           "OVERLAP", "PARCELS", "SITE_STYLES", "STYLES", "TOWN", "Style", "file_layer_style"]
+           "EMPLOYEE_RAMP", "FILE_LAYER_STYLES", "GIVEN", "GRID", "LANDUSE", "LANDUSE_COLOURS",
+           "LANDUSE_LABELS", "MICROGRID", "OVERLAP", "PARCELS", "SITE_STYLES", "STYLES", "TOWN",
+           "Style", "file_layer_style"]
 
 Style = dict[str, Any]
 
@@ -54,7 +58,25 @@ TOWN: Style = {"color": "#5d4037", "weight": 3, "dashArray": "10 6", "fill": Fal
 # the printed maps' land parcels, buildings and land use
 PARCELS: Style = {"color": "#7B4F2C", "weight": 1, "fillColor": "#D9BFA6", "fillOpacity": 0.35}
 BUILDINGS: Style = {"color": "#7B4F2C", "weight": 1, "fillColor": "#EBB9CF", "fillOpacity": 0.5}
-LANDUSE: Style = {"color": "#9a9a9a", "weight": 1, "fillColor": "#E8DDCC", "fillOpacity": 0.6}
+#: land-use colours after GB 50137's map colours, lightened for print
+LANDUSE_COLOURS = {
+    "industrial": "#D9BFA6", "office": "#EBB9CF", "commercial": "#F4A9A9",
+    "residential": "#F8EDA0", "public": "#EFC9E3", "green": "#B9DBA3", "road": "#EDEDED",
+    "water": "#B7D7EC", "farmland_protected": "#E4EDB8", "ecological_redline": "#9CC79F",
+    "vacant": "#F4F4F0", "to_consolidate": "#E8DDCC",
+}
+LANDUSE_LABELS = {
+    "industrial": N_("lu_industrial"), "office": N_("lu_office"),
+    "commercial": N_("lu_commercial"), "residential": N_("lu_residential"),
+    "public": N_("lu_public"), "green": N_("lu_green"), "road": N_("lu_road"),
+    "water": N_("lu_water"), "farmland_protected": N_("lu_farmland_protected"),
+    "ecological_redline": N_("lu_ecological_redline"), "vacant": N_("lu_vacant"),
+    "to_consolidate": N_("lu_to_consolidate"),
+}
+# in a file, land use is drawn class by class: "classes" is (field, {value: (style, message)})
+LANDUSE: Style = {"color": "#9a9a9a", "weight": 1, "fillColor": "#E8DDCC", "fillOpacity": 0.8,
+                  "classes": ("class", {c: ({"fillColor": colour}, LANDUSE_LABELS[c])
+                                        for c, colour in LANDUSE_COLOURS.items()})}
 
 #: the style of each layer sijie writes to a GeoPackage, by layer name
 FILE_LAYER_STYLES: dict[str, Style] = {

@@ -159,10 +159,45 @@ def _symbol_layer(style: Style, geometry: str) -> tuple[str, str, list[str]]:
                                   *_dash(style, "outline_")]
 
 
-def layer_qml(style: Style, geometry: str, aliases: dict[str, str]) -> str:
-    """A QGIS layer style (QML) drawing ``geometry`` ("point", "line" or "polygon") with
-    ``style``, the fields named by ``aliases``."""
+def _symbol(name: str, style: Style, geometry: str) -> str:
     kind, cls, options = _symbol_layer(style, geometry)
+    return (f'   <symbol type="{kind}" name="{name}" alpha="1" clip_to_extent="1" force_rhr="0" '
+            'frame_rate="10" is_animated="0">\n'
+            f'    <layer class="{cls}" enabled="1" locked="0" pass="0">\n'
+            f'     <Option type="Map">{"".join(options)}</Option>\n'
+            "    </layer>\n"
+            "   </symbol>\n")
+
+
+def _renderer(style: Style, geometry: str, lang: Lang | str) -> str:
+    """A single-symbol renderer, or a categorised one for a style with ``classes`` (the
+    classes in their order, anything else in the layer's own style)."""
+    head = 'symbollevels="0" enableorderby="0" forceraster="0" referencescale="-1"'
+    if "classes" not in style:
+        return (f' <renderer-v2 type="singleSymbol" {head}>\n  <symbols>\n'
+                f'{_symbol("0", style, geometry)}  </symbols>\n')
+    field, classes = style["classes"]
+    base = {k: v for k, v in style.items() if k != "classes"}
+    categories, symbols = [], []
+    for i, (value, (differs, label)) in enumerate(classes.items()):
+        categories.append(f"   <category value={quoteattr(value)} symbol=\"{i}\" "
+                          f"label={quoteattr(t(label, lang))} render=\"true\" type=\"string\"/>\n")
+        symbols.append(_symbol(str(i), {**base, **differs}, geometry))
+    other = len(classes)
+    categories.append(f'   <category value="" symbol="{other}" label="" render="true" '
+                      'type="string"/>\n')
+    symbols.append(_symbol(str(other), base, geometry))
+    return (f' <renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} {head}>\n'
+            f'  <categories>\n{"".join(categories)}  </categories>\n'
+            f'  <symbols>\n{"".join(symbols)}  </symbols>\n'
+            f'  <source-symbol>\n{_symbol("0", base, geometry)}  </source-symbol>\n')
+
+
+def layer_qml(style: Style, geometry: str, aliases: dict[str, str],
+              lang: Lang | str = Lang.zh) -> str:
+    """A QGIS layer style (QML) drawing ``geometry`` ("point", "line" or "polygon") with
+    ``style`` (class by class if it has ``classes``, named in ``lang``), the fields named by
+    ``aliases``."""
     fields = "".join(
         f'<field name={quoteattr(f)} configurationFlags="NoFlag"><editWidget type="TextEdit">'
         f"<config><Option/></config></editWidget></field>" for f in aliases)
@@ -171,16 +206,7 @@ def layer_qml(style: Style, geometry: str, aliases: dict[str, str]) -> str:
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
         '<qgis version="3.28.0" styleCategories="Symbology|Fields">\n'
-        ' <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
-        'forceraster="0" referencescale="-1">\n'
-        "  <symbols>\n"
-        f'   <symbol type="{kind}" name="0" alpha="1" clip_to_extent="1" force_rhr="0" '
-        'frame_rate="10" is_animated="0">\n'
-        f'    <layer class="{cls}" enabled="1" locked="0" pass="0">\n'
-        f'     <Option type="Map">{"".join(options)}</Option>\n'
-        "    </layer>\n"
-        "   </symbol>\n"
-        "  </symbols>\n"
+        f"{_renderer(style, geometry, lang)}"
         "  <rotation/>\n  <sizescale/>\n"
         " </renderer-v2>\n"
         f" <fieldConfiguration>{fields}</fieldConfiguration>\n"
@@ -236,7 +262,7 @@ def add_qgis_tables(path: Path, layer: str, *, geometry_column: str, geometry: s
     for field in fields:  # one alias names one field of the layer
         alias = field_alias(field, lang)
         aliases[field] = alias if alias not in aliases.values() else f"{alias} ({field})"
-    qml = layer_qml(style, geometry, aliases)
+    qml = layer_qml(style, geometry, aliases, lang)
     sld = layer_sld(layer, style, geometry)
     db = sqlite3.connect(path)
     try:

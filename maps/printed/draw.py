@@ -16,25 +16,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
 from geo.i18n import N_, t
+from geo.palette import LANDUSE_COLOURS, LANDUSE_LABELS
 
-__all__ = ["HALO", "LANDUSE_COLOURS", "ROAD_WIDTHS", "clipped", "draw_lines", "draw_polygons",
-           "label", "line_handle", "patch_handle", "view_box"]
+__all__ = ["HALO", "LANDUSE_COLOURS", "LANDUSE_LABELS", "ROAD_WIDTHS", "clipped", "draw_lines",
+           "draw_polygons", "label", "line_handle", "patch_handle", "view_box"]
 
-#: land-use colours after GB 50137's map colours, lightened for print
-LANDUSE_COLOURS = {
-    "industrial": "#D9BFA6", "office": "#EBB9CF", "commercial": "#F4A9A9",
-    "residential": "#F8EDA0", "public": "#EFC9E3", "green": "#B9DBA3", "road": "#EDEDED",
-    "water": "#B7D7EC", "farmland_protected": "#E4EDB8", "ecological_redline": "#9CC79F",
-    "vacant": "#F4F4F0", "to_consolidate": "#E8DDCC",
-}
-LANDUSE_LABELS = {
-    "industrial": N_("lu_industrial"), "office": N_("lu_office"),
-    "commercial": N_("lu_commercial"), "residential": N_("lu_residential"),
-    "public": N_("lu_public"), "green": N_("lu_green"), "road": N_("lu_road"),
-    "water": N_("lu_water"), "farmland_protected": N_("lu_farmland_protected"),
-    "ecological_redline": N_("lu_ecological_redline"), "vacant": N_("lu_vacant"),
-    "to_consolidate": N_("lu_to_consolidate"),
-}
 #: line widths (points) of the road classes
 ROAD_WIDTHS = {"expressway": 2.6, "arterial": 1.9, "secondary": 1.3, "branch": 0.8,
                "track": 0.5}

@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import pytest
@@ -98,6 +99,7 @@ def test_every_layer_has_its_qgis_style_and_every_field_a_chinese_alias(seen):
                 continue
             style = styles[name]
             assert style["default"] == 1 and "<renderer-v2" in style["qml"], (what, name)
+            ElementTree.fromstring(style["qml"])  # well-formed
             outline = file_layer_style(name)["color"].lstrip("#")
             rgb = ",".join(str(int(outline[i:i + 2], 16)) for i in (0, 2, 4))
             assert f'value="{rgb},' in style["qml"], (what, name)
@@ -109,6 +111,11 @@ def test_every_layer_has_its_qgis_style_and_every_field_a_chinese_alias(seen):
     assert "255,152,0,140" in seen["adjust"]["styles"]["given"]["qml"]  # the map's land given
     assert GIVEN["fillColor"] == "#ff9800"
     assert seen["audit"]["aliases"]["communities"]["B3"] == "B3 问题数"
+    # land use is drawn class by class in the printed maps' colours, named in Chinese
+    landuse = ElementTree.fromstring(seen["demo-context"]["styles"]["landuse"]["qml"])
+    categories = {c.get("value"): c.get("label") for c in landuse.iter("category")}
+    assert landuse.find("renderer-v2").get("attr") == "class"
+    assert categories["industrial"] == "工业用地" and len(categories) == 13
 
 
 def test_the_language_option_gives_english_aliases(seen):
