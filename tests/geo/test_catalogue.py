@@ -141,7 +141,7 @@ def test_no_chinese_text_bypasses_the_catalogue():
 
 def test_a_message_is_said_in_either_language_with_localised_values():
     assert t("several_proposals", Lang.zh, listed=Text("unnamed_features", {"count": 3})) == \
-        "含多个方案（3 个未命名要素）；请用 --feature 名称 选择其一"
+        "含多个方案（3 个未命名要素）；请用 --feature 指定其中一个的名称"
     assert t("several_proposals", "en", listed=Text("unnamed_features", {"count": 3})) == \
         "holds several proposals (3 unnamed features); pick one with --feature NAME"
     assert t("upload_too_large", "en-GB", size=2048, limit=1024) == \

@@ -61,7 +61,8 @@ def test_an_error_without_a_key_still_says_where_in_chinese():
 def test_localised_values_are_said_in_the_readers_language():
     err = InputError(message_key="several_proposals",
                      params={"listed": Text("unnamed_features", {"count": 3})}, path="p.gpkg")
-    assert err.message() == "p.gpkg：含多个方案（3 个未命名要素）；请用 --feature 名称 选择其一"
+    assert err.message() == ("p.gpkg：含多个方案（3 个未命名要素）；"
+                             "请用 --feature 指定其中一个的名称")
     assert str(err) == "p.gpkg: holds several proposals (3 unnamed features); pick one with " \
                        "--feature NAME"
 
