@@ -96,12 +96,13 @@ def town_briefing(ctx: Context, communities: Sequence[BriefedCommunity], *, town
     if grid_geoms:
         layers.append({"kind": "geojson", "id": "grids", "label": t("layer_grids", lang),
                        "data": feature_collection(grid_geoms, [{"label": c} for c in grid_codes]),
-                       "style": _GRIDS, "labelClass": "sijie-label-grid", "labelMinZoom": 14})
+                       "style": _GRIDS, "labelClass": "sijie-label-grid", "labelMinZoom": 15})
         legend.append(legend_item(t("layer_grids", lang), _GRIDS, layer="grids"))
     if centre_geoms:
         layers.append({"kind": "geojson", "id": "centres", "label": t("layer_centre", lang),
                        "data": feature_collection(centre_geoms, centre_props), "style": _CENTRE,
-                       "labelClass": "sijie-label-site", "labelDirection": "right"})
+                       "labelClass": "sijie-label-site", "labelDirection": "right",
+                       "labelMinZoom": 15})
         legend.append(legend_item(t("legend_centre", lang), _CENTRE, layer="centres"))
     for spec in places:  # a registered community is a feature of the town too: named once
         spec["data"] = {"type": "FeatureCollection",
