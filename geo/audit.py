@@ -313,12 +313,15 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
                 here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
             counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))
     codes = list(codes) if codes is not None else [""] * n
+    failing = np.array([errors[r] for r in RULES], dtype=bool).reshape(len(RULES), n)
+    tally = np.array([counts[r] for r in RULES], dtype=int).reshape(len(RULES), n)
+    by_community: list[list[int]] = tally.T.tolist()
+    wrong: list[bool] = failing.any(axis=0).astype(bool).tolist()
+    rules_failed: list[int] = failing.sum(axis=0).tolist()
     results = [
         CommunityAudit(
-            name=c.name, type=c.raw_type or c.type, code=codes[i],
-            ok=not any(errors[r][i] for r in RULES),
-            findings={r: int(counts[r][i]) for r in RULES},
-            errors=sum(int(errors[r][i]) for r in RULES),
+            name=c.name, type=c.raw_type or c.type, code=codes[i], ok=not wrong[i],
+            findings=dict(zip(RULES, by_community[i], strict=True)), errors=rules_failed[i],
             employees=employees[i], employees_verified=verified[i],
             enterprises=enterprises[i],
             community_class=classes[i][0], class_index=classes[i][1])
@@ -340,7 +343,7 @@ def with_overlaps(result: Audit) -> Audit:
         overlapping.setdefault(o.a, []).append(o.b)
         overlapping.setdefault(o.b, []).append(o.a)
     communities = [dataclasses.replace(c, overlaps=tuple(overlapping.get(c.name, ())))
-                   for c in result.communities]
+                   if c.name in overlapping or c.overlaps else c for c in result.communities]
     return Audit(communities=communities, overlaps=overlaps, geometries=geoms, crs=result.crs)
 
 

@@ -83,7 +83,7 @@ def mean_width(geom: BaseGeometry) -> float:
 # the opening is grown by this much (metres) before it is taken from the shape: its edges then
 # clear the shape's own instead of lying on them to the last bit, which GEOS overlays only by
 # their slow robust fallback; the pieces found are this much smaller on their inner side
-_CLEAR = 1e-4
+_CLEARANCE_M = 1e-4
 
 
 def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> list[BaseGeometry]:
@@ -96,7 +96,8 @@ def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> li
     if geom.is_empty:
         return []
     half = width / 2
-    opened = geom.buffer(-half, join_style="mitre").buffer(half + _CLEAR, join_style="mitre")
+    opened = geom.buffer(-half, join_style="mitre").buffer(half + _CLEARANCE_M,
+                                                           join_style="mitre")
     rest = shapely.difference(geom, opened)
     return [p for p in shapely.get_parts(rest) if p.geom_type == "Polygon" and p.area >= min_area
             and mean_width(p) < width]
