@@ -21,11 +21,12 @@ from api.services.town_upload import ContextUpload, read_town_context, read_town
 from api.uploads import Reworded, UploadLimits, UploadRejected, display_name, read_upload
 from geo.context import Context
 from geo.errors import InputError
+from geo.io.employment import read_table
 from geo.rules import Rules
 from geo.rules.model import ProposalColumns
 
-__all__ = ["GeometryCaps", "ProposalFields", "check_geometries", "read_proposal_file",
-           "read_town_file", "read_town_layer_file"]
+__all__ = ["GeometryCaps", "ProposalFields", "check_geometries", "read_employment_table",
+           "read_proposal_file", "read_town_file", "read_town_layer_file"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,9 @@ def read_town_layer_file(
     frame, town_rules = read_town_layer(upload, workdir, limits=limits, rules=rules)
     check_geometries([frame], caps, display_name(upload.filename))
     return frame, town_rules
+
+
+def read_employment_table(data: bytes, filename: str) -> list[list[object]]:
+    """The cells of an uploaded employment table, CSV or XLSX (runs in a worker: a workbook
+    is a zip of XML)."""
+    return read_table(data, source=filename)

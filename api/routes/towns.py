@@ -24,7 +24,12 @@ from api.services.town_upload import (
     require_layer,
 )
 from api.services.towns import current_version, layer_counts, zone_epsgs
-from api.upload_tasks import GeometryCaps, read_town_file, read_town_layer_file
+from api.upload_tasks import (
+    GeometryCaps,
+    read_employment_table,
+    read_town_file,
+    read_town_layer_file,
+)
 from api.uploads import UploadLimits, display_name
 
 router = APIRouter(prefix="/towns", tags=["towns"])
@@ -178,9 +183,10 @@ def import_employment(
     accept_warnings: Annotated[bool, Form()] = False,
 ) -> JSONDocument:
     limit = int(request.app.state.settings.uploads.max_context_mb * 1024**2)
-    upload = EmploymentUpload(data=file.file.read(limit + 1),
-                              filename=file.filename or "employment.csv",
-                              accept_warnings=accept_warnings)
+    filename = file.filename or "employment.csv"
+    cells = run_isolated(read_employment_table, file.file.read(limit + 1), filename,
+                         limits=_limits(request)[1])
+    upload = EmploymentUpload(cells=cells, filename=filename, accept_warnings=accept_warnings)
     return JSONDocument(import_figures(session, town_id, upload,
                                        contexts=request.app.state.contexts, by=user.id,
                                        lang=lang))

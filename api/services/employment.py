@@ -14,16 +14,17 @@ from api.problems import Problem
 from api.services.towns import ContextCache, get_town, stored_figures
 from geo.employment import check_table, next_import_id
 from geo.i18n import Lang
-from geo.io.employment import read_table
 
 __all__ = ["EmploymentUpload", "import_figures"]
 
 
 @dataclass(frozen=True)
 class EmploymentUpload:
-    """What a client sent: the table's bytes and file name, and whether it accepts warnings."""
+    """What a client sent: the table's cells (read from its file by an upload worker, see
+    :func:`api.upload_tasks.read_employment_table`), the file's name, and whether it accepts
+    warnings."""
 
-    data: bytes
+    cells: list[list[object]]
     filename: str
     accept_warnings: bool = False
 
@@ -44,7 +45,7 @@ def import_figures(session: Session, town_id: int, upload: EmploymentUpload, *,
     """
     get_town(session, town_id)
     previous = stored_figures(session, town_id)
-    outcome = check_table(read_table(upload.data, source=upload.filename),
+    outcome = check_table(upload.cells,
                           parcels=contexts.get(town_id).layer("parcels"), previous=previous,
                           rules=contexts.rules.employment, source=upload.filename)
     if not outcome.importable(accept_warnings=upload.accept_warnings):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import psutil
 import pytest
 import shapely
@@ -268,6 +269,39 @@ def test_a_real_geopackage_still_becomes_a_proposal_through_the_worker(service, 
                             files={"file": ("good.gpkg", GOOD.read_bytes(), "application/x")})
     assert response.status_code == 201, response.text
     assert _leftovers(service) == []
+
+
+def xlsx_bomb(rows: int = 3_000_000) -> bytes:
+    """A workbook whose one sheet holds millions of cells: a few hundred kB zipped."""
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+             'formats.org/spreadsheetml/2006/main"><sheetData>'
+             + "<row><c><v>1</v></c></row>" * rows
+             + "</sheetData></worksheet>")
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as small:
+        members = {name: small.read(name) for name in small.namelist()}
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    return _zip(members)
+
+
+def test_an_employment_workbook_bomb_is_a_quick_4xx_with_the_service_responsive(service,
+                                                                               headers):
+    data = xlsx_bomb()
+    before = _stored(service, headers)
+    with HealthWatch(service) as watch:
+        start = time.perf_counter()
+        response = service.post("/towns/1/employment", headers=headers,
+                                files={"file": ("hr.xlsx", data, "application/octet-stream")})
+        took = time.perf_counter() - start
+    assert response.status_code in (413, 422), response.text
+    assert_problem(response, response.status_code)
+    assert took < 5 and watch.failures == [] and max(watch.latencies) < 2
+    assert _stored(service, headers) == before
+    print(f"\nemployment workbook bomb ({len(data) / 1024:.0f} kB zipped): "
+          f"{response.status_code} in {took:.2f} s; /health slowest "
+          f"{max(watch.latencies) * 1e3:.0f} ms; peak memory {watch.peak_mb:.0f} MB")
 
 
 @pytest.mark.parametrize("path", ["/proposals", "/towns/1/sketch/validation",
