@@ -18,6 +18,7 @@ import pyogrio
 
 from geo.errors import InputError
 from geo.io.layers import list_layers
+from geo.io.qgis import add_field_aliases
 
 __all__ = ["EMPLOYMENT_LAYER", "append_figures", "read_figures", "read_table",
            "read_table_file"]
@@ -90,5 +91,7 @@ def read_figures(path: str | Path, *, present: set[str] | None = None) -> pd.Dat
 
 
 def append_figures(path: str | Path, figures: pd.DataFrame) -> None:
-    """Add ``figures`` to the context file's ``employment`` table (made on first use)."""
+    """Add ``figures`` to the context file's ``employment`` table (made on first use, with an
+    alias for each of its fields)."""
     pyogrio.write_dataframe(figures, path, layer=EMPLOYMENT_LAYER, driver="GPKG", append=True)
+    add_field_aliases(Path(path), EMPLOYMENT_LAYER, [str(c) for c in figures.columns])

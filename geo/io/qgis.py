@@ -24,8 +24,8 @@ from xml.sax.saxutils import quoteattr
 from geo.i18n import N_, Lang, t
 from geo.palette import Style
 
-__all__ = ["FIELD_LABELS", "add_qgis_tables", "field_alias", "geometry_kind", "layer_qml",
-           "layer_sld"]
+__all__ = ["FIELD_LABELS", "add_field_aliases", "add_qgis_tables", "field_alias", "geometry_kind",
+           "layer_qml", "layer_sld"]
 
 #: the message of each field sijie writes, the field's alias
 FIELD_LABELS: dict[str, str] = {
@@ -61,6 +61,8 @@ FIELD_LABELS: dict[str, str] = {
     "severity": N_("field_severity"), "message": N_("field_message"),
     "clause": N_("field_clause"), "basis": N_("field_basis"),
     "bureau_settings": N_("field_bureau_settings"), "measure": N_("field_measure"),
+    "import_id": N_("field_import_id"), "period": N_("field_period"),
+    "imported_at": N_("field_imported_at"),
 }
 _RULE_COLUMN = re.compile(r"B\d+")  # an audit's count of findings of one rule
 
@@ -258,10 +260,7 @@ def add_qgis_tables(path: Path, layer: str, *, geometry_column: str, geometry: s
     """Give ``layer`` of the GeoPackage ``path`` its style (``layer_styles``, QML and SLD, the
     layer's default) and an alias for each of ``fields`` (``gpkg_data_columns``), replacing
     what an earlier write of the layer left; ``timestamp`` is the time the rows record."""
-    aliases: dict[str, str] = {}
-    for field in fields:  # one alias names one field of the layer
-        alias = field_alias(field, lang)
-        aliases[field] = alias if alias not in aliases.values() else f"{alias} ({field})"
+    aliases = _aliases(fields, lang)
     qml = layer_qml(style, geometry, aliases, lang)
     sld = layer_sld(layer, style, geometry)
     db = sqlite3.connect(path)
@@ -276,19 +275,43 @@ def add_qgis_tables(path: Path, layer: str, *, geometry_column: str, geometry: s
                 "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, 'sijie', NULL, ?)",
                 (layer, geometry_column, layer[:30], qml, sld, t("layer", lang) + f" {layer}",
                  timestamp))
-            _ensure_table(db, "gpkg_extensions", _EXTENSIONS_DDL)
-            _ensure_table(db, "gpkg_data_columns", _DATA_COLUMNS_DDL)
-            _ensure_table(db, "gpkg_data_column_constraints", _CONSTRAINTS_DDL)
-            for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
-                db.execute(
-                    "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, "
-                    "definition, scope) SELECT ?, NULL, 'gpkg_schema', ?, 'read-write' WHERE "
-                    "NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND "
-                    "extension_name = 'gpkg_schema')", (table, _SCHEMA_EXTENSION, table))
-            db.execute("DELETE FROM gpkg_data_columns WHERE table_name = ?", (layer,))
-            db.executemany(
-                "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) "
-                "VALUES (?, ?, ?, ?)", [(layer, f, a, a) for f, a in aliases.items()])
+            _write_aliases(db, layer, aliases)
+    finally:
+        db.close()
+
+
+def _aliases(fields: list[str], lang: Lang | str) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for field in fields:  # one alias names one field of the layer
+        alias = field_alias(field, lang)
+        aliases[field] = alias if alias not in aliases.values() else f"{alias} ({field})"
+    return aliases
+
+
+def _write_aliases(db: sqlite3.Connection, table: str, aliases: dict[str, str]) -> None:
+    _ensure_table(db, "gpkg_extensions", _EXTENSIONS_DDL)
+    _ensure_table(db, "gpkg_data_columns", _DATA_COLUMNS_DDL)
+    _ensure_table(db, "gpkg_data_column_constraints", _CONSTRAINTS_DDL)
+    for schema_table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+        db.execute(
+            "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, "
+            "definition, scope) SELECT ?, NULL, 'gpkg_schema', ?, 'read-write' WHERE "
+            "NOT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND "
+            "extension_name = 'gpkg_schema')", (schema_table, _SCHEMA_EXTENSION, schema_table))
+    db.execute("DELETE FROM gpkg_data_columns WHERE table_name = ?", (table,))
+    db.executemany(
+        "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) "
+        "VALUES (?, ?, ?, ?)", [(table, f, a, a) for f, a in aliases.items()])
+
+
+def add_field_aliases(path: Path, table: str, fields: list[str],
+                      lang: Lang | str = Lang.zh) -> None:
+    """An alias for each of ``fields`` of the table ``table`` (one without geometry, such as
+    the employment figures) in ``gpkg_data_columns``."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            _write_aliases(db, table, _aliases(fields, lang))
     finally:
         db.close()
 

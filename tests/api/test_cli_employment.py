@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from geo.employment import check_character
 from tests.api.test_cli import assert_refused, sijie
+from tests.gpkg_checks import gdal_layers, validate_gpkg
 
 # two enterprises wholly inside good_industrial.gpkg, with estimates of 18 and 31 employees
 CODE_A, CODE_B = "9133021192XE871735", "91330211B68JXBC6B2"
@@ -65,6 +66,10 @@ def test_valid_import_is_stored_and_changes_class_staff_and_funds(ctx, demo_dir,
     assert sorted(stored["uscc"]) == sorted([CODE_A, CODE_B])
     assert set(stored["source"]) == {"hr.csv"} and set(stored["period"]) == {"2026Q1"}
     assert set(stored["import_id"]) == {1}
+    # the context stays a valid GeoPackage; the figures' fields have their aliases
+    assert validate_gpkg(ctx) == []
+    aliases = gdal_layers(ctx)["aliases"]["employment"]
+    assert set(aliases) == set(stored.columns) and aliases["employees"] == "就业人口"
 
     after = json.loads(sijie("profile", proposal, "--context", str(ctx), "--format", "json",
                              "--year", "2026").stdout)
