@@ -99,6 +99,11 @@ def main() -> int:
                  f"≥ {TARGET_RATIO}×", ratio >= TARGET_RATIO)
     bench.figure("2 workers / 1, round by round", f"{each[0]:.2f}× to {each[-1]:.2f}×, "
                  f"median {statistics.median(each):.2f}×; load average now {_load()}")
+    cpu_one, cpu_two = statistics.median(cpus[1]), statistics.median(cpus[2])
+    bench.figure("workers' CPU for one audit, 1 worker / 2 workers (median)",
+                 f"{cpu_one:.2f} s / {cpu_two:.2f} s: split over two workers, the work costs "
+                 f"{cpu_two / cpu_one:.0%} of its CPU on one (the wall-time ratio is then set "
+                 "by the cores free)")
     per_worker = n / one
     here = PROVINCE / (n / two)
     bench.figure(f"province-wide audit ({PROVINCE:,} communities), extrapolated",
