@@ -11,7 +11,8 @@ import codecs
 import struct
 from pathlib import Path
 
-__all__ = ["cpg_encoding", "shapefile_encoding", "sniff_dbf_encoding", "text_file_encoding"]
+__all__ = ["cpg_encoding", "cut_name", "shapefile_encoding", "sniff_dbf_encoding",
+           "text_file_encoding"]
 
 _SAMPLE_BYTES = 1 << 20  # records looked at when sniffing; enough for any real decision
 _FALLBACK = "ISO-8859-1"  # decodes any byte, so a read never fails on text
@@ -66,6 +67,18 @@ def _decodes(data: bytes, codec: str) -> bool:
     return True
 
 
+def cut_name(raw: bytes, codec: str) -> str | None:
+    """A field name decoded with ``codec``, a character cut by the format's 10-byte limit
+    dropped (GDAL cuts a UTF-8 社区名称 to 社区名 and one byte of 称); ``None`` when the
+    name does not decode with ``codec`` otherwise."""
+    for end in range(len(raw), max(len(raw) - 4, 0), -1):  # a character has at most 4 bytes
+        try:
+            return raw[:end].decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def _field_names(dbf: bytes, header_len: int) -> list[bytes]:
     """Raw field names from the 32-byte descriptors that end with a 0x0D byte."""
     names = []
@@ -91,13 +104,12 @@ def sniff_dbf_encoding(dbf: bytes) -> str:
     if len(dbf) < 32:
         return "UTF-8"
     n_records, header_len, record_len = struct.unpack("<IHH", dbf[4:12])
-    names = b"\n".join(_field_names(dbf, header_len))
+    names = _field_names(dbf, header_len)
     records = dbf[header_len : header_len + n_records * record_len]
     if record_len:
         records = records[: len(records) // record_len * record_len]
-    sample = names + b"\n" + records
     for codec, name in (("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")):
-        if _decodes(sample, codec):
+        if _decodes(records, codec) and all(cut_name(n, codec) is not None for n in names):
             return name
     return _FALLBACK
 

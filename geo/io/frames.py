@@ -10,11 +10,13 @@ import pyogrio
 
 from geo.errors import InputError
 from geo.io.dxf import GDAL_DXF_LAYER, dxf_encoding, dxf_to_planning
-from geo.io.encoding import shapefile_encoding, text_file_encoding
+from geo.io.encoding import cut_name, shapefile_encoding, text_file_encoding
 from geo.io.gdal_env import gdal_config, gdal_errors
 
 __all__ = ["CSV_OPEN_OPTIONS", "gdal_layers", "geometry_summary", "read_csv", "read_dxf",
            "read_frame", "read_shapefile"]
+
+_BYTES = "ISO-8859-1"  # one character per byte: text read so keeps its bytes
 
 #: where GDAL's CSV driver looks for the geometry: a WKT column, or X/Y (lon/lat) columns
 CSV_OPEN_OPTIONS = {
@@ -79,6 +81,26 @@ def read_frame(
     return frame
 
 
+def _read_names_cut(shp: Path, *, path: Path, layer: str, encoding: str
+                    ) -> gpd.GeoDataFrame | None:
+    """A shapefile whose field names were cut inside a character at the 10-byte limit (as
+    GDAL cuts UTF-8 names), read byte for byte as ISO-8859-1 and its text decoded with
+    ``encoding``, the cut character left out of the names; ``None`` if the text does not
+    decode so."""
+    frame = read_frame(shp, shp.stem, path=path, layer=layer, encoding=_BYTES)
+    names = {c: c if c == frame.geometry.name else cut_name(str(c).encode(_BYTES), encoding)
+             for c in frame.columns}
+    if None in names.values():
+        return None
+    try:
+        for column in frame.drop(columns=frame.geometry.name).select_dtypes("object"):
+            frame[column] = frame[column].map(
+                lambda v: v.encode(_BYTES).decode(encoding) if isinstance(v, str) else v)
+    except UnicodeDecodeError:
+        return None
+    return frame.rename(columns=names)
+
+
 def read_shapefile(
     shp: Path, *, path: Path, layer: str, encoding: str | None = None
 ) -> tuple[gpd.GeoDataFrame, str]:
@@ -102,6 +124,9 @@ def read_shapefile(
             sniffed = shapefile_encoding(shp, use_cpg=False)
         if encoding is None and sniffed != used:  # a .cpg that does not match the data
             return read_frame(shp, shp.stem, path=path, layer=layer, encoding=sniffed), sniffed
+        transcoded = _read_names_cut(shp, path=path, layer=layer, encoding=used)
+        if transcoded is not None:
+            return transcoded, used
         raise InputError(
             message_key="text_encoding_invalid",
             params={"encoding": used},

@@ -319,7 +319,7 @@ class ProposalColumns(_Section):
         ["name", "名称", "社区名称", "社区名", "申报名称", "MC", "NAME"],
         "columns holding the community's name, in order of preference")
     type: list[str] = setting(
-        ["type", "类型", "社区类型", "申报类型", "LX", "TYPE"],
+        ["type", "类型", "社区类型", "社区类", "申报类型", "LX", "TYPE"],
         "columns holding the community type (工业社区 / 楼宇社区), in order of preference")
 
 

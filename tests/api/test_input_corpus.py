@@ -2,7 +2,8 @@
 on the command line and through an API upload on both stores.
 
 The corpus is made here from the demo's ``good_industrial`` proposal: a Shapefile with
-名称/类型 columns whose ``.dbf`` is GBK without a ``.cpg``, a GBK CSV with a WKT column, a
+名称/类型 columns whose ``.dbf`` is GBK without a ``.cpg``, one written as QGIS writes it (UTF-8,
+社区名称/社区类型 cut inside a character at the 10-byte limit), a GBK CSV with a WKT column, a
 UTF-8 CSV with a byte-order mark, a KMZ from a Google-Earth-style KML (folders, styles,
 ExtendedData), a DXF drawing written by ezdxf (R12, GBK code page) with the boundary on a named
 CAD layer beside GBK text and a road, a zipped FileGDB, a MapInfo TAB (GBK), GCJ-02 GeoJSON
@@ -30,17 +31,19 @@ from typer.testing import CliRunner
 from api.cli import app
 from geo.crs import geometry_to_gcj02
 from geo.proposal import TYPE_ALIASES
+from geo.rules.model import ProposalColumns
 from tests.api.conftest import DEMO, bearer, service_per_engine
 
 GOOD = DEMO / "proposals" / "good_industrial.gpkg"
 CONTEXT = DEMO / "context.gpkg"
 NAME = "澥川新材料工业社区"
 TYPE = "工业社区"
-# the bureau's rules file: its own boundary system's columns beside the usual ones
-RULES = """
+# the bureau's rules file: its own boundary system's columns after the usual ones
+_USUAL = ProposalColumns()
+RULES = f"""
 [proposal]
-name = ["name", "名称", "社区名称", "MC", "XMMC"]
-type = ["type", "类型", "社区类型", "LX", "SQLX"]
+name = {json.dumps([*_USUAL.name, "XMMC"], ensure_ascii=False)}
+type = {json.dumps([*_USUAL.type, "SQLX"], ensure_ascii=False)}
 """
 
 service = service_per_engine("corpus", rules=RULES)
@@ -173,6 +176,17 @@ def _shapefile_gbk(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     return Sample(str(_zip_folder(folder / "申报边界.zip", path.parent)))
 
 
+def _shapefile_utf8_cut_names(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    # as QGIS writes one: UTF-8 with a .cpg, 社区名称/社区类型 cut to 10 bytes inside a character
+    (folder / "shp").mkdir()
+    path = folder / "shp" / "qgis.shp"
+    frame = good.rename(columns={"name": "社区名称", "type": "社区类型"})
+    with pytest.warns(RuntimeWarning, match="laundered"):
+        pyogrio.write_dataframe(frame[["社区名称", "社区类型", "geometry"]], path,
+                                encoding="UTF-8")
+    return Sample(str(_zip_folder(folder / "qgis.zip", path.parent)))
+
+
 def _xian80_shapefile(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     (folder / "shp").mkdir()
     path = folder / "shp" / "xian80.shp"
@@ -189,7 +203,8 @@ def _flatgeobuf_bureau_columns(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     return Sample(str(path))
 
 
-MAKERS = {"shapefile_chinese_columns": _shapefile_gbk, "csv_gbk_wkt": _csv_gbk,
+MAKERS = {"shapefile_chinese_columns": _shapefile_gbk,
+          "shapefile_utf8_cut_names": _shapefile_utf8_cut_names, "csv_gbk_wkt": _csv_gbk,
           "csv_utf8_bom": _csv_utf8_bom, "kmz_google_earth": _kmz,
           "dxf_cad_layer_gbk": _dxf_gbk, "filegdb_zip": _filegdb_zip, "mapinfo_tab": _tab,
           "geojson_gcj02": _gcj02_geojson, "gpkg_gcj02_web_mercator": _gcj02_web_mercator,

@@ -207,6 +207,25 @@ def test_cpg_that_lies_is_overruled_by_the_data(tmp_path: Path) -> None:
     assert got.attrs["encoding"] == "GBK"
 
 
+@pytest.mark.parametrize("keep_cpg", [True, False])
+def test_utf8_names_cut_inside_a_character_lose_only_that_character(
+        tmp_path: Path, keep_cpg: bool) -> None:
+    # GDAL (and QGIS through it) cuts UTF-8 field names at 10 bytes: 社区名称 is 12
+    frame = gpd.GeoDataFrame({"社区名称": ["澥川新材料工业社区"], "社区类型": ["工业社区"]},
+                             geometry=[box(656_000, 3_316_000, 656_100, 3_316_100)],
+                             crs="EPSG:4549")
+    shp = tmp_path / "boundary.shp"
+    with pytest.warns(RuntimeWarning, match="laundered"):
+        pyogrio.write_dataframe(frame, shp, encoding="UTF-8")
+    assert "社区名称".encode()[:10] in shp.with_suffix(".dbf").read_bytes()  # cut in 称
+    if not keep_cpg:
+        shp.with_suffix(".cpg").unlink()
+    got = read_layer(shp)
+    assert list(got.columns) == ["社区名", "社区类", "geometry"]
+    assert (got["社区名"].iloc[0], got["社区类"].iloc[0]) == ("澥川新材料工业社区", "工业社区")
+    assert got.attrs["encoding"] == "UTF-8"
+
+
 def test_explicit_encoding_wins_and_bad_ones_are_named(tmp_path: Path) -> None:
     shp = write_shapefile(tmp_path, "parcels", "GBK", keep_cpg=False)
     assert_geodataframe_equal(read_layer(shp, encoding="cp936"), parcels())
