@@ -1,6 +1,7 @@
 """A saved proposal in the staff workspace (Chromium, network off localhost blocked): its
 version history with the diff on the map, grids and facility run and their maps shown, the
-workflow steps of the signed-in role only, and the application package downloaded."""
+workflow steps of the signed-in role only, the application package downloaded, and its row and
+state colour on the town dashboard."""
 
 from __future__ import annotations
 
@@ -110,3 +111,28 @@ def test_each_role_sees_only_its_own_workflow_steps(service, browser, proposal):
                                   ".map(b => b.dataset.action)")
     assert "initial_review" in actions and "application" not in actions
     assert gis.errors == civil.errors == [] and gis.external == civil.external == []
+
+
+def test_the_dashboard_shows_each_community_by_state_on_the_map_and_in_the_table(
+        service, browser, proposal):
+    watched = sign_in(browser, service)
+    page = watched.page
+    page.wait_for_function("window.sijieDashboard && window.sijieDashboard.ready")
+    row = page.locator(f"#proposals tbody tr:has(a[href='/workspace/proposals/{proposal}'])")
+    cells = row.locator("td").all_inner_texts()
+    name, _ = demo_shape("flaw_b3_offroad_edge")
+    state = row.get_attribute("data-state")
+    assert cells[0] == name and cells[4].endswith(" ha") and float(cells[4][:-3]) > 200
+    drawn = page.evaluate("""id => { const d = window.sijieDashboard; let found = null;
+        d.layer.eachLayer(l => { if (l.feature.id === id) {
+            found = {colour: l.options.fillColor, state: l.feature.properties.state}; } });
+        return found; }""", proposal)
+    assert drawn["state"] == state
+    # the community's colour on the map is its state's swatch in the legend
+    legend = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#legend .legend-item')].map(i => [i.textContent, i.firstChild.style.background]))""")
+    label = cells[1]
+    swatch = page.evaluate("c => { const s = document.createElement('span'); "
+                           "s.style.background = c; return s.style.background; }", drawn["colour"])
+    assert legend[label] == swatch
+    assert watched.errors == [] and watched.external == []
