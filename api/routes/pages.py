@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
+from api.auth import EDITORS
 from api.deps import SessionDep
 from api.problems import Problem
 from api.routes.common import MAX_ID, Id
@@ -87,11 +88,11 @@ def new_proposal_page(request: Request, session: SessionDep,
     """Draw, compose or upload a new proposal."""
     row = get_town(session, town) if town is not None else first_town(session)
     return page(request, "workspace/editor.html", proposal_id=None, town_id=row.id,
-                messages=_script_messages(request))
+                editors=EDITORS, messages=_script_messages(request))
 
 
 @router.get("/workspace/proposals/{proposal_id}")
 def edit_proposal_page(request: Request, proposal_id: Id) -> HTMLResponse:
     """Edit a proposal: its newest version, findings, suggestion, history, runs and workflow."""
     return page(request, "workspace/editor.html", proposal_id=proposal_id, town_id=None,
-                messages=_script_messages(request))
+                editors=EDITORS, messages=_script_messages(request))

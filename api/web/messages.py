@@ -132,6 +132,7 @@ TEMPLATE_MESSAGES: tuple[str, ...] = (
 SCRIPT_MESSAGES: tuple[str, ...] = (
     N_("js_confirm_needed"),
     N_("js_reason_needed"),
+    N_("js_read_only"),
     N_("js_fact_registered_on"),
     N_("js_fact_minutes"),
     N_("js_fact_meeting_on"),

@@ -121,6 +121,13 @@ def test_each_role_sees_only_its_own_workflow_steps(service, browser, proposal):
     civil.page.wait_for_selector("#actions button")
     assert "initial_review" in _actions(civil.page)
     assert _actions(civil.page) == _allowed(civil.page, proposal, "civil_affairs")
+    # civil affairs does not edit boundaries: no drawing, saving or runs, nothing it may not ask
+    for tool in ("#mode-draw", "#save", "#run-grids", "#upload-box", "#fit-edges"):
+        assert civil.page.locator(tool).is_hidden(), tool
+    assert civil.page.locator("#name").is_disabled()
+    assert "只读" in civil.page.locator("#summary").inner_text()
+    civil.page.wait_for_timeout(600)  # past the editor's debounce: no validation is asked for
+    assert civil.page.evaluate("window.sijieWorkspace.state.validations") == 0
     assert gis.errors == civil.errors == [] and gis.external == civil.external == []
 
 

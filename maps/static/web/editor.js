@@ -22,7 +22,7 @@
   var state = {
     proposal: data.proposal, town: data.town, version: null, etag: null, user: null,
     boundary: null, validations: 0, report: null, pending: null, timer: null, seq: 0,
-    fit: false, fitted: null, dragging: false,
+    fit: false, fitted: null, dragging: false, canEdit: false,
     blocks: null, chosen: {}, suggestion: null, theirs: null, dirty: false
   };
   var findingsLayer = L.featureGroup().addTo(map);
@@ -102,7 +102,7 @@
   }
 
   function validateNow() {
-    if (!state.boundary || !state.town) { return Promise.resolve(null); }
+    if (!state.boundary || !state.town || !state.canEdit) { return Promise.resolve(null); }
     var seq = ++state.seq;
     var fit = state.fit && $("fit-edges").checked;
     state.fit = false;
@@ -533,8 +533,17 @@
   $("type").addEventListener("change", schedule);
 
   // ---- start ----
+  // a role that does not edit proposals sees the boundary and takes its workflow steps only
+  function readOnly() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-editors-only]"), function (el) { el.hidden = true; });
+    ["name", "type", "reason"].forEach(function (id) { $(id).disabled = true; });
+    $("summary").textContent = msg("js_read_only");
+  }
+
   var start = api.me().then(function (user) {
     state.user = user;
+    state.canEdit = (data.editors || []).indexOf(user.role) >= 0;
+    if (!state.canEdit) { readOnly(); }
     $("who").textContent = msg("js_signed_in_as", { user: user.display_name || user.username });
     if (!state.proposal) { return null; }
     return api.request("GET", "/proposals/" + state.proposal, undefined, { withHeaders: true }).then(function (r) {
