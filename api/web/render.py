@@ -19,8 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from geo.i18n import Lang, lang_from_header, t
+from maps.controls import controls_spec
 
-__all__ = ["LANG_COOKIE", "STATIC_PREFIX", "page", "page_lang", "static_url", "switch_url"]
+__all__ = ["LANG_COOKIE", "STATIC_PREFIX", "map_controls", "page", "page_lang", "static_url",
+           "switch_url"]
 
 STATIC_PREFIX = "/static"
 LANG_COOKIE = "sijie_lang"  # remembers the language chosen with ?lang=
@@ -53,6 +55,14 @@ def switch_url(request: Request, lang: Lang) -> str:
     return f"{request.url.path}?{urlencode({**params, 'lang': lang.value})}"
 
 
+def map_controls(request: Request) -> dict[str, Any]:
+    """The spec of ``sijie.controls`` for a map on this page: the service's base map and
+    Tianditu key, the words in the page's language (templates: ``map_controls()``)."""
+    settings = request.app.state.settings
+    token = settings.tianditu_token.get_secret_value() if settings.tianditu_token else None
+    return controls_spec(page_lang(request).value, settings.basemap, token)
+
+
 def _json_script(value: Any) -> Markup:
     """``value`` as JSON safe inside a ``<script type="application/json">`` element."""
     text = json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
@@ -71,7 +81,8 @@ def page(request: Request, template: str, *, status: int = 200,
     html = _environment().get_template(template).render(
         _=say, lang=lang.value, html_lang="zh-CN" if lang is Lang.zh else "en",
         static=static_url, switch_href=switch_url(request, other), switch_lang=other.value,
-        json_script=_json_script, path=request.url.path, **values)
+        json_script=_json_script, path=request.url.path,
+        map_controls=lambda: map_controls(request), **values)
     response = HTMLResponse(html, status_code=status, headers=headers)
     if request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie(LANG_COOKIE, lang.value, samesite="lax", max_age=365 * 86400)

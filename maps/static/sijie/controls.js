@@ -404,6 +404,27 @@
     }
   }
 
+  /* The controls of a server-rendered page whose spec is in <script id="map-controls">.
+   * A page that edits or records geometry passes {editing: true}: its base maps are those
+   * in the data's own datum only (no AMap), so what is drawn is never stored shifted. */
+  sijie.pageControls = function (map, options) {
+    var node = document.getElementById('map-controls');
+    if (!node) return null;
+    var spec = JSON.parse(node.textContent);
+    if (options && options.editing) {
+      spec.basemaps = spec.basemaps.filter(function (b) { return !b.gcj02; });
+      if (!spec.basemaps.some(function (b) { return b.id === spec.basemap; })) spec.basemap = 'plain';
+      spec.datum = 'wgs84';
+    }
+    return sijie.controls(map, spec);
+  };
+
+  /* A point shown on the map as the data has it (WGS 84 / CGCS2000), whatever the base map. */
+  sijie.toData = function (map, latlng) {
+    var state = map.sijieControls;
+    return state && state.datum === 'gcj02' ? sijie.gcj02.toWgs(latlng) : L.latLng(latlng);
+  };
+
   /* Every control of a sijie map page. Returns the controls' state (also map.sijieControls). */
   sijie.controls = function (map, spec) {
     var state = map.sijieControls = {datum: spec.datum || 'wgs84', origin: spec.datum || 'wgs84',

@@ -10,6 +10,7 @@
   };
   var map = L.map("dashboard-map", { attributionControl: false, preferCanvas: true });
   map.setView([29.95, 121.6], 13);
+  sijie.pageControls(map);
   var town = api.pageData().town;
   window.sijieDashboard = { map: map, ready: false };
 

@@ -15,6 +15,7 @@
 
   var map = L.map("map", { attributionControl: false });
   map.setView([29.95, 121.6], 14);
+  sijie.pageControls(map, { editing: true });  // base maps in the data's datum only
   map.pm.setLang(api.lang === "en" ? "en" : "zh");
   map.pm.setGlobalOptions({ snappable: true, snapDistance: 20, allowSelfIntersection: false,
                             templineStyle: { color: "#0b5cad" }, hintlineStyle: { color: "#0b5cad", dashArray: "4 4" } });

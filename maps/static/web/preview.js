@@ -11,6 +11,7 @@
       if (f.id !== undefined) { l.bindTooltip(String((f.properties && f.properties.name) || f.id)); }
     }
   }).addTo(map);
+  sijie.pageControls(map);
   var bounds = layer.getBounds();
   if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12] }); } else { map.setView([30, 121], 10); }
   window.sijiePreview = { map: map, layer: layer };
