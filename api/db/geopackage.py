@@ -35,10 +35,15 @@ from sqlalchemy.ext.compiler import compiles
 
 from geo.i18n import N_, t
 
-__all__ = ["ATTRIBUTE_TABLES", "conform", "connect_geopackage"]
+__all__ = ["ATTRIBUTE_TABLES", "LAYER_STYLES", "conform", "connect_geopackage", "style_layers"]
 
 # record tables a GIS analyst may open beside the layers (no secrets in them)
 ATTRIBUTE_TABLES = {"towns": N_("gpkg_table_towns"), "proposals": N_("gpkg_table_proposals")}
+
+# the style (geo.palette) each feature table opens with in QGIS
+LAYER_STYLES = {"proposal_versions": "proposal", "context_features": "neighbours",
+                "grids": "grids", "microgrids": "microgrids", "facility_sites": "sites",
+                "survey_findings": "findings"}
 
 # GeoPackage 1.0 extensions (Annex N) that 1.2 removed; SpatiaLite still adds their triggers
 _OLD_TRIGGER_EXTENSIONS = ("gpkg_geometry_type_trigger", "gpkg_srs_id_trigger")
@@ -155,13 +160,40 @@ def _to_spec(connection: Connection, table: str, ddl: str) -> None:
         connection.execute(text(f"DROP TABLE temp.{kept}"))
 
 
+def _one_transaction(connection: Connection) -> Any:
+    """The driver's connection, in a transaction: the whole change is one (the driver would
+    begin one only at the first INSERT or UPDATE)."""
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return raw
+
+
+def style_layers(connection: Connection) -> None:
+    """Each feature table's QGIS style (``layer_styles``, the colours of sijie's maps) and a
+    Chinese alias for every field of the feature and attribute tables (``gpkg_data_columns``);
+    a second run rewrites the same rows."""
+    from geo.io.qgis import write_field_aliases, write_qgis_tables
+    from geo.palette import file_layer_style
+
+    raw = _one_transaction(connection)
+    now = connection.execute(text("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")).scalar_one()
+    for table in (*LAYER_STYLES, *ATTRIBUTE_TABLES):
+        columns = [row[1] for row in raw.execute(f"PRAGMA table_info({_quoted(table)})")
+                   if row[1] != "geom" and not row[5]]  # the primary key is GDAL's FID
+        if table in LAYER_STYLES:
+            write_qgis_tables(raw, table, geometry_column="geom", geometry="polygon",
+                              fields=columns, style=file_layer_style(LAYER_STYLES[table]),
+                              lang="zh", timestamp=now)
+        else:
+            write_field_aliases(raw, table, columns)
+
+
 def conform(connection: Connection) -> None:
     """Make the GeoPackage on ``connection`` conform (see the module's description); a
     second run changes nothing."""
-    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
-        # one transaction for the whole change (the driver would begin one only at the first
-        # INSERT or UPDATE), so the foreign keys of the re-made base tables wait for its end
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # its foreign keys of the re-made base tables are checked at the transaction's end
+    _one_transaction(connection)
     # SpatiaLite's VirtualGPKG wrappers of earlier versions
     connection.execute(text("SELECT AutoGpkgStop()"))
     for (name,) in connection.execute(text(

@@ -26,8 +26,9 @@ def include_object(obj: Any, name: str | None, obj_type: str, reflected: bool,
                    compare_to: Any) -> bool:
     """Whether Alembic compares ``obj`` with the models: not the spatial extensions' own
     tables (GeoAlchemy2's list) nor a GeoPackage's R-tree indexes (``rtree_<table>_<geom>``
-    and their shadow tables)."""
-    if obj_type == "table" and name is not None and name.startswith("rtree_"):
+    and their shadow tables) and QGIS's ``layer_styles``."""
+    if obj_type == "table" and name is not None and (name.startswith("rtree_")
+                                                     or name == "layer_styles"):
         return False
     return bool(alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to))
 

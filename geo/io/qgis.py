@@ -25,7 +25,7 @@ from geo.i18n import N_, Lang, t
 from geo.palette import Style
 
 __all__ = ["FIELD_LABELS", "add_field_aliases", "add_qgis_tables", "field_alias", "geometry_kind",
-           "layer_qml", "layer_sld"]
+           "layer_qml", "layer_sld", "write_field_aliases", "write_qgis_tables"]
 
 #: the message of each field sijie writes, the field's alias
 FIELD_LABELS: dict[str, str] = {
@@ -63,6 +63,21 @@ FIELD_LABELS: dict[str, str] = {
     "bureau_settings": N_("field_bureau_settings"), "measure": N_("field_measure"),
     "import_id": N_("field_import_id"), "period": N_("field_period"),
     "imported_at": N_("field_imported_at"),
+    # the service's tables
+    "proposal_id": N_("field_proposal_id"), "version": N_("field_version"),
+    "custodial": N_("field_custodial_parts"), "input_crs": N_("field_input_crs"),
+    "reason": N_("field_reason"), "author_id": N_("field_author_id"),
+    "created_at": N_("field_created_at"), "created_by": N_("field_author_id"),
+    "etag": N_("field_etag"), "minx": N_("field_minx"), "miny": N_("field_miny"),
+    "maxx": N_("field_maxx"), "maxy": N_("field_maxy"), "town_id": N_("field_town_id"),
+    "layer": N_("field_layer"), "fid": N_("field_fid"), "properties": N_("field_properties"),
+    "version_from": N_("field_version_from"), "version_to": N_("field_version_to"),
+    "run_id": N_("field_run_id"), "version_id": N_("field_version_id"),
+    "grid_code": N_("field_grid"), "qualified": N_("field_qualified"),
+    "department": N_("field_department"), "note": N_("field_note"),
+    "photo_path": N_("field_photo_path"), "photo_type": N_("field_photo_type"),
+    "state": N_("field_state"), "approved_version": N_("field_approved_version"),
+    "work_crs": N_("field_work_crs"),
 }
 _RULE_COLUMN = re.compile(r"B\d+")  # an audit's count of findings of one rule
 
@@ -243,12 +258,12 @@ def layer_sld(layer: str, style: Style, geometry: str) -> str:
     )
 
 
-def _ensure_table(db: sqlite3.Connection, name: str, ddl: str) -> None:
+def _ensure_table(db: Any, name: str, ddl: str) -> None:
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is None:
         db.execute(ddl)
 
 
-def _register_attributes(db: sqlite3.Connection, table: str, timestamp: str) -> None:
+def _register_attributes(db: Any, table: str, timestamp: str) -> None:
     db.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
                "description, last_change) VALUES (?, 'attributes', ?, '', ?)",
                (table, table, timestamp))
@@ -260,24 +275,33 @@ def add_qgis_tables(path: Path, layer: str, *, geometry_column: str, geometry: s
     """Give ``layer`` of the GeoPackage ``path`` its style (``layer_styles``, QML and SLD, the
     layer's default) and an alias for each of ``fields`` (``gpkg_data_columns``), replacing
     what an earlier write of the layer left; ``timestamp`` is the time the rows record."""
-    aliases = _aliases(fields, lang)
-    qml = layer_qml(style, geometry, aliases, lang)
-    sld = layer_sld(layer, style, geometry)
     db = sqlite3.connect(path)
     try:
         with db:
-            _ensure_table(db, "layer_styles", _STYLES_DDL)
-            _register_attributes(db, "layer_styles", timestamp)
-            db.execute("DELETE FROM layer_styles WHERE f_table_name = ?", (layer,))
-            db.execute(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
-                "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, 'sijie', NULL, ?)",
-                (layer, geometry_column, layer[:30], qml, sld, t("layer", lang) + f" {layer}",
-                 timestamp))
-            _write_aliases(db, layer, aliases)
+            write_qgis_tables(db, layer, geometry_column=geometry_column, geometry=geometry,
+                              fields=fields, style=style, lang=lang, timestamp=timestamp)
     finally:
         db.close()
+
+
+def write_qgis_tables(db: Any, layer: str, *, geometry_column: str, geometry: str,
+                      fields: list[str], style: Style, lang: Lang | str,
+                      timestamp: str) -> None:
+    """:func:`add_qgis_tables` on an open SQLite connection ``db`` (any DB-API one, such as
+    the service's own), in its current transaction."""
+    aliases = _aliases(fields, lang)
+    qml = layer_qml(style, geometry, aliases, lang)
+    sld = layer_sld(layer, style, geometry)
+    _ensure_table(db, "layer_styles", _STYLES_DDL)
+    _register_attributes(db, "layer_styles", timestamp)
+    db.execute("DELETE FROM layer_styles WHERE f_table_name = ?", (layer,))
+    db.execute(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+        "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+        "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, 'sijie', NULL, ?)",
+        (layer, geometry_column, layer[:30], qml, sld, t("layer", lang) + f" {layer}",
+         timestamp))
+    _write_aliases(db, layer, aliases)
 
 
 def _aliases(fields: list[str], lang: Lang | str) -> dict[str, str]:
@@ -288,7 +312,13 @@ def _aliases(fields: list[str], lang: Lang | str) -> dict[str, str]:
     return aliases
 
 
-def _write_aliases(db: sqlite3.Connection, table: str, aliases: dict[str, str]) -> None:
+def write_field_aliases(db: Any, table: str, fields: list[str],
+                        lang: Lang | str = Lang.zh) -> None:
+    """:func:`add_field_aliases` on an open SQLite connection ``db``, in its transaction."""
+    _write_aliases(db, table, _aliases(fields, lang))
+
+
+def _write_aliases(db: Any, table: str, aliases: dict[str, str]) -> None:
     _ensure_table(db, "gpkg_extensions", _EXTENSIONS_DDL)
     _ensure_table(db, "gpkg_data_columns", _DATA_COLUMNS_DDL)
     _ensure_table(db, "gpkg_data_column_constraints", _CONSTRAINTS_DDL)

@@ -81,7 +81,8 @@ def test_geopackage_opens_in_gdal_with_versions_as_a_layer(client, auth, setting
 def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
         client, auth, settings):
     """The service's file after API writes: GeoPackage binary geometries, R-tree indexes,
-    GDAL's validator content; users, runs and the other plain tables are not layers."""
+    GDAL's validator content; users, runs and the other plain tables are not layers; each
+    layer has its QGIS style and every field its alias."""
     if not is_geopackage(settings.database_url):
         pytest.skip("a GeoPackage property")
     from sqlalchemy import text
@@ -97,8 +98,13 @@ def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
     seen = gdal_layers(path)
     features = {"context_features", "proposal_versions", "grids", "microgrids",
                 "facility_sites", "survey_findings"}
-    assert set(seen["layers"]) == features | {"towns", "proposals"}
+    assert set(seen["layers"]) == features | {"towns", "proposals", "layer_styles"}
     assert seen["layers"]["towns"]["geometry"] is None
+    for name, layer in seen["layers"].items():
+        if name != "layer_styles":
+            assert set(seen["aliases"][name]) == set(layer["fields"]), name
+    assert set(seen["styles"]) == features
+    assert seen["aliases"]["proposal_versions"]["name"] == "名称"
     with client.app.state.engine.connect() as connection:
         for table in ("context_features", "proposal_versions", "grids", "microgrids"):
             rows, binary, indexed = connection.execute(text(
