@@ -13,7 +13,28 @@ from geo.io import read_context
 from geo.proposal import proposal_from_frame
 from geo.rules import load_rules
 from geo.validate import validate
-from tests.api.conftest import DEMO, assert_problem, create_proposal, demo_feature
+from tests.api.conftest import (
+    DEMO,
+    assert_problem,
+    bearer,
+    create_proposal,
+    demo_feature,
+    service_per_engine,
+)
+
+# the sketches are checked against the demo town as shipped: a service of this module's own,
+# which no other suite's registrations have changed
+service = service_per_engine("workspace")
+
+
+@pytest.fixture(scope="module")
+def client(service):
+    return service
+
+
+@pytest.fixture(scope="module")
+def auth(service) -> dict[str, dict[str, str]]:
+    return bearer(service, "gis")
 
 
 @pytest.fixture(scope="module")
