@@ -309,6 +309,9 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
             if (rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL)
                     or (rule == "B2" and single[i] and not community.custodial)):
                 continue
+            if rule == "B9":  # the name and type only: no geometry
+                counts[rule][i], errors[rule][i] = batch.count(module.check(community, ctx))
+                continue
             if here is None:  # in the work CRS, so that no rule reprojects it again
                 here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
             counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))

@@ -76,7 +76,9 @@ def _zones(ctx: Context) -> tuple[Objects, shapely.STRtree]:
         zones = np.array(pieces, dtype=object)
         return zones, shapely.STRtree(zones)
 
-    return ctx.cached("batch:zones", build)
+    zones, tree = ctx.cached("batch:zones", build)
+    shapely.prepare(zones)  # not kept when a context is pickled
+    return zones, tree
 
 
 def edges(geoms: Objects, ctx: Context) -> Counts:
@@ -92,7 +94,10 @@ def edges(geoms: Objects, ctx: Context) -> Counts:
         shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1)), dtype=object)
     owner = owner[:-1][same]
     followed = np.zeros(len(segments), dtype=np.bool_)
-    followed[tree.query(segments, predicate="covered_by")[0]] = True
+    # the index's candidates, then each zone (prepared) tested on the segments it may cover:
+    # cheaper than the index testing covered_by with each segment prepared in turn
+    segment, zone = tree.query(segments)
+    followed[segment[shapely.covers(zones[zone], segments[segment])]] = True
     open_ = np.flatnonzero(np.bincount(owner[~followed], minlength=n) > 0)
     counts[open_], errors[open_] = _loose_edges(boundaries[open_], zones, tree, ctx)
     return counts, errors
@@ -207,10 +212,21 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     counts, errors = _empty(n)
     neighbours = ctx.require("neighbours")
     shape, index = _pairs(ctx, "neighbours", geoms)
-    before = neighbours.geometry.to_numpy()[index]
-    shapely.prepare(geoms)
-    # a community lying within one neighbour takes itself from it: no overlay needed
-    within = shapely.covered_by(geoms[shape], before)
+    # a neighbour whose bounding box shares no more than 0.01 m² with the community's gives
+    # it no more land (most pairs are neighbours touching along an edge): no overlay needed
+    box, outer = shapely.bounds(geoms), _neighbour_bounds(ctx)
+    width = (np.minimum(box[shape, 2], outer[index, 2])
+             - np.maximum(box[shape, 0], outer[index, 0]))
+    height = (np.minimum(box[shape, 3], outer[index, 3])
+              - np.maximum(box[shape, 1], outer[index, 1]))
+    wide = np.clip(width, 0, None) * np.clip(height, 0, None) > 0.01
+    shape, index = shape[wide], index[wide]
+    shapes = neighbours.geometry.to_numpy()
+    shapely.prepare(shapes)
+    before = shapes[index]
+    # a community lying within one neighbour takes itself from it: no overlay needed (each
+    # neighbour, prepared, tests the communities it may cover)
+    within = shapely.covers(before, geoms[shape])
     taken = geoms[shape]
     crossing = np.flatnonzero(~within)
     taken[crossing] = shapely.intersection(before[crossing], taken[crossing])
@@ -260,11 +276,17 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
         counts[i] += len(found)
         errors[i] |= any(f.severity == ERROR for f in found)
     town = ctx.cached("batch:town", lambda: _prepared(ctx.town))
-    outside = np.flatnonzero(~shapely.covered_by(geoms, town))
+    outside = np.flatnonzero(~shapely.covers(town, geoms))
     spill = shapely.area(shapely.difference(geoms[outside], town)) >= 1.0
     counts[outside[spill]] += 1
     errors[outside[spill]] = True
     return counts, errors
+
+
+def _neighbour_bounds(ctx: Context) -> npt.NDArray[np.float64]:
+    """The bounding box of every neighbour (made once per context)."""
+    return ctx.cached("batch:neighbour_bounds",
+                      lambda: shapely.bounds(ctx.require("neighbours").geometry.to_numpy()))
 
 
 @dataclass(frozen=True)
