@@ -28,7 +28,7 @@ from geo.context import Context
 from geo.errors import InputError
 from geo.i18n import OneOf, Text, t
 from geo.profile.info_table import class_label
-from geo.profile.money import class_index, classify
+from geo.profile.money import class_indexes, classify
 from geo.proposal import TYPE_ALIASES, Proposal, column_for, custodial_parts
 from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
@@ -252,14 +252,17 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
             for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
 
 
-def _community_class(employees: int, enterprises: int, area_m2: float, ctx: Context
-                     ) -> tuple[str, float]:
-    """The class and index :func:`geo.profile.community_profile` gives a community whose
+def _community_classes(employees: Sequence[int | None], enterprises: Sequence[int | None],
+                       areas_m2: npt.NDArray[np.float64], ctx: Context
+                       ) -> list[tuple[str, float]]:
+    """The class and index :func:`geo.profile.community_profile` gives each community whose
     live-work share (a town's own figure, not in a layer) is not given."""
     rules = ctx.rules.classification
-    index = class_index({"employees": employees, "area": area_m2 / 1e6,
-                         "entities": enterprises, "live_work_share": 0.0}, rules)
-    return classify(index, rules), round(index, 4)
+    index = class_indexes({"employees": np.array([e or 0 for e in employees], dtype=np.int64),
+                           "area": areas_m2 / 1e6,
+                           "entities": np.array([e or 0 for e in enterprises], dtype=np.int64),
+                           "live_work_share": np.zeros(len(areas_m2))}, rules)
+    return [(classify(i, rules), round(i, 4)) for i in index.tolist()]
 
 
 def audit(communities: Sequence[Proposal], ctx: Context, *,
@@ -292,12 +295,12 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     verified = [0] * n
     enterprises: list[int | None] = [None] * n
     classes: list[tuple[str | None, float | None]] = [(None, None)] * n
-    areas = shapely.area(shapes)
+    judged_classes = _community_classes(staffing.employees, staffing.enterprises,
+                                        shapely.area(shapes), ctx)
     for k, at in enumerate(index.tolist()):
         employees[at], verified[at] = staffing.employees[k], staffing.verified[k] or 0
         enterprises[at] = staffing.enterprises[k]
-        classes[at] = _community_class(staffing.employees[k] or 0,
-                                       staffing.enterprises[k] or 0, float(areas[k]), ctx)
+        classes[at] = judged_classes[k]
     # B2 finds nothing in a community of one part declaring no custodial parts
     single = valid & (shapely.get_num_geometries(geoms) == 1)
     for i, community in enumerate(communities):

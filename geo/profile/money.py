@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from geo.rules.model import ClassificationRules, FundingRules, StaffingRules
 
@@ -15,6 +19,7 @@ __all__ = [
     "PartyFunds",
     "annual_funding",
     "class_index",
+    "class_indexes",
     "classify",
     "party_funds",
     "party_level",
@@ -28,6 +33,20 @@ def class_index(factors: dict[str, float], rules: ClassificationRules) -> float:
     """The weighted index: each factor divided by its reference value, times its weight."""
     return sum(rules.weights.get(name, 0.0) * factors.get(name, 0.0) / rules.reference[name]
                for name in rules.factors if rules.reference.get(name))
+
+
+def class_indexes(factors: Mapping[str, npt.NDArray[np.float64]], rules: ClassificationRules
+                  ) -> npt.NDArray[np.float64]:
+    """:func:`class_index` of many communities at once: each factor an array, one value per
+    community (the same sums, term by term, as one community's)."""
+    size = len(next(iter(factors.values()))) if factors else 0
+    total: npt.NDArray[np.float64] = np.zeros(size)
+    for name in rules.factors:
+        if rules.reference.get(name):
+            value = factors.get(name)
+            total = total + (rules.weights.get(name, 0.0) * (0.0 if value is None else value)
+                             / rules.reference[name])
+    return total
 
 
 def classify(index: float, rules: ClassificationRules) -> str:

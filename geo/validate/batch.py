@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -369,16 +370,26 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
     else:
         b7[0][:] = 1
     if buildings is not None:
-        points = ctx.cached("batch:building_points",
-                            lambda: shapely.point_on_surface(buildings.geometry.values))
+        # only homes count: a point on each residential building, and only its pairs tested
+        residential = buildings["use"].to_numpy() == "residential"
+        points = ctx.cached("batch:home_points", lambda: _points_on(buildings, residential))
         shape, index = _pairs(ctx, "buildings", geoms)
-        inside = shapely.within(points[index], geoms[shape])
-        homes[shape[inside & (buildings["use"].to_numpy()[index] == "residential")]] = True
+        home = residential[index]
+        shape, index = shape[home], index[home]
+        homes[shape[shapely.within(points[index], geoms[shape])]] = True
     if landuse is None and buildings is None:
         b10[0][:] = 1
     else:
         b10[0][:] = homes
     return b7, b10
+
+
+def _points_on(frame: gpd.GeoDataFrame, which: npt.NDArray[np.bool_]) -> Objects:
+    """A point on the surface of each of ``frame``'s features ``which`` picks, None for the
+    others."""
+    points: Objects = np.full(len(frame), None, dtype=object)
+    points[which] = shapely.point_on_surface(frame.geometry.to_numpy()[which])
+    return points
 
 
 @dataclass(frozen=True)
