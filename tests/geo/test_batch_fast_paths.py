@@ -1,6 +1,7 @@
 """The district audit's shortcuts give what the full computation gives.
 
-A convex shape whose opening gives it back whole skips the opening (B5's sliver test); a
+A convex shape whose opening gives it back whole skips the opening, and any shape whose
+opening gives back its every vertex skips the overlay (B5's sliver test); a
 boundary whose every segment lies in one feature zone skips the overlay (B3). Shapes chosen
 to sit on either side of each shortcut's conditions: thin strips, sharp corners, short edges,
 holes, several parts.
@@ -28,6 +29,8 @@ SHAPES = [
     box(0, 0, 100, 100).difference(box(10, 10, 90, 90)),  # a ring with a hole
     shapely.MultiPolygon([box(0, 0, 10, 10), box(20, 0, 30, 10)]),
     Polygon([(0, 0), (60, 0), (90, 40), (60, 80), (0, 80), (-20, 40)]),
+    box(0, 0, 100, 100).difference(box(50, 50, 100, 100)),  # not convex, opens back whole
+    box(0, 0, 100, 100).difference(box(50, 4, 100, 100)),  # not convex, a 4 m strip
 ]
 
 
