@@ -334,15 +334,17 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
         for i, c in enumerate(communities)
     ]
     outcome = Audit(communities=results, overlaps=[], geometries=geoms, crs=ctx.crs)
-    return with_overlaps(outcome) if overlaps else outcome
+    return with_overlaps(outcome, valid=valid) if overlaps else outcome
 
 
-def with_overlaps(result: Audit) -> Audit:
+def with_overlaps(result: Audit, *, valid: npt.NDArray[np.bool_] | None = None) -> Audit:
     """``result`` with the overlaps between its communities found (one STRtree query over
-    all of them) and each community's list of those it overlaps."""
+    all of them) and each community's list of those it overlaps (``valid``: which of its
+    geometries are valid polygons, when the caller knows)."""
     geoms = result.geometries
-    valid = (~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), (3, 6))
-             & shapely.is_valid(geoms))
+    if valid is None:
+        valid = (~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), (3, 6))
+                 & shapely.is_valid(geoms))
     overlaps = _overlaps(geoms, valid, [c.name for c in result.communities])
     overlapping: dict[str, list[str]] = {}
     for o in overlaps:
