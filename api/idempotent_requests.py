@@ -6,12 +6,15 @@ reads the key and answers a retry with the kept answer (or 422 for the key reuse
 request); the sessions' watch that claims the key in the request's first writing transaction
 (:mod:`api.services.idempotency`); and a middleware that keeps the request's answer with its
 claim before sending it. A request that claimed its key and then failed on the store (503)
-frees the key again, so its retry runs anew.
+frees the key again, so its retry runs anew. An answer the store could not keep (it went away
+after the changes were made) is kept later, once the store is back.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -196,7 +199,35 @@ class KeepAnswers:
             except Exception as exc:
                 log.warning("answer to key %r not kept yet: %s", claim.key,
                             str(exc).splitlines()[0][:200])
+            if attempt < 2:
                 await anyio.sleep(wait / 3 * (attempt + 1))
+        _keep_later(sessions, claim, answer, wait)
+
+
+KEEP_LATER_SECONDS = 600.0  # how long an answer is kept trying for after the client got it
+
+
+def _keep_later(sessions: Any, claim: Claim, answer: Answer, wait: float) -> None:
+    """Keep ``answer`` once the store is back (the client has it already): retried in a
+    thread of its own, less and less often, for up to :data:`KEEP_LATER_SECONDS`; until then
+    a retry of the request is told to come back later (409 with Retry-After)."""
+
+    def run() -> None:
+        deadline = time.monotonic() + KEEP_LATER_SECONDS
+        pause = max(wait, 0.5)
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            try:
+                keep(sessions, claim, answer)
+                log.info("answer to key %r kept after the store came back", claim.key)
+                return
+            except Exception as exc:
+                log.warning("answer to key %r not kept yet: %s", claim.key,
+                            str(exc).splitlines()[0][:200])
+            pause = min(pause * 2, max(wait, 10.0))
+        log.error("answer to key %r not kept: the store stayed away", claim.key)
+
+    threading.Thread(target=run, name=f"keep-answer-{claim.key[:40]}", daemon=True).start()
 
 
 def add_idempotency(app: FastAPI) -> None:
