@@ -31,7 +31,7 @@ from api.db.sessions import make_sessions
 from api.db.text_guard import install_text_guard
 from api.demo import seed_demo, seed_town
 from api.head import HeadAsGet
-from api.idempotent_requests import add_idempotency
+from api.idempotent_requests import add_idempotency, stop_keeping
 from api.isolation import clear_scratch, start_workers
 from api.openapi_doc import document_responses
 from api.problems import add_problem_handlers
@@ -107,6 +107,7 @@ def start(app: FastAPI, settings: Settings) -> None:
 
 
 def stop(app: FastAPI) -> None:
+    stop_keeping(app)
     app.state.runner.shutdown()
     app.state.engine.dispose()
 

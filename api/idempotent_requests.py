@@ -38,7 +38,7 @@ from api.services.idempotency import (
 from api.services.users import user_named
 from api.store_errors import store_error_response
 
-__all__ = ["HEADER", "UNSAFE", "add_idempotency", "idempotency_claim"]
+__all__ = ["HEADER", "UNSAFE", "add_idempotency", "idempotency_claim", "stop_keeping"]
 
 log = logging.getLogger(__name__)
 
@@ -201,22 +201,38 @@ class KeepAnswers:
                             str(exc).splitlines()[0][:200])
             if attempt < 2:
                 await anyio.sleep(wait / 3 * (attempt + 1))
-        _keep_later(sessions, claim, answer, wait)
+        _keep_later(sessions, claim, answer, wait, _stopping(self.fastapi))
 
 
 KEEP_LATER_SECONDS = 600.0  # how long an answer is kept trying for after the client got it
 
 
-def _keep_later(sessions: Any, claim: Claim, answer: Answer, wait: float) -> None:
+def _stopping(app: FastAPI) -> threading.Event:
+    """Set when ``app`` stops: answers still to be kept are given up."""
+    stopping = getattr(app.state, "idempotency_stopping", None)
+    if stopping is None:
+        stopping = app.state.idempotency_stopping = threading.Event()
+    return stopping
+
+
+def stop_keeping(app: FastAPI) -> None:
+    """Give up the answers ``app`` is still waiting to keep (the service is stopping)."""
+    _stopping(app).set()
+
+
+def _keep_later(sessions: Any, claim: Claim, answer: Answer, wait: float,
+                stopping: threading.Event) -> None:
     """Keep ``answer`` once the store is back (the client has it already): retried in a
-    thread of its own, less and less often, for up to :data:`KEEP_LATER_SECONDS`; until then
-    a retry of the request is told to come back later (409 with Retry-After)."""
+    thread of its own, less and less often, for up to :data:`KEEP_LATER_SECONDS` or until
+    the service stops; until then a retry of the request is told to come back later (409
+    with Retry-After)."""
 
     def run() -> None:
         deadline = time.monotonic() + KEEP_LATER_SECONDS
         pause = max(wait, 0.5)
         while time.monotonic() < deadline:
-            time.sleep(pause)
+            if stopping.wait(pause):
+                break
             try:
                 keep(sessions, claim, answer)
                 log.info("answer to key %r kept after the store came back", claim.key)
@@ -225,7 +241,8 @@ def _keep_later(sessions: Any, claim: Claim, answer: Answer, wait: float) -> Non
                 log.warning("answer to key %r not kept yet: %s", claim.key,
                             str(exc).splitlines()[0][:200])
             pause = min(pause * 2, max(wait, 10.0))
-        log.error("answer to key %r not kept: the store stayed away", claim.key)
+        log.error("answer to key %r not kept: the store stayed away or the service stopped",
+                  claim.key)
 
     threading.Thread(target=run, name=f"keep-answer-{claim.key[:40]}", daemon=True).start()
 
