@@ -24,7 +24,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo.context import Context
+from geo.context import Context, exclusive
 from geo.errors import InputError
 from geo.i18n import OneOf, Text, t
 from geo.profile.info_table import class_label
@@ -265,6 +265,7 @@ def _community_classes(employees: Sequence[int | None], enterprises: Sequence[in
     return [(classify(i, rules), round(i, 4)) for i in index.tolist()]
 
 
+@exclusive
 def audit(communities: Sequence[Proposal], ctx: Context, *,
           codes: Sequence[str] | None = None, overlaps: bool = True) -> Audit:
     """Re-validate every community against ``ctx`` and find the overlaps between them.

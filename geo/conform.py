@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.carve import slivers
-from geo.context import Context
+from geo.context import Context, exclusive
 
 __all__ = ["Conformed", "conform", "snapped", "strips"]
 
@@ -115,6 +115,7 @@ def strips(geom: BaseGeometry, ctx: Context, tolerance: float
     return gaps, overlaps
 
 
+@exclusive
 def conform(geom: BaseGeometry, ctx: Context) -> Conformed:
     """``geom`` (a valid polygon in the work CRS) fitted to the town's edges within the snap
     tolerance (``boundary.snap_tolerance_m``): vertices snapped, strips along the neighbours'

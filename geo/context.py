@@ -7,10 +7,12 @@ names through the rules' mapping, projected into the work CRS, checked, and inde
 
 from __future__ import annotations
 
+import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Literal, TypeVar, cast
+from functools import cached_property, wraps
+from typing import Literal, ParamSpec, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +28,7 @@ from geo.errors import InputError
 from geo.i18n import OneOf
 from geo.rules import Rules
 
-__all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context"]
+__all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context", "exclusive"]
 
 REQUIRED_LAYERS = ("neighbours", "roads")
 # the columns sijie reads from each layer; the first of each layer's list must be present
@@ -50,6 +52,7 @@ _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
 KEPT = ("followed_tile:", "suggest:blocks", "points:")
 
 T = TypeVar("T")
+P = ParamSpec("P")
 # the STRtree predicates a layer can be queried by
 Predicate = Literal["intersects", "within", "contains", "overlaps", "crosses", "touches",
                     "covers", "covered_by", "contains_properly"]
@@ -73,6 +76,9 @@ class Context:
     rules: Rules
     source: str = ""
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
+    # one thread at a time works with the context: the GEOS prepared geometries it shares
+    # (zones, tiles, neighbours) are not thread-safe (libgeos/geos#825), see :func:`exclusive`
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
         """An optional layer, or ``None`` when the context has none."""
@@ -104,6 +110,7 @@ class Context:
         the layers, the town and what :data:`KEPT` names; indexes and other derived parts that
         are cheaper to rebuild than to load are made again on first use."""
         state = dict(self.__dict__)
+        del state["lock"]
         state["_cache"] = {key: value for key, value in self._cache.items()
                            if key.startswith(KEPT)}
         return state
@@ -111,7 +118,7 @@ class Context:
     def __setstate__(self, state: dict[str, object]) -> None:
         """A pickled context again, its kept geometries prepared again for repeated
         predicates (GEOS' prepared form is not pickled)."""
-        self.__dict__.update(state)
+        self.__dict__.update(state, lock=threading.RLock())
         kept = [*self._cache.values(), state.get("town")]
         for value in kept:
             if isinstance(value, BaseGeometry):
@@ -302,3 +309,18 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
     if employment is not None and parcels is not None:
         prepared["parcels"] = apply_figures(parcels, employment)
     return Context(crs=crs, layers=prepared, rules=rules, source=source)
+
+
+def exclusive(func: Callable[P, T]) -> Callable[P, T]:
+    """``func`` run holding the lock of its ``ctx`` argument: a context is shared by the
+    service's threads and an audit's Dask threads, and the prepared geometries it keeps must
+    not be used by two threads at once (GEOS' prepared geometries are not thread-safe)."""
+    signature = inspect.signature(func)
+
+    @wraps(func)
+    def holding(*args: P.args, **kwargs: P.kwargs) -> T:
+        ctx = signature.bind_partial(*args, **kwargs).arguments["ctx"]
+        with ctx.lock:
+            return func(*args, **kwargs)
+
+    return holding

@@ -21,7 +21,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from geo.context import Context
+from geo.context import Context, exclusive
 from geo.errors import InputError
 from geo.grids.units import adjacency, cut_units
 from geo.proposal import Proposal
@@ -272,6 +272,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
+@exclusive
 def suggest(proposal: Proposal, ctx: Context) -> Suggestion:
     """The union of blocks closest to ``proposal`` that passes B2, B3 and B6.
 

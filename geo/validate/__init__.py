@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Protocol
 
-from geo.context import Context
+from geo.context import Context, exclusive
 from geo.proposal import Proposal
 from geo.revision import revision_context
 from geo.validate import (
@@ -79,6 +79,7 @@ UNCONDITIONAL = frozenset({"B1", "B9"})
 _METRICS = ("area_m2", "perimeter_m", "edge_share", "polsby_popper", "employees")
 
 
+@exclusive
 def validate(proposal: Proposal, ctx: Context) -> Report:
     """Check ``proposal`` against rules B1–B10 in the context's metric CRS.
 
