@@ -3,7 +3,8 @@ off localhost blocked): sign in, open a proposal in its joint site survey, lose 
 record a finding with a photo at my position (the outbox counts 1), reload the page with no
 signal (the service worker opens it, with its data), get the signal back → the finding is
 stored exactly once with its photo, even when the answer to the first send is lost; then give
-the department's opinion in the joint review. The page has no sideways scrolling, keeps the
+the department's opinion in the joint review with no signal (the outbox counts 1) → given once
+when the signal returns. The page has no sideways scrolling, keeps the
 map in view, logs no console error and has no serious accessibility violation."""
 
 from __future__ import annotations
@@ -102,18 +103,46 @@ def test_a_finding_made_offline_is_stored_once_with_its_photo_and_the_opinion_is
         assert api.get(finding["photo"]).content == photo.read_bytes()
         page.wait_for_selector(f"#survey-list li[data-id='{stored[0]['id']}'] img")
 
-        # the office closes the survey; the department gives its opinion
+        # the office closes the survey; the department gives its opinion with no signal: it
+        # waits in the same outbox, counted, and is given once when the signal returns
         api.walk(pid, "surveyed")
         page.reload()
         page.evaluate("window.sijieField.ready")
         page.wait_for_selector("#opinion-form:not([hidden])")
-        page.check("input[name=verdict][value=agree]")
+        context.set_offline(True)
+        page.check("input[name=verdict][value=agree_with_conditions]")
         page.fill("#opinion-text", "同意，边界沿河调整后无异议")
+        page.fill("#conditions", "沿河退让20米")
         page.click("#submit-opinion")
+        page.wait_for_function("document.querySelector('#queue-count').textContent === '1'")
+        assert page.locator("#outbox-list li[data-kind=opinion]").count() == 1
+        assert api.get(f"/proposals/{pid}/opinions").json()["opinions"] == []
+        # a finding kept after it (made before the survey closed) is still sent before it
+        page.evaluate("(f) => window.sijieOutbox.add(Object.assign("
+                      "{user: window.sijieField.state.user.username}, f))",
+                      {"proposal": pid, "version": 1, "name": "", "note": "晚到的发现",
+                       "photo": None, "geometry": {"type": "Point", "coordinates": [
+                           where["longitude"], where["latitude"]]}})
+        page.wait_for_function("document.querySelector('#queue-count').textContent === '2'")
+        posted: list[str] = []
+        page.on("request", lambda r: posted.append(r.url.rsplit("/", 1)[-1])
+                if r.method == "POST" else None)
+        seen = len(watched.errors)
+        context.set_offline(False)
         page.wait_for_selector("#opinion-list li")
+        assert posted == ["findings", "opinions"]
+        # the survey is closed: the finding is refused and kept with its reason, counted
+        assert queue_count(page) == 1
+        assert page.locator("#outbox-list li.refused").count() == 1
+        assert all("409" in e for e in watched.errors[seen:]), watched.errors[seen:]
+        del watched.errors[seen:]
+        page.click("#outbox-list li.refused button")
+        page.wait_for_function("document.querySelector('#queue-count').textContent === '0'")
+        assert page.evaluate("window.sijieField.send().then(r => r.sent)") == 0  # none left
         opinions = api.get(f"/proposals/{pid}/opinions").json()["opinions"]
-        assert [(o["department"], o["verdict"], o["author"]) for o in opinions] == [
-            ("区自然资源规划分局", "agree", REVIEWER)]
+        assert [(o["department"], o["verdict"], o["author"], [c["text"] for c in o["conditions"]])
+                for o in opinions] == [
+            ("区自然资源规划分局", "agree_with_conditions", REVIEWER, ["沿河退让20米"])]
 
         # phone layout: nothing wider than the screen, the map in view and usable
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

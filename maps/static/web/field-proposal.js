@@ -2,7 +2,8 @@
 // boundary, validation findings, survey findings and what waits in the outbox, with the
 // controls of every sijie map (locate me among them); a finding at my position, at a tapped
 // point or drawn as a line or area, with a note and a camera photo, put in the outbox
-// (field-queue.js) and sent when there is a connection; the department's opinion.
+// (field-queue.js) and sent when there is a connection; the department's opinion, through
+// the same outbox.
 (function () {
   "use strict";
   var api = window.sijieApi;
@@ -11,7 +12,7 @@
   var outbox = field.outbox;
   var data = field.data;
   var state = Object.assign(field.state, { sheet: null, draft: null, mode: null, fromCache: false,
-                                           photoUrls: [], fitted: false, opinionKey: null });
+                                           photoUrls: [], fitted: false });
   var $ = field.$;
   var el = field.el;
   var status = field.status;
@@ -115,7 +116,7 @@
   function drawQueued(items) {
     if (!state.layers) { return; }  // the outbox is shown before the map is made
     state.layers.queued.clearLayers();
-    items.filter(function (item) { return item.proposal === data.proposal; }).forEach(function (item) {
+    items.filter(function (item) { return item.proposal === data.proposal && item.geometry; }).forEach(function (item) {
       geoLayer({ type: "Feature", geometry: item.geometry, properties: {} }, QUEUED_STYLE,
                function () { return popupNode(msg("js_field_waiting"), [item.note]); })
         .addTo(state.layers.queued);
@@ -348,27 +349,28 @@
     }).then(function () { button.disabled = false; });
   }
 
+  // the opinion goes through the outbox like a finding: kept on the phone under its key, sent
+  // now with a connection or when it returns, after this user's findings
   function submitOpinion(event) {
     event.preventDefault();
-    if (!navigator.onLine) { status(msg("js_field_opinion_offline"), true); return; }
     var verdict = (document.querySelector("input[name=verdict]:checked") || {}).value;
     var conditions = verdict === "agree_with_conditions"
       ? $("conditions").value.split("\n").map(function (c) { return c.trim(); }).filter(Boolean) : [];
     var button = $("submit-opinion");
     button.disabled = true;
-    // one key per opinion: sent again after a lost answer, it is still given once
-    state.opinionKey = state.opinionKey || crypto.randomUUID();
-    api.request("POST", "/proposals/" + data.proposal + "/opinions",
-                { verdict: verdict, text: $("opinion-text").value.trim(), conditions: conditions },
-                { headers: { "Idempotency-Key": state.opinionKey } })
-      .then(function () {
-        state.opinionKey = null;
-        $("opinion-text").value = "";
-        $("conditions").value = "";
-        status(msg("js_field_opinion_sent"));
-        return field.reload();
-      })
-      .catch(function (e) { status(e.status ? e.message : msg("js_field_opinion_offline"), true); })
+    outbox.add({
+      kind: "opinion", user: state.user.username, proposal: data.proposal,
+      name: state.sheet.proposal.properties.name, verdict: verdict,
+      verdictLabel: state.sheet.verdicts[verdict] || verdict,
+      text: $("opinion-text").value.trim(), conditions: conditions
+    }).then(function () {
+      $("opinion-text").value = "";
+      $("conditions").value = "";
+      status(msg(navigator.onLine ? "js_field_sending" : "js_field_saved_offline"));
+      return field.send();
+    }).then(function (result) {
+      if (result && result.sent && !result.refused) { status(msg("js_field_opinion_sent")); }
+    }).catch(function (e) { status(e && e.message || String(e), true); })
       .then(function () { button.disabled = false; });
   }
 
@@ -380,7 +382,6 @@
     $("cancel-finding").addEventListener("click", cancelDraft);
     $("finding-form").addEventListener("submit", saveFinding);
     $("opinion-form").addEventListener("submit", submitOpinion);
-    $("opinion-form").addEventListener("input", function () { state.opinionKey = null; });
   }
 
   function openProposal() {

@@ -1,8 +1,10 @@
-// The field pages' outbox: a survey finding made on the phone is kept in IndexedDB (with its
-// photo) under a key made here (crypto.randomUUID), then sent when the connection allows —
-// on page load, when the browser comes online, or on request — with that key as its
-// Idempotency-Key, so a finding sent twice (an answer lost on the way) is still stored once.
-// A finding the service refuses stays in the outbox with the reason until it is discarded.
+// The field pages' outbox: a survey finding made on the phone (with its photo) or the
+// department's opinion is kept in IndexedDB under a key made here (crypto.randomUUID), then
+// sent when the connection allows — on page load, when the browser comes online, or on
+// request — with that key as its Idempotency-Key, so one sent twice (an answer lost on the
+// way) is still stored once. Findings go first, then opinions, each in the order made, so a
+// department's opinion follows the findings it made on that proposal. One the service
+// refuses stays in the outbox with the reason until it is discarded.
 (function () {
   "use strict";
   var DB = "sijie-field";
@@ -41,17 +43,18 @@
     });
   }
 
-  // every finding waiting on this phone, oldest first
+  // everything waiting on this phone, oldest first
   function all() {
     return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
       return items.sort(function (a, b) { return a.created - b.created; });
     });
   }
 
-  // keep a finding to send: {user, proposal, version, name, geometry, note, photo (Blob)}
-  function add(finding) {
-    var item = Object.assign({ key: crypto.randomUUID(), created: Date.now(), error: null },
-                             finding);
+  // keep something to send: a finding {user, proposal, version, name, geometry, note, photo
+  // (Blob)} or, with kind "opinion", {user, proposal, name, verdict, text, conditions}
+  function add(entry) {
+    var item = Object.assign({ kind: "finding", key: crypto.randomUUID(), created: Date.now(),
+                               error: null }, entry);
     return withStore("readwrite", function (store) { return store.add(item); })
       .then(changed).then(function () { return item; });
   }
@@ -64,24 +67,32 @@
     return withStore("readwrite", function (store) { return store.put(item); });
   }
 
+  function isOpinion(item) { return item.kind === "opinion"; }
+
   function send(item) {
+    var headers = { headers: { "Idempotency-Key": item.key }, noRedirect: true };
+    if (isOpinion(item)) {
+      return api.request("POST", "/proposals/" + item.proposal + "/opinions",
+                         { verdict: item.verdict, text: item.text, conditions: item.conditions },
+                         headers);
+    }
     var form = new FormData();
     form.append("geometry", JSON.stringify(item.geometry));
     form.append("note", item.note);
     if (item.photo) { form.append("photo", item.photo, item.photoName || "photo.jpg"); }
     var url = "/proposals/" + item.proposal + "/versions/" + item.version + "/findings";
-    return api.request("POST", url, form,
-                       { headers: { "Idempotency-Key": item.key }, noRedirect: true });
+    return api.request("POST", url, form, headers);
   }
 
-  // send what waits for ``user``, oldest first, each once; stops at the first finding the
-  // connection or the sign-in cannot carry. Resolves {sent, refused, stopped}:
-  // stopped is null (all tried), "offline" or "signin".
+  // send what waits for ``user``, findings then opinions, oldest first, each once; stops at
+  // the first one the connection or the sign-in cannot carry. Resolves {sent, refused,
+  // stopped}: stopped is null (all tried), "offline" or "signin".
   function flush(user) {
     if (flushing) { return flushing; }
     var result = { sent: 0, refused: 0, stopped: null };
     flushing = all().then(function (items) {
       var mine = items.filter(function (item) { return item.user === user && !item.error; });
+      mine = mine.filter(function (item) { return !isOpinion(item); }).concat(mine.filter(isOpinion));
       return mine.reduce(function (chain, item) {
         return chain.then(function () {
           if (result.stopped) { return null; }

@@ -71,9 +71,13 @@
     items.forEach(function (item) {
       var li = el("li", "field-item" + (item.error ? " refused" : ""));
       li.dataset.key = item.key;
-      li.appendChild(el("div", "field-item-title",
-                        item.name + " · " + msg(KIND_WORDS[kindOf(item.geometry)])));
-      li.appendChild(el("div", null, item.note));
+      var opinion = item.kind === "opinion";
+      li.dataset.kind = opinion ? "opinion" : "finding";
+      li.appendChild(el("div", "field-item-title", item.name + " · " + (opinion
+        ? msg("js_field_kind_opinion") + " · " + item.verdictLabel
+        : msg(KIND_WORDS[kindOf(item.geometry)]))));
+      li.appendChild(el("div", null, opinion ? item.text : item.note));
+      (opinion ? item.conditions : []).forEach(function (c) { li.appendChild(el("div", "muted", "· " + c)); });
       var note = item.error ? msg("js_field_refused", { reason: item.error })
         : state.user && item.user !== state.user.username ? msg("js_field_waiting_user", { user: item.user })
           : msg("js_field_waiting");
