@@ -34,6 +34,7 @@ EPS = 1e-9
 POLISH_PASSES = 6
 FULL = 0.9  # a grid this full stops at the first unit that does not fit
 NEARER = 0.9  # polish moves a unit only to a grid whose centre is this much nearer
+LIMIT = 1.0 + EPS  # a scaled total fits while within this
 RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
 
 
@@ -98,8 +99,11 @@ class _Solver:
         self.failed: set[_Attempt] = set()
 
     def _fits(self, total: list[float], unit: int) -> bool:
-        load = self.loads[unit]
-        return all(total[d] + load[d] <= 1.0 + EPS for d in self.dims)
+        # a loop, not all() over a generator: this runs for every move tried
+        for t, load in zip(total, self.loads[unit], strict=True):  # noqa: SIM110
+            if not t + load <= LIMIT:
+                return False
+        return True
 
     def _add(self, total: list[float], unit: int, sign: float = 1.0) -> None:
         load = self.loads[unit]
@@ -208,21 +212,34 @@ class _Solver:
         return True
 
     def _give_pushing(self, state: _State, r: int, u: int) -> bool:
-        load_u = self.loads[u]
+        load_u, loads, totals, owner, adj = self.loads[u], self.loads, state.totals, state.owner, \
+            self.adj
         for s in state.around(u, r):
-            excess = [state.totals[s][d] + load_u[d] - 1.0 - EPS for d in self.dims]
-            over = [d for d in self.dims if excess[d] > 0]
-            for v in sorted(state.members[s]):
-                load_v = self.loads[v]
-                if any(load_v[d] < excess[d] for d in over):
-                    continue  # taking v out would not make room for u
-                targets = [t for t in state.around(v, s) if t != r
-                           and self._fits(state.totals[t], v)]
-                if not targets:
+            total_s = totals[s]
+            # what taking a unit v out of s must free for u to fit: v's load at least the
+            # excess in every dimension where u does not fit
+            need = [(d, e) for d in self.dims
+                    if (e := total_s[d] + load_u[d] - 1.0 - EPS) > 0]
+            if len(need) == 1:  # the usual case, filtered in one pass
+                d, e = need[0]
+                candidates = [v for v in sorted(state.members[s]) if not loads[v][d] < e]
+            else:
+                candidates = [v for v in sorted(state.members[s])
+                              if not any(loads[v][d] < e for d, e in need)]
+            for v in candidates:
+                # the grid v would go to: the emptiest adjacent one (other than r) with room
+                best, best_key = -1, None
+                for t in sorted({owner[m] for m in adj[v]}):
+                    if t < 0 or t in (s, r) or not self._fits(totals[t], v):
+                        continue
+                    key = (max(totals[t]), t)
+                    if best_key is None or key < best_key:
+                        best, best_key = t, key
+                if best < 0:
                     continue
                 state.move(u, s)
-                if _connected_without(state.members[s], v, self.adj):
-                    state.move(v, min(targets, key=lambda t: (max(state.totals[t]), t)))
+                if _connected_without(state.members[s], v, adj):
+                    state.move(v, best)
                     return True
                 state.undo(len(state.log) - 1)
         return False
@@ -266,9 +283,12 @@ class _Solver:
             moved = 0
             for u in units:
                 r = owner[u]
-                others = sorted({owner[m] for m in adj[u] if owner[m] >= 0} - {r})
-                if not others or len(members[r]) == 1:
+                near = {owner[m] for m in adj[u]}
+                near.discard(r)
+                near.discard(-1)
+                if not near or len(members[r]) == 1:
                     continue
+                others = sorted(near)
                 here = math.hypot(x[u] - centres[r][0], y[u] - centres[r][1])
                 best, best_d = -1, here * NEARER
                 for s in others:
@@ -306,7 +326,10 @@ class _State:
     def around(self, u: int, r: int) -> list[int]:
         """The grids other than r next to unit u."""
         owner = self.owner
-        return sorted({owner[m] for m in self.solver.adj[u] if owner[m] >= 0} - {r})
+        grids = {owner[m] for m in self.solver.adj[u]}
+        grids.discard(r)
+        grids.discard(-1)
+        return sorted(grids)
 
     def move(self, u: int, to: int) -> None:
         came = self.owner[u]
