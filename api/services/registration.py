@@ -40,8 +40,9 @@ def _valid_from(session: Session, town_id: int, event: WorkflowEvent) -> dt.date
         already records (the history of boundaries only moves forward).
     """
     at = event.created_at
-    day = dt.date.fromisoformat(str((event.details or {}).get("registered_on") or today(at)))
-    if day >= today(at):
+    taken = today(at)
+    day = dt.date.fromisoformat(str((event.details or {}).get("registered_on") or taken))
+    if day >= taken:
         return at
     begins = dt.datetime.combine(day, dt.time(), tzinfo=CHINA).astimezone(dt.UTC)
     latest = session.scalar(select(func.max(ContextFeature.valid_from))

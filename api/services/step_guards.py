@@ -63,8 +63,9 @@ def _facts(action: str, given: dict[str, Any]) -> dict[str, Any]:
         raise Problem(422, "fact_missing", action=action, fields=", ".join(missing))
     facts = {k: given[k] for k in wanted if given.get(k) is not None}
     if action in _DATES:
-        when = facts.get(_DATES[action]) or today()
-        if when > today():
+        now = today()
+        when = facts.get(_DATES[action]) or now
+        if when > now:
             raise Problem(422, "fact_date_in_future", field=_DATES[action],
                           date=when.isoformat())
         facts[_DATES[action]] = when.isoformat()
