@@ -2,7 +2,7 @@
 
 Bureau staff upload a zipped Shapefile, FileGDB or MapInfo TAB, a GeoPackage, KML/KMZ, DXF,
 CSV, GeoJSON or FlatGeobuf (the formats of :data:`geo.io.formats.UPLOAD_TYPES`, the command
-line's too).
+line's too), each of the single-file ones also zipped, one dataset to a zip.
 Nothing the client says is trusted: the file name only hints at the type, the content is
 sniffed in Python (zip headers, the SQLite header and GeoPackage tables, XML without DTDs,
 JSON) before GDAL sees it, files are saved under names the server chooses inside the caller's
@@ -33,7 +33,13 @@ from api.json_checks import JSONRefused, load_json
 from geo.crs import resolve_crs
 from geo.errors import CRSError, InputError, InputErrorOptions, MissingCRSError
 from geo.i18n import N_, OneOf, Text
-from geo.io.archive import ZippedDataset, choose_zipped, zipped_datasets
+from geo.io.archive import (
+    SINGLE_FILE_SUFFIX,
+    ZippedDataset,
+    choose_zipped,
+    inner_layer,
+    zipped_datasets,
+)
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.formats import UPLOAD_TYPES
 from geo.io.frames import gdal_layers, read_csv, read_dxf, read_frame, read_shapefile
@@ -255,12 +261,28 @@ def _unpack_dataset(up: _Upload, archive: zipfile.ZipFile, chosen: ZippedDataset
     return stem.with_suffix(_SIDECARS[chosen.kind][0])
 
 
+def _member_upload(up: _Upload, archive: zipfile.ZipFile, chosen: ZippedDataset) -> _Upload:
+    """The one file a zip holds as an upload of its own, checked as one of its format is
+    (named ``archive.zip/member`` in messages)."""
+    target = up.workdir / f"{uuid4().hex}.member"
+    _unpack(up, archive, chosen.member, target)
+    data = target.read_bytes()
+    target.unlink()
+    return _Upload(data=data, name=f"{up.name}/{chosen.layer}{PurePosixPath(chosen.member).suffix}",
+                   workdir=up.workdir, limits=up.limits, drivers=_KIND_DRIVERS[chosen.kind],
+                   crs=up.crs, layer=inner_layer(chosen, up.layer))
+
+
 def _read_zip(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
+    """A zip of one dataset: a Shapefile, TAB or FileGDB unpacked under server-chosen names,
+    or one file of another accepted format, read as an upload of that file is."""
     archive = _open_zip(up)
     with archive, _as_unusable(up):
         _check_archive(up, archive)
         saved = up.save(up.data, ".zip")
         chosen = choose_zipped(saved, zipped_datasets(saved, layer=up.layer), up.layer)
+        if chosen.kind in SINGLE_FILE_SUFFIX:
+            return _READERS[chosen.kind](_member_upload(up, archive, chosen))
         opened = _unpack_dataset(up, archive, chosen)
         _require_driver(up, opened)
         with gdal_config(SANDBOX):
@@ -453,6 +475,9 @@ def _read_flatgeobuf(up: _Upload) -> tuple[gpd.GeoDataFrame, str]:
         raise up.refuse("fgb_no_header", 400, "driver-not-allowed")
     return _read_gdal(up, up.save(up.data, ".fgb"))
 
+
+#: the drivers allowed to open a file of each format
+_KIND_DRIVERS = {kind: drivers for kind, drivers in UPLOAD_TYPES.values()}
 
 _READERS: dict[str, Callable[[_Upload], tuple[gpd.GeoDataFrame, str]]] = {
     "zip": _read_zip,

@@ -1,5 +1,7 @@
 """Zip archives of a dataset: the Shapefile, MapInfo TAB or FileGDB folder inside a ``.zip``,
-found by the members' names and unpacked beside their sidecars under names sijie chooses."""
+found by the members' names, or one file of a format sijie reads (GeoPackage, GeoJSON, CSV,
+FlatGeobuf, KML, DXF) found by GDAL's identification of its content; unpacked (with its
+sidecars) under names sijie chooses. An archive inside the archive is never opened."""
 
 from __future__ import annotations
 
@@ -12,21 +14,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
 
 from geo.errors import InputError
 from geo.i18n import Text
-from geo.io.formats import driver_of
+from geo.io.formats import DRIVER_KINDS, Kind, driver_of
 
-__all__ = ["ZippedDataset", "choose_zipped", "unpacked_dataset", "zipped_datasets"]
+__all__ = ["SINGLE_FILE_SUFFIX", "ZippedDataset", "choose_zipped", "inner_layer",
+           "unpacked_dataset", "zipped_datasets"]
 
 _UTF8_FLAG = 0x800
 # the one-file-per-layer formats and the suffix of the member that names the layer
-_MAIN_SUFFIX = {".shp": "shapefile", ".tab": "tab"}
+_MAIN_SUFFIX: dict[str, Kind] = {".shp": "shapefile", ".tab": "tab"}
 _GDB = ".gdb"
 _SAFE_GDB_MEMBER = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")  # a00000001.gdbtable, gdb, timestamps
 
-ZippedKind = Literal["shapefile", "tab", "filegdb"]
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+#: the formats a zip may hold as one file, and the suffix the unpacked copy gets (what GDAL
+#: needs to recognise it: a CSV only by its suffix, the others by their content)
+SINGLE_FILE_SUFFIX: dict[Kind, str] = {"gpkg": ".gpkg", "geojson": ".geojson", "csv": ".csv",
+                                       "flatgeobuf": ".fgb", "kml": ".kml", "dxf": ".dxf"}
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,14 @@ class ZippedDataset:
     sidecars
         Every member belonging to it (``.shp``, ``.dbf``, ``.prj`` …, or the folder's files).
     kind
-        ``"shapefile"``, ``"tab"`` or ``"filegdb"``.
+        ``"shapefile"``, ``"tab"``, ``"filegdb"`` or one of :data:`SINGLE_FILE_SUFFIX`'s
+        formats (the dataset is then its one member).
     """
 
     layer: str
     member: str
     sidecars: tuple[str, ...]
-    kind: ZippedKind = "shapefile"
+    kind: Kind = "shapefile"
 
 
 def _readable_name(info: zipfile.ZipInfo) -> str:
@@ -81,20 +89,52 @@ def _gdb_folder(name: str) -> str | None:
     return None
 
 
-def _member_shown(path: Path, info: zipfile.ZipInfo) -> str:
+def _is_archive(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member is itself a zip archive (a KMZ too), told from its first bytes."""
+    try:
+        with archive.open(info) as member:
+            return member.read(4) in _ZIP_MAGIC
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+        return False  # unreadable: GDAL finds no format in it either
+
+
+def _member_driver(path: Path, info: zipfile.ZipInfo, nested: bool) -> str:
+    """The driver GDAL finds in a member (``""`` for none); ``"zip"`` for an archive in the
+    archive, which is never handed to GDAL (it would open it, and what it holds)."""
+    return "zip" if nested else driver_of(f"/vsizip/{path.resolve()}/{info.filename}")
+
+
+def _member_shown(info: zipfile.ZipInfo, driver: str) -> str:
     """A member's name, with the format GDAL finds in it (``边界.gml (GML)``) if any."""
-    driver = driver_of(f"/vsizip/{path.resolve()}/{info.filename}")
     name = _readable_name(info)
     return f"{name} ({driver})" if driver else name
 
 
+def _single_files(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+                  ) -> tuple[list[tuple[zipfile.ZipInfo, Kind]], dict[str, str]]:
+    """The members that are a dataset on their own (a format of :data:`SINGLE_FILE_SUFFIX`,
+    told by GDAL from the content), and the driver found in every member given."""
+    found: list[tuple[zipfile.ZipInfo, Kind]] = []
+    drivers: dict[str, str] = {}
+    for info in infos:
+        driver = _member_driver(path, info, _is_archive(archive, info))
+        drivers[info.filename] = driver
+        kind = DRIVER_KINDS.get(driver)
+        if kind in SINGLE_FILE_SUFFIX and not PurePosixPath(info.filename).name.startswith("._"):
+            found.append((info, kind))
+    return found, drivers
+
+
 def zipped_datasets(path: Path, *, layer: str | None = None) -> list[ZippedDataset]:
-    """List the Shapefiles, TAB files and FileGDB folders in the zip archive ``path``.
+    """List the datasets in the zip archive ``path``: Shapefiles, TAB files and FileGDB
+    folders by their members' names, and each other member GDAL identifies as a format of
+    :data:`SINGLE_FILE_SUFFIX` (an archive inside the archive is not opened).
 
     Raises
     ------
     InputError
-        The archive is unreadable or holds none; the message lists what it holds.
+        The archive is unreadable or holds none; the message lists what it holds, with the
+        format GDAL finds in each member.
     """
     with _open(path) as archive:
         infos = [
@@ -102,8 +142,40 @@ def zipped_datasets(path: Path, *, layer: str | None = None) -> list[ZippedDatas
             for i in archive.infolist()
             if not i.is_dir() and not i.filename.startswith("__MACOSX/")
         ]
+        mains, folders, stems = _grouped(infos)
+        grouped = {m for members in folders.values() for m in members}
+        grouped |= {m for members in _main_groups(mains, stems) for m in members}
+        loose = [i for i in infos if i.filename not in grouped]
+        singles, drivers = _single_files(path, archive, loose)
+    if not mains and not folders and not singles:
+        shown = [_member_shown(i, drivers.get(i.filename, "")) for i in infos[:20]]
+        held = ", ".join(shown) or Text("nothing")
+        more = Text("and_more", {"count": len(infos) - 20}) if len(infos) > 20 else ""
+        raise InputError(
+            message_key="zip_no_dataset",
+            params={"held": held, "more": more},
+            path=path,
+            layer=layer,
+        )
+    return _datasets(mains, folders, stems, singles)
+
+
+def _main_groups(mains: list[tuple[zipfile.ZipInfo, Kind]],
+                 stems: dict[tuple[str, str], list[str]]) -> list[list[str]]:
+    """The members of each Shapefile or TAB: the main member and its same-stem sidecars."""
+    groups = []
+    for info, _ in mains:
+        pure = PurePosixPath(info.filename)
+        groups.append(stems[(str(pure.parent), pure.stem.lower())])
+    return groups
+
+
+def _grouped(infos: list[zipfile.ZipInfo]) -> tuple[
+        list[tuple[zipfile.ZipInfo, Kind]], dict[str, list[str]], dict[tuple[str, str], list[str]]]:
+    """The Shapefile and TAB main members, the FileGDB folders' members and every member
+    outside a folder by its folder and lower-cased stem."""
     stems: dict[tuple[str, str], list[str]] = {}
-    mains: list[tuple[zipfile.ZipInfo, ZippedKind]] = []
+    mains: list[tuple[zipfile.ZipInfo, Kind]] = []
     folders: dict[str, list[str]] = {}
     for info in infos:
         folder = _gdb_folder(info.filename)
@@ -114,29 +186,25 @@ def zipped_datasets(path: Path, *, layer: str | None = None) -> list[ZippedDatas
         stems.setdefault((str(pure.parent), pure.stem.lower()), []).append(info.filename)
         kind = _MAIN_SUFFIX.get(pure.suffix.lower())
         if kind is not None and not pure.name.startswith("._"):
-            mains.append((info, kind))  # type: ignore[arg-type]
-    if not mains and not folders:
-        held = ", ".join(_member_shown(path, i) for i in infos[:20]) or Text("nothing")
-        more = Text("and_more", {"count": len(infos) - 20}) if len(infos) > 20 else ""
-        raise InputError(
-            message_key="zip_no_dataset",
-            params={"held": held, "more": more},
-            path=path,
-            layer=layer,
-        )
+            mains.append((info, kind))
+    return mains, folders, stems
+
+
+def _datasets(mains: list[tuple[zipfile.ZipInfo, Kind]], folders: dict[str, list[str]],
+              stems: dict[tuple[str, str], list[str]],
+              singles: list[tuple[zipfile.ZipInfo, Kind]]) -> list[ZippedDataset]:
+    """Every dataset found, named by its file's stem (with its folder when two share one)."""
     found = []
-    names = [PurePosixPath(_readable_name(i)) for i, _ in mains]
+    names = [PurePosixPath(_readable_name(i)) for i, _ in [*mains, *singles]]
     unique = len({n.stem for n in names}) == len(names)
-    for (info, kind), name in zip(mains, names, strict=True):
+    shown = [n.stem if unique else str(n.with_suffix("")) for n in names]
+    for (info, kind), layer in zip(mains, shown[:len(mains)], strict=True):
         pure = PurePosixPath(info.filename)
-        found.append(
-            ZippedDataset(
-                layer=name.stem if unique else str(name.with_suffix("")),
-                member=info.filename,
-                sidecars=tuple(stems[(str(pure.parent), pure.stem.lower())]),
-                kind=kind,
-            )
-        )
+        found.append(ZippedDataset(layer=layer, member=info.filename, kind=kind,
+                                   sidecars=tuple(stems[(str(pure.parent), pure.stem.lower())])))
+    for (info, kind), layer in zip(singles, shown[len(mains):], strict=True):
+        found.append(ZippedDataset(layer=layer, member=info.filename, sidecars=(info.filename,),
+                                   kind=kind))
     for folder, members in sorted(folders.items()):
         stem = PurePosixPath(folder).name[: -len(_GDB)]
         found.append(ZippedDataset(layer=stem, member=folder, sidecars=tuple(members),
@@ -148,13 +216,21 @@ def choose_zipped(
     path: Path, datasets: list[ZippedDataset], layer: str | None
 ) -> ZippedDataset:
     """Pick the dataset named ``layer``, or the only one when no layer is named (or when the
-    only dataset is a FileGDB, whose own layers ``layer`` then names)."""
+    only dataset is a file with layers of its own, a FileGDB or a GeoPackage, whose layer
+    ``layer`` then names).
+
+    Raises
+    ------
+    InputError
+        No dataset is named ``layer``, or none is named and there are several: the message
+        names them.
+    """
     names = [s.layer for s in datasets]
     if layer is not None:
         for dataset in datasets:
             if dataset.layer == layer:
                 return dataset
-        if len(datasets) == 1 and datasets[0].kind == "filegdb":
+        if len(datasets) == 1 and datasets[0].kind not in _MAIN_SUFFIX.values():
             return datasets[0]
         raise InputError(
             message_key="zip_layer_not_found",
@@ -165,10 +241,18 @@ def choose_zipped(
     if len(datasets) == 1:
         return datasets[0]
     raise InputError(
-        message_key="zip_several_shapefiles",
+        message_key="zip_several_datasets",
         params={"count": len(names), "names": ", ".join(names)},
         path=path,
     )
+
+
+def inner_layer(dataset: ZippedDataset, layer: str | None) -> str | None:
+    """The layer to read inside the chosen dataset: none for a Shapefile or TAB (the dataset
+    is the layer) or when ``layer`` named the dataset, else ``layer``."""
+    if dataset.kind in _MAIN_SUFFIX.values() or layer == dataset.layer:
+        return None
+    return layer
 
 
 def _copy(archive: zipfile.ZipFile, member: str, target: Path, path: Path, layer: str) -> None:
@@ -187,7 +271,7 @@ def _copy(archive: zipfile.ZipFile, member: str, target: Path, path: Path, layer
 @contextmanager
 def unpacked_dataset(path: Path, dataset: ZippedDataset) -> Iterator[Path]:
     """Unpack one zipped dataset into a temporary folder; yield what GDAL opens (the ``.shp``,
-    the ``.tab`` or the ``.gdb`` folder).
+    the ``.tab``, the ``.gdb`` folder or the one file).
 
     Members are written under fixed ASCII names (a FileGDB's own files under their names when
     these are plain ASCII, others skipped), so odd or hostile names never reach the disk.
@@ -201,6 +285,11 @@ def unpacked_dataset(path: Path, dataset: ZippedDataset) -> Iterator[Path]:
                 if _SAFE_GDB_MEMBER.match(name) and name not in (".", ".."):
                     _copy(archive, member, folder / name, path, dataset.layer)
             yield folder
+            return
+        if dataset.kind in SINGLE_FILE_SUFFIX:
+            target = Path(tmp) / f"layer{SINGLE_FILE_SUFFIX[dataset.kind]}"
+            _copy(archive, dataset.member, target, path, dataset.layer)
+            yield target
             return
         for member in dataset.sidecars:
             target = Path(tmp) / f"layer{PurePosixPath(member).suffix.lower()}"

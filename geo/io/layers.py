@@ -13,9 +13,17 @@ import pyproj
 
 from geo.errors import InputError
 from geo.i18n import Text
-from geo.io.archive import ZippedDataset, choose_zipped, unpacked_dataset, zipped_datasets
+from geo.io.archive import (
+    SINGLE_FILE_SUFFIX,
+    ZippedDataset,
+    choose_zipped,
+    inner_layer,
+    unpacked_dataset,
+    zipped_datasets,
+)
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.encoding import shapefile_encoding, text_file_encoding
+from geo.io.formats import Kind
 from geo.io.frames import CSV_OPEN_OPTIONS, gdal_layers, geometry_summary, read_dxf, read_frame
 from geo.io.gdal_env import gdal_errors
 from geo.io.sources import parse_source
@@ -167,11 +175,37 @@ def _zipped_infos(unpacked: Path, dataset: ZippedDataset, path: Path, layer: str
     return [_info(unpacked, unpacked.stem, path=path, name=dataset.layer, encoding=encoding)]
 
 
+def _file_infos(gdal_path: Path, kind: Kind, layer: str | None, *, path: Path,
+                one_layer: str) -> list[LayerInfo]:
+    """The layers of the file GDAL opens at ``gdal_path`` (``path`` in messages); a file of
+    one layer named after itself is shown as ``one_layer``."""
+    if kind == "dxf":
+        return _dxf_infos(gdal_path, layer)
+    if kind == "shapefile":
+        choose_layer(path, layer, [(one_layer, "shape")])
+        with gdal_errors("read", path=path, layer=one_layer):
+            encoding = shapefile_encoding(gdal_path)
+        return [_info(gdal_path, gdal_path.stem, path=path, name=one_layer, encoding=encoding)]
+    if kind == "csv":
+        choose_layer(path, layer, [(one_layer, "csv")])
+        with gdal_errors("read", path=path, layer=one_layer):
+            encoding = text_file_encoding(gdal_path)
+        return [_info(gdal_path, 0, path=path, name=one_layer, encoding=encoding,
+                      open_options=CSV_OPEN_OPTIONS)]
+    if kind == "tab":
+        choose_layer(path, layer, [(one_layer, "tab")])
+        return [_info(gdal_path, gdal_path.stem, path=path, name=one_layer, encoding=None)]
+    available = gdal_layers(gdal_path, layer=layer)
+    names = [choose_layer(path, layer, available)] if layer else [n for n, _ in available]
+    return [_info(gdal_path, n, path=path, name=one_layer if n == gdal_path.stem else n,
+                  encoding=None) for n in names]
+
+
 def list_layers(source: str | Path) -> list[LayerInfo]:
     """Describe the layers of a file (or only the one named in ``path:layer``).
 
     For a DXF drawing there is one entry per CAD layer; for a zip, one per Shapefile or TAB
-    file, or per layer of the FileGDB in it.
+    file, or per layer of the FileGDB or other file in it.
 
     Raises
     ------
@@ -180,34 +214,21 @@ def list_layers(source: str | Path) -> list[LayerInfo]:
     """
     src = parse_source(source)
     path = src.path
-    if src.kind == "dxf":
-        return _dxf_infos(path, src.layer)
-    if src.kind == "shapefile":
-        choose_layer(path, src.layer, [(path.stem, "shape")])
-        with gdal_errors("read", path=path, layer=path.stem):
-            encoding = shapefile_encoding(path)
-        return [_info(path, path.stem, path=path, name=path.stem, encoding=encoding)]
-    if src.kind == "csv":
-        choose_layer(path, src.layer, [(path.stem, "csv")])
-        with gdal_errors("read", path=path, layer=path.stem):
-            encoding = text_file_encoding(path)
-        return [_info(path, 0, path=path, name=path.stem, encoding=encoding,
-                      open_options=CSV_OPEN_OPTIONS)]
-    if src.kind == "tab":
-        choose_layer(path, src.layer, [(path.stem, "tab")])
-        return [_info(path, path.stem, path=path, name=path.stem, encoding=None)]
-    if src.kind == "zip":
-        datasets = zipped_datasets(path, layer=src.layer)
-        if src.layer is not None:
-            datasets = [choose_zipped(path, datasets, src.layer)]
-        infos = []
-        for dataset in datasets:
-            with unpacked_dataset(path, dataset) as unpacked:
+    if src.kind != "zip":
+        return _file_infos(path, src.kind, src.layer, path=path, one_layer=path.stem)
+    datasets = zipped_datasets(path, layer=src.layer)
+    if src.layer is not None:
+        datasets = [choose_zipped(path, datasets, src.layer)]
+    infos = []
+    for dataset in datasets:
+        with unpacked_dataset(path, dataset) as unpacked:
+            if dataset.kind in SINGLE_FILE_SUFFIX:
+                infos.extend(_file_infos(unpacked, dataset.kind,
+                                         inner_layer(dataset, src.layer), path=path,
+                                         one_layer=dataset.layer))
+            else:
                 infos.extend(_zipped_infos(unpacked, dataset, path, src.layer))
-        return infos
-    available = gdal_layers(path, layer=src.layer)
-    names = [choose_layer(path, src.layer, available)] if src.layer else [n for n, _ in available]
-    return [_info(path, n, path=path, name=n, encoding=None) for n in names]
+    return infos
 
 
 def layer_names(source: str | Path) -> list[str]:

@@ -9,7 +9,7 @@ import geopandas as gpd
 
 from geo.crs import resolve_crs
 from geo.errors import InputError
-from geo.io.archive import choose_zipped, unpacked_dataset, zipped_datasets
+from geo.io.archive import choose_zipped, inner_layer, unpacked_dataset, zipped_datasets
 from geo.io.dxf import GDAL_DXF_LAYER, select_cad_layer
 from geo.io.formats import Kind
 from geo.io.frames import gdal_layers, read_csv, read_dxf, read_frame, read_shapefile
@@ -54,7 +54,9 @@ def _read_dataset(
         except InputError:
             pass  # refused below by the listing, naming the layers there are, or read again
     name = choose_layer(path, layer, gdal_layers(gdal_path, layer=layer))
-    return read_frame(gdal_path, name, path=path, layer=name), name, _UTF8
+    # a one-layer file unpacked from a zip is named after its file, not the copy's name
+    shown_name = shown if shown is not None and name == gdal_path.stem else name
+    return read_frame(gdal_path, name, path=path, layer=shown_name), shown_name, _UTF8
 
 
 def _read_any(src: Source, encoding: str | None) -> tuple[gpd.GeoDataFrame, str, str | None]:
@@ -64,10 +66,8 @@ def _read_any(src: Source, encoding: str | None) -> tuple[gpd.GeoDataFrame, str,
         return _read_dataset(path, src.kind, path=path, layer=src.layer, shown=None,
                              encoding=encoding)
     chosen = choose_zipped(path, zipped_datasets(path, layer=src.layer), src.layer)
-    # a FileGDB holds layers of its own; a zipped Shapefile or TAB is the layer
-    inner: str | None = chosen.layer
-    if chosen.kind == "filegdb":
-        inner = None if src.layer == chosen.layer else src.layer
+    # a FileGDB or a GeoPackage holds layers of its own; a zipped Shapefile or TAB is the layer
+    inner = inner_layer(chosen, src.layer)
     with unpacked_dataset(path, chosen) as unpacked:
         return _read_dataset(unpacked, chosen.kind, path=path, layer=inner, shown=chosen.layer,
                              encoding=encoding)

@@ -9,8 +9,9 @@ ExtendedData), a DXF drawing written by ezdxf (R12, GBK code page) with the boun
 CAD layer beside GBK text and a road, a zipped FileGDB, a MapInfo TAB (GBK), GCJ-02 GeoJSON
 (read with ``--crs GCJ02`` although it says WGS 84) and a GCJ-02 GeoPackage in AMap's Web
 Mercator, a Xi'an 1980 Shapefile (EPSG:2385) and a FlatGeobuf whose columns only the bureau's
-rules file names (XMMC/SQLX). The command line and the service read them with the same rules
-file.
+rules file names (XMMC/SQLX); and zips of one dataset each: a GeoPackage, the GCJ-02 GeoJSON,
+the GBK CSV, the FlatGeobuf and a KML, each beside a readme. The command line and the service
+read them with the same rules file.
 """
 
 from __future__ import annotations
@@ -203,13 +204,43 @@ def _flatgeobuf_bureau_columns(folder: Path, good: gpd.GeoDataFrame) -> Sample:
     return Sample(str(path))
 
 
+def _zipped(make, member: str):
+    """The sample ``make`` gives, its file zipped alone as ``member`` beside a readme."""
+    def zipped(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+        sample = make(folder, good)
+        source = sample.upload or Path(sample.cli_source)
+        members = {member: source, "说明.txt": "边界数据说明".encode()}
+        path = _zip(folder / f"{Path(member).stem}_zipped.zip", members)
+        return Sample(str(path), sample.cli_options, form=sample.form)
+    return zipped
+
+
+def _gpkg_chinese_columns(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    path = folder / "申报边界.gpkg"
+    good.rename(columns={"name": "名称", "type": "类型"})[["名称", "类型", "geometry"]].to_file(
+        path, layer="申报边界")
+    return Sample(str(path))
+
+
+def _kml(folder: Path, good: gpd.GeoDataFrame) -> Sample:
+    with zipfile.ZipFile(_kmz(folder, good).cli_source) as kmz:
+        path = folder / "申报边界.kml"
+        path.write_bytes(kmz.read("doc.kml"))
+    return Sample(str(path))
+
+
 MAKERS = {"shapefile_chinese_columns": _shapefile_gbk,
           "shapefile_utf8_cut_names": _shapefile_utf8_cut_names, "csv_gbk_wkt": _csv_gbk,
           "csv_utf8_bom": _csv_utf8_bom, "kmz_google_earth": _kmz,
           "dxf_cad_layer_gbk": _dxf_gbk, "filegdb_zip": _filegdb_zip, "mapinfo_tab": _tab,
           "geojson_gcj02": _gcj02_geojson, "gpkg_gcj02_web_mercator": _gcj02_web_mercator,
           "shapefile_xian80": _xian80_shapefile,
-          "flatgeobuf_bureau_columns": _flatgeobuf_bureau_columns}
+          "flatgeobuf_bureau_columns": _flatgeobuf_bureau_columns,
+          "gpkg_zipped": _zipped(_gpkg_chinese_columns, "申报边界.gpkg"),
+          "geojson_gcj02_zipped": _zipped(_gcj02_geojson, "amap.geojson"),
+          "csv_gbk_zipped": _zipped(_csv_gbk, "数据/申报边界.csv"),
+          "flatgeobuf_zipped": _zipped(_flatgeobuf_bureau_columns, "boundary.fgb"),
+          "kml_zipped": _zipped(_kml, "申报边界.kml")}
 
 
 @pytest.fixture(scope="module")
@@ -388,3 +419,29 @@ def test_a_kmz_upload_with_an_external_entity_is_refused(service, gis):
     response = service.post("/proposals", headers=gis,
                             files={"file": ("x.kmz", buffer.getvalue(), "application/zip")})
     assert response.status_code == 400, response.text
+
+
+def test_a_zip_of_two_datasets_is_refused_naming_them_unless_one_is_named(
+        service, gis, corpus, tmp_path):
+    gpkg = Path(corpus["gpkg_zipped"].cli_source).parent / "申报边界.gpkg"
+    fgb = Path(corpus["flatgeobuf_zipped"].cli_source).parent / "boundary.fgb"
+    path = _zip(tmp_path / "two.zip", {"申报边界.gpkg": gpkg, "boundary.fgb": fgb})
+    result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
+                                      "--lang", "en"])
+    assert result.exit_code == 2 and "2 datasets: 申报边界, boundary" in result.output
+    refused = _upload(service, gis, path, {})
+    assert refused.status_code == 422 and "申报边界, boundary" in refused.json()["detail"]
+    code, report = _validate(f"{path}:申报边界")
+    assert code == 0 and report["proposal"] == NAME
+    picked = _upload(service, gis, path, {"layer": "申报边界"})
+    assert picked.status_code == 201 and picked.json()["properties"]["name"] == NAME
+
+
+def test_a_zip_inside_a_zip_is_not_opened(service, gis, corpus, tmp_path):
+    inner = Path(corpus["gpkg_zipped"].cli_source)
+    path = _zip(tmp_path / "outer.zip", {"inner.zip": inner})
+    result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
+                                      "--lang", "en"])
+    assert result.exit_code == 2 and "inner.zip (zip)" in result.output
+    refused = _upload(service, gis, path, {})
+    assert refused.status_code == 422 and "inner.zip (zip)" in refused.json()["detail"]

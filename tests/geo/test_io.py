@@ -424,17 +424,28 @@ def test_truncated_geopackage(tmp_path: Path) -> None:
     assert not isinstance(err.value.__cause__, InputError)
 
 
-def test_zip_without_shapefile(tmp_path: Path) -> None:
+def test_zip_without_dataset(tmp_path: Path) -> None:
+    archive = tmp_path / "upload.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("readme.txt", "说明")
+        zf.writestr("图纸/parcels.pdf", "%PDF-1.4\n")
+    with pytest.raises(InputError) as err:
+        read_layer(archive, layer="parcels")
+    assert_names_place(err, archive, "parcels")
+    message = str(err.value)
+    assert "no dataset" in message and "FileGDB" in message and "GeoJSON" in message
+    assert "readme.txt" in message and "图纸/parcels.pdf" in message
+
+
+def test_a_zipped_table_is_read_as_the_table_alone_is(tmp_path: Path) -> None:
     archive = tmp_path / "upload.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("readme.txt", "说明")
         zf.writestr("表格/parcels.csv", "name\n镇海炼化\n")
     with pytest.raises(InputError) as err:
-        read_layer(archive, layer="parcels")
+        read_layer(archive)
     assert_names_place(err, archive, "parcels")
-    message = str(err.value)
-    assert "no dataset" in message and "FileGDB" in message
-    assert "readme.txt" in message and "表格/parcels.csv" in message
+    assert "name" in str(err.value) and "WKT" in str(err.value)
 
 
 def test_not_a_zip(tmp_path: Path) -> None:
