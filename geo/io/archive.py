@@ -94,7 +94,8 @@ def _is_archive(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     try:
         with archive.open(info) as member:
             return member.read(4) in _ZIP_MAGIC
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+            RuntimeError):  # RuntimeError: an encrypted member
         return False  # unreadable: GDAL finds no format in it either
 
 
