@@ -4,7 +4,8 @@ One allow-list serves the command line and the service: a file is opened only wh
 identifies it as one of :data:`DRIVER_KINDS`' drivers; any other format GDAL knows is refused
 by name. A zip archive is a container: the one dataset it holds (Shapefile, FileGDB folder,
 MapInfo TAB, or one file of another accepted format; :mod:`geo.io.archive`) decides how it is
-read, and a zip that GDAL reads as KML is a KMZ. A folder is accepted only when GDAL identifies it as a FileGDB.
+read, and a zip that GDAL reads as KML is a KMZ. A folder is accepted only when GDAL
+identifies it as a FileGDB.
 """
 
 from __future__ import annotations
