@@ -8,23 +8,30 @@ writes is ever pasted into SQL. Served: Basic CQL2 (comparisons, ``AND``/``OR``/
 property-to-property comparisons, and the spatial functions ``S_INTERSECTS``, ``S_DISJOINT``,
 ``S_CONTAINS``, ``S_WITHIN``, ``S_TOUCHES``, ``S_CROSSES``, ``S_OVERLAPS`` and ``S_EQUALS``
 with point, line, polygon, multi-geometry and ``BBOX`` literals in ``filter-crs``.
+
+The text encoding is read with pygeofilter's own grammar but for one terminal: a string
+literal escapes a quote by doubling it (CQL2's ``characterLiteral``: ``'O''Brien'``), which
+pygeofilter 0.4's grammar does not allow (see :func:`_text_parser`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 from geoalchemy2 import WKTElement
+from lark import Lark, Token
 from pygeofilter import ast, values
 from pygeofilter.backends.evaluator import Evaluator, handle
 from pygeofilter.parsers.cql2_json import parse as parse_json
-from pygeofilter.parsers.cql2_text import parse as parse_text
+from pygeofilter.parsers.cql2_text import parser as cql2_text
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import and_, false, func, not_, or_, true
@@ -82,6 +89,39 @@ def _bbox_as_geometry(node: Any) -> Any:
     if str(out.get("op", "")).lower() == "between" and isinstance(args, list) and len(args) == 3:
         out["args"] = [args[0], [args[1], args[2]]]
     return out
+
+
+# pygeofilter's string terminal (any characters up to the next quote) and CQL2's: a quote
+# inside the literal is written twice
+_PYGEOFILTER_STRING = 'SINGLE_QUOTED: "\'" /.*?/ "\'"'
+_CQL2_STRING = "SINGLE_QUOTED: /'(?:[^']|'')*'/"
+
+
+class _TextTransformer(cql2_text.CQLTransformer):  # type: ignore[misc]
+    """pygeofilter's tree builder, with a string literal's doubled quotes read as one."""
+
+    def SINGLE_QUOTED(self, token: Token) -> str:  # lark calls it by its terminal's name
+        return str(token)[1:-1].replace("''", "'")
+
+
+@functools.cache
+def _text_parser() -> Lark:
+    """pygeofilter's CQL2 text grammar and tree builder, with the string terminal as CQL2
+    defines it. The grammar is pygeofilter's own file with that one line replaced; if a
+    pygeofilter release changes the line, this fails at once rather than reading strings
+    another way."""
+    source = Path(cql2_text.__file__).with_name("grammar.lark")
+    grammar = source.read_text(encoding="utf-8")
+    if grammar.count(_PYGEOFILTER_STRING) != 1:
+        raise RuntimeError(f"{source}: the string terminal is no longer {_PYGEOFILTER_STRING}")
+    return Lark(grammar.replace(_PYGEOFILTER_STRING, _CQL2_STRING), source_path=str(source),
+                import_paths=[str(source.parent.parent)], parser="lalr",
+                maybe_placeholders=False, transformer=_TextTransformer())
+
+
+def parse_text(text: str) -> Any:
+    """The CQL2 text ``text`` as a pygeofilter tree (lark's errors raised as they come)."""
+    return _text_parser().parse(text)
 
 
 def parse_filter(text: str, lang: str | None) -> ast.Node:

@@ -353,6 +353,28 @@ def test_sortby_orders_and_properties_select(service, roads):
                    "properties_unknown")
 
 
+def test_a_quote_doubled_in_a_text_literal_is_one_quote_as_in_the_json_encoding(service, staff):
+    gis = staff["gis"]
+    feature = demo_feature("good_industrial")
+    feature["properties"]["name"] = "O'Brien 新材料工业社区"
+    created = service.post("/collections/proposals/items", json=feature, headers=gis)
+    assert created.status_code == 201, created.text
+    fid = created.json()["id"]
+    name = {"op": "=", "args": [{"property": "name"}, "O'Brien 新材料工业社区"]}
+    assert _matched(service, "proposals", filter=name, lang="cql2-json", headers=gis) == 1
+    for text in ("name = 'O''Brien 新材料工业社区'", "name LIKE 'O''%'",
+                 "name IN ('x', 'O''Brien 新材料工业社区')",
+                 "CASEI(name) = casei('o''brien 新材料工业社区')"):
+        page = _items(service, "proposals", headers=gis, filter=text)
+        assert [f["id"] for f in page["features"]] == [fid], text
+    assert _matched(service, "proposals", filter="name = 'O''Brien'", headers=gis) == 0
+    assert _matched(service, "proposals", filter="name = ''", headers=gis) == 0
+    # a single quote inside ends the literal: what follows is no CQL2
+    assert_problem(service.get("/collections/proposals/items", headers=gis,
+                               params={"filter": "name = 'O'Brien 新材料工业社区'"}), 400,
+                   "filter_invalid")
+
+
 @pytest.mark.parametrize("text, code", [
     ("nothing = 1", "filter_property_unknown"),
     ("width_m > 'wide'", "filter_type"),
@@ -374,13 +396,16 @@ def _counts(service) -> dict[str, int]:
 def test_a_filter_carrying_sql_is_refused_or_a_literal_and_changes_nothing(service, staff):
     before = _counts(service)
     drop = "x'; DROP TABLE proposals; --"
-    for text in ("name = 'x''; DROP TABLE proposals; --'",
-                 "name = 'x'; DROP TABLE proposals; --",
+    for text in ("name = 'x'; DROP TABLE proposals; --",
                  '"name\'; DROP TABLE proposals; --" = \'x\'',
                  '"name) OR 1=1 --" = \'x\''):
         assert_problem(service.get("/collections/roads/items", params={"filter": text}), 400)
     as_literal = {"op": "=", "args": [{"property": "name"}, drop]}
     assert _matched(service, filter=as_literal, lang="cql2-json") == 0
+    # the quote doubled, as CQL2 text escapes one: the whole of it is one string
+    assert _matched(service, filter="name = 'x''; DROP TABLE proposals; --'") == 0
+    assert _matched(service, "proposals", filter="name = 'x'' OR ''1''=''1'",
+                    headers=staff["gis"]) == 0
     assert _matched(service, "proposals", filter=as_literal, lang="cql2-json",
                     headers=staff["gis"]) == 0
     sql_name = {"op": "=", "args": [{"property": "name') OR 1=1; DROP TABLE proposals; --"},
