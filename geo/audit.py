@@ -286,10 +286,15 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     index = np.flatnonzero(valid)
     shapes = geoms[index]
     judged = [communities[int(i)] for i in index]
+    # the parcels and buildings meeting each community, found once for B6, B8 and B10
+    parcels = batch.meeting(shapes, ctx, "parcels")
+    buildings = batch.meeting(shapes, ctx, "buildings")
     by_rule = {"B3": batch.edges(shapes, ctx), "B4": batch.regularity(shapes, ctx),
-               "B5": batch.seamless(shapes, judged, ctx), "B6": batch.holdings(shapes, ctx)}
-    by_rule["B7"], by_rule["B10"] = batch.character_and_residents(shapes, judged, ctx)
-    by_rule["B8"], staffing = batch.scale(shapes, ctx)
+               "B5": batch.seamless(shapes, judged, ctx),
+               "B6": batch.holdings(shapes, ctx, parcels, buildings)}
+    by_rule["B7"], by_rule["B10"] = batch.character_and_residents(shapes, judged, ctx,
+                                                                  buildings)
+    by_rule["B8"], staffing = batch.scale(shapes, ctx, parcels)
     for rule, (found, failed) in by_rule.items():
         counts[rule][index], errors[rule][index] = found, failed
     employees: list[int | None] = [None] * n

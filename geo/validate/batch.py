@@ -36,8 +36,8 @@ from geo.validate.edges import feature_zones
 from geo.validate.report import ERROR, RuleResult
 from geo.validate.seamless import neighbour_findings
 
-__all__ = ["Counts", "Staffing", "character_and_residents", "count", "edges", "holdings",
-           "regularity", "scale", "seamless"]
+__all__ = ["Counts", "Meeting", "Staffing", "character_and_residents", "count", "edges",
+           "holdings", "meeting", "regularity", "scale", "seamless"]
 
 Objects = npt.NDArray[np.object_]
 # per community: the number of findings and whether any of them is an error
@@ -325,43 +325,62 @@ def _prepared(geom: shapely.Geometry) -> shapely.Geometry:
     return geom
 
 
-def holdings(geoms: Objects, ctx: Context) -> Counts:
-    """B6: the enterprise plots and buildings each boundary cuts; a missing layer is a note."""
+@dataclass(frozen=True)
+class Meeting:
+    """A context layer's features meeting the communities, found once for all the rules that
+    look at them: (community, feature) pairs sorted by community then feature (as
+    ``ctx.query`` sorts one community's), and the share of each feature's area inside its
+    community (:func:`geo.measure.area_shares`)."""
+
+    shape: npt.NDArray[np.intp]
+    index: npt.NDArray[np.intp]
+    share: npt.NDArray[np.float64]
+
+
+def meeting(geoms: Objects, ctx: Context, layer: str) -> Meeting | None:
+    """:class:`Meeting` of ``layer`` and the communities; ``None`` without the layer."""
+    if ctx.layer(layer) is None:
+        return None
+    shape, index = _pairs(ctx, layer, geoms)
+    return Meeting(shape, index, area_shares(ctx.shapes(layer)[index], geoms[shape]))
+
+
+def holdings(geoms: Objects, ctx: Context, parcels: Meeting | None,
+             buildings: Meeting | None) -> Counts:
+    """B6: the enterprise plots and buildings each boundary cuts; a missing layer is a note.
+
+    The rule looks at the holdings meeting the boundary; those meeting the community but not
+    its boundary lie inside it, share 1, and are not cut, so the holdings meeting the
+    community (``parcels``, ``buildings``: :func:`meeting`) give the same findings."""
     least = ctx.rules.boundary.cut_share_min
     n = len(geoms)
     counts, errors = _empty(n)
-    boundaries = shapely.boundary(geoms)
-    for layer in ("parcels", "buildings"):
-        frame = ctx.layer(layer)
-        if frame is None:
+    for layer, met in (("parcels", parcels), ("buildings", buildings)):
+        if met is None:
             counts += 1
             continue
-        shape, index = _pairs(ctx, layer, boundaries)
-        holding = frame.geometry.to_numpy()[index]
-        share = area_shares(holding, geoms[shape])
-        cut = (share > least) & (share < 1 - least)
+        cut = (met.share > least) & (met.share < 1 - least)
         if layer == "parcels":
-            cut &= np.isin(frame["kind"].to_numpy()[index], STAFFED)
-        found = np.bincount(shape[cut], minlength=n)
+            cut &= np.isin(ctx.column(layer, "kind")[met.index], STAFFED)
+        found = np.bincount(met.shape[cut], minlength=n)
         counts += found
         errors |= found > 0
     return counts, errors
 
 
-def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx: Context
-                            ) -> tuple[Counts, Counts]:
+def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx: Context,
+                            buildings: Meeting | None) -> tuple[Counts, Counts]:
     """B7 (the share of the type's land) and B10 (residential land and homes), from one query
-    of the land-use layer and one of the buildings for all communities."""
+    of the land-use layer and the buildings meeting the communities (:func:`meeting`)."""
     n = len(geoms)
     b7, b10 = _empty(n), _empty(n)
-    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
+    landuse = ctx.layer("landuse")
     homes = np.zeros(n, dtype=bool)
     if landuse is not None:
         limit = ctx.rules.boundary.industrial_share_min
         shape, index = _pairs(ctx, "landuse", geoms)
-        land = landuse.geometry.to_numpy()[index]
-        areas = clipped_areas(land, geoms[shape])
-        classes = landuse["class"].to_numpy()[index]
+        areas = clipped_areas(ctx.shapes("landuse")[index], geoms[shape])
+        classes = ctx.column("landuse", "class")[index]
         homes[shape[(classes == "residential") & (areas >= 1.0)]] = True
         # land_share for all at once: the type's land over the land (roads and water out)
         land = np.bincount(shape, weights=np.where(np.isin(classes, NOT_LAND), 0.0, areas),
@@ -380,11 +399,11 @@ def character_and_residents(geoms: Objects, communities: Sequence[Proposal], ctx
         b7[0][:] = 1
     if buildings is not None:
         # only homes count: a point on each residential building, and only its pairs tested
-        residential = buildings["use"].to_numpy() == "residential"
-        points = ctx.cached("batch:home_points", lambda: _points_on(buildings, residential))
-        shape, index = _pairs(ctx, "buildings", geoms)
-        home = residential[index]
-        shape, index = shape[home], index[home]
+        frame = ctx.require("buildings")
+        residential = ctx.column("buildings", "use") == "residential"
+        points = ctx.cached("batch:home_points", lambda: _points_on(frame, residential))
+        home = residential[buildings.index]
+        shape, index = buildings.shape[home], buildings.index[home]
         homes[shape[shapely.within(points[index], geoms[shape])]] = True
     if landuse is None and buildings is None:
         b10[0][:] = 1
@@ -411,36 +430,49 @@ class Staffing:
     enterprises: list[int | None]
 
 
-def scale(geoms: Objects, ctx: Context) -> tuple[Counts, Staffing]:
+# a sum this close to half an employee is added up again as the rule adds it, so that it is
+# rounded the same way
+_NEAR_HALF = 1e-6
+
+
+def _rounded_sums(shape: npt.NDArray[np.intp], values: npt.NDArray[np.float64],
+                  which: npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.int_]:
+    """Per community, the sum of its pairs' ``values`` that ``which`` picks, rounded as
+    :func:`geo.measure.employees_inside` rounds its NumPy sum (a sum in another order differs
+    by rounding errors only, which change the whole number only next to a half)."""
+    total = np.bincount(shape[which], weights=values[which], minlength=n)
+    rounded = np.round(total).astype(int)
+    near = np.flatnonzero(np.abs(total - np.floor(total) - 0.5) < _NEAR_HALF)
+    if near.size:
+        bounds = np.searchsorted(shape, np.arange(n + 1))
+        for i in near.tolist():
+            part = slice(bounds[i], bounds[i + 1])
+            rounded[i] = round(float(values[part][which[part]].sum()))
+    return rounded
+
+
+def scale(geoms: Objects, ctx: Context, parcels: Meeting | None) -> tuple[Counts, Staffing]:
     """B8, and each community's staffing counted as :func:`geo.measure.employees_inside` and
-    :func:`geo.measure.verified_inside` count it, from one query of the parcels."""
+    :func:`geo.measure.verified_inside` count it, from the parcels meeting the communities
+    (:func:`meeting`)."""
     n = len(geoms)
     counts, errors = _empty(n)
-    frame = ctx.layer("parcels")
-    if frame is None:
+    if parcels is None:
         counts += 1
         return (counts, errors), Staffing([None] * n, [None] * n, [None] * n)
     rules = ctx.rules.scale
-    shape, index = _pairs(ctx, "parcels", geoms)
-    parcels = frame.geometry.to_numpy()[index]
-    share = area_shares(parcels, geoms[shape])
-    kinds = frame["kind"].to_numpy()[index]
+    shape, index, share = parcels.shape, parcels.index, parcels.share
+    kinds = ctx.column("parcels", "kind")[index]
     staffed = np.isin(kinds, STAFFED)
     firms = np.bincount(shape[(kinds == "enterprise") & (share >= 0.5)], minlength=n)
-    weighted = np.nan_to_num(frame["employees"].to_numpy()[index].astype(np.float64)) * share
-    verified = (frame[VERIFIED].to_numpy(bool)[index] & staffed if ctx.has_verified
-                else None)
-    bounds = np.searchsorted(shape, np.arange(n + 1))
-    employees: list[int | None] = []
-    from_figures: list[int | None] = []
-    for i in range(n):
-        part = slice(bounds[i], bounds[i + 1])
-        total = round(float(weighted[part][staffed[part]].sum()))
-        employees.append(total)
-        from_figures.append(None if verified is None
-                            else round(float(weighted[part][verified[part]].sum())))
-        if total > rules.employees_max:
-            counts[i], errors[i] = 1, True
-        elif abs(total - rules.employees_target) > rules.target_tolerance * rules.employees_target:
-            counts[i] = 1
-    return (counts, errors), Staffing(employees, from_figures, [int(f) for f in firms])
+    weighted = np.nan_to_num(ctx.column("parcels", "employees")[index].astype(np.float64)) * share
+    employees = _rounded_sums(shape, weighted, staffed, n)
+    over = employees > rules.employees_max
+    far = (np.abs(employees - rules.employees_target)
+           > rules.target_tolerance * rules.employees_target)
+    counts[over | far], errors[over] = 1, True
+    from_figures: list[int | None] = [None] * n
+    if ctx.has_verified:
+        verified = ctx.column("parcels", VERIFIED).astype(bool)[index] & staffed
+        from_figures = _rounded_sums(shape, weighted, verified, n).tolist()
+    return (counts, errors), Staffing(employees.tolist(), from_figures, firms.tolist())
