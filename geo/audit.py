@@ -31,7 +31,7 @@ from geo.profile.info_table import class_label
 from geo.profile.money import class_indexes, classify
 from geo.proposal import TYPE_ALIASES, Proposal, column_for, custodial_parts
 from geo.rules.model import ProposalColumns
-from geo.validate import CHECKS, UNCONDITIONAL, batch, validity
+from geo.validate import CHECKS, UNCONDITIONAL, batch, naming, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame",
            "merge", "with_overlaps"]
@@ -233,7 +233,8 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
     """Every pair of valid communities sharing land, from one STRtree query over all pairs."""
     index = np.flatnonzero(valid)
     shapes = geoms[index]
-    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    # the index's candidates only: the tests below keep the pairs whose interiors meet
+    left, right = shapely.STRtree(shapes).query(shapes)
     keep = left < right
     left, right = left[keep], right[keep]
     # two shapes whose bounding boxes share no more than the threshold's area share no more land
@@ -250,6 +251,22 @@ def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
     big = area > _OVERLAP_MIN_M2
     return [Overlap(a=names[index[i]], b=names[index[j]], area_m2=float(s), geometry=g)
             for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
+
+
+def _judged_alone(rule: str, communities: Sequence[Proposal], geoms: npt.NDArray[np.object_],
+                  valid: npt.NDArray[np.bool_], ctx: Context) -> npt.NDArray[np.intp]:
+    """The communities whose ``rule`` (one not in :data:`_BATCHED`) is checked one by one: not
+    those it finds nothing in without looking (B2: one part, no custodial parts declared;
+    B9: a name :func:`geo.validate.naming.names_fit` passes), nor the invalid ones for a
+    rule B1 stops."""
+    judged = valid if rule not in UNCONDITIONAL else np.ones(len(communities), dtype=bool)
+    if rule == "B2":
+        single = shapely.get_num_geometries(geoms) == 1
+        custodial = np.array([bool(c.custodial) for c in communities], dtype=bool)
+        judged = judged & (~single | custodial)
+    elif rule == "B9":
+        judged = judged & ~np.array(naming.names_fit(communities, ctx), dtype=bool)
+    return np.flatnonzero(judged)
 
 
 def _community_classes(employees: Sequence[int | None], enterprises: Sequence[int | None],
@@ -307,23 +324,17 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
         employees[at], verified[at] = staffing.employees[k], staffing.verified[k] or 0
         enterprises[at] = staffing.enterprises[k]
         classes[at] = judged_classes[k]
-    # B2 finds nothing in a community of one part declaring no custodial parts
-    single = valid & (shapely.get_num_geometries(geoms) == 1)
-    for i, community in enumerate(communities):
-        if not valid[i]:
-            counts["B1"][i] = len(validity.check_validity(geoms[i]))
-            errors["B1"][i] = True
-        here = None
-        for rule, module in CHECKS.items():
-            if (rule in _BATCHED or (not valid[i] and rule not in UNCONDITIONAL)
-                    or (rule == "B2" and single[i] and not community.custodial)):
-                continue
-            if rule == "B9":  # the name and type only: no geometry
-                counts[rule][i], errors[rule][i] = batch.count(module.check(community, ctx))
-                continue
-            if here is None:  # in the work CRS, so that no rule reprojects it again
-                here = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
-            counts[rule][i], errors[rule][i] = batch.count(module.check(here, ctx))
+    for i in np.flatnonzero(~valid).tolist():
+        counts["B1"][i] = len(validity.check_validity(geoms[i]))
+        errors["B1"][i] = True
+    for rule in RULES:
+        if rule in _BATCHED:
+            continue
+        for i in _judged_alone(rule, communities, geoms, valid, ctx).tolist():
+            community = communities[i]
+            if rule != "B9":  # in the work CRS, so that the rule does not reproject it again
+                community = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
+            counts[rule][i], errors[rule][i] = batch.count(CHECKS[rule].check(community, ctx))
     codes = list(codes) if codes is not None else [""] * n
     failing = np.array([errors[r] for r in RULES], dtype=bool).reshape(len(RULES), n)
     tally = np.array([counts[r] for r in RULES], dtype=int).reshape(len(RULES), n)

@@ -140,6 +140,8 @@ def regularity(geoms: Objects, ctx: Context) -> Counts:
 # a mitred corner this sharp or sharper is cut off by the buffer's mitre limit (5: 23.07°);
 # corners from 30° up come back whole
 _MITRE_SAFE_ANGLE = np.radians(30.0)
+# turns sharper than this are sharp corners already (keeps the tangents finite)
+_MOST_TURN = np.pi - _MITRE_SAFE_ANGLE
 
 
 # how far apart two vertices may be and still be one (m)
@@ -150,31 +152,40 @@ def _convex_and_open(shapes: Objects, half: float) -> npt.NDArray[np.bool_]:
     """Which shapes their opening (erode by ``half``, dilate back, mitre joins) gives back
     whole: convex polygons whose every edge survives the erosion and whose corners are all at
     least 30°. Their eroded form is the intersection of their edges' inward half-planes, so
-    with no edge lost, dilating it back rebuilds every corner."""
+    with no edge lost, dilating it back rebuilds every corner.
+
+    No erosion is made: shrinking a convex polygon, each edge shortens by ``half`` times the
+    tangent of half the turn at each of its ends, so the first edge to vanish is the one
+    whose length over those two tangents is least (the first event of its straight
+    skeleton)."""
     simple = ((shapely.get_type_id(shapes) == 3) & (shapely.get_num_interior_rings(shapes) == 0))
     candidates = np.flatnonzero(simple)
-    shapes = shapes[candidates]
-    area = shapely.area(shapes)
-    convex = area >= shapely.area(shapely.convex_hull(shapes)) * (1 - 1e-9)
-    candidates, shapes = candidates[convex], shapes[convex]
     whole = np.zeros(len(simple), dtype=bool)
-    if not len(shapes):
+    if not len(candidates):
         return whole
-    eroded = shapely.buffer(shapes, -half, join_style="mitre")
-    kept = ((shapely.get_type_id(eroded) == 3)
-            & (shapely.get_num_coordinates(eroded) == shapely.get_num_coordinates(shapes)))
-    coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(shapes), return_index=True)
+    coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(shapes[candidates]),
+                                           return_index=True)
     same = ring[1:] == ring[:-1]
     edge, owner = (coords[1:] - coords[:-1])[same], ring[:-1][same]
     following = np.arange(1, len(edge) + 1)
     last = np.r_[owner[1:] != owner[:-1], True]
     first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     following[last] = first
+    previous = np.empty_like(following)
+    previous[following] = np.arange(len(edge))
     nxt = edge[following]
-    turn = np.abs(np.arctan2(edge[:, 0] * nxt[:, 1] - edge[:, 1] * nxt[:, 0],
-                             (edge * nxt).sum(axis=1)))
-    sharp = np.bincount(owner[np.pi - turn < _MITRE_SAFE_ANGLE], minlength=len(shapes)) > 0
-    whole[candidates[kept & ~sharp]] = True
+    cross = edge[:, 0] * nxt[:, 1] - edge[:, 1] * nxt[:, 0]
+    # the turn at each edge's end; convex: every turn the same way (or straight on)
+    turn = np.abs(np.arctan2(cross, (edge * nxt).sum(axis=1)))
+    m = len(candidates)
+    convex = ((np.bincount(owner[cross > 0], minlength=m) == 0)
+              | (np.bincount(owner[cross < 0], minlength=m) == 0))
+    sharp = np.bincount(owner[np.pi - turn < _MITRE_SAFE_ANGLE], minlength=m) > 0
+    shortening = half * (np.tan(np.minimum(turn, _MOST_TURN) / 2)
+                         + np.tan(np.minimum(turn[previous], _MOST_TURN) / 2))
+    lost = np.bincount(owner[np.hypot(edge[:, 0], edge[:, 1]) <= shortening * (1 + 1e-9)],
+                       minlength=m) > 0
+    whole[candidates[convex & ~sharp & ~lost]] = True
     return whole
 
 
@@ -267,7 +278,7 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     rest = np.flatnonzero(~hole)
     left[rest] = shapely.difference(before[rest], geoms[shape[rest]])
     pieces, largest = _pieces(left[rest])
-    already = np.maximum(_pieces(before[rest])[0], 1)
+    already = np.maximum(plain.parts[index[rest]], 1)
     clean[rest] = ((thin_taken[rest] < snap * snap)
                    & (_opened_rest_area(left[rest], snap) < snap * snap)
                    & ~shapely.is_empty(left[rest]) & (shapely.area(left[rest]) >= 1.0)
@@ -301,11 +312,13 @@ def _neighbour_bounds(ctx: Context) -> npt.NDArray[np.float64]:
 
 @dataclass(frozen=True)
 class _Plain:
-    """Per neighbour: its edge, whether it is valid, its thin parts' area, its largest part."""
+    """Per neighbour: its edge, whether it is valid, its thin parts' area, its parts of at
+    least 1 m² and the area of the largest."""
 
     edges: Objects
     valid: npt.NDArray[np.bool_]
     rest: npt.NDArray[np.float64]
+    parts: npt.NDArray[np.int_]
     largest: npt.NDArray[np.float64]
 
 
@@ -313,9 +326,10 @@ def _neighbours_plain(ctx: Context, snap: float) -> _Plain:
     """:class:`_Plain` of every neighbour (made once per context)."""
     def build() -> _Plain:
         shapes = ctx.require("neighbours").geometry.to_numpy()
+        parts, largest = _pieces(shapes)
         return _Plain(edges=np.asarray(shapely.boundary(shapes), dtype=object),
                       valid=shapely.is_valid(shapes), rest=_opened_rest_area(shapes, snap),
-                      largest=_pieces(shapes)[1])
+                      parts=parts, largest=largest)
 
     return ctx.cached("batch:neighbours_plain", build)
 

@@ -9,21 +9,32 @@ fails B1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from geo.context import Context
 from geo.proposal import Proposal
 from geo.rules.model import rule_clause
 from geo.validate.report import ERROR, Finding, RuleResult
 
-__all__ = ["check"]
+__all__ = ["check", "names_fit"]
 
 RULE = "B9"
 CLAUSE = rule_clause(RULE)
 
 
+def _suffixes(ctx: Context) -> dict[str, str]:
+    return {"industrial": ctx.rules.naming.industrial_suffix,
+            "building": ctx.rules.naming.building_suffix}
+
+
+def _fits(name: str, suffix: str) -> bool:
+    """Whether ``name`` (stripped) is something followed by ``suffix``."""
+    return name.endswith(suffix) and len(name) > len(suffix)
+
+
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """An error when the type is unknown or the name lacks the type's suffix."""
-    suffixes = {"industrial": ctx.rules.naming.industrial_suffix,
-                "building": ctx.rules.naming.building_suffix}
+    suffixes = _suffixes(ctx)
     if proposal.type not in suffixes:
         return RuleResult(findings=(Finding(rule=RULE, severity=ERROR, clause=CLAUSE,
                                             key="b9_unknown_type",
@@ -31,7 +42,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     suffix = suffixes[proposal.type]
     name = proposal.name.strip()
     findings = []
-    if not (name.endswith(suffix) and len(name) > len(suffix)):
+    if not _fits(name, suffix):
         findings.append(Finding(rule=RULE, severity=ERROR, clause=CLAUSE, key="b9_bad_name",
                                 params={"name": name, "suffix": suffix}))
     centre = proposal.centre_name
@@ -41,6 +52,15 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
                                 key="b9_bad_centre_name",
                                 params={"centre": centre, "expected": expected}))
     return RuleResult(findings=tuple(findings))
+
+
+def names_fit(proposals: Sequence[Proposal], ctx: Context) -> list[bool]:
+    """For each proposal, whether :func:`check` finds nothing without looking further: a
+    known type, the name with its suffix, no centre name to compare (a district's layer
+    checked at once)."""
+    suffixes = _suffixes(ctx)
+    return [p.centre_name is None and p.type in suffixes and _fits(p.name.strip(), suffixes[p.type])
+            for p in proposals]
 
 
 def _halfwidth(text: str) -> str:
