@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.measure import thin_parts
+from geo.measure import thin_parts_each
 
-__all__ = ["SEARCH_BAND", "Carved", "carve", "edge_bands", "slivers"]
+__all__ = ["SEARCH_BAND", "Carved", "carve", "edge_bands", "edge_bands_each", "slivers",
+           "slivers_each"]
+
+Objects = npt.NDArray[np.object_]
 
 # how far (in snap tolerances) from the proposal's edge slivers are looked for
 SEARCH_BAND = 10.0
@@ -44,9 +49,17 @@ def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
 def edge_bands(along: BaseGeometry, tolerance: float) -> tuple[BaseGeometry, BaseGeometry]:
     """Where :func:`slivers` looks (``along``'s bounding box grown by :data:`SEARCH_BAND`
     tolerances) and the band around ``along``'s edge where a strip must lie."""
-    window = shapely.box(*shapely.bounds(along)).buffer(SEARCH_BAND * tolerance,
-                                                        join_style="mitre")
-    return window, shapely.boundary(along).buffer(tolerance)
+    windows, bands = edge_bands_each(np.array([along], dtype=object), tolerance)
+    return windows[0], bands[0]
+
+
+def edge_bands_each(alongs: Objects, tolerance: float) -> tuple[Objects, Objects]:
+    """:func:`edge_bands` of each of ``alongs`` at once."""
+    x0, y0, x1, y1 = shapely.bounds(alongs).T
+    windows = shapely.buffer(shapely.box(x0, y0, x1, y1), SEARCH_BAND * tolerance,
+                             quad_segs=16, join_style="mitre")
+    bands = shapely.buffer(shapely.boundary(alongs), tolerance, quad_segs=16)
+    return np.asarray(windows, dtype=object), np.asarray(bands, dtype=object)
 
 
 def slivers(geom: BaseGeometry, tolerance: float, *, along: BaseGeometry,
@@ -64,6 +77,18 @@ def slivers(geom: BaseGeometry, tolerance: float, *, along: BaseGeometry,
     looks at several pieces along the same edge.
     """
     search, band = edge_bands(along, tolerance) if bands is None else bands
-    near = shapely.intersection(geom, search)
-    return [p for p in thin_parts(near, tolerance, min_area=tolerance * tolerance)
-            if shapely.area(shapely.intersection(p, band)) >= 0.9 * p.area]
+    pieces, _ = slivers_each(np.array([geom], dtype=object), tolerance,
+                             np.array([search], dtype=object), np.array([band], dtype=object))
+    return list(pieces)
+
+
+def slivers_each(geoms: Objects, tolerance: float, windows: Objects, bands: Objects
+                 ) -> tuple[Objects, npt.NDArray[np.intp]]:
+    """:func:`slivers` of each of ``geoms`` at once, each along the edge whose
+    :func:`edge_bands_each` are the same position of ``windows`` and ``bands``: the strips,
+    and for each the position of the shape it is part of."""
+    near = shapely.intersection(geoms, windows)
+    pieces, owner = thin_parts_each(near, tolerance, min_area=tolerance * tolerance)
+    along = (shapely.area(shapely.intersection(pieces, bands[owner]))
+             >= 0.9 * shapely.area(pieces))
+    return pieces[along], owner[along]

@@ -33,6 +33,7 @@ __all__ = [
     "residents_inside",
     "shares_inside",
     "thin_parts",
+    "thin_parts_each",
     "verified_inside",
 ]
 
@@ -95,12 +96,21 @@ def thin_parts(geom: BaseGeometry, width: float, *, min_area: float = 1.0) -> li
     """
     if geom.is_empty:
         return []
+    return list(thin_parts_each(np.array([geom], dtype=object), width, min_area=min_area)[0])
+
+
+def thin_parts_each(geoms: npt.NDArray[np.object_], width: float, *, min_area: float = 1.0
+                    ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
+    """:func:`thin_parts` of each of ``geoms`` at once: the pieces, and for each piece the
+    position of the shape it is part of."""
     half = width / 2
-    opened = geom.buffer(-half, join_style="mitre").buffer(half + _CLEARANCE_M,
-                                                           join_style="mitre")
-    rest = shapely.difference(geom, opened)
-    return [p for p in shapely.get_parts(rest) if p.geom_type == "Polygon" and p.area >= min_area
-            and mean_width(p) < width]
+    eroded = shapely.buffer(geoms, -half, quad_segs=16, join_style="mitre")
+    opened = shapely.buffer(eroded, half + _CLEARANCE_M, quad_segs=16, join_style="mitre")
+    parts, owner = shapely.get_parts(shapely.difference(geoms, opened), return_index=True)
+    area, length = shapely.area(parts), shapely.length(parts)
+    thin = ((shapely.get_type_id(parts) == 3) & (area >= min_area)
+            & (2 * area < width * length))  # mean_width(p) < width
+    return np.asarray(parts[thin], dtype=object), owner[thin]
 
 
 def clipped(shapes: npt.NDArray[np.object_], geom: BaseGeometry) -> npt.NDArray[np.object_]:

@@ -17,8 +17,9 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geo.carve import Carved
+from geo.carve import Carved, edge_bands_each, slivers_each
 from geo.context import Context
 from geo.employment.apply import VERIFIED
 from geo.measure import (
@@ -284,16 +285,19 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
                    & ~shapely.is_empty(left[rest]) & (shapely.area(left[rest]) >= 1.0)
                    & shapely.is_valid(left[rest]) & (pieces >= 1) & (pieces <= already)
                    & (largest >= rules.remnant_min_area_m2))
-    unclear = np.flatnonzero(hole & ~clean)
-    left[unclear] = shapely.difference(before[unclear], geoms[shape[unclear]])
+    holed = np.flatnonzero(hole & ~clean)
+    left[holed] = shapely.difference(before[holed], geoms[shape[holed]])
     names, codes = neighbours["name"].to_numpy(), neighbours["code"].to_numpy()
     # a registered community is judged by the rule's own code (taken from, or the community)
     clean &= neighbours["kind"].to_numpy()[index] != REGISTERED_KIND
-    for k in np.flatnonzero(~clean):
-        i, j = int(shape[k]), int(index[k])
+    unclear = np.flatnonzero(~clean)
+    strips = _strips(geoms, shape[unclear], taken[unclear], left[unclear], snap)
+    for k, (i, j) in enumerate(zip(shape[unclear].tolist(), index[unclear].tolist(),
+                                   strict=True)):
         carved = Carved(j, str(names[j]), "" if codes[j] is None else str(codes[j]),
-                        before[k], taken[k], left[k])
-        found = neighbour_findings(carved, geoms[i], ctx, communities[i].name)
+                        before[unclear[k]], taken[unclear[k]], left[unclear[k]])
+        found = neighbour_findings(carved, geoms[i], ctx, communities[i].name,
+                                   strips=(strips[0][k], strips[1][k]))
         counts[i] += len(found)
         errors[i] |= any(f.severity == ERROR for f in found)
     town = ctx.cached("batch:town", lambda: _prepared(ctx.town))
@@ -302,6 +306,20 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     counts[outside[spill]] += 1
     errors[outside[spill]] = True
     return counts, errors
+
+
+def _strips(geoms: Objects, shape: npt.NDArray[np.intp], taken: Objects, left: Objects,
+            snap: float) -> tuple[list[list[BaseGeometry]], list[list[BaseGeometry]]]:
+    """Per carve, the :func:`geo.carve.slivers` of what the community ``geoms[shape]`` takes
+    and of what it leaves, all found at once."""
+    windows, bands = edge_bands_each(geoms[shape], snap)
+    found: tuple[list[list[BaseGeometry]], list[list[BaseGeometry]]] = ([], [])
+    for parts, pieces in zip(found, (taken, left), strict=True):
+        strips, owner = slivers_each(pieces, snap, windows, bands)
+        parts.extend([] for _ in range(len(shape)))
+        for strip, k in zip(strips, owner.tolist(), strict=True):
+            parts[k].append(strip)
+    return found
 
 
 def _neighbour_bounds(ctx: Context) -> npt.NDArray[np.float64]:

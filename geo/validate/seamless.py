@@ -9,6 +9,8 @@ minimum area is reported with the neighbour it should join.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -54,9 +56,13 @@ def _join_target(piece: BaseGeometry, own: int, geom: BaseGeometry, ctx: Context
 
 
 def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str, *,
-                       bands: tuple[BaseGeometry, BaseGeometry] | None = None) -> list[Finding]:
+                       bands: tuple[BaseGeometry, BaseGeometry] | None = None,
+                       strips: tuple[Sequence[BaseGeometry], Sequence[BaseGeometry]] | None = None
+                       ) -> list[Finding]:
     """The findings of carving ``geom`` (the community ``name``) out of one neighbour
-    (``bands``: :func:`geo.carve.edge_bands` of ``geom``, when the caller has them)."""
+    (``bands``: :func:`geo.carve.edge_bands` of ``geom``, when the caller has them;
+    ``strips``: the :func:`geo.carve.slivers` of what it takes and of what it leaves, when
+    the caller has found them, as an audit finds them for many carves at once)."""
     if ctx.column("neighbours", "kind")[c.index] == REGISTERED_KIND:
         if c.name == name:  # the community itself, as registered (an audit of the district)
             return []
@@ -67,10 +73,12 @@ def neighbour_findings(c: Carved, geom: BaseGeometry, ctx: Context, name: str, *
                             measure={"area_m2": c.taken.area}, geometry=c.taken)]
     rules = ctx.rules.boundary
     snap = rules.snap_tolerance_m
-    bands = edge_bands(geom, snap) if bands is None else bands
-    findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap)
-                for p in slivers(c.taken, snap, along=geom, bands=bands)]
-    gaps = slivers(c.left, snap, along=geom, bands=bands)
+    if strips is None:
+        bands = edge_bands(geom, snap) if bands is None else bands
+        strips = (slivers(c.taken, snap, along=geom, bands=bands),
+                  slivers(c.left, snap, along=geom, bands=bands))
+    findings = [_sliver(N_("b5_overlap_sliver"), c.name, p, snap) for p in strips[0]]
+    gaps = list(strips[1])
     findings += [_sliver(N_("b5_gap_sliver"), c.name, p, snap) for p in gaps]
     if c.left.is_empty or c.left.area < 1.0:
         return [*findings, Finding(rule=RULE, severity=INFO, clause=CLAUSE,
