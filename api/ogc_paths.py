@@ -1,5 +1,5 @@
 """Which paths are OGC API Features resources (the landing page, conformance, collections,
-a collection, its queryables, its items and one item): they answer an invalid query
+a collection, its queryables and sortables, its items and one item): they answer an invalid query
 parameter with 400, as OGC API Features Part 1 requires, where the rest of the API says 422."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import re
 
 __all__ = ["is_ogc_path"]
 
-_OGC = re.compile(r"^/(conformance|collections(/[^/]+(/queryables|/items(/[^/]+)?)?)?)?/?$")
+_OGC = re.compile(
+    r"^/(conformance|collections(/[^/]+(/queryables|/sortables|/items(/[^/]+)?)?)?)?/?$")
 
 
 def is_ogc_path(path: str) -> bool:

@@ -1,6 +1,7 @@
-"""OGC API Features: Part 1 (core, GeoJSON, HTML), Part 2 (CRS by reference) and Part 3
-(queryables and CQL2 filters) over the layers sijie keeps (see api.services.features for what
-the public may see); Part 4 (create, replace, update, delete) on the proposals collection is in
+"""OGC API Features: Part 1 (core, GeoJSON, HTML), Part 2 (CRS by reference), Part 3
+(queryables and CQL2 filters), Part 6 (property selection) and Part 8 (sortables and sorting)
+over the layers sijie keeps (see api.services.features for what the public may see); Part 4
+(create, replace, update, delete) on the proposals collection is in
 :mod:`api.routes.features_edit`."""
 
 from __future__ import annotations
@@ -42,28 +43,24 @@ OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.1"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
+REL_SORTABLES = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
+_FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/"
 _CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
-# exactly what is served: the OpenAPI document is 3.1, so not Part 1's oas30 class
+# exactly what is served (the URIs as each part's text gives them): the OpenAPI document is
+# 3.1, so not Part 1's oas30 class; no Part 3 queryables-as-query-parameters, Part 4 handling
+# preference or Last-Modified locking, and no Part 5 schemas
 CONFORMANCE = [
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-    f"{_CQL2}cql2-text",
-    f"{_CQL2}cql2-json",
-    f"{_CQL2}basic-cql2",
-    f"{_CQL2}advanced-comparison-operators",
-    f"{_CQL2}case-insensitive-comparison",
-    f"{_CQL2}basic-spatial-functions",
-    f"{_CQL2}basic-spatial-functions-plus",
-    f"{_CQL2}spatial-functions",
-    f"{_CQL2}property-property",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
-    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+    *(_FEATURES.format(part=1) + c for c in ("core", "geojson", "html")),
+    _FEATURES.format(part=2) + "crs",
+    *(_FEATURES.format(part=3) + c for c in ("queryables", "filter", "features-filter")),
+    *(_CQL2 + c for c in (
+        "cql2-text", "cql2-json", "basic-cql2", "advanced-comparison-operators",
+        "case-insensitive-comparison", "basic-spatial-functions", "basic-spatial-functions-plus",
+        "spatial-functions", "property-property")),
+    *(_FEATURES.format(part=4) + c for c in (
+        "create-replace-delete", "update", "optimistic-locking-etags", "features")),
+    *(_FEATURES.format(part=6) + c for c in ("properties", "properties-features")),
+    *(_FEATURES.format(part=8) + c for c in ("sortables", "sorting", "features-sorting")),
 ]
 
 
@@ -124,8 +121,14 @@ def _collection(
         {"href": f"{base}/collections/{c.id}/items", "rel": "items", "type": GEOJSON},
         {"href": f"{base}/collections/{c.id}/queryables", "rel": REL_QUERYABLES,
          "type": SCHEMA_JSON},
+        _sortables_link(base, c),
     ]
     return body
+
+
+def _sortables_link(base: str, c: Collection) -> dict[str, str]:
+    return {"href": f"{base}/collections/{c.id}/sortables", "rel": REL_SORTABLES,
+            "type": SCHEMA_JSON}
 
 
 @router.get("/collections", summary="The collections")
@@ -173,6 +176,19 @@ def collection_queryables(
     url = f"{_base(request)}/collections/{c.id}/queryables"
     return JSONDocument(json_schema(c, queryables(session, c, is_staff(user)), url),
                         media_type=SCHEMA_JSON)
+
+
+@router.get("/collections/{collection_id}/sortables",
+            summary="What the collection's features can be sorted by (sortby)",
+            response_class=JSONDocument)
+def collection_sortables(
+    collection_id: str, request: Request, session: SessionDep, user: OptionalUser
+) -> JSONDocument:
+    c = _get(collection_id, user)
+    url = f"{_base(request)}/collections/{c.id}/sortables"
+    fields = queryables(session, c, is_staff(user))
+    sortable = {name: q for name, q in fields.items() if name != GEOMETRY}
+    return JSONDocument(json_schema(c, sortable, url), media_type=SCHEMA_JSON)
 
 
 def _bbox(value: str | None, bbox_crs: str) -> tuple[float, float, float, float] | None:
@@ -240,14 +256,20 @@ def _query(
             raise Problem(400, "sortby_unknown", name=name[:100],
                           allowed=", ".join(n for n in fields if n != GEOMETRY))
         order.append((field.column.asc() if ascending else field.column.desc()).nulls_last())
-    selected = None
-    if properties is not None:
-        selected = tuple(parse_names(properties, "properties")) if properties.strip() else ()
-        unknown = [n for n in selected if n not in fields or n == GEOMETRY]
-        if unknown:
-            raise Problem(400, "properties_unknown", names=", ".join(unknown)[:200],
-                          allowed=", ".join(n for n in fields if n != GEOMETRY))
-    return _Query(where, tuple(order), selected)
+    return _Query(where, tuple(order), _selected(fields, properties))
+
+
+def _selected(fields: dict[str, Any], properties: str | None) -> tuple[str, ...] | None:
+    """The properties ``properties`` selects (Part 6), all when it is absent; 400 naming the
+    ones that are not the collection's."""
+    if properties is None:
+        return None
+    selected = tuple(parse_names(properties, "properties")) if properties.strip() else ()
+    unknown = [n for n in selected if n not in fields or n == GEOMETRY]
+    if unknown:
+        raise Problem(400, "properties_unknown", names=", ".join(unknown)[:200],
+                      allowed=", ".join(n for n in fields if n != GEOMETRY))
+    return selected
 
 
 def _link_header(links: list[dict[str, Any]]) -> str:
@@ -307,6 +329,7 @@ def items(
     links = [
         {"href": href(offset), "rel": "self", "type": GEOJSON},
         {"href": href(offset, f="html"), "rel": "alternate", "type": HTML},
+        _sortables_link(_base(request), c),
     ]
     if offset + len(rows) < matched:
         links.append({"href": href(offset + limit), "rel": "next", "type": GEOJSON})
@@ -324,14 +347,19 @@ def item(
     session: SessionDep,
     user: OptionalUser,
     crs: Annotated[str | None, Query()] = None,
+    properties: Annotated[str | None, Query(description=(
+        "the properties the feature returns, comma-separated (default: all)"))] = None,
 ) -> GeoJSONResponse:
     c = _get(collection_id, user)
     out = output_crs(request, crs)
+    selected = None
+    if properties is not None:
+        selected = _selected(queryables(session, c, is_staff(user)), properties)
     row, states = layers.one(session, c, is_staff(user), fid)
     if row is None:
         raise Problem(404, "feature_not_found", collection=c.id, fid=fid)
     base = _base(request)
-    body = _feature(c, row, out, user, states)
+    body = _feature(c, row, out, user, states, selected)
     here = f"{base}/collections/{c.id}/items/{fid}"
     body["links"] = [
         {"href": here, "rel": "self", "type": GEOJSON},

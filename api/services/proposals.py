@@ -197,19 +197,15 @@ def etag_header(version: ProposalVersion) -> str:
 
 
 def parse_if_match(value: str | None) -> list[str] | None:
-    """The entity tags of an If-Match header, without quotes or ``W/``; ``None`` if absent;
-    ``["*"]`` for ``*`` (any current version, RFC 9110 § 13.1.1)."""
+    """The strong entity tags of an If-Match header, without quotes; ``None`` if absent;
+    ``["*"]`` for ``*`` (any current version). A weak tag (``W/"…"``) is left out: If-Match
+    compares strongly, so it never matches (RFC 9110 § 13.1.1)."""
     if value is None or not value.strip():
         return None
     if value.strip() == "*":
         return [ANY_VERSION]
-    tags = []
-    for part in value.split(","):
-        tag = part.strip()
-        if tag.startswith("W/"):
-            tag = tag[2:]
-        tags.append(tag.strip('"'))
-    return tags
+    tags = [part.strip() for part in value.split(",")]
+    return [tag.strip('"') for tag in tags if not tag.startswith("W/")]
 
 
 def _check_in_town(inp: ProposalInput, ctx: Context, town_name: str) -> float:

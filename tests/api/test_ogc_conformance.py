@@ -3,13 +3,18 @@ conformance, collections, a collection, items with limit/offset/bbox/datetime, p
 numberMatched/numberReturned/timeStamp, one feature, 400 and 404 problems, media types), and
 each class ``/conformance`` declares: HTML, GeoJSON, Part 2 CRS, Part 3 queryables and CQL2
 filters (text and JSON, basic, advanced comparison, case-insensitive, property-property,
-spatial), Part 4 create/replace/update/delete on proposals; with HEAD, gzip, CORS and Link
-headers. A filter carrying SQL is refused or read as a literal, and changes nothing."""
+spatial), Part 4 create/replace/update/delete with ETags on proposals, Part 6 property
+selection and Part 8 sortables and sorting; with HEAD, gzip, CORS and Link headers. A filter
+carrying SQL is refused or read as a literal, and changes nothing.
+
+Each test names the classes it exercises (:func:`exercises`); ``/conformance`` must declare
+exactly those, so a class declared without a test here, or tested but not declared, fails."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import geopandas as gpd
 import pytest
@@ -32,8 +37,26 @@ from tests.api.conftest import (
 
 service = service_per_engine("ogc")
 
+#: conformance class -> the tests below that exercise it
+EXERCISED: dict[str, list[str]] = {}
+
+
+def exercises(*classes: str) -> Callable[[Callable], Callable]:
+    """Record that the decorated test exercises ``classes``."""
+    def mark(test: Callable) -> Callable:
+        for name in classes:
+            EXERCISED.setdefault(name, []).append(test.__name__)
+        return test
+    return mark
+
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
+CRS = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/"
+FILTER = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/"
+EDIT = "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/"
+PROPERTIES = "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/"
+SORTING = "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/"
+SORTABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
 GEOJSON = "application/geo+json"
 PUBLIC = ("neighbours", "communities", "roads", "proposals", "grids", "microgrids")
 
@@ -65,6 +88,7 @@ def _links(document) -> dict[str, dict]:
 
 # --- Part 1 core: landing page, conformance, collections ------------------------------------
 
+@exercises(f"{CORE}core")
 def test_landing_page_links_the_api_definition_conformance_and_data(service):
     response = service.get("/")
     assert response.headers["content-type"].startswith("application/json")
@@ -77,22 +101,19 @@ def test_landing_page_links_the_api_definition_conformance_and_data(service):
     assert service.get(links["data"]["href"]).status_code == 200
 
 
-def test_conformance_declares_exactly_the_classes_served(service):
-    classes = set(service.get("/conformance").json()["conformsTo"])
-    assert {f"{CORE}core", f"{CORE}geojson", f"{CORE}html",
-            "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
-            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-            f"{CQL2}cql2-text", f"{CQL2}cql2-json", f"{CQL2}basic-cql2",
-            f"{CQL2}basic-spatial-functions", f"{CQL2}spatial-functions",
-            "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-            } <= classes
+def test_conformance_declares_exactly_the_classes_the_tests_here_exercise(service):
+    response = service.get("/conformance")
+    assert response.headers["content-type"].startswith("application/json")
+    declared = response.json()["conformsTo"]
+    assert len(declared) == len(set(declared))
+    assert set(declared) - set(EXERCISED) == set(), "declared, never exercised"
+    assert set(EXERCISED) - set(declared) == set(), "exercised, not declared"
     # the OpenAPI document is 3.1, so Part 1's OpenAPI 3.0 class is not claimed
     assert service.get("/api.json").json()["openapi"].startswith("3.1")
-    assert f"{CORE}oas30" not in classes
+    assert f"{CORE}oas30" not in declared
 
 
+@exercises(f"{CORE}core")
 def test_the_api_definition_documents_the_items_parameters_and_400s(service):
     items = service.get("/api.json").json()["paths"]["/collections/{collection_id}/items"]["get"]
     names = {p["name"] for p in items["parameters"]}
@@ -101,6 +122,7 @@ def test_the_api_definition_documents_the_items_parameters_and_400s(service):
     assert "400" in items["responses"] and "422" not in items["responses"]
 
 
+@exercises(f"{CORE}core")
 def test_every_collection_has_links_crs_and_a_valid_extent_or_none(service, staff):
     document = service.get("/collections").json()
     assert _links(document)["self"]["type"] == "application/json"
@@ -126,6 +148,7 @@ def test_every_collection_has_links_crs_and_a_valid_extent_or_none(service, staf
 
 # --- Part 1 core: items ---------------------------------------------------------------------
 
+@exercises(f"{CORE}core", f"{CORE}geojson")
 def test_items_page_with_limit_offset_counts_time_stamp_and_links(service, roads):
     response = service.get("/collections/roads/items", params={"limit": 250, "offset": 250})
     page = response.json()
@@ -144,6 +167,7 @@ def test_items_page_with_limit_offset_counts_time_stamp_and_links(service, roads
     assert last["numberReturned"] == len(roads) - 500 and "next" not in _links(last)
 
 
+@exercises(f"{CORE}core")
 def test_bbox_and_datetime_select_features(service, roads, villages):
     x0, y0, x1, y1 = roads.total_bounds
     query = ((x0 + x1) / 2 - 0.004, (y0 + y1) / 2 - 0.004, (x0 + x1) / 2 + 0.004,
@@ -164,6 +188,7 @@ def test_bbox_and_datetime_select_features(service, roads, villages):
     {"datetime": "yesterday"}, {"filter": "name ="}, {"filter-lang": "sql", "filter": "x"},
     {"filter-crs": "EPSG:4549"}, {"sortby": "nothing"}, {"properties": "nothing"},
 ], ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+@exercises(f"{CORE}core")
 def test_invalid_parameters_are_400_problems(service, params):
     assert_problem(service.get("/collections/roads/items", params=params), 400)
 
@@ -183,6 +208,7 @@ def test_unknown_parameters_are_refused_by_name_but_f_and_datetime_are_served(se
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
 
 
+@exercises(f"{CORE}core", f"{CORE}geojson")
 def test_one_feature_its_links_and_404s(service):
     first = _items(service, "neighbours", limit=1)["features"][0]
     response = service.get(f"/collections/neighbours/items/{first['id']}")
@@ -197,10 +223,23 @@ def test_one_feature_its_links_and_404s(service):
     assert_problem(service.get("/collections/nowhere/items"), 404, "collection_not_found")
 
 
+@exercises(f"{CORE}html")
+def test_every_resource_is_also_an_html_page(service):
+    first = _items(service, "roads", limit=1)["features"][0]["id"]
+    for path in ("/", "/collections", "/collections/roads", "/collections/roads/items?limit=5",
+                 f"/collections/roads/items/{first}"):
+        for page in (service.get(path, params={"f": "html"}),
+                     service.get(path, headers={"Accept": "text/html"})):
+            assert page.status_code == 200, path
+            assert page.headers["content-type"].startswith("text/html"), path
+            assert page.text.lstrip().lower().startswith("<!doctype html"), path
+
+
 def test_head_answers_every_get_resource_without_a_body(service):
     first = _items(service, "roads", limit=1)["features"][0]["id"]
     for path in ("/", "/conformance", "/collections", "/collections/roads",
-                 "/collections/roads/queryables", "/collections/roads/items?limit=5",
+                 "/collections/roads/queryables", "/collections/roads/sortables",
+                 "/collections/roads/items?limit=5",
                  f"/collections/roads/items/{first}", "/api.json"):
         got, head = service.get(path), service.head(path)
         assert head.status_code == got.status_code == 200, path
@@ -234,6 +273,7 @@ def test_cors_is_off_by_default_and_allows_the_origins_set(service):
 
 # --- Part 2: CRS -----------------------------------------------------------------------------
 
+@exercises(f"{CRS}crs")
 def test_crs_and_bbox_crs_in_a_gauss_kruger_zone(service):
     source = gpd.read_file(DEMO / "context.gpkg", layer="roads")  # EPSG:4549 easting/northing
     e0, n0, e1, n1 = source.total_bounds
@@ -251,6 +291,7 @@ def test_crs_and_bbox_crs_in_a_gauss_kruger_zone(service):
 
 # --- Part 3: queryables, CQL2, sortby, properties -------------------------------------------
 
+@exercises(f"{FILTER}queryables")
 def test_queryables_are_a_json_schema_of_each_collection(service, staff):
     for collection in (*PUBLIC, "sites"):
         headers = staff["gis"] if collection == "sites" else None
@@ -278,6 +319,9 @@ def _matched(service, collection="roads", lang="cql2-text", **params) -> int:
                   **params)["numberMatched"]
 
 
+@exercises(f"{FILTER}filter", f"{FILTER}features-filter", f"{CQL2}cql2-text",
+           f"{CQL2}cql2-json", f"{CQL2}basic-cql2", f"{CQL2}advanced-comparison-operators",
+           f"{CQL2}case-insensitive-comparison", f"{CQL2}property-property")
 def test_basic_and_advanced_comparisons_match_the_demo_data(service, roads):
     wide = int((roads.width_m > 12).sum())
     assert 0 < _matched(service, filter="width_m > 12") == wide
@@ -303,6 +347,7 @@ def test_basic_and_advanced_comparisons_match_the_demo_data(service, roads):
     assert _matched(service, filter="width_m = width_m") == int(roads.width_m.notna().sum())
 
 
+@exercises(f"{CQL2}basic-spatial-functions", f"{CQL2}spatial-functions")
 @pytest.mark.parametrize("function", ["S_INTERSECTS", "S_WITHIN", "S_DISJOINT", "S_CROSSES"])
 def test_spatial_functions_match_shapely_on_the_demo_roads(service, roads, function):
     x0, y0, x1, y1 = roads.total_bounds
@@ -318,7 +363,8 @@ def test_spatial_functions_match_shapely_on_the_demo_roads(service, roads, funct
     assert _matched(service, filter=as_json, lang="cql2-json") == expected
 
 
-def test_bbox_point_and_filter_crs_literals(service, roads, villages):
+@exercises(f"{CQL2}basic-spatial-functions-plus")
+def test_bbox_point_line_multi_and_filter_crs_literals(service, roads, villages):
     x0, y0, x1, y1 = roads.total_bounds
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     expected = int(roads.intersects(box(cx - 0.003, cy - 0.003, cx + 0.003, cy + 0.003)).sum())
@@ -332,6 +378,12 @@ def test_bbox_point_and_filter_crs_literals(service, roads, villages):
     inside = village.geometry.representative_point()
     point = f"S_INTERSECTS(geometry, POINT({inside.x} {inside.y}))"
     assert _matched(service, "neighbours", filter=point) == 1
+    line = shapely.LineString([(inside.x - 0.01, inside.y), (inside.x + 0.01, inside.y)])
+    several = shapely.MultiPoint([inside, (x1 + 1, y1 + 1)])
+    for literal in (line, several, shapely.MultiPolygon([village.geometry.buffer(-1e-5)])):
+        expected = int(villages.intersects(literal).sum())
+        text = f"S_INTERSECTS(geometry, {shapely.to_wkt(literal, rounding_precision=-1)})"
+        assert _matched(service, "neighbours", filter=text) == expected >= 1, literal.geom_type
     # the same point given in EPSG:4490 (latitude first) and the zone (northing, easting)
     lat_lon = f"S_INTERSECTS(geometry, POINT({inside.y} {inside.x}))"
     assert _matched(service, "neighbours", filter=lat_lon, **{"filter-crs": "EPSG:4490"}) == 1
@@ -340,17 +392,58 @@ def test_bbox_point_and_filter_crs_literals(service, roads, villages):
     assert _matched(service, "neighbours", filter=n_e, **{"filter-crs": crs_uri(4549)}) == 1
 
 
-def test_sortby_orders_and_properties_select(service, roads):
-    page = _items(service, sortby="-width_m,name", properties="name,width_m", limit=1000)
-    widths = [f["properties"]["width_m"] for f in page["features"]]
-    assert widths == sorted(roads.width_m, reverse=True)
-    assert all(set(f["properties"]) == {"name", "width_m"} for f in page["features"])
+@exercises(f"{SORTING}sortables")
+def test_sortables_are_a_json_schema_linked_from_each_collection_and_its_items(service, staff):
+    for collection in (*PUBLIC, "sites"):
+        headers = staff["gis"] if collection == "sites" else None
+        link = _links(service.get(f"/collections/{collection}", headers=headers).json())[
+            SORTABLES_REL]
+        assert link["href"].endswith(f"/collections/{collection}/sortables")
+        items = service.head(f"/collections/{collection}/items", headers=headers)
+        assert f'<{link["href"]}>; rel="{SORTABLES_REL}"' in items.headers["link"]
+        response = service.get(link["href"], headers=headers)
+        assert response.headers["content-type"].startswith("application/schema+json")
+        schema = response.json()
+        assert schema["$id"] == link["href"] and schema["type"] == "object"
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["additionalProperties"] is False
+        assert all("type" in p for p in schema["properties"].values())  # no geometry
+        # a layer's columns are read from its features: one with none has nothing to sort by
+        held = _items(service, collection, headers=headers, limit=1)["numberMatched"]
+        assert schema["properties"] or not held, collection
+        queryables = service.get(f"/collections/{collection}/queryables", headers=headers).json()
+        assert set(schema["properties"]) == set(queryables["properties"]) - {"geometry"}
+
+
+@exercises(f"{SORTING}sorting", f"{SORTING}features-sorting")
+def test_sortby_orders_by_the_sortables(service, roads):
+    sortables = set(service.get("/collections/roads/sortables").json()["properties"])
+    assert {"width_m", "name"} <= sortables
+    page = _items(service, sortby="-width_m,name", limit=1000)
+    keys = [(-f["properties"]["width_m"], f["properties"]["name"]) for f in page["features"]]
+    assert keys == sorted(keys) and len(keys) == len(roads)
     up = _items(service, sortby="+width_m", limit=5)
     assert [f["properties"]["width_m"] for f in up["features"]] == sorted(roads.width_m)[:5]
     assert "sortby=" in _links(up)["self"]["href"]
-    assert_problem(service.get("/collections/roads/items?sortby=geometry"), 400, "sortby_unknown")
-    assert_problem(service.get("/collections/roads/items?properties=name,secret"), 400,
-                   "properties_unknown")
+    for wrong in ("geometry", "this_is_not_a_sortable", "THIS IS NOT A SORTBY EXPRESSION"):
+        assert_problem(service.get("/collections/roads/items", params={"sortby": wrong}), 400)
+
+
+@exercises(f"{PROPERTIES}properties", f"{PROPERTIES}properties-features")
+def test_properties_select_what_items_and_one_item_return(service, roads):
+    page = _items(service, properties="name,width_m", limit=1000)
+    assert len(page["features"]) == len(roads)
+    assert all(set(f["properties"]) == {"name", "width_m"} for f in page["features"])
+    assert all(f["geometry"] for f in page["features"])
+    first = page["features"][0]
+    one = service.get(f"/collections/roads/items/{first['id']}", params={"properties": "name"})
+    assert one.status_code == 200 and one.json()["properties"] == {
+        "name": first["properties"]["name"]}
+    everything = service.get(f"/collections/roads/items/{first['id']}").json()["properties"]
+    assert {"name", "width_m", "class"} <= set(everything)
+    for path in ("/collections/roads/items", f"/collections/roads/items/{first['id']}"):
+        assert_problem(service.get(path, params={"properties": "name,secret"}), 400,
+                       "properties_unknown")
 
 
 def test_a_quote_doubled_in_a_text_literal_is_one_quote_as_in_the_json_encoding(service, staff):
@@ -420,6 +513,8 @@ def test_a_filter_carrying_sql_is_refused_or_a_literal_and_changes_nothing(servi
 
 # --- Part 4: create, replace, update, delete on proposals ------------------------------------
 
+@exercises(f"{EDIT}create-replace-delete", f"{EDIT}update", f"{EDIT}optimistic-locking-etags",
+           f"{EDIT}features")
 def test_create_replace_update_and_delete_a_proposal_with_etags(service, staff):
     gis = staff["gis"]
     created = service.post("/collections/proposals/items", json=demo_feature("good_industrial"),
@@ -435,6 +530,9 @@ def test_create_replace_update_and_delete_a_proposal_with_etags(service, staff):
     assert_problem(service.put(location, json=replacement, headers=gis), 428, "if_match_missing")
     assert_problem(service.put(location, json=replacement, headers={**gis, "If-Match": '"old"'}),
                    412, "if_match_stale")
+    # If-Match compares strongly: the same tag marked weak never matches
+    assert_problem(service.put(location, json=replacement,
+                               headers={**gis, "If-Match": f"W/{etag}"}), 412, "if_match_stale")
     replaced = service.put(location, json=replacement, headers={**gis, "If-Match": etag})
     assert replaced.status_code == 200 and replaced.json()["properties"]["version"] == 2
     patch = {"type": "Feature", "properties": {"type": "楼宇型"}}
