@@ -35,15 +35,18 @@ from sqlalchemy.ext.compiler import compiles
 
 from geo.i18n import N_, t
 
-__all__ = ["ATTRIBUTE_TABLES", "LAYER_STYLES", "conform", "connect_geopackage", "style_layers"]
+__all__ = ["ATTRIBUTE_TABLES", "LAYER_STYLES", "conform", "connect_geopackage", "one_transaction",
+           "style_layers"]
 
 # record tables a GIS analyst may open beside the layers (no secrets in them)
 ATTRIBUTE_TABLES = {"towns": N_("gpkg_table_towns"), "proposals": N_("gpkg_table_proposals")}
 
-# the style (geo.palette) each feature table opens with in QGIS
-LAYER_STYLES = {"proposal_versions": "proposal", "context_features": "neighbours",
-                "grids": "grids", "microgrids": "microgrids", "facility_sites": "sites",
-                "survey_findings": "findings"}
+# the style (geo.palette) each layer opens with in QGIS: the polygon tables and the typed
+# views of the mixed ones (api.db.typed_layers)
+LAYER_STYLES = {"proposal_versions": "proposal", "grids": "grids", "microgrids": "microgrids",
+                "facility_sites": "sites", "context_polygons": "neighbours",
+                "context_lines": "roads", "survey_points": "findings",
+                "survey_lines": "findings", "survey_polygons": "findings"}
 
 # GeoPackage 1.0 extensions (Annex N) that 1.2 removed; SpatiaLite still adds their triggers
 _OLD_TRIGGER_EXTENSIONS = ("gpkg_geometry_type_trigger", "gpkg_srs_id_trigger")
@@ -160,7 +163,7 @@ def _to_spec(connection: Connection, table: str, ddl: str) -> None:
         connection.execute(text(f"DROP TABLE temp.{kept}"))
 
 
-def _one_transaction(connection: Connection) -> Any:
+def one_transaction(connection: Connection) -> Any:
     """The driver's connection, in a transaction: the whole change is one (the driver would
     begin one only at the first INSERT or UPDATE)."""
     raw = connection.connection.driver_connection
@@ -176,24 +179,29 @@ def style_layers(connection: Connection) -> None:
     from geo.io.qgis import write_field_aliases, write_qgis_tables
     from geo.palette import file_layer_style
 
-    raw = _one_transaction(connection)
+    raw = one_transaction(connection)
     now = connection.execute(text("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")).scalar_one()
+    types = dict(raw.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
     for table in (*LAYER_STYLES, *ATTRIBUTE_TABLES):
+        # a table's primary key is GDAL's FID; a view's fid is too, once it has a row
         columns = [row[1] for row in raw.execute(f"PRAGMA table_info({_quoted(table)})")
-                   if row[1] != "geom" and not row[5]]  # the primary key is GDAL's FID
-        if table in LAYER_STYLES:
-            write_qgis_tables(raw, table, geometry_column="geom", geometry="polygon",
+                   if row[1] != "geom" and not row[5]]
+        if table in ATTRIBUTE_TABLES:
+            write_field_aliases(raw, table, columns)
+        elif table in types:  # a layer of this version of the schema
+            geometry_type = types[table]
+            drawn = ("point" if "POINT" in geometry_type
+                     else "line" if "LINE" in geometry_type else "polygon")
+            write_qgis_tables(raw, table, geometry_column="geom", geometry=drawn,
                               fields=columns, style=file_layer_style(LAYER_STYLES[table]),
                               lang="zh", timestamp=now)
-        else:
-            write_field_aliases(raw, table, columns)
 
 
 def conform(connection: Connection) -> None:
     """Make the GeoPackage on ``connection`` conform (see the module's description); a
     second run changes nothing."""
     # its foreign keys of the re-made base tables are checked at the transaction's end
-    _one_transaction(connection)
+    one_transaction(connection)
     # SpatiaLite's VirtualGPKG wrappers of earlier versions
     connection.execute(text("SELECT AutoGpkgStop()"))
     for (name,) in connection.execute(text(
@@ -205,8 +213,9 @@ def conform(connection: Connection) -> None:
     connection.execute(text(
         "UPDATE gpkg_spatial_ref_sys SET definition = 'undefined' WHERE srs_id IN (-1, 0) "
         "AND definition != 'undefined'"))
-    features = connection.execute(text(
-        "SELECT table_name, column_name FROM gpkg_geometry_columns")).all()
+    features = connection.execute(text(  # tables, not the typed views of api.db.typed_layers
+        "SELECT table_name, column_name FROM gpkg_geometry_columns WHERE table_name IN "
+        "(SELECT name FROM sqlite_master WHERE type = 'table')")).all()
     for table, column in features:
         for prefix in _OLD_TRIGGERS:
             trigger = _quoted(f"{prefix}_{table}_{column}")

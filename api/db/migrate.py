@@ -10,13 +10,15 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from geoalchemy2 import alembic_helpers
+from geoalchemy2 import Geometry, alembic_helpers
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from api.db.typed_layers import alias_columns
 from geo.errors import InputError
 
-__all__ = ["alembic_config", "include_object", "schema_lock", "upgrade", "upgrade_once"]
+__all__ = ["alembic_config", "compare_type", "include_object", "schema_lock", "upgrade",
+           "upgrade_once"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x5131E  # the advisory lock that one process at a time holds to migrate
@@ -26,11 +28,26 @@ def include_object(obj: Any, name: str | None, obj_type: str, reflected: bool,
                    compare_to: Any) -> bool:
     """Whether Alembic compares ``obj`` with the models: not the spatial extensions' own
     tables (GeoAlchemy2's list) nor a GeoPackage's R-tree indexes (``rtree_<table>_<geom>``
-    and their shadow tables) and QGIS's ``layer_styles``."""
+    and their shadow tables), QGIS's ``layer_styles``, and the generated columns a
+    GeoPackage's typed views take their geometry from (:mod:`api.db.typed_layers`)."""
     if obj_type == "table" and name is not None and (name.startswith("rtree_")
                                                      or name == "layer_styles"):
         return False
+    if obj_type == "column" and reflected and compare_to is None and name in alias_columns():
+        return False
     return bool(alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to))
+
+
+def compare_type(context: Any, inspected_column: Any, metadata_column: Any,
+                 inspected_type: Any, metadata_type: Any) -> bool | None:
+    """Whether a column's type differs from the model's: as Alembic compares them, except that
+    a GeoPackage's mixed tables (:mod:`api.db.typed_layers`) are not registered as layers, so
+    their geometry column is reflected without its SRID."""
+    if (context.dialect.name == "geopackage" and isinstance(inspected_type, Geometry)
+            and isinstance(metadata_type, Geometry) and inspected_type.srid == -1
+            and inspected_type.geometry_type == metadata_type.geometry_type):
+        return False
+    return None
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -5,6 +5,22 @@ records the Gauss–Krüger zone its measurements are made in. Every geometry ta
 its bounding box in plain columns so ``bbox`` queries are ordinary indexed comparisons on
 both engines. Proposal versions, workflow events, findings and opinions are only ever
 inserted: an edit is a new version, a decision a new event.
+
+Each geometry column declares the one type it holds, so GIS software shows every layer with a
+concrete geometry type (never "Unknown"):
+
+- ``MULTIPOLYGON`` for proposal versions (a community may have a detached part, 托管 or not),
+  grids and micro-grids (a community's grid or a plot cut by its boundary can fall in two
+  pieces) and facility sites (whole plots, which a bureau's file may hold as MultiPolygons,
+  and cut parts). Every geometry is stored as a multi-part one (:func:`api.geometry.db_geom`
+  promotes a Polygon on the way in) and a one-part MultiPolygon is read back as its Polygon
+  (:func:`api.geometry.shape_of`), so the API answers with the geometry it was given: a
+  Polygon posted is a Polygon read, a two-part MultiPolygon stays one. (A one-part
+  MultiPolygon posted reads back as the same area as a Polygon.)
+- ``GEOMETRY`` for the two tables that hold several kinds: context features (area layers,
+  road and terrain lines, water as lines or areas; ``shape`` says which) and survey findings
+  (``kind``: point, line or area). Each kind is shown as a typed layer of its own, a view
+  (:data:`api.db.geopackage.TYPED_VIEWS`), and the mixed table itself is not a layer.
 """
 
 from __future__ import annotations
@@ -95,9 +111,9 @@ class Timestamp(TypeDecorator):
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _geometry() -> Mapped[Any]:
+def _geometry(geometry_type: str = "MULTIPOLYGON") -> Mapped[Any]:
     return mapped_column(
-        Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=True), nullable=False
+        Geometry(geometry_type, srid=STORAGE_SRID, spatial_index=True), nullable=False
     )
 
 
@@ -140,7 +156,8 @@ class ContextFeature(BBoxMixin, Base):
     layer: Mapped[str] = mapped_column(String(50))
     fid: Mapped[int] = mapped_column(Integer)
     properties: Mapped[dict] = mapped_column(JSON)
-    geom = _geometry()
+    geom = _geometry("GEOMETRY")
+    shape: Mapped[str] = mapped_column(String(10))  # point, line, area (geometry_kind)
     # the context versions it belongs to, [version_from, version_to), and when it was valid,
     # [valid_from, valid_to) (no valid_from: since the records began)
     version_from: Mapped[int] = mapped_column(Integer, default=1)
@@ -341,7 +358,7 @@ class SurveyFinding(BBoxMixin, Base):
     photo_path: Mapped[str | None] = mapped_column(String(300))
     photo_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-    geom = _geometry()
+    geom = _geometry("GEOMETRY")
 
 
 class Opinion(Base):

@@ -23,7 +23,14 @@ from api.db.models import (
     utcnow,
 )
 from api.db.text_guard import clean_value
-from api.geometry import bbox_columns, db_geom, frame_from_rows, frame_records, shape_of
+from api.geometry import (
+    bbox_columns,
+    db_geom,
+    frame_from_rows,
+    frame_records,
+    geometry_kind,
+    shape_of,
+)
 from api.problems import Problem
 from geo.context import LAYER_COLUMNS, Context, build_context
 from geo.io import read_context
@@ -109,6 +116,7 @@ def insert_layers(session: Session, town_id: int, layers: Mapping[str, gpd.GeoDa
                 "fid": i + 1,
                 "properties": clean_value(props, f"{layer}.properties"),
                 "geom": db_geom(geom),
+                "shape": geometry_kind(geom),
                 "version_from": version,
                 "valid_from": valid_from,
                 **bbox_columns(geom),

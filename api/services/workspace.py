@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db.models import Grid, Proposal, ProposalVersion, Run
-from api.geometry import shape_of
+from api.geometry import shape_of, shapes_of
 from api.problems import Problem
 from api.serialize import iso
 from api.services.proposals import ProposalInput
@@ -182,9 +182,7 @@ def _grids_text(session: Session, runs: tuple[str, ...],
                            .where(Grid.run_id.in_(runs)).order_by(Grid.id)).all() if runs else []
     if not rows:
         return _EMPTY
-    # the stored WKB as the driver gives it (hex text or bytes), read in one call
-    shapes = shapely.from_wkb([r.geom.data if isinstance(r.geom.data, str) else bytes(r.geom.data)
-                               for r in rows])
+    shapes = shapes_of([r.geom for r in rows])
     texts = shapely.to_geojson(shapes)
     features = ",".join(
         '{"type": "Feature", "geometry": ' + text + ', "properties": '

@@ -8,6 +8,7 @@ import sys
 
 import geopandas as gpd
 import pytest
+from shapely.geometry import shape
 from sqlalchemy import func, inspect, select
 
 from api.db.engine import gpkg_path, is_geopackage
@@ -73,20 +74,23 @@ def test_geopackage_opens_in_gdal_with_versions_as_a_layer(client, auth, setting
     read = subprocess.run([sys.executable, "-c", _READ_IN_GDAL, str(path)], check=True,
                           capture_output=True, text=True, timeout=120)
     seen = json.loads(read.stdout)
-    assert {"proposal_versions", "context_features", "grids", "survey_findings"} <= set(
+    assert {"proposal_versions", "context_polygons", "context_lines", "grids"} <= set(
         seen["layers"])
     assert seen["versions"] == stored and seen["epsg"] == 4490
 
 
 def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
         client, auth, settings):
-    """The service's file after API writes: GeoPackage binary geometries, R-tree indexes,
-    GDAL's validator content; users, runs and the other plain tables are not layers; each
-    layer has its QGIS style and every field its alias."""
+    """The service's file with the demo town after API writes: GeoPackage binary geometries,
+    R-tree indexes, GDAL's validator content; every layer has one concrete geometry type (the
+    polygon tables, and a typed view per kind of the mixed tables, which are no layers
+    themselves); users, runs and the other plain tables are not layers; each layer has its
+    QGIS style and every field its alias."""
     if not is_geopackage(settings.database_url):
         pytest.skip("a GeoPackage property")
     from sqlalchemy import text
 
+    from api.db.typed_layers import POLYGON_TABLES, TYPED_VIEWS
     from tests.api.conftest import create_proposal
     from tests.gpkg_checks import gdal_layers, validate_gpkg
 
@@ -96,13 +100,18 @@ def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
     path = gpkg_path(settings.database_url)
     assert validate_gpkg(path) == []
     seen = gdal_layers(path)
-    features = {"context_features", "proposal_versions", "grids", "microgrids",
-                "facility_sites", "survey_findings"}
+    features = {*POLYGON_TABLES, *TYPED_VIEWS}
     assert set(seen["layers"]) == features | {"towns", "proposals", "layer_styles"}
-    assert seen["layers"]["towns"]["geometry"] is None
+    types = {name: layer["geometry"] for name, layer in seen["layers"].items()
+             if layer["geometry"] is not None}
+    assert types == {**dict.fromkeys(POLYGON_TABLES, "Multi Polygon"),
+                     "context_polygons": "Multi Polygon", "context_lines": "Multi Line String",
+                     "survey_points": "Multi Point", "survey_lines": "Multi Line String",
+                     "survey_polygons": "Multi Polygon"}
     for name, layer in seen["layers"].items():
-        if name != "layer_styles":
-            assert set(seen["aliases"][name]) == set(layer["fields"]), name
+        if name != "layer_styles":  # GDAL takes a view's fid for its FID once it has a row
+            assert set(layer["fields"]) <= set(seen["aliases"][name]) <= {*layer["fields"],
+                                                                          "fid"}, name
     assert set(seen["styles"]) == features
     assert seen["aliases"]["proposal_versions"]["name"] == "名称"
     with client.app.state.engine.connect() as connection:
@@ -111,18 +120,68 @@ def test_the_service_geopackage_passes_gdal_validator_and_lists_no_plain_tables(
                 f"SELECT count(*), sum(substr(hex(geom), 1, 4) = '4750'), "
                 f"(SELECT count(*) FROM rtree_{table}_geom) FROM {table}")).one()
             assert rows > 0 and binary == rows and indexed == rows, table
+        shapes = dict(connection.execute(text(
+            "SELECT shape, count(*) FROM context_features GROUP BY shape")).all())
+    assert seen["layers"]["context_polygons"]["count"] == shapes["area"]
+    assert seen["layers"]["context_lines"]["count"] == shapes["line"]
+
+
+@pytest.mark.parametrize("name", ["good_industrial", "good_custodial_enclave"])
+def test_a_boundary_is_stored_as_a_multipolygon_and_read_back_as_posted(client, auth, name):
+    """A Polygon is stored as a one-part MultiPolygon and read back as the same Polygon; a
+    two-part boundary stays a MultiPolygon."""
+    from sqlalchemy import text
+
+    from tests.api.conftest import demo_feature
+
+    posted = demo_feature(name)
+    if isinstance(posted["properties"].get("custodial_parts"), str):  # as the file holds it
+        posted["properties"]["custodial_parts"] = json.loads(
+            posted["properties"]["custodial_parts"])
+    created = client.post("/proposals", json=posted, headers=auth["gis"])
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    read = client.get(f"/proposals/{pid}/versions/1", headers=auth["gis"]).json()
+    assert read["geometry"]["type"] == posted["geometry"]["type"]
+    assert shape(read["geometry"]).normalize().equals_exact(
+        shape(posted["geometry"]).normalize(), 1e-6)
+    with client.app.state.engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT ST_GeometryType(geom) FROM proposal_versions WHERE proposal_id = :p"),
+            {"p": pid}).scalar_one()
+    assert stored.upper().removeprefix("ST_") == "MULTIPOLYGON"
+
+
+def test_postgis_columns_and_views_are_typed(client, settings):
+    """In PostGIS the polygon tables' columns and the mixed tables' views are typed, as QGIS
+    reads them from geometry_columns."""
+    if is_geopackage(settings.database_url):
+        pytest.skip("a PostGIS property")
+    from sqlalchemy import text
+
+    from api.db.typed_layers import POLYGON_TABLES, TYPED_VIEWS
+
+    with client.app.state.engine.connect() as connection:
+        types = dict(connection.execute(text(
+            "SELECT f_table_name, type FROM geometry_columns WHERE srid = 4490")).all())
+        counted = {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar()
+                   for name in ("context_polygons", "context_lines")}
+    assert types == {**dict.fromkeys(POLYGON_TABLES, "MULTIPOLYGON"),
+                     **{name: view.geometry_type for name, view in TYPED_VIEWS.items()},
+                     "context_features": "GEOMETRY", "survey_findings": "GEOMETRY"}
+    assert counted["context_polygons"] > 0 and counted["context_lines"] > 0
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_declare(client):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from api.db.migrate import include_object
+    from api.db.migrate import compare_type, include_object
     from api.db.models import Base
 
     with client.app.state.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"include_object": include_object}
+            connection, opts={"include_object": include_object, "compare_type": compare_type}
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

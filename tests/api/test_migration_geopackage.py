@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, text
 from api.db.engine import make_engine
 from api.db.migrate import upgrade
 from api.db.models import ContextFeature, ProposalVersion, utcnow
-from api.geometry import bbox_columns, db_geom, shape_of
+from api.geometry import bbox_columns, db_geom, geometry_kind, shape_of
 from tests.gpkg_checks import gdal_layers, validate_gpkg
 
 _BOUNDARY = "POLYGON ((121.6 29.94, 121.61 29.94, 121.61 29.95, 121.6 29.95, 121.6 29.94))"
@@ -79,7 +79,7 @@ def test_an_earlier_service_geopackage_is_migrated_to_a_valid_one(tmp_path):
         with engine.begin() as db:
             db.execute(insert(ContextFeature.__table__).values(
                 town_id=1, layer="parcels", fid=3, properties={}, geom=db_geom(shape),
-                version_from=1, **bbox_columns(shape)))
+                shape=geometry_kind(shape), version_from=1, **bbox_columns(shape)))
             db.execute(insert(ProposalVersion.__table__).values(
                 proposal_id=1, version=2, name="甲工业社区", type="industrial", custodial=[],
                 input_crs="EPSG:4490", area_m2=1.0, reason="修改", author_id=1,
@@ -99,4 +99,5 @@ def test_an_earlier_service_geopackage_is_migrated_to_a_valid_one(tmp_path):
     seen = gdal_layers(path)
     assert "users" not in seen["layers"] and "runs" not in seen["layers"]
     assert seen["layers"]["proposal_versions"]["count"] == 2
-    assert seen["layers"]["context_features"]["count"] == 3
+    assert seen["layers"]["context_polygons"]["count"] == 2
+    assert seen["layers"]["context_lines"]["count"] == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
-from api.db.migrate import include_object
+from api.db.migrate import compare_type, include_object
 from api.db.models import Base
 
 config = context.config
@@ -15,6 +15,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name in ("sqlite", "geopackage"),
     include_object=include_object,
+    compare_type=compare_type,
     process_revision_directives=alembic_helpers.writer,
     render_item=alembic_helpers.render_item,
 )
