@@ -16,6 +16,9 @@
   plain record tables users may browse (towns, proposals) as ``attributes``. GDAL (and so
   QGIS) then lists only the tables ``gpkg_contents`` registers: ``users``, ``runs``, the
   idempotency keys and Alembic's table are never layers.
+- Each layer has one geometry type: the polygon tables are MULTIPOLYGON, and the tables that
+  mix kinds of geometry are shown through typed spatial views, one per kind, while the mixed
+  tables themselves are not registered (:mod:`api.db.typed_layers`).
 
 GDAL must never open the live file in the service's process (two copies of SQLite in one
 process drop each other's file locks); tools and tests read it from a process of their own.
