@@ -14,7 +14,9 @@ scaled so that each cap is 1:
    the count falls towards the lower bound ⌈total / cap⌉ without breaking a cap.
 3. **Polish.** Boundary units move to the adjacent grid whose centre is nearer, when both
    grids stay contiguous and within capacity, which makes the grids compact and evens them out.
-   Dissolve and polish repeat while the count falls.
+   Dissolve and polish repeat while the count falls, each time looking again only where
+   something changed: a grid that could not be handed out is tried again once a grid within
+   two steps of it has changed, a unit is looked at again once its own or an adjacent grid has.
 
 A unit that alone exceeds capacity is its own grid and is reported. Ties are broken by unit
 number, so the result depends on the input alone. Each step is near-linear in the units.
@@ -82,11 +84,6 @@ def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> 
                 stack.append(n)
     return len(seen) == len(rest)
 
-
-# a dissolve attempt as it found things: grid r's units, and each ring grid's units and totals
-_Attempt = tuple[frozenset[int], frozenset[tuple[frozenset[int], tuple[float, ...]]]]
-
-
 class _Solver:
     """The three steps on one connected part; loads are scaled so that every cap is 1."""
 
@@ -94,9 +91,6 @@ class _Solver:
         self.loads, self.adj = loads, adj
         self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
         self.dims = range(len(loads[0])) if loads else range(0)
-        # grids that could not be handed out, with the grids around them as they were: the
-        # same attempt on the same grids fails the same way, so a later round skips it
-        self.failed: set[_Attempt] = set()
 
     def _fits(self, total: list[float], unit: int) -> bool:
         # a loop, not all() over a generator: this runs for every move tried
@@ -105,10 +99,26 @@ class _Solver:
                 return False
         return True
 
-    def _add(self, total: list[float], unit: int, sign: float = 1.0) -> None:
+    def _add(self, total: list[float], unit: int) -> None:
         load = self.loads[unit]
         for d in self.dims:
-            total[d] += sign * load[d]
+            total[d] += load[d]
+
+    def _total(self, members: list[int]) -> list[float]:
+        total = [0.0 for _ in self.dims]
+        for u in members:
+            self._add(total, u)
+        return total
+
+    def solve(self, nodes: list[int]) -> list[list[int]]:
+        """Sweep, then dissolve and polish while the count falls."""
+        grids = _Grids(self, self.sweep(nodes))
+        while True:
+            before = grids.alive
+            self.dissolve(grids)
+            self.polish(grids)
+            if grids.alive == before:
+                return [sorted(m) for m in grids.members if m]
 
     def sweep(self, nodes: list[int]) -> list[list[int]]:
         """Grids grown one after another from the most hemmed-in free unit."""
@@ -163,58 +173,58 @@ class _Solver:
             regions.append(members)
         return regions
 
-    def dissolve(self, regions: list[list[int]]) -> list[list[int]]:
-        """Hand out the emptiest grids to their neighbours where every unit finds room."""
-        state = _State(self, regions)
-        order = sorted(range(len(regions)), key=lambda r: (max(state.totals[r], default=0.0), r))
-        for r in order:
-            if state.alive <= 1:
-                break
-            ring = self._ring(state, r)
-            if not self._room(state, r, ring):
-                continue
-            # an attempt reads and moves only grid r and its ring (by their relative order,
-            # which later rounds keep), so it is known by their units and their totals (as
-            # summed, to the last bit)
-            seen = (frozenset(state.members[r]),
-                    frozenset((frozenset(state.members[t]), tuple(state.totals[t]))
-                              for t in ring))
-            if seen in self.failed:
-                continue
-            mark = len(state.log)
-            if not self._hand_out(state, r):
-                state.undo(mark)
-                self.failed.add(seen)
-        return [sorted(m) for m in state.members if m]
 
-    def _hand_out(self, state: _State, r: int) -> bool:
+    def dissolve(self, grids: _Grids) -> None:
+        """Hand out the emptiest grids to their neighbours where every unit finds room.
+
+        An attempt reads and moves only grid r and its ring, so one that failed is made again
+        only once one of them has changed since (their versions tell).
+        """
+        members, totals, version = grids.members, grids.totals, grids.version
+        order = sorted((r for r in range(len(members)) if members[r]),
+                       key=lambda r: (max(totals[r], default=0.0), r))
+        for r in order:
+            if grids.alive <= 1:
+                break
+            failed = grids.failed.get(r)
+            if failed is not None and all(version[t] == v for t, v in failed):
+                continue
+            ring = self._ring(grids, r)
+            stamp = [(t, version[t]) for t in (r, *sorted(ring))]
+            if self._room(grids, r, ring) and self._hand_out(grids, r):
+                grids.commit()
+            else:
+                grids.undo()  # back to the very totals and versions of the stamp
+                grids.failed[r] = stamp
+
+    def _hand_out(self, grids: _Grids, r: int) -> bool:
         """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
         grid's units on to a third grid with room; False if some unit finds no place."""
-        while state.members[r]:
+        while grids.members[r]:
             placed = False
-            for u in sorted(state.members[r]):
-                if self._give(state, r, u) or self._give_pushing(state, r, u):
+            for u in sorted(grids.members[r]):
+                if self._give(grids, r, u) or self._give_pushing(grids, r, u):
                     placed = True
             if not placed:
                 return False
         return True
 
-    def _give(self, state: _State, r: int, u: int) -> bool:
+    def _give(self, grids: _Grids, r: int, u: int) -> bool:
         best, best_key = -1, None
-        for s in state.around(u, r):
-            if self._fits(state.totals[s], u):
-                key = (max(state.totals[s], default=0.0), s)
+        for s in grids.around(u, r):
+            if self._fits(grids.totals[s], u):
+                key = (max(grids.totals[s], default=0.0), s)
                 if best_key is None or key < best_key:
                     best, best_key = s, key
         if best < 0:
             return False
-        state.move(u, best)
+        grids.move(u, best)
         return True
 
-    def _give_pushing(self, state: _State, r: int, u: int) -> bool:
-        load_u, loads, totals, owner, adj = self.loads[u], self.loads, state.totals, state.owner, \
-            self.adj
-        for s in state.around(u, r):
+    def _give_pushing(self, grids: _Grids, r: int, u: int) -> bool:
+        load_u, loads, totals, owner, adj = self.loads[u], self.loads, grids.totals, \
+            grids.owner, self.adj
+        for s in grids.around(u, r):
             total_s = totals[s]
             # what taking a unit v out of s must free for u to fit: v's load at least the
             # excess in every dimension where u does not fit
@@ -222,9 +232,9 @@ class _Solver:
                     if (e := total_s[d] + load_u[d] - 1.0 - EPS) > 0]
             if len(need) == 1:  # the usual case, filtered in one pass
                 d, e = need[0]
-                candidates = [v for v in sorted(state.members[s]) if not loads[v][d] < e]
+                candidates = [v for v in sorted(grids.members[s]) if not loads[v][d] < e]
             else:
-                candidates = [v for v in sorted(state.members[s])
+                candidates = [v for v in sorted(grids.members[s])
                               if not any(loads[v][d] < e for d, e in need)]
             for v in candidates:
                 # the grid v would go to: the emptiest adjacent one (other than r) with room
@@ -237,79 +247,76 @@ class _Solver:
                         best, best_key = t, key
                 if best < 0:
                     continue
-                state.move(u, s)
-                if _connected_without(state.members[s], v, adj):
-                    state.move(v, best)
+                grids.move(u, s)
+                if _connected_without(grids.members[s], v, adj):
+                    grids.move(v, best)
                     return True
-                state.undo(len(state.log) - 1)
+                grids.undo(len(grids.log) - 1)
         return False
 
-    def _ring(self, state: _State, r: int) -> set[int]:
+    def _ring(self, grids: _Grids, r: int) -> set[int]:
         """The grids within two steps of grid r: all that handing it out can touch."""
-        owner, adj = state.owner, self.adj
-        ring = {owner[m] for u in state.members[r] for m in adj[u]}
+        owner, adj = grids.owner, self.adj
+        ring = {owner[m] for u in grids.members[r] for m in adj[u]}
         for s in list(ring):
-            ring |= {owner[m] for v in state.members[s] for m in adj[v]}
+            ring |= {owner[m] for v in grids.members[s] for m in adj[v]}
         ring.discard(r)
         ring.discard(-1)
         return ring
 
-    def _room(self, state: _State, r: int, ring: set[int]) -> bool:
+    def _room(self, grids: _Grids, r: int, ring: set[int]) -> bool:
         """Whether the ring has room for all of grid r (a cheap necessary condition for
         dissolving r)."""
-        return all(sum(1.0 - state.totals[t][d] for t in ring) >= state.totals[r][d] - EPS
+        return all(sum(1.0 - grids.totals[t][d] for t in ring) >= grids.totals[r][d] - EPS
                    for d in self.dims)
 
-    def _total(self, members: list[int]) -> list[float]:
-        total = [0.0 for _ in self.dims]
-        for u in members:
-            self._add(total, u)
-        return total
+    def polish(self, grids: _Grids) -> None:
+        """Move boundary units to the adjacent grid with the nearer centre, keeping both valid.
 
-    def polish(self, regions: list[list[int]]) -> list[list[int]]:
-        """Move boundary units to the adjacent grid with the nearer centre, keeping both valid."""
-        x, y, adj = self.x, self.y, self.adj
-        # each unit's grid, -1 for units of other parts (a list: read for every neighbour)
-        owner = [-1] * len(self.loads)
-        for r, region in enumerate(regions):
-            for u in region:
-                owner[u] = r
-        units = sorted(u for region in regions for u in region)
-        members = [set(m) for m in regions]
-        totals = [self._total(m) for m in regions]
+        A pass looks, in unit order, at the units whose own or neighbouring grids changed since
+        they were last looked at (every unit the first time); the others would stay put.
+        """
+        x, y, adj, owner, members, totals = (self.x, self.y, self.adj, grids.owner,
+                                             grids.members, grids.totals)
         for _ in range(POLISH_PASSES):
-            centres = [(sum(x[u] for u in m) / len(m), sum(y[u] for u in m) / len(m))
-                       for m in members]
-            moved = 0
-            for u in units:
+            if not grids.stale:
+                break
+            centres = grids.centres()
+            todo = sorted(grids.stale)  # a sorted list is a heap
+            queued = set(todo)
+            grids.stale = set()
+            while todo:
+                u = heapq.heappop(todo)
                 r = owner[u]
                 near = {owner[m] for m in adj[u]}
                 near.discard(r)
-                near.discard(-1)
                 if not near or len(members[r]) == 1:
                     continue
-                others = sorted(near)
                 here = math.hypot(x[u] - centres[r][0], y[u] - centres[r][1])
                 best, best_d = -1, here * NEARER
-                for s in others:
+                for s in sorted(near):
                     d = math.hypot(x[u] - centres[s][0], y[u] - centres[s][1])
                     if d < best_d and self._fits(totals[s], u):
                         best, best_d = s, d
                 if best < 0 or not _connected_without(members[r], u, adj):
                     continue
-                owner[u] = best
-                members[r].discard(u)
-                members[best].add(u)
-                self._add(totals[r], u, -1.0)
-                self._add(totals[best], u)
-                moved += 1
-            if not moved:
-                break
-        return [sorted(m) for m in members]
+                grids.move(u, best)
+                grids.log.clear()
+                # the units reading r or best: looked at next pass, and in this one if to come
+                for w in grids.readers(r) | grids.readers(best):
+                    grids.stale.add(w)
+                    if w > u and w not in queued:
+                        queued.add(w)
+                        heapq.heappush(todo, w)
 
 
-class _State:
-    """Grids as member sets with their totals; moves are logged so a failed attempt undoes."""
+class _Grids:
+    """The grids of one part as member sets with their totals, kept from step to step.
+
+    Every change of a grid gives it a new version; moves are logged so that a failed attempt
+    is undone to the very same totals and versions. ``failed`` holds each grid's last failed
+    dissolve with the versions of the grids it read, ``stale`` the units polish is to look at.
+    """
 
     def __init__(self, solver: _Solver, regions: list[list[int]]):
         self.solver = solver
@@ -320,8 +327,14 @@ class _State:
             for u in region:
                 self.owner[u] = r
         self.totals = [solver._total(m) for m in regions]
-        self.log: list[tuple[int, int]] = []
         self.alive = sum(1 for m in self.members if m)  # grids with units, kept as they move
+        self.version = [0] * len(regions)
+        self.clock = 0
+        self.log: list[tuple[int, int, int, list[float], list[float], int, int]] = []
+        self.failed: dict[int, list[tuple[int, int]]] = {}
+        self.stale = {u for m in regions for u in m}
+        self._centres = [(0.0, 0.0)] * len(regions)
+        self._centred = [-1] * len(regions)  # the version each centre was taken at
 
     def around(self, u: int, r: int) -> list[int]:
         """The grids other than r next to unit u."""
@@ -332,20 +345,51 @@ class _State:
         return sorted(grids)
 
     def move(self, u: int, to: int) -> None:
-        came = self.owner[u]
-        self.log.append((u, came))
+        came, totals, version, load = self.owner[u], self.totals, self.version, \
+            self.solver.loads[u]
+        self.log.append((u, came, to, totals[came], totals[to], version[came], version[to]))
         self.owner[u] = to
         self.members[came].discard(u)
         self.alive += (not self.members[to]) - (not self.members[came])
         self.members[to].add(u)
-        self.solver._add(self.totals[came], u, -1.0)
-        self.solver._add(self.totals[to], u)
+        totals[came] = [t - a for t, a in zip(totals[came], load, strict=True)]
+        totals[to] = [t + a for t, a in zip(totals[to], load, strict=True)]
+        self.clock += 1
+        version[came] = version[to] = self.clock
 
-    def undo(self, mark: int) -> None:
+    def undo(self, mark: int = 0) -> None:
+        """Undo the logged moves after ``mark``, back to the totals and versions before them."""
         while len(self.log) > mark:
-            u, came = self.log.pop()
-            self.move(u, came)
-            self.log.pop()
+            u, came, to, total_came, total_to, version_came, version_to = self.log.pop()
+            self.owner[u] = came
+            self.members[to].discard(u)
+            self.alive += (not self.members[came]) - (not self.members[to])
+            self.members[came].add(u)
+            self.totals[came], self.totals[to] = total_came, total_to
+            self.version[came], self.version[to] = version_came, version_to
+
+    def commit(self) -> None:
+        """Keep the logged moves; the units reading the grids they changed go stale."""
+        for g in {g for _, came, to, *_ in self.log for g in (came, to)}:
+            self.stale |= self.readers(g)
+        self.log.clear()
+
+    def readers(self, g: int) -> set[int]:
+        """The units whose polish move reads grid g: its own and their neighbours."""
+        adj = self.solver.adj
+        out = set(self.members[g])
+        for u in self.members[g]:
+            out.update(adj[u])
+        return out
+
+    def centres(self) -> list[tuple[float, float]]:
+        """Each grid's centre (the mean of its units' points), taken again where it changed."""
+        x, y = self.solver.x, self.solver.y
+        for g, m in enumerate(self.members):
+            if m and self._centred[g] != self.version[g]:
+                self._centres[g] = (sum(x[u] for u in m) / len(m), sum(y[u] for u in m) / len(m))
+                self._centred[g] = self.version[g]
+        return self._centres
 
 
 def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
@@ -379,13 +423,7 @@ def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
                      [set(a) - big for a in adj])
     normal = [u for u in range(n) if not oversize[u]]
     for nodes in _components(normal, solver.adj):
-        regions = solver.sweep(nodes)
-        while True:
-            before = len(regions)
-            regions = solver.polish(solver.dissolve(regions))
-            if len(regions) == before:
-                break
-        for members in sorted(regions, key=min):
+        for members in sorted(solver.solve(nodes), key=min):
             grid[members] = next_id
             next_id += 1
     return grid, oversize
