@@ -177,8 +177,8 @@ class _Solver:
     def dissolve(self, grids: _Grids) -> None:
         """Hand out the emptiest grids to their neighbours where every unit finds room.
 
-        An attempt reads and moves only grid r and its ring, so one that failed is made again
-        only once one of them has changed since (their versions tell).
+        An attempt that failed is made again only once a grid it read has changed since (their
+        versions tell): the same attempt on the same grids fails the same way.
         """
         members, totals, version = grids.members, grids.totals, grids.version
         order = sorted((r for r in range(len(members)) if members[r]),
@@ -190,12 +190,16 @@ class _Solver:
             if failed is not None and all(version[t] == v for t, v in failed):
                 continue
             ring = self._ring(grids, r)
-            stamp = [(t, version[t]) for t in (r, *sorted(ring))]
-            if self._room(grids, r, ring) and self._hand_out(grids, r):
+            if not self._room(grids, r, ring):
+                grids.failed[r] = [(t, version[t]) for t in (r, *ring)]
+                continue
+            grids.read = {r}
+            if self._hand_out(grids, r):
                 grids.commit()
             else:
-                grids.undo()  # back to the very totals and versions of the stamp
-                grids.failed[r] = stamp
+                grids.undo()  # back to the very totals and versions it read
+                grids.read.discard(-1)
+                grids.failed[r] = [(t, version[t]) for t in grids.read]
 
     def _hand_out(self, grids: _Grids, r: int) -> bool:
         """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
@@ -239,7 +243,9 @@ class _Solver:
             for v in candidates:
                 # the grid v would go to: the emptiest adjacent one (other than r) with room
                 best, best_key = -1, None
-                for t in sorted({owner[m] for m in adj[v]}):
+                grids_v = {owner[m] for m in adj[v]}
+                grids.read |= grids_v
+                for t in sorted(grids_v):
                     if t < 0 or t in (s, r) or not self._fits(totals[t], v):
                         continue
                     key = (max(totals[t]), t)
@@ -332,16 +338,18 @@ class _Grids:
         self.clock = 0
         self.log: list[tuple[int, int, int, list[float], list[float], int, int]] = []
         self.failed: dict[int, list[tuple[int, int]]] = {}
+        self.read: set[int] = set()  # the grids the attempt under way has read
         self.stale = {u for m in regions for u in m}
         self._centres = [(0.0, 0.0)] * len(regions)
         self._centred = [-1] * len(regions)  # the version each centre was taken at
 
     def around(self, u: int, r: int) -> list[int]:
-        """The grids other than r next to unit u."""
+        """The grids other than r next to unit u (read by the attempt under way)."""
         owner = self.owner
         grids = {owner[m] for m in self.solver.adj[u]}
         grids.discard(r)
         grids.discard(-1)
+        self.read |= grids
         return sorted(grids)
 
     def move(self, u: int, to: int) -> None:
