@@ -38,6 +38,7 @@ FULL = 0.9  # a grid this full stops at the first unit that does not fit
 NEARER = 0.9  # polish moves a unit only to a grid whose centre is this much nearer
 LIMIT = 1.0 + EPS  # a scaled total fits while within this
 RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
+DIMS = range(3)  # employees, enterprises, area
 
 
 @dataclass(frozen=True)
@@ -87,25 +88,24 @@ def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> 
 class _Solver:
     """The three steps on one connected part; loads are scaled so that every cap is 1."""
 
-    def __init__(self, loads: list[tuple[float, ...]], xy: np.ndarray, adj: list[set[int]]):
+    def __init__(self, loads: list[tuple[float, float, float]], xy: np.ndarray,
+                 adj: list[set[int]]):
         self.loads, self.adj = loads, adj
         self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
-        self.dims = range(len(loads[0])) if loads else range(0)
 
     def _fits(self, total: list[float], unit: int) -> bool:
-        # a loop, not all() over a generator: this runs for every move tried
-        for t, load in zip(total, self.loads[unit], strict=True):  # noqa: SIM110
-            if not t + load <= LIMIT:
-                return False
-        return True
+        # written out for the three loads: this runs for every move tried
+        a, b, c = self.loads[unit]
+        return total[0] + a <= LIMIT and total[1] + b <= LIMIT and total[2] + c <= LIMIT
 
     def _add(self, total: list[float], unit: int) -> None:
-        load = self.loads[unit]
-        for d in self.dims:
-            total[d] += load[d]
+        a, b, c = self.loads[unit]
+        total[0] += a
+        total[1] += b
+        total[2] += c
 
     def _total(self, members: list[int]) -> list[float]:
-        total = [0.0 for _ in self.dims]
+        total = [0.0, 0.0, 0.0]
         for u in members:
             self._add(total, u)
         return total
@@ -137,7 +137,7 @@ class _Solver:
             if seed not in free or count != free_count[seed]:
                 continue
             members: list[int] = []
-            total = [0.0 for _ in self.dims]
+            total = [0.0, 0.0, 0.0]
             sum_x = sum_y = 0.0
             tried: set[int] = set()
             heap = [(0.0, seed)]
@@ -155,7 +155,7 @@ class _Solver:
                         continue
                 tried.add(u)
                 if members and not self._fits(total, u):
-                    if max(total, default=0.0) >= FULL:
+                    if max(total) >= FULL:
                         break  # rather than reach past it for smaller, farther units
                     continue
                 members.append(u)
@@ -182,7 +182,7 @@ class _Solver:
         """
         members, totals, version = grids.members, grids.totals, grids.version
         order = sorted((r for r in range(len(members)) if members[r]),
-                       key=lambda r: (max(totals[r], default=0.0), r))
+                       key=lambda r: (max(totals[r]), r))
         for r in order:
             if grids.alive <= 1:
                 break
@@ -204,20 +204,24 @@ class _Solver:
     def _hand_out(self, grids: _Grids, r: int) -> bool:
         """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
         grid's units on to a third grid with room; False if some unit finds no place."""
-        while grids.members[r]:
+        members = grids.members[r]
+        while members:
             placed = False
-            for u in sorted(grids.members[r]):
-                if self._give(grids, r, u) or self._give_pushing(grids, r, u):
+            for u in sorted(members):
+                around = grids.around(u, r)
+                if around and (self._give(grids, u, around) or
+                               self._give_pushing(grids, r, u, around)):
                     placed = True
             if not placed:
                 return False
         return True
 
-    def _give(self, grids: _Grids, r: int, u: int) -> bool:
+    def _give(self, grids: _Grids, u: int, around: list[int]) -> bool:
+        """Give unit u to the emptiest grid of ``around`` with room for it."""
         best, best_key = -1, None
-        for s in grids.around(u, r):
+        for s in around:
             if self._fits(grids.totals[s], u):
-                key = (max(grids.totals[s], default=0.0), s)
+                key = (max(grids.totals[s]), s)
                 if best_key is None or key < best_key:
                     best, best_key = s, key
         if best < 0:
@@ -225,21 +229,19 @@ class _Solver:
         grids.move(u, best)
         return True
 
-    def _give_pushing(self, grids: _Grids, r: int, u: int) -> bool:
+    def _give_pushing(self, grids: _Grids, r: int, u: int, around: list[int]) -> bool:
+        """Give unit u to a grid of ``around`` that passes one of its units on to a third grid
+        (not r) with room, staying contiguous."""
         load_u, loads, totals, owner, adj = self.loads[u], self.loads, grids.totals, \
             grids.owner, self.adj
-        for s in grids.around(u, r):
+        for s in around:
             total_s = totals[s]
             # what taking a unit v out of s must free for u to fit: v's load at least the
-            # excess in every dimension where u does not fit
-            need = [(d, e) for d in self.dims
-                    if (e := total_s[d] + load_u[d] - 1.0 - EPS) > 0]
-            if len(need) == 1:  # the usual case, filtered in one pass
-                d, e = need[0]
-                candidates = [v for v in sorted(grids.members[s]) if not loads[v][d] < e]
-            else:
-                candidates = [v for v in sorted(grids.members[s])
-                              if not any(loads[v][d] < e for d, e in need)]
+            # excess in every dimension where u does not fit (no bound where it fits)
+            e0, e1, e2 = (e if (e := t + load - LIMIT) > 0 else -math.inf
+                          for t, load in zip(total_s, load_u, strict=True))
+            candidates = [v for v in sorted(grids.members[s])
+                          if (load := loads[v])[0] >= e0 and load[1] >= e1 and load[2] >= e2]
             for v in candidates:
                 # the grid v would go to: the emptiest adjacent one (other than r) with room
                 best, best_key = -1, None
@@ -274,7 +276,7 @@ class _Solver:
         """Whether the ring has room for all of grid r (a cheap necessary condition for
         dissolving r)."""
         return all(sum(1.0 - grids.totals[t][d] for t in ring) >= grids.totals[r][d] - EPS
-                   for d in self.dims)
+                   for d in DIMS)
 
     def polish(self, grids: _Grids) -> None:
         """Move boundary units to the adjacent grid with the nearer centre, keeping both valid.
@@ -360,8 +362,11 @@ class _Grids:
         self.members[came].discard(u)
         self.alive += (not self.members[to]) - (not self.members[came])
         self.members[to].add(u)
-        totals[came] = [t - a for t, a in zip(totals[came], load, strict=True)]
-        totals[to] = [t + a for t, a in zip(totals[to], load, strict=True)]
+        a, b, c = load
+        t = totals[came]
+        totals[came] = [t[0] - a, t[1] - b, t[2] - c]
+        t = totals[to]
+        totals[to] = [t[0] + a, t[1] + b, t[2] + c]
         self.clock += 1
         version[came] = version[to] = self.clock
 
@@ -416,18 +421,17 @@ def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
         Unit adjacency (sharing an edge).
     """
     n = len(loads)
-    use = capacity.caps()
-    cols = [i for i, _ in use]
-    caps = np.array([c for _, c in use], dtype=float)
-    scaled = loads[:, cols].astype(float) / caps if cols else np.zeros((n, 0))
-    oversize = np.any(scaled > 1.0 + EPS, axis=1) if cols else np.zeros(n, dtype=bool)
+    scaled = np.zeros((n, 3))  # a load without a cap stays 0: it always fits
+    for i, cap in capacity.caps():
+        scaled[:, i] = loads[:, i] / cap
+    oversize = np.any(scaled > 1.0 + EPS, axis=1)
     grid = np.full(n, -1, dtype=int)
     next_id = 0
     for u in np.flatnonzero(oversize):
         grid[u] = next_id
         next_id += 1
     big = set(np.flatnonzero(oversize).tolist())
-    solver = _Solver([tuple(row) for row in scaled.tolist()], np.asarray(xy, dtype=float),
+    solver = _Solver([(e, f, a) for e, f, a in scaled.tolist()], np.asarray(xy, dtype=float),
                      [set(a) - big for a in adj])
     normal = [u for u in range(n) if not oversize[u]]
     for nodes in _components(normal, solver.adj):
