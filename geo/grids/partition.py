@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,49 +219,57 @@ class _Solver:
 
     def _give(self, grids: _Grids, u: int, around: list[int]) -> bool:
         """Give unit u to the emptiest grid of ``around`` with room for it."""
-        best, best_key = -1, None
-        for s in around:
-            if self._fits(grids.totals[s], u):
-                key = (max(grids.totals[s]), s)
-                if best_key is None or key < best_key:
-                    best, best_key = s, key
-        if best < 0:
+        to = self._emptiest(grids.totals, u, around)
+        if to < 0:
             return False
-        grids.move(u, best)
+        grids.move(u, to)
         return True
 
     def _give_pushing(self, grids: _Grids, r: int, u: int, around: list[int]) -> bool:
         """Give unit u to a grid of ``around`` that passes one of its units on to a third grid
         (not r) with room, staying contiguous."""
-        load_u, loads, totals, owner, adj = self.loads[u], self.loads, grids.totals, \
-            grids.owner, self.adj
+        loads, totals, owner, adj, read = self.loads, grids.totals, grids.owner, self.adj, \
+            grids.read
+        a, b, c = loads[u]
         for s in around:
-            total_s = totals[s]
+            t0, t1, t2 = totals[s]
             # what taking a unit v out of s must free for u to fit: v's load at least the
             # excess in every dimension where u does not fit (no bound where it fits)
-            e0, e1, e2 = (e if (e := t + load - LIMIT) > 0 else -math.inf
-                          for t, load in zip(total_s, load_u, strict=True))
-            candidates = [v for v in sorted(grids.members[s])
-                          if (load := loads[v])[0] >= e0 and load[1] >= e1 and load[2] >= e2]
-            for v in candidates:
-                # the grid v would go to: the emptiest adjacent one (other than r) with room
-                best, best_key = -1, None
+            e0, e1, e2 = (e if e > 0 else -math.inf
+                          for e in (t0 + a - LIMIT, t1 + b - LIMIT, t2 + c - LIMIT))
+            for v in sorted(grids.members[s]):
+                load = loads[v]
+                if load[0] < e0 or load[1] < e1 or load[2] < e2:
+                    continue
                 grids_v = {owner[m] for m in adj[v]}
-                grids.read |= grids_v
-                for t in sorted(grids_v):
-                    if t < 0 or t in (s, r) or not self._fits(totals[t], v):
-                        continue
-                    key = (max(totals[t]), t)
-                    if best_key is None or key < best_key:
-                        best, best_key = t, key
-                if best < 0:
+                if len(grids_v) == 1:
+                    continue  # v is inside s
+                read |= grids_v
+                to = self._emptiest(totals, v, grids_v, r, s)
+                if to < 0:
                     continue
                 grids.move(u, s)
                 if _connected_without(grids.members[s], v, adj):
-                    grids.move(v, best)
+                    grids.move(v, to)
                     return True
                 grids.undo(len(grids.log) - 1)
         return False
+
+    def _emptiest(self, totals: list[list[float]], unit: int, options: Iterable[int],
+                  *other: int) -> int:
+        """The emptiest grid of ``options`` (the lowest number on ties) with room for
+        ``unit``, not -1 nor one of ``other``; -1 if there is none."""
+        a, b, c = self.loads[unit]
+        best, best_key = -1, (math.inf, -1)
+        for t in options:
+            if t < 0 or t in other:
+                continue
+            t0, t1, t2 = totals[t]
+            if t0 + a <= LIMIT and t1 + b <= LIMIT and t2 + c <= LIMIT:
+                key = (max(t0, t1, t2), t)
+                if key < best_key:
+                    best, best_key = t, key
+        return best
 
     def _ring(self, grids: _Grids, r: int) -> set[int]:
         """The grids within two steps of grid r: all that handing it out can touch."""
