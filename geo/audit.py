@@ -28,7 +28,7 @@ from geo.context import Context, exclusive
 from geo.errors import InputError
 from geo.i18n import OneOf, Text, t
 from geo.profile.info_table import class_label
-from geo.profile.money import class_indexes, classify
+from geo.profile.money import class_indexes, classify_each
 from geo.proposal import TYPE_ALIASES, Proposal, column_for, custodial_parts
 from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, naming, validity
@@ -279,7 +279,8 @@ def _community_classes(employees: Sequence[int | None], enterprises: Sequence[in
                            "area": areas_m2 / 1e6,
                            "entities": np.array([e or 0 for e in enterprises], dtype=np.int64),
                            "live_work_share": np.zeros(len(areas_m2))}, rules)
-    return [(classify(i, rules), round(i, 4)) for i in index.tolist()]
+    return list(zip(classify_each(index, rules), [round(i, 4) for i in index.tolist()],
+                    strict=True))
 
 
 @exclusive
@@ -338,17 +339,17 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     codes = list(codes) if codes is not None else [""] * n
     failing = np.array([errors[r] for r in RULES], dtype=bool).reshape(len(RULES), n)
     tally = np.array([counts[r] for r in RULES], dtype=int).reshape(len(RULES), n)
-    by_community: list[list[int]] = tally.T.tolist()
-    wrong: list[bool] = failing.any(axis=0).astype(bool).tolist()
-    rules_failed: list[int] = failing.sum(axis=0).tolist()
+    wrongs: list[bool] = failing.any(axis=0).astype(bool).tolist()
     results = [
         CommunityAudit(
-            name=c.name, type=c.raw_type or c.type, code=codes[i], ok=not wrong[i],
-            findings=dict(zip(RULES, by_community[i], strict=True)), errors=rules_failed[i],
-            employees=employees[i], employees_verified=verified[i],
-            enterprises=enterprises[i],
-            community_class=classes[i][0], class_index=classes[i][1])
-        for i, c in enumerate(communities)
+            name=c.name, type=c.raw_type or c.type, code=code, ok=not wrong,
+            findings=dict(zip(RULES, found, strict=True)), errors=failed, employees=staff,
+            employees_verified=checked, enterprises=firms, community_class=kind,
+            class_index=index_)
+        for c, code, wrong, found, failed, staff, checked, firms, (kind, index_) in zip(
+            communities, codes, wrongs, tally.T.tolist(),
+            failing.sum(axis=0).tolist(), employees, verified, enterprises, classes,
+            strict=True)
     ]
     outcome = Audit(communities=results, overlaps=[], geometries=geoms, crs=ctx.crs)
     return with_overlaps(outcome, valid=valid) if overlaps else outcome

@@ -21,6 +21,7 @@ __all__ = [
     "class_index",
     "class_indexes",
     "classify",
+    "classify_each",
     "party_funds",
     "party_level",
     "staff_quota",
@@ -51,9 +52,15 @@ def class_indexes(factors: Mapping[str, npt.NDArray[np.float64]], rules: Classif
 
 def classify(index: float, rules: ClassificationRules) -> str:
     """一般 / 较大 / 特大 (``general`` / ``larger`` / ``extra_large``) by the rules' cut-offs."""
-    if index >= rules.extra_large_from:
-        return "extra_large"
-    return "larger" if index >= rules.larger_from else "general"
+    return classify_each(np.array([index]), rules)[0]
+
+
+def classify_each(indexes: npt.NDArray[np.float64], rules: ClassificationRules) -> list[str]:
+    """:func:`classify` of many communities' indexes at once."""
+    classes: list[str] = np.where(
+        indexes >= rules.extra_large_from, "extra_large",
+        np.where(indexes >= rules.larger_from, "larger", "general")).tolist()
+    return classes
 
 
 def staff_quota(index: float, community_class: str, rules: StaffingRules) -> int:
