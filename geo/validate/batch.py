@@ -280,8 +280,10 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     left[rest] = shapely.difference(before[rest], geoms[shape[rest]])
     pieces, largest = _pieces(left[rest])
     already = np.maximum(plain.parts[index[rest]], 1)
-    clean[rest] = ((thin_taken[rest] < snap * snap)
-                   & (_opened_rest_area(left[rest], snap) < snap * snap)
+    # what is thin in each remainder (not yet measured: a carve that leaves a hole)
+    thin_left = np.full(len(shape), np.inf)
+    thin_left[rest] = _opened_rest_area(left[rest], snap)
+    clean[rest] = ((thin_taken[rest] < snap * snap) & (thin_left[rest] < snap * snap)
                    & ~shapely.is_empty(left[rest]) & (shapely.area(left[rest]) >= 1.0)
                    & shapely.is_valid(left[rest]) & (pieces >= 1) & (pieces <= already)
                    & (largest >= rules.remnant_min_area_m2))
@@ -291,7 +293,9 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     # a registered community is judged by the rule's own code (taken from, or the community)
     clean &= neighbours["kind"].to_numpy()[index] != REGISTERED_KIND
     unclear = np.flatnonzero(~clean)
-    strips = _strips(geoms, shape[unclear], taken[unclear], left[unclear], snap)
+    # with less than snap² thin in all of it, no sliver lies along the edge
+    strips = _strips(geoms, shape[unclear], _thick(taken[unclear], thin_taken[unclear], snap),
+                     _thick(left[unclear], thin_left[unclear], snap), snap)
     for k, (i, j) in enumerate(zip(shape[unclear].tolist(), index[unclear].tolist(),
                                    strict=True)):
         carved = Carved(j, str(names[j]), "" if codes[j] is None else str(codes[j]),
@@ -308,16 +312,25 @@ def seamless(geoms: Objects, communities: Sequence[Proposal], ctx: Context) -> C
     return counts, errors
 
 
+def _thick(pieces: Objects, thin: npt.NDArray[np.float64], snap: float) -> Objects:
+    """``pieces``, None where what is thin in one (``thin``, m²) is under snap²."""
+    kept = pieces.copy()
+    kept[thin < snap * snap] = None
+    return kept
+
+
 def _strips(geoms: Objects, shape: npt.NDArray[np.intp], taken: Objects, left: Objects,
             snap: float) -> tuple[list[list[BaseGeometry]], list[list[BaseGeometry]]]:
     """Per carve, the :func:`geo.carve.slivers` of what the community ``geoms[shape]`` takes
-    and of what it leaves, all found at once."""
-    windows, bands = edge_bands_each(geoms[shape], snap)
-    found: tuple[list[list[BaseGeometry]], list[list[BaseGeometry]]] = ([], [])
-    for parts, pieces in zip(found, (taken, left), strict=True):
-        strips, owner = slivers_each(pieces, snap, windows, bands)
-        parts.extend([] for _ in range(len(shape)))
-        for strip, k in zip(strips, owner.tolist(), strict=True):
+    and of what it leaves (none where that is None), all found at once."""
+    found: tuple[list[list[BaseGeometry]], list[list[BaseGeometry]]] = (
+        [[] for _ in range(len(shape))], [[] for _ in range(len(shape))])
+    looked = np.flatnonzero(~(shapely.is_missing(taken) & shapely.is_missing(left)))
+    windows, bands = edge_bands_each(geoms[shape[looked]], snap)
+    for parts, pieces in zip(found, (taken[looked], left[looked]), strict=True):
+        some = np.flatnonzero(~shapely.is_missing(pieces))
+        strips, owner = slivers_each(pieces[some], snap, windows[some], bands[some])
+        for strip, k in zip(strips, looked[some[owner]].tolist(), strict=True):
             parts[k].append(strip)
     return found
 
