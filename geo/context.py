@@ -46,6 +46,8 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
 _NUMERIC = {"width_m", "employees", "floors", "floor_area_m2", "occupancy", "registration",
             "tax_share"}
 _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
+# shapely's type ids of the geometry types a layer may hold
+_TYPE_IDS = {"LineString": 1, "Polygon": 3, "MultiLineString": 5, "MultiPolygon": 6}
 
 # the derived parts of a context a pickle keeps (:meth:`Context.__getstate__`): costly to
 # make, cheap to load; every other part of ``Context.cached`` is made again on first use
@@ -221,7 +223,8 @@ def _required(layers: dict[str, gpd.GeoDataFrame | None], name: str, rules: Rule
 
 def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> gpd.GeoDataFrame:
     mapping = rules.context.columns.get(layer, {})
-    renamed = frame.rename(columns={theirs: ours for ours, theirs in mapping.items()})
+    theirs_to_ours = {theirs: ours for ours, theirs in mapping.items() if theirs in frame.columns}
+    renamed = frame.rename(columns=theirs_to_ours) if theirs_to_ours else frame
     wanted = LAYER_COLUMNS[layer]
     layer_name = getattr(rules.context.layers, layer)
     if wanted[0] not in renamed.columns:
@@ -229,31 +232,35 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
         raise InputError(message_key="context_column_missing",
                          params={"theirs": theirs, "meaning": wanted[0], "layer": layer},
                          path=source, layer=layer_name)
+    present = [column for column in wanted if column in renamed.columns]
+    # a frame of its own: the columns set below never reach the caller's
+    chosen = renamed[[*present, "geometry"]]
     for column in wanted:
-        if column not in renamed.columns:
-            renamed[column] = None
+        if column not in present:
+            chosen[column] = None
         elif column in _NUMERIC:
-            values = pd.to_numeric(renamed[column], errors="coerce")
-            bad = values.isna() & renamed[column].notna()
+            values = pd.to_numeric(chosen[column], errors="coerce")
+            bad = values.isna() & chosen[column].notna()
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
                 raise InputError(message_key="expected_number",
-                                 params={"value": repr(renamed[column].iloc[row - 1])},
+                                 params={"value": repr(chosen[column].iloc[row - 1])},
                                  path=source, layer=layer_name, row=row, field=column)
-            renamed[column] = values
-    return renamed[[*wanted, "geometry"]]
+            chosen[column] = values
+    return chosen if len(present) == len(wanted) else chosen[[*wanted, "geometry"]]
 
 
 def _check_geometries(frame: gpd.GeoDataFrame, layer: str, layer_name: str, source: str) -> None:
-    types = frame.geom_type.to_numpy()
     allowed = ({"Polygon", "MultiPolygon"} if layer in _POLYGONS
                else {"LineString", "MultiLineString"} if layer in ("roads", "terrain")
                else {"LineString", "MultiLineString", "Polygon", "MultiPolygon"})
-    wrong = ~np.isin(types, list(allowed))
+    shapes = frame.geometry.values
+    wrong = ~np.isin(shapely.get_type_id(shapes), [_TYPE_IDS[kind] for kind in allowed])
     if wrong.any():
         row = int(np.flatnonzero(wrong)[0]) + 1
         raise InputError(message_key="wrong_geometry_type",
-                         params={"found": types[row - 1], "expected": OneOf(sorted(allowed))},
+                         params={"found": shapes[row - 1].geom_type,
+                                 "expected": OneOf(sorted(allowed))},
                          path=source, layer=layer_name, row=row)
     if layer not in ("neighbours", "jurisdiction"):
         return  # other layers may hold invalid shapes; the checks that use them say so
@@ -301,9 +308,14 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
             prepared[name] = None
             continue
         layer_name = getattr(rules.context.layers, name)
-        frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+        shapes = frame.geometry.values
+        missing = shapely.is_missing(shapes) | shapely.is_empty(shapes)
+        if missing.any():
+            frame = frame[~missing]
         _check_geometries(frame, name, layer_name, source)
-        frame = _rename(frame, name, rules, source).to_crs(crs).reset_index(drop=True)
+        frame = _rename(frame, name, rules, source).to_crs(crs)
+        if not frame.index.equals(pd.RangeIndex(len(frame))):
+            frame = frame.reset_index(drop=True)
         prepared[name] = frame
     parcels = prepared["parcels"]
     if employment is not None and parcels is not None:
