@@ -5,9 +5,12 @@ DELETE by a signed-in user), in one place for every route.
 reads the key and answers a retry with the kept answer (or 422 for the key reused with another
 request); the sessions' watch that claims the key in the request's first writing transaction
 (:mod:`api.services.idempotency`); and a middleware that keeps the request's answer with its
-claim before sending it. A request that claimed its key and then failed on the store (503)
-frees the key again, so its retry runs anew. An answer the store could not keep (it went away
-after the changes were made) is kept later, once the store is back.
+claim before sending it. A request that failed (503) before its first writing transaction
+committed never claimed its key, so its retry runs anew. One that failed after that (its
+changes made, its answer a 5xx) keeps, in place of that answer, a final 409
+``idempotency_key_interrupted`` saying the changes were made and are not made again: its
+retries get that, never a "pending" that would not end. An answer the store could not keep
+(it went away after the changes were made) is kept later, once the store is back.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from sqlalchemy.exc import IntegrityError
 
 from api.auth import read_token
-from api.problems import Problem
+from api.problems import Problem, problem_response
 from api.services.idempotency import (
     CLAIM_STATE,
     Answer,
@@ -37,8 +40,10 @@ from api.services.idempotency import (
 )
 from api.services.users import user_named
 from api.store_errors import store_error_response
+from geo.i18n import N_, lang_from_header, t
 
-__all__ = ["HEADER", "UNSAFE", "add_idempotency", "idempotency_claim", "stop_keeping"]
+__all__ = ["HEADER", "UNSAFE", "add_idempotency", "idempotency_claim", "interrupted_answer",
+           "stop_keeping"]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +150,18 @@ async def idempotency_claim(request: Request) -> Claim | None:
     return claim
 
 
+def interrupted_answer(scope: Scope, claim: Claim, status: int) -> Answer:
+    """What the retries of a request that made its changes and then failed with ``status``
+    (a 5xx) are told, for good: 409 ``idempotency_key_interrupted`` (no Retry-After: waiting
+    changes nothing), with the failed status as ``first_status``."""
+    request = Request(scope)
+    lang = lang_from_header(request.headers.get("accept-language"))
+    code = N_("idempotency_key_interrupted")
+    response = problem_response(request, 409, code, t(code, lang, key=claim.key, status=status),
+                                first_status=status)
+    return Answer(409, dict(response.headers), bytes(response.body))
+
+
 def _claim_of(scope: Scope) -> Claim | None:
     claim = scope.get("state", {}).get(CLAIM_STATE)
     return claim if isinstance(claim, Claim) else None
@@ -175,22 +192,22 @@ class KeepAnswers:
             held.append(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
                 assert claim is not None
-                await self._keep(claim, held)
+                await self._keep(scope, claim, held)
                 for kept_message in held:
                     await send(kept_message)
 
         await self.app(scope, receive, keeping)
 
-    async def _keep(self, claim: Claim, messages: list[Message]) -> None:
+    async def _keep(self, scope: Scope, claim: Claim, messages: list[Message]) -> None:
         start = messages[0]
         status = int(start["status"])
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in start["headers"]}
         body = b"".join(m.get("body", b"") for m in messages[1:])
         sessions = self.fastapi.state.sessions
         wait = float(self.fastapi.state.settings.db_wait_seconds)
-        if status >= 500:
-            return  # changes made, answer lost: its retries are told so, never run again
         answer = Answer(status, headers, body)
+        if status >= 500:  # changes made, answer lost: retries are told so, never run again
+            answer = interrupted_answer(scope, claim, status)
         for attempt in range(3):  # the store may be coming back: the answer is worth a wait
             try:
                 await anyio.to_thread.run_sync(keep, sessions, claim, answer,

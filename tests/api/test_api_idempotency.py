@@ -35,6 +35,7 @@ from api.db.models import (
     User,
     WorkflowEvent,
 )
+from api.routes import proposals as proposal_routes
 from tests.api.conftest import (
     DEMO,
     assert_problem,
@@ -304,3 +305,36 @@ def test_the_openapi_document_offers_the_key_on_every_change_and_on_no_read(serv
                 "security")
             assert ("Idempotency-Key" in names) == bool(signed_in_change), (method, path)
     assert "Idempotency-Key" in {p["name"] for p in paths["/proposals"]["post"]["parameters"]}
+
+
+def test_a_change_made_before_the_store_failed_its_answer_is_told_so_on_every_retry(
+        service, auth, monkeypatch):
+    """The proposal is made, then building the answer fails on the store (503): a retry is
+    told, for good, that the change was made (409, no Retry-After) and makes nothing more;
+    the key is never left waiting for an answer that will not come."""
+    monkeypatch.setattr(service.app.state.settings, "db_wait_seconds", 0.2)
+
+    def store_gone(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("SELECT proposals", {}, Exception("server closed"))
+
+    headers = {**auth["gis"], "Idempotency-Key": uuid.uuid4().hex, "Accept-Language": "en"}
+    before = _count(service, Proposal)
+    with monkeypatch.context() as broken:
+        broken.setattr(proposal_routes, "version_feature", store_gone)
+        failed = service.post("/proposals", json=_renamed("应答前失败"), headers=headers)
+    assert failed.status_code == 503, failed.text
+    assert _count(service, Proposal) == before + 1  # the change was made before the failure
+    for _ in range(2):
+        again = service.post("/proposals", json=_renamed("应答前失败"), headers=headers)
+        body = assert_problem(again, 409, "idempotency_key_interrupted")
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert "Retry-After" not in again.headers and body["first_status"] == 503
+        assert "made its changes" in body["detail"] and headers["Idempotency-Key"] in body["detail"]
+    assert _count(service, Proposal) == before + 1
+    with service.app.state.sessions() as session:
+        row = session.scalar(select(IdempotencyKey).where(
+            IdempotencyKey.key == headers["Idempotency-Key"]))
+        assert row is not None and row.status == 409
+    fresh = service.post("/proposals", json=_renamed("应答前失败"),
+                         headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+    assert fresh.status_code == 201 and _count(service, Proposal) == before + 2
