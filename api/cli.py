@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from api import cli_audit, cli_community, cli_map, cli_print, cli_register, cli_serve
 from api.cli_employment import employment_app
@@ -40,6 +37,7 @@ from api.cli_options import (
     reports_errors,
     require_format,
     run_to_gpkg,
+    say,
     write_layers,
 )
 from geo.i18n import N_, t
@@ -61,7 +59,9 @@ app.add_typer(employment_app, name="employment")
 def _show_version(shown: bool) -> None:
     """Print ``sijie <version>`` (the installed package's) and stop."""
     if shown:
-        typer.echo(f"sijie {package_version('sijie')}")
+        from importlib.metadata import version
+
+        typer.echo(f"sijie {version('sijie')}")
         raise typer.Exit()
 
 
@@ -101,6 +101,8 @@ def rules_show(
     lang: LangOption = CLI_LANG,
 ) -> None:
     """Print the effective rules: every value, where it comes from and what it means."""
+    from rich.table import Table
+
     from geo.rules import iter_rules, load_rules
 
     rule_set = load_rules(rules)
@@ -154,6 +156,8 @@ def info(
     With FILE:LAYER (or --crs/--encoding) the layer is read exactly as every other command
     reads its input, so a layer that `info` accepts is one the other commands can use.
     """
+    from rich.table import Table
+
     from geo.io import LayerInfo, list_layers, read_layer
     from geo.io.sources import parse_source
 
@@ -208,13 +212,15 @@ def validate_command(
         if output is None:
             print_report(report, out, lang)
         else:
+            from rich.console import Console
+
             with output.open("w", encoding="utf-8") as handle:
                 print_report(report, Console(file=handle, width=120), lang)
     else:
         json_out(report.to_dict(lang.value) if fmt == "json" else report.to_geojson(lang.value),
                  output)
     if output is not None:
-        err.print(t("report_written", lang, path=output), highlight=False)
+        say(t("report_written", lang, path=output))
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 

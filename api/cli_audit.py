@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pyproj
 import typer
-from rich.table import Table
 
 from api.cli_options import (
     CLI_LANG,
@@ -30,6 +28,8 @@ from api.cli_options import (
 from geo.i18n import N_, Lang, t
 
 if TYPE_CHECKING:
+    import pyproj
+
     from geo.audit import Audit
     from geo.context import Context
 
@@ -63,6 +63,8 @@ def _write(result: Audit, ctx: Context, output: Path, crs: pyproj.CRS, lang: Lan
 
 def _show(result: Audit, lang: Lang) -> None:
     """A table of the communities and a summary line on the console."""
+    from rich.table import Table
+
     table = Table(title=t("audit_title", lang, count=len(result.communities)))
     for key in (N_("name"), N_("audit_passes"), N_("findings"), N_("audit_overlaps"),
                 N_("employees"), N_("table_row_class")):
@@ -93,6 +95,8 @@ def audit_command(
 ) -> None:
     """Re-validate every community of a layer against the context's current data and rules,
     and find the overlaps between them (exit 1 if any community has errors or two overlap)."""
+    import pyproj
+
     from geo.audit import audit, communities_from_frame
     from geo.io import read_layer
     from geo.rules import load_rules

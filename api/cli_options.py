@@ -19,16 +19,16 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, Concatenate, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Concatenate, NoReturn, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from geo.errors import SijieError
 from geo.i18n import N_, Lang, lang_from_env, t
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from api.analyses import Analysis
     from geo.context import Context
     from geo.proposal import Proposal
@@ -65,14 +65,38 @@ __all__ = [
     "reports_errors",
     "require_format",
     "run_to_gpkg",
+    "say",
     "startup_lang",
     "write_layers",
 ]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+
+class _ConsoleOnUse:
+    """A rich ``Console`` made when first used: rich is a twentieth of a second of imports that
+    a command writing JSON or files never needs."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+#: stdout and stderr as rich consoles (tables, colours), made on first use
+out = cast("Console", _ConsoleOnUse(soft_wrap=True))
+err = cast("Console", _ConsoleOnUse(stderr=True, soft_wrap=True))
+
+
+def say(text: str) -> None:
+    """One plain line on stderr (what a command wrote where), as it is: no markup, no rich."""
+    print(text, file=sys.stderr, flush=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -187,6 +211,8 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SijieError as exc:
+            from rich.markup import escape
+
             text = escape(exc.message(kwargs.get("lang", CLI_LANG)))
             err.print(f"[bold red]sijie:[/] {text}", markup=True, highlight=False)
             raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -3,21 +3,44 @@
 :func:`table_rows` reads the bureau's table by its headers, :func:`check_import` checks every
 code (GB 32100-2015, :func:`uscc_problem`) and matches it to the enterprise parcels, and
 :func:`apply_figures` puts the newest figures in place of the parcels' estimates. Nothing here
-reads or writes files (see :mod:`geo.io.employment`).
+reads or writes files (see :mod:`geo.io.employment`). Each name is imported from its module
+when first asked for: a context that only applies figures does not load the import's checks.
 """
 
-from geo.employment.apply import VERIFIED, apply_figures, newest_figures
-from geo.employment.outcome import (
-    FIGURE_COLUMNS,
-    BadCode,
-    ImportOutcome,
-    check_import,
-    check_table,
-    next_import_id,
-)
-from geo.employment.table import FIELDS, HEADERS, TableRow, table_rows
-from geo.employment.uscc import ALPHABET, check_character, uscc_problem
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.employment.apply import VERIFIED, apply_figures, newest_figures
+    from geo.employment.outcome import (
+        FIGURE_COLUMNS,
+        BadCode,
+        ImportOutcome,
+        check_import,
+        check_table,
+        next_import_id,
+    )
+    from geo.employment.table import FIELDS, HEADERS, TableRow, table_rows
+    from geo.employment.uscc import ALPHABET, check_character, uscc_problem
 
 __all__ = ["ALPHABET", "FIELDS", "FIGURE_COLUMNS", "HEADERS", "VERIFIED", "BadCode",
            "ImportOutcome", "TableRow", "apply_figures", "check_character", "check_import",
            "check_table", "newest_figures", "next_import_id", "table_rows", "uscc_problem"]
+
+_MODULES = {"VERIFIED": "apply", "apply_figures": "apply", "newest_figures": "apply",
+            "FIGURE_COLUMNS": "outcome", "BadCode": "outcome", "ImportOutcome": "outcome",
+            "check_import": "outcome", "check_table": "outcome", "next_import_id": "outcome",
+            "FIELDS": "table", "HEADERS": "table", "TableRow": "table", "table_rows": "table",
+            "ALPHABET": "uscc", "check_character": "uscc", "uscc_problem": "uscc"}
+
+
+def __getattr__(name: str) -> object:
+    """The public name ``name``, imported from its module on first use."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

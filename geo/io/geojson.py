@@ -14,7 +14,6 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.io.gdal_env import gdal_errors
-from geo.io.gpkg import require_crs
 
 __all__ = ["DEGREE_DECIMALS", "METRE_DECIMALS", "geojson_geometry", "write_geojson"]
 
@@ -55,6 +54,8 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     InputError
         The frame has no CRS or the file cannot be written.
     """
+    from geo.io.gpkg import require_crs  # the writer's checks; a report's geometry needs none
+
     target = Path(path)
     require_crs(gdf, target, None)
     frame = gdf.to_crs(_WGS84)

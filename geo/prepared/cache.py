@@ -27,7 +27,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from geo.context import Context
-from geo.io.context import read_context
 from geo.prepared import prepare_town
 from geo.rules import Rules
 
@@ -209,8 +208,12 @@ def read_prepared_context(source: str | Path, rules: Rules, *, cache: Path | Non
     InputError
         As :func:`geo.io.read_context` (a cached town was read without error before).
     """
+    def read() -> Context:
+        from geo.io.context import read_context  # the readers of a whole context: on a miss
+
+        return read_context(source, rules, crs=crs)
+
     path = None if cache is None else cache_path(source, rules, cache, crs=crs)
     # kept only if the file did not change while it was read
-    return kept_town(path, lambda: read_context(source, rules, crs=crs),
-                     unchanged=lambda: cache is not None
+    return kept_town(path, read, unchanged=lambda: cache is not None
                      and path == cache_path(source, rules, cache, crs=crs))
