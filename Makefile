@@ -59,10 +59,13 @@ test: install
 	$(BIN)/python -m pytest
 
 # every benchmark against its baseline, then one table of the figures in benchmarks/RESULTS.md;
-# fails if any benchmark found a wrong answer or missed its target (not part of `make test`)
+# fails if any benchmark found a wrong answer or missed its target (not part of `make test`).
+# The code is compiled to bytecode first, as a package installed with pip is: a process started
+# with PYTHONDONTWRITEBYTECODE set otherwise compiles every module of the editable install anew
 BENCHMARKS := validate facility grids memory audit audit_dask live_validation dashboard api
 bench: install $(VENV)/.bench-installed
 	@rm -rf benchmarks/results && mkdir -p benchmarks/results
+	@$(BIN)/python -m compileall -q geo api maps boundary_data benchmarks > /dev/null
 	@failed=0; for b in $(BENCHMARKS); do \
 	  echo "== benchmarks/$$b.py"; \
 	  $(BIN)/python -m benchmarks.$$b 2>&1 | tee benchmarks/results/$$b.log; \
