@@ -20,7 +20,7 @@ concrete geometry type (never "Unknown"):
 - ``GEOMETRY`` for the two tables that hold several kinds: context features (area layers,
   road and terrain lines, water as lines or areas; ``shape`` says which) and survey findings
   (``kind``: point, line or area). Each kind is shown as a typed layer of its own, a view
-  (:data:`api.db.geopackage.TYPED_VIEWS`), and the mixed table itself is not a layer.
+  (:data:`api.db.typed_layers.TYPED_VIEWS`), and the mixed table itself is not a layer.
 """
 
 from __future__ import annotations

@@ -173,3 +173,26 @@ def test_a_database_at_0010_gets_typed_layers_with_every_row_kept(engine_name, t
     assert "Unknown (any)" not in layers.values()
     assert not {"users", "runs", "context_features", "survey_findings"} & set(seen["layers"])
     assert seen["layers"]["context_polygons"]["count"] == 2
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_going_back_to_0010_and_forward_again_keeps_every_row(engine_name, tmp_path):
+    from alembic import command
+
+    from api.db.migrate import alembic_config
+
+    with _database(engine_name, tmp_path) as (engine, path):
+        _at_0010(engine)
+        before = _rows(engine)
+        upgrade(engine)
+        config = alembic_config(engine)
+        with engine.begin() as db:
+            config.attributes["connection"] = db
+            command.downgrade(config, "0010")
+        assert _rows(engine) == before
+        with engine.connect() as db:
+            assert "shape" not in _column_names(db, "context_features")
+        upgrade(engine)
+        assert _rows(engine) == before
+    if path is not None:
+        assert validate_gpkg(path) == []
