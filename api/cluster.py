@@ -2,41 +2,115 @@
 
 With no scheduler address in the settings the service starts a LocalCluster of its own (in
 this process by default, or in worker processes); with one it connects to that scheduler, whose
-workers must have sijie installed. A town's prepared context is scattered to the workers once
-per context object and reused by every task that needs it.
+workers must have sijie installed.
+
+A town's prepared context is installed on every worker once per context object, as a worker
+plugin: the scheduler keeps it for the workers that join or restart later, and Dask's active
+memory manager, which drops the copies of scattered data that no task waits for, cannot take
+it from a worker (the workers of an in-process cluster use the context itself, not a copy).
+Tasks name the context (:class:`WorkerContext`) instead of carrying it or depending on it, so
+the scheduler places them by the workers' load alone and no task waits for the context to be
+copied to its worker.
+
+An audit is cut into slices of consecutive communities, their geometries sent as WKB; each
+worker judges its slices and sends back what the rules found, column by column (no geometry
+unless the layer had to be reprojected); this process, which holds the layer, assembles the
+audit and finds the overlaps between all the communities.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import math
+import pickle
 import threading
+import uuid
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dask
 import numpy as np
 import numpy.typing as npt
+import pyproj
 import shapely
-from distributed import Client, Future, LocalCluster
+from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker
 
-from geo.audit import Audit, audit, merge
+from geo.audit import Audit, Judgement, assemble, judge, overlaps_between, with_overlaps
 from geo.context import Context
 from geo.proposal import Proposal
 
-__all__ = ["SLICE_SIZE", "Cluster", "slice_count", "submit_audit"]
+__all__ = ["SLICE_SIZE", "Cluster", "WorkerContext", "slice_count", "submit_audit"]
 
 log = logging.getLogger(__name__)
 
-# communities per slice of an audit: a slice's vectorised checks take ~0.1 ms a community, so
-# a task's fixed cost (scheduling, sending the slice, a few ms) stays a few per cent of it
-SLICE_SIZE = 1000
+# most communities in a slice of an audit: a slice's checks take ~0.1 ms a community, so
+# a task's own cost (scheduling, sending the slice and its findings: ~5 ms of the client's,
+# scheduler's and worker's CPU) stays near 1 %, and a layer of a few thousand communities is
+# one slice per worker
+SLICE_SIZE = 4000
 
 _QUIET = {"distributed.admin.system-monitor.interval": "1h",
           "distributed.admin.system-monitor.disk": False,
           "distributed.admin.system-monitor.host-cpu": False,
-          "distributed.admin.system-monitor.gil.enabled": False}
+          "distributed.admin.system-monitor.gil.enabled": False,
+          # each scheduler, nanny and worker checks that its event loop is not blocked; every
+          # 20 ms by default, which with a local cluster's servers all in this process costs
+          # this process ~3 % of a core, idle or not
+          "distributed.admin.tick.interval": "1s"}
+
+
+# the contexts installed on the workers of in-process local clusters, by name: those workers
+# share this process's memory, so they use the context itself rather than a copy
+_HERE: weakref.WeakValueDictionary[str, Context] = weakref.WeakValueDictionary()
+
+
+class _ContextPlugin(WorkerPlugin):
+    """A prepared context on a worker: carried pickled and unpickled by the first task that
+    asks for it (not in the worker's event loop, which must keep answering the scheduler), or
+    (no ``payload``) the context of :data:`_HERE` this in-process worker shares."""
+
+    idempotent = True
+
+    def __init__(self, name: str, payload: bytes | None) -> None:
+        self._name = name
+        self._payload = payload
+        self._ctx: Context | None = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"name": self._name, "payload": self._payload}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["name"], state["payload"])  # type: ignore[misc]
+
+    def context(self) -> Context:
+        """This worker's copy of the context, or the context itself for an in-process worker."""
+        if self._payload is None:
+            return _HERE[self._name]
+        with self._lock:
+            if self._ctx is None:
+                self._ctx = pickle.loads(self._payload)
+                self._payload = b""
+            return self._ctx
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    """A context installed on every worker of a cluster, by the name tasks find it by."""
+
+    name: str
+
+    def get(self) -> Context:
+        """The context, in a task on a worker of the cluster (a worker process's own copy,
+        made on first use and kept: its derived indexes and zones are built once per
+        worker)."""
+        plugin = get_worker().plugins.get(self.name)
+        if not isinstance(plugin, _ContextPlugin):
+            raise RuntimeError(f"no context {self.name} on this worker")
+        return plugin.context()
 
 
 class Cluster:
@@ -51,8 +125,9 @@ class Cluster:
         self._client: Client | None = None
         self._local: LocalCluster | None = None
         self._lock = threading.Lock()
-        self._scattered: weakref.WeakKeyDictionary[Context, Future] = (
+        self._installed: weakref.WeakKeyDictionary[Context, WorkerContext] = (
             weakref.WeakKeyDictionary())
+        self._names: set[str] = set()
 
     @property
     def client(self) -> Client:
@@ -81,16 +156,29 @@ class Cluster:
         """How many workers the cluster has now (at least 1)."""
         return max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
 
-    def scattered(self, ctx: Context) -> Future:
-        """``ctx`` on every worker, sent once per context object (what it has prepared, such as
-        spatial indexes and feature zones, goes with it)."""
+    def shared(self, ctx: Context) -> WorkerContext:
+        """``ctx`` on every worker, present and future: sent once per context object to worker
+        processes (what it has prepared, such as spatial indexes and feature zones, goes with
+        it), shared as it is with the workers of an in-process cluster; the contexts of objects
+        gone since are removed from the workers."""
         client = self.client
         with self._lock:
-            future = self._scattered.get(ctx)
-            if future is None:
-                future = client.scatter(ctx, broadcast=True, hash=False)
-                self._scattered[ctx] = future
-            return future
+            installed = self._installed.get(ctx)
+            if installed is None:
+                installed = WorkerContext(f"sijie-context-{uuid.uuid4().hex}")
+                payload = None
+                if self._local is not None and not self._processes:
+                    _HERE[installed.name] = ctx
+                else:
+                    payload = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+                client.register_plugin(_ContextPlugin(installed.name, payload),
+                                       name=installed.name)
+                self._installed[ctx] = installed
+                self._names.add(installed.name)
+            for name in self._names - {w.name for w in self._installed.values()}:
+                client.unregister_worker_plugin(name)
+                self._names.discard(name)
+            return installed
 
     def close(self) -> None:
         """Disconnect, and stop the local cluster if this started one."""
@@ -100,57 +188,100 @@ class Cluster:
             if self._local is not None:
                 self._local.close()
             self._client = self._local = None
-            self._scattered = weakref.WeakKeyDictionary()
+            self._installed = weakref.WeakKeyDictionary()
+            self._names = set()
 
 
+@dataclass(frozen=True)
 class _Slice:
-    """Consecutive communities of a layer on their way to a worker, pickled with their
-    geometries as one WKB array (one vectorised encode and decode, not one per community)."""
+    """Consecutive communities of a layer on their way to a worker: their fields, and their
+    geometries as WKB (one vectorised encode and decode) in ``crs``, or in the context's
+    CRS when ``crs`` is None. It travels pickled, as bytes: the scheduler, which unpickles and
+    pickles again every task it is given, then only copies it."""
 
-    def __init__(self, communities: Sequence[Proposal]) -> None:
-        self.communities = list(communities)
+    fields: list[tuple[Any, ...]]
+    shapes: npt.NDArray[np.bytes_]
+    crs: pyproj.CRS | None
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        shapes = shapely.to_wkb(np.array([c.geometry for c in self.communities], dtype=object))
-        rest = [(c.name, c.type, c.crs, c.custodial, c.raw_type, c.centre_name)
-                for c in self.communities]
-        return _unpack, (rest, shapes)
-
-
-def _unpack(rest: list[tuple[Any, ...]], shapes: npt.NDArray[np.object_]) -> _Slice:
-    return _Slice([Proposal(name=name, type=kind, geometry=shape, crs=crs, custodial=custodial,
-                            raw_type=raw_type, centre_name=centre)
-                   for (name, kind, crs, custodial, raw_type, centre), shape
-                   in zip(rest, shapely.from_wkb(shapes), strict=True)])
+    def communities(self, work_crs: pyproj.CRS) -> list[Proposal]:
+        crs = work_crs if self.crs is None else self.crs
+        return [Proposal(name=name, type=kind, geometry=shape, crs=crs, custodial=custodial,
+                         raw_type=raw_type, centre_name=centre)
+                for (name, kind, custodial, raw_type, centre), shape
+                in zip(self.fields, shapely.from_wkb(self.shapes), strict=True)]
 
 
-def _audit_slice(communities: _Slice, ctx: Context, codes: Sequence[str]) -> Audit:
-    """One slice of the layer judged on a worker; overlaps are found when the slices merge."""
-    return audit(communities.communities, ctx, codes=codes, overlaps=False)
+def _judge_slice(packed: bytes, town: WorkerContext
+                 ) -> tuple[Judgement, npt.NDArray[np.bytes_] | None]:
+    """One slice of a layer (a pickled :class:`_Slice`) judged on a worker: what the rules
+    found, and the geometries in the work CRS as WKB when the slice had to be reprojected
+    (the client has them otherwise)."""
+    piece: _Slice = pickle.loads(packed)
+    ctx = town.get()
+    judgement, geoms = judge(piece.communities(ctx.crs), ctx)
+    return judgement, None if piece.crs is None else shapely.to_wkb(geoms)
 
 
 def slice_count(communities: int, workers: int) -> int:
-    """How many slices an audit of ``communities`` is cut into on ``workers`` workers: about
-    :data:`SLICE_SIZE` communities each (a task's own cost, a few milliseconds, is then small
-    beside its work), a multiple of the workers so that each gets its share, and at least one
-    per worker."""
+    """How many slices an audit of ``communities`` is cut into on ``workers`` workers: as few
+    as keep each within :data:`SLICE_SIZE` communities (a task's own cost, a few milliseconds,
+    is then small beside its work), a multiple of the workers so that each gets an equal
+    share, and at least one per worker."""
     wanted = max(1, math.ceil(communities / SLICE_SIZE))
     return max(1, min(communities, workers * math.ceil(wanted / workers)))
 
 
+def _assemble(client: Client, parts: list[Future], communities: Sequence[Proposal],
+              codes: Sequence[str] | None, crs: pyproj.CRS, moved: bool,
+              out: concurrent.futures.Future[Audit]) -> None:
+    """Make ``out`` the audit of the whole layer from its slices' judgements; the overlaps
+    between communities are found while the workers judge, unless the workers reproject the
+    layer (``moved``)."""
+    try:
+        names = [c.name for c in communities]
+        found = None
+        if not moved:
+            geoms = np.asarray([c.geometry for c in communities], dtype=object)
+            found = overlaps_between(geoms, names)
+        judged = client.gather(parts)
+        judgement = Judgement.concat([j for j, _ in judged])
+        if moved:
+            geoms = np.asarray(shapely.from_wkb(np.concatenate([g for _, g in judged])),
+                               dtype=object)
+            found = overlaps_between(geoms, names, judgement.valid)
+        assert found is not None
+        result = with_overlaps(assemble(communities, judgement, geoms, crs, codes), found)
+    except BaseException as exc:  # the caller's future carries it
+        out.set_exception(exc)
+    else:
+        out.set_result(result)
+
+
+def _packed(communities: Sequence[Proposal], crs: pyproj.CRS | None) -> bytes:
+    """A slice of communities as its task carries it (see :class:`_Slice`)."""
+    shapes = shapely.to_wkb(np.array([c.geometry for c in communities], dtype=object))
+    fields = [(c.name, c.type, c.custodial, c.raw_type, c.centre_name) for c in communities]
+    return pickle.dumps(_Slice(fields, shapes, crs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context,
-                 codes: Sequence[str] | None = None, *, slices: int | None = None) -> Future:
-    """The audit of ``communities`` against ``ctx`` as a Dask future: the layer cut into
+                 codes: Sequence[str] | None = None, *, slices: int | None = None
+                 ) -> concurrent.futures.Future[Audit]:
+    """The audit of ``communities`` against ``ctx``, as a future: the layer cut into
     ``slices`` consecutive slices (default: :func:`slice_count`) judged on the workers against
-    the context scattered once, then merged (overlaps found over the whole layer)."""
+    the context installed there once, assembled here with the overlaps between all of them."""
     client = cluster.client
-    codes = list(codes) if codes is not None else [""] * len(communities)
+    town = cluster.shared(ctx)
     count = max(1, min(slices or slice_count(len(communities), cluster.workers()),
                        len(communities)))
     size = math.ceil(len(communities) / count) if communities else 1
-    where = cluster.scattered(ctx)
-    parts: list[Any] = [
-        client.submit(_audit_slice, _Slice(communities[a:a + size]), where, codes[a:a + size],
-                      pure=False)
-        for a in range(0, max(len(communities), 1), size)]
-    return client.submit(merge, parts, pure=False)
+    given = communities[0].crs if communities else ctx.crs
+    crs = None if given == ctx.crs else given
+    parts = [client.submit(_judge_slice, _packed(communities[a:a + size], crs), town,
+                           pure=False)
+             for a in range(0, max(len(communities), 1), size)]
+    out: concurrent.futures.Future[Audit] = concurrent.futures.Future()
+    threading.Thread(target=_assemble, name="sijie-audit", daemon=True,
+                     args=(client, parts, communities, codes, ctx.crs, crs is not None, out)
+                     ).start()
+    return out

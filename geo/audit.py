@@ -33,8 +33,9 @@ from geo.proposal import TYPE_ALIASES, Proposal, column_for, custodial_parts
 from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, naming, validity
 
-__all__ = ["RULES", "Audit", "CommunityAudit", "Overlap", "audit", "communities_from_frame",
-           "merge", "with_overlaps"]
+__all__ = ["RULES", "Audit", "CommunityAudit", "Judgement", "Overlap", "assemble", "audit",
+           "communities_from_frame", "judge", "overlaps_between", "with_overlaps",
+           "work_geometries"]
 
 RULES = tuple(CHECKS)
 # the rules computed for all communities at once (geo.validate.batch); B2 and B9 are cheap
@@ -83,15 +84,6 @@ class Audit:
     overlaps: list[Overlap]
     geometries: npt.NDArray[np.object_]
     crs: pyproj.CRS
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled (a Dask worker's slice on its way back) with the geometries as one WKB
-        array: one vectorised encode and decode instead of one per community."""
-        return {**self.__dict__, "geometries": shapely.to_wkb(self.geometries)}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, geometries=np.asarray(shapely.from_wkb(state["geometries"]),
-                                                          dtype=object))
 
     @property
     def ok(self) -> bool:
@@ -283,23 +275,54 @@ def _community_classes(employees: Sequence[int | None], enterprises: Sequence[in
                     strict=True))
 
 
-@exclusive
-def audit(communities: Sequence[Proposal], ctx: Context, *,
-          codes: Sequence[str] | None = None, overlaps: bool = True) -> Audit:
-    """Re-validate every community against ``ctx`` and find the overlaps between them.
+@dataclass
+class Judgement:
+    """What the rules found in each community of a layer, as columns in layer order (what
+    :func:`judge` gives and :func:`assemble` makes the audit of; plain arrays and lists, cheap
+    to send back from a Dask worker)."""
 
-    Each community's findings by rule and ``ok`` are those of
-    ``geo.validate.validate(community, ctx)``; ``errors`` counts the rules with an error.
-    ``codes`` are the communities' codes, in the same order. Without ``overlaps`` the
-    overlaps are left to :func:`merge` (a slice of a layer audited on its own).
-    """
+    counts: npt.NDArray[np.int32]  # findings, a row per community, a column per rule (RULES)
+    failing: npt.NDArray[np.bool_]  # whether the rule found an error, shaped as ``counts``
+    valid: npt.NDArray[np.bool_]  # whether the community is a valid polygon (B1 passes)
+    employees: list[int | None]
+    verified: list[int]
+    enterprises: list[int | None]
+    classes: list[str | None]
+    class_indexes: list[float | None]
+
+    @classmethod
+    def concat(cls, parts: Sequence[Judgement]) -> Judgement:
+        """The judgements of consecutive slices of a layer as that of the whole layer."""
+        return cls(counts=np.concatenate([p.counts for p in parts]),
+                   failing=np.concatenate([p.failing for p in parts]),
+                   valid=np.concatenate([p.valid for p in parts]),
+                   **{name: [v for p in parts for v in getattr(p, name)]
+                      for name in ("employees", "verified", "enterprises", "classes",
+                                   "class_indexes")})
+
+
+def work_geometries(communities: Sequence[Proposal], crs: pyproj.CRS) -> npt.NDArray[np.object_]:
+    """The communities' geometries in ``crs`` (a layer's communities share one CRS, the first's),
+    themselves when they are in it already."""
+    source = [c.geometry for c in communities]
+    given = communities[0].crs if communities else crs
+    if given == crs:
+        return np.asarray(source, dtype=object)
+    shapes: npt.NDArray[np.object_] = gpd.GeoSeries(source, crs=given).to_crs(crs).to_numpy()
+    return shapes
+
+
+@exclusive
+def judge(communities: Sequence[Proposal], ctx: Context
+          ) -> tuple[Judgement, npt.NDArray[np.object_]]:
+    """Every community judged by rules B1–B10 against ``ctx`` as
+    ``geo.validate.validate(community, ctx)`` judges it alone, and the communities' geometries
+    in the work CRS."""
     n = len(communities)
-    crs = communities[0].crs if communities else ctx.crs
-    source = gpd.GeoSeries([c.geometry for c in communities], crs=crs)
-    geoms = (source if crs == ctx.crs else source.to_crs(ctx.crs)).to_numpy()
+    geoms = work_geometries(communities, ctx.crs)
     types = shapely.get_type_id(geoms)
     valid = (~shapely.is_empty(geoms) & np.isin(types, (3, 6)) & shapely.is_valid(geoms))
-    counts = {rule: np.zeros(n, dtype=int) for rule in RULES}
+    counts = {rule: np.zeros(n, dtype=np.int32) for rule in RULES}
     errors = {rule: np.zeros(n, dtype=bool) for rule in RULES}
     index = np.flatnonzero(valid)
     shapes = geoms[index]
@@ -318,13 +341,14 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     employees: list[int | None] = [None] * n
     verified = [0] * n
     enterprises: list[int | None] = [None] * n
-    classes: list[tuple[str | None, float | None]] = [(None, None)] * n
+    classes: list[str | None] = [None] * n
+    class_indexes: list[float | None] = [None] * n
     judged_classes = _community_classes(staffing.employees, staffing.enterprises,
                                         shapely.area(shapes), ctx)
     for k, at in enumerate(index.tolist()):
         employees[at], verified[at] = staffing.employees[k], staffing.verified[k] or 0
         enterprises[at] = staffing.enterprises[k]
-        classes[at] = judged_classes[k]
+        classes[at], class_indexes[at] = judged_classes[k]
     for i in np.flatnonzero(~valid).tolist():
         counts["B1"][i] = len(validity.check_validity(geoms[i]))
         errors["B1"][i] = True
@@ -336,50 +360,69 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
             if rule != "B9":  # in the work CRS, so that the rule does not reproject it again
                 community = dataclasses.replace(community, geometry=geoms[i], crs=ctx.crs)
             counts[rule][i], errors[rule][i] = batch.count(CHECKS[rule].check(community, ctx))
-    codes = list(codes) if codes is not None else [""] * n
-    failing = np.array([errors[r] for r in RULES], dtype=bool).reshape(len(RULES), n)
-    tally = np.array([counts[r] for r in RULES], dtype=int).reshape(len(RULES), n)
-    wrongs: list[bool] = failing.any(axis=0).astype(bool).tolist()
+    judgement = Judgement(
+        counts=np.stack([counts[r] for r in RULES], axis=1),
+        failing=np.stack([errors[r] for r in RULES], axis=1),
+        valid=valid, employees=employees, verified=verified, enterprises=enterprises,
+        classes=classes, class_indexes=class_indexes)
+    return judgement, geoms
+
+
+def assemble(communities: Sequence[Proposal], judgement: Judgement,
+             geometries: npt.NDArray[np.object_], crs: pyproj.CRS,
+             codes: Sequence[str] | None = None) -> Audit:
+    """The audit of ``communities`` the rules judged so (``geometries`` in the work CRS
+    ``crs``, ``codes`` in layer order), before overlaps are looked for: see
+    :func:`with_overlaps`."""
+    codes = list(codes) if codes is not None else [""] * len(communities)
+    failing = judgement.failing
+    wrongs: list[bool] = np.any(failing, axis=1).tolist()
     results = [
         CommunityAudit(
             name=c.name, type=c.raw_type or c.type, code=code, ok=not wrong,
             findings=dict(zip(RULES, found, strict=True)), errors=failed, employees=staff,
             employees_verified=checked, enterprises=firms, community_class=kind,
             class_index=index_)
-        for c, code, wrong, found, failed, staff, checked, firms, (kind, index_) in zip(
-            communities, codes, wrongs, tally.T.tolist(),
-            failing.sum(axis=0).tolist(), employees, verified, enterprises, classes,
-            strict=True)
+        for c, code, wrong, found, failed, staff, checked, firms, kind, index_ in zip(
+            communities, codes, wrongs, judgement.counts.tolist(),
+            failing.sum(axis=1).tolist(), judgement.employees, judgement.verified,
+            judgement.enterprises, judgement.classes, judgement.class_indexes, strict=True)
     ]
-    outcome = Audit(communities=results, overlaps=[], geometries=geoms, crs=ctx.crs)
-    return with_overlaps(outcome, valid=valid) if overlaps else outcome
+    return Audit(communities=results, overlaps=[], geometries=geometries, crs=crs)
 
 
-def with_overlaps(result: Audit, *, valid: npt.NDArray[np.bool_] | None = None) -> Audit:
-    """``result`` with the overlaps between its communities found (one STRtree query over
-    all of them) and each community's list of those it overlaps (``valid``: which of its
-    geometries are valid polygons, when the caller knows)."""
-    geoms = result.geometries
+def audit(communities: Sequence[Proposal], ctx: Context, *,
+          codes: Sequence[str] | None = None) -> Audit:
+    """Re-validate every community against ``ctx`` and find the overlaps between them.
+
+    Each community's findings by rule and ``ok`` are those of
+    ``geo.validate.validate(community, ctx)``; ``errors`` counts the rules with an error.
+    ``codes`` are the communities' codes, in the same order.
+    """
+    judgement, geoms = judge(communities, ctx)
+    found = overlaps_between(geoms, [c.name for c in communities], judgement.valid)
+    return with_overlaps(assemble(communities, judgement, geoms, ctx.crs, codes), found)
+
+
+def overlaps_between(geoms: npt.NDArray[np.object_], names: Sequence[str],
+                     valid: npt.NDArray[np.bool_] | None = None) -> list[Overlap]:
+    """Every pair of communities (their geometries in one metric CRS and their names, in
+    layer order) sharing land, from one STRtree query over all of them (``valid``: which
+    geometries are valid polygons, when the caller knows; the others are left out)."""
     if valid is None:
         valid = (~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), (3, 6))
                  & shapely.is_valid(geoms))
-    overlaps = _overlaps(geoms, valid, [c.name for c in result.communities])
+    return _overlaps(geoms, valid, names)
+
+
+def with_overlaps(result: Audit, overlaps: list[Overlap]) -> Audit:
+    """``result`` with the ``overlaps`` between its communities (see :func:`overlaps_between`)
+    and each community's list of those it overlaps."""
     overlapping: dict[str, list[str]] = {}
     for o in overlaps:
         overlapping.setdefault(o.a, []).append(o.b)
         overlapping.setdefault(o.b, []).append(o.a)
     communities = [dataclasses.replace(c, overlaps=tuple(overlapping.get(c.name, ())))
                    if c.name in overlapping or c.overlaps else c for c in result.communities]
-    return Audit(communities=communities, overlaps=overlaps, geometries=geoms, crs=result.crs)
-
-
-def merge(parts: Sequence[Audit]) -> Audit:
-    """The audits of consecutive slices of one layer as the audit of the whole layer: the
-    communities in order, and the overlaps found again over all of them (two communities in
-    different slices may overlap)."""
-    if not parts:
-        raise ValueError("merge needs at least one audit")
-    geoms = np.concatenate([p.geometries for p in parts]) if parts else np.empty(0, object)
-    joined = Audit(communities=[c for p in parts for c in p.communities], overlaps=[],
-                   geometries=np.asarray(geoms, dtype=object), crs=parts[0].crs)
-    return with_overlaps(joined)
+    return Audit(communities=communities, overlaps=overlaps, geometries=result.geometries,
+                 crs=result.crs)

@@ -4,6 +4,7 @@ by this service when it finishes."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import threading
 import uuid
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.analyses import Options, Target
-from api.cluster import Cluster
+from api.cluster import Cluster, WorkerContext
 from api.db.models import AuditJob, Proposal, ProposalVersion, Run, utcnow
 from api.geometry import plain
 from api.registry import analysis
@@ -59,14 +60,16 @@ class Order:
     options: Options = field(default_factory=dict)
 
 
-def _compute(kind: str, proposal: GeoProposal, ctx: Context, options: Options) -> Any:
-    """What a job computes, on a Dask worker: the analysis of ``kind`` (stored by the
-    service when it returns)."""
-    return analysis(kind).run(proposal, ctx, options)
+def _compute(kind: str, proposal: GeoProposal, town: WorkerContext, options: Options) -> Any:
+    """What a job computes, on a Dask worker: the analysis of ``kind`` against the town's
+    context installed on the worker (stored by the service when it returns)."""
+    return analysis(kind).run(proposal, town.get(), options)
 
 
 # what stores a finished job's result in the run, in the service
 Store = Callable[[Session, Any, Any], dict[str, Any]]
+# a job's result to come: a task on the cluster, or an audit assembled from its slices' tasks
+Pending = Future | concurrent.futures.Future[Any]
 
 
 class Runner:
@@ -92,7 +95,7 @@ class Runner:
         self.drain()
         self._cluster.close()
 
-    def submit(self, session: Session, run: Run | AuditJob, future: Future, store: Store
+    def submit(self, session: Session, run: Run | AuditJob, future: Pending, store: Store
                ) -> None:
         """Mark the run as running (in the caller's ``session``) and store what ``future``
         gives when it finishes: ``store(session, run, result)`` makes the run's JSON result;
@@ -105,7 +108,7 @@ class Runner:
             self._pending.add(run_id)
         future.add_done_callback(lambda done: self._finish(model, run_id, done, store))
 
-    def _finish(self, model: type[Run | AuditJob], run_id: str, future: Future, store: Store
+    def _finish(self, model: type[Run | AuditJob], run_id: str, future: Pending, store: Store
                 ) -> None:
         try:
             with self._sessions() as session:
@@ -201,7 +204,7 @@ class Runner:
         run = self._new_run(session, order)
         ctx = self._context(session, order.version)
         future = self._cluster.client.submit(
-            _compute, order.kind, geo_proposal(order.version), self._cluster.scattered(ctx),
+            _compute, order.kind, geo_proposal(order.version), self._cluster.shared(ctx),
             order.options, pure=False)
         version_id = order.version.id
 
