@@ -4,9 +4,11 @@ Each community is judged by rules B1–B10 exactly as :func:`geo.validate.valida
 alone, against one context prepared once. What the rules compute the same way for every
 community is computed for all of them together (:mod:`geo.validate.batch`: one spatial-index
 query per context layer, one vectorised call over the pairs found): B1's validity, B3's edges,
-B4's shape, B5's carve, B6's cut holdings, B7's land, B8's employees and B10's homes; B2
-and B9 run per community. Overlaps between communities come from one STRtree query over all
-of them. Gaps between a community and its neighbours are B5 findings.
+B4's shape, B5's carve, B6's cut holdings, B7's land, B8's employees and B10's homes (the
+parcels and buildings meeting the communities are found once for B6, B8 and B10); B2 and B9
+run per community, and only for the communities they may find something in. Overlaps between
+communities come from one STRtree query over all of them. Gaps between a community and its
+neighbours are B5 findings.
 """
 
 from __future__ import annotations

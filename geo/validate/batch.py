@@ -5,7 +5,8 @@ returns, per community, the number of findings the rule's ``check`` gives it alo
 any is an error. The heavy work is one spatial-index query of a context layer for all the
 communities and one vectorised shapely call over all the pairs found; where a community's case
 is not plainly clean (a B5 neighbour that might keep a sliver, say) the rule's own code decides
-it, so that the counts are the rule's.
+it, so that the counts are the rule's: its array forms (:func:`geo.carve.slivers_each`,
+:func:`geo.measure.thin_parts_each`) for all such cases at once, then its per-case code.
 """
 
 from __future__ import annotations
