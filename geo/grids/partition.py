@@ -243,7 +243,7 @@ class _Solver:
                     continue
                 grids_v = {owner[m] for m in adj[v]}
                 if len(grids_v) == 1:
-                    continue  # v is inside s
+                    continue  # no grid but s or r next to v
                 read |= grids_v
                 to = self._emptiest(totals, v, grids_v, r, s)
                 if to < 0:
