@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,8 @@ NEARER = 0.9  # polish moves a unit only to a grid whose centre is this much nea
 LIMIT = 1.0 + EPS  # a scaled total fits while within this
 RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
 DIMS = range(3)  # employees, enterprises, area
+
+Total = tuple[float, float, float]  # a grid's loads; a new tuple on every move, kept by the log
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class _Solver:
         self.loads, self.adj = loads, adj
         self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
 
-    def _fits(self, total: list[float], unit: int) -> bool:
+    def _fits(self, total: Sequence[float], unit: int) -> bool:
         # written out for the three loads: this runs for every move tried
         a, b, c = self.loads[unit]
         return total[0] + a <= LIMIT and total[1] + b <= LIMIT and total[2] + c <= LIMIT
@@ -105,11 +107,11 @@ class _Solver:
         total[1] += b
         total[2] += c
 
-    def _total(self, members: list[int]) -> list[float]:
+    def _total(self, members: Iterable[int]) -> Total:
         total = [0.0, 0.0, 0.0]
         for u in members:
             self._add(total, u)
-        return total
+        return total[0], total[1], total[2]
 
     def solve(self, nodes: list[int]) -> list[list[int]]:
         """Sweep, then dissolve and polish while the count falls."""
@@ -188,11 +190,11 @@ class _Solver:
             if grids.alive <= 1:
                 break
             failed = grids.failed.get(r)
-            if failed is not None and all(version[t] == v for t, v in failed):
+            if failed is not None and [version[t] for t in failed[0]] == failed[1]:
                 continue
             ring = self._ring(grids, r)
             if not self._room(grids, r, ring):
-                grids.failed[r] = [(t, version[t]) for t in (r, *ring)]
+                grids.failed[r] = grids.stamp((r, *ring))
                 continue
             grids.read = {r}
             if self._hand_out(grids, r):
@@ -200,7 +202,7 @@ class _Solver:
             else:
                 grids.undo()  # back to the very totals and versions it read
                 grids.read.discard(-1)
-                grids.failed[r] = [(t, version[t]) for t in grids.read]
+                grids.failed[r] = grids.stamp(grids.read)
 
     def _hand_out(self, grids: _Grids, r: int) -> bool:
         """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
@@ -255,7 +257,7 @@ class _Solver:
                 grids.undo(len(grids.log) - 1)
         return False
 
-    def _emptiest(self, totals: list[list[float]], unit: int, options: Iterable[int],
+    def _emptiest(self, totals: list[Total], unit: int, options: Iterable[int],
                   *other: int) -> int:
         """The emptiest grid of ``options`` (the lowest number on ties) with room for
         ``unit``, not -1 nor one of ``other``; -1 if there is none."""
@@ -347,12 +349,17 @@ class _Grids:
         self.alive = sum(1 for m in self.members if m)  # grids with units, kept as they move
         self.version = [0] * len(regions)
         self.clock = 0
-        self.log: list[tuple[int, int, int, list[float], list[float], int, int]] = []
-        self.failed: dict[int, list[tuple[int, int]]] = {}
+        self.log: list[tuple[int, int, int, Total, Total, int, int]] = []
+        self.failed: dict[int, tuple[tuple[int, ...], list[int]]] = {}
         self.read: set[int] = set()  # the grids the attempt under way has read
         self.stale = {u for m in regions for u in m}
         self._centres = [(0.0, 0.0)] * len(regions)
         self._centred = [-1] * len(regions)  # the version each centre was taken at
+
+    def stamp(self, grids: Iterable[int]) -> tuple[tuple[int, ...], list[int]]:
+        """These grids and their versions (a few objects: one is kept for most grids)."""
+        ids = tuple(grids)
+        return ids, [self.version[g] for g in ids]
 
     def around(self, u: int, r: int) -> list[int]:
         """The grids other than r next to unit u (read by the attempt under way)."""
@@ -373,9 +380,9 @@ class _Grids:
         self.members[to].add(u)
         a, b, c = load
         t = totals[came]
-        totals[came] = [t[0] - a, t[1] - b, t[2] - c]
+        totals[came] = (t[0] - a, t[1] - b, t[2] - c)
         t = totals[to]
-        totals[to] = [t[0] + a, t[1] + b, t[2] + c]
+        totals[to] = (t[0] + a, t[1] + b, t[2] + c)
         self.clock += 1
         version[came] = version[to] = self.clock
 
