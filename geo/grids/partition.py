@@ -41,6 +41,7 @@ LIMIT = 1.0 + EPS  # a scaled total fits while within this
 RECHECK = 1.2  # a unit whose distance to the moving centre grew by this factor is looked at again
 DIMS = range(3)  # employees, enterprises, area
 
+Adjacency = list[tuple[int, ...]]  # each unit's neighbours (tuples: small and quick to read)
 Total = tuple[float, float, float]  # a grid's loads; a new tuple on every move, kept by the log
 
 
@@ -57,7 +58,7 @@ class Capacity:
                 if c is not None]
 
 
-def _components(nodes: list[int], adj: list[set[int]]) -> list[list[int]]:
+def _components(nodes: list[int], adj: Adjacency) -> list[list[int]]:
     todo, parts = set(nodes), []
     for start in nodes:
         if start not in todo:
@@ -74,7 +75,7 @@ def _components(nodes: list[int], adj: list[set[int]]) -> list[list[int]]:
     return parts
 
 
-def _connected_without(members: set[int], removed: int, adj: list[set[int]]) -> bool:
+def _connected_without(members: set[int], removed: int, adj: Adjacency) -> bool:
     """Whether ``members`` minus ``removed`` is non-empty and connected."""
     rest = members - {removed}
     if not rest:
@@ -92,7 +93,7 @@ class _Solver:
     """The three steps on one connected part; loads are scaled so that every cap is 1."""
 
     def __init__(self, loads: list[tuple[float, float, float]], xy: np.ndarray,
-                 adj: list[set[int]]):
+                 adj: Adjacency):
         self.loads, self.adj = loads, adj
         self.x, self.y = xy[:, 0].tolist(), xy[:, 1].tolist()
 
@@ -448,7 +449,7 @@ def partition(loads: np.ndarray, capacity: Capacity, xy: np.ndarray,
         next_id += 1
     big = set(np.flatnonzero(oversize).tolist())
     solver = _Solver([(e, f, a) for e, f, a in scaled.tolist()], np.asarray(xy, dtype=float),
-                     [set(a) - big for a in adj])
+                     [tuple(set(a) - big) for a in adj])
     normal = [u for u in range(n) if not oversize[u]]
     for nodes in _components(normal, solver.adj):
         for members in sorted(solver.solve(nodes), key=min):
