@@ -14,8 +14,9 @@ copied to its worker.
 
 An audit is cut into slices of consecutive communities, their geometries sent as WKB; each
 worker judges its slices and sends back what the rules found, column by column (no geometry
-unless the layer had to be reprojected); this process, which holds the layer, assembles the
-audit and finds the overlaps between all the communities.
+unless the layer had to be reprojected); this process, which holds the layer, finds the
+overlaps between all the communities while the workers judge, and assembles each slice's part
+of the audit as soon as it is judged.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ import numpy as np
 import numpy.typing as npt
 import pyproj
 import shapely
-from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker
+from dask.typing import Key
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from geo.audit import Audit, Judgement, assemble, judge, overlaps_between, with_overlaps
 from geo.context import Context
@@ -48,8 +50,7 @@ log = logging.getLogger(__name__)
 
 # most communities in a slice of an audit: a slice's checks take ~0.1 ms a community, so
 # a task's own cost (scheduling, sending the slice and its findings: ~5 ms of the client's,
-# scheduler's and worker's CPU) stays near 1 %, and a layer of a few thousand communities is
-# one slice per worker
+# scheduler's and worker's CPU) stays near 1 %
 SLICE_SIZE = 4000
 
 _QUIET = {"distributed.admin.system-monitor.interval": "1h",
@@ -225,32 +226,41 @@ def _judge_slice(packed: bytes, town: WorkerContext
 def slice_count(communities: int, workers: int) -> int:
     """How many slices an audit of ``communities`` is cut into on ``workers`` workers: as few
     as keep each within :data:`SLICE_SIZE` communities (a task's own cost, a few milliseconds,
-    is then small beside its work), a multiple of the workers so that each gets an equal
-    share, and at least one per worker."""
-    wanted = max(1, math.ceil(communities / SLICE_SIZE))
+    is then small beside its work) but at least two a worker (while a worker judges its
+    second, the service assembles its first), a multiple of the workers so that each gets an
+    equal share, and never more than the communities."""
+    wanted = max(2 * workers, math.ceil(communities / SLICE_SIZE))
     return max(1, min(communities, workers * math.ceil(wanted / workers)))
 
 
-def _assemble(client: Client, parts: list[Future], communities: Sequence[Proposal],
-              codes: Sequence[str] | None, crs: pyproj.CRS, moved: bool,
-              out: concurrent.futures.Future[Audit]) -> None:
-    """Make ``out`` the audit of the whole layer from its slices' judgements; the overlaps
-    between communities are found while the workers judge, unless the workers reproject the
-    layer (``moved``)."""
+def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[Future],
+              communities: Sequence[Proposal], codes: Sequence[str] | None, crs: pyproj.CRS,
+              moved: bool, out: concurrent.futures.Future[Audit]) -> None:
+    """Make ``out`` the audit of the whole layer from its slices' judgements (``parts``: each
+    slice's task key to its first and past-last community), each slice assembled as soon as
+    its task ends, while the workers judge the others; so are the overlaps between all the
+    communities found, unless the workers reproject the layer (``moved``)."""
     try:
         names = [c.name for c in communities]
-        found = None
-        if not moved:
-            geoms = np.asarray([c.geometry for c in communities], dtype=object)
-            found = overlaps_between(geoms, names)
-        judged = client.gather(parts)
-        judgement = Judgement.concat([j for j, _ in judged])
-        if moved:
-            geoms = np.asarray(shapely.from_wkb(np.concatenate([g for _, g in judged])),
-                               dtype=object)
-            found = overlaps_between(geoms, names, judgement.valid)
-        assert found is not None
-        result = with_overlaps(assemble(communities, judgement, geoms, crs, codes), found)
+        codes = list(codes) if codes is not None else [""] * len(communities)
+        geoms = np.asarray([c.geometry for c in communities], dtype=object)
+        found = None if moved else overlaps_between(geoms, names)
+        pieces: dict[int, tuple[Audit, npt.NDArray[np.bool_]]] = {}
+        for future, (judgement, shapes) in as_completed(futures, loop=client.loop,
+                                                             with_results=True):
+            a, b = parts[future.key]
+            here = geoms[a:b] if shapes is None else np.asarray(shapely.from_wkb(shapes),
+                                                                dtype=object)
+            pieces[a] = (assemble(communities[a:b], judgement, here, crs, codes[a:b]),
+                         judgement.valid)
+        ordered = [pieces[a] for a in sorted(pieces)]
+        whole = Audit(communities=[c for piece, _ in ordered for c in piece.communities],
+                      overlaps=[], crs=crs,
+                      geometries=np.concatenate([piece.geometries for piece, _ in ordered]))
+        if found is None:
+            valid = np.concatenate([v for _, v in ordered])
+            found = overlaps_between(whole.geometries, names, valid)
+        result = with_overlaps(whole, found)
     except BaseException as exc:  # the caller's future carries it
         out.set_exception(exc)
     else:
@@ -277,11 +287,15 @@ def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context
     size = math.ceil(len(communities) / count) if communities else 1
     given = communities[0].crs if communities else ctx.crs
     crs = None if given == ctx.crs else given
-    parts = [client.submit(_judge_slice, _packed(communities[a:a + size], crs), town,
-                           pure=False)
-             for a in range(0, max(len(communities), 1), size)]
+    parts: dict[Key, tuple[int, int]] = {}
+    futures = []
+    for a in range(0, max(len(communities), 1), size):
+        b = min(a + size, len(communities))
+        future = client.submit(_judge_slice, _packed(communities[a:b], crs), town, pure=False)
+        parts[future.key] = (a, b)
+        futures.append(future)
     out: concurrent.futures.Future[Audit] = concurrent.futures.Future()
     threading.Thread(target=_assemble, name="sijie-audit", daemon=True,
-                     args=(client, parts, communities, codes, ctx.crs, crs is not None, out)
-                     ).start()
+                     args=(client, parts, futures, communities, codes, ctx.crs,
+                           crs is not None, out)).start()
     return out

@@ -292,16 +292,6 @@ class Judgement:
     classes: list[str | None]
     class_indexes: list[float | None]
 
-    @classmethod
-    def concat(cls, parts: Sequence[Judgement]) -> Judgement:
-        """The judgements of consecutive slices of a layer as that of the whole layer."""
-        return cls(counts=np.concatenate([p.counts for p in parts]),
-                   failing=np.concatenate([p.failing for p in parts]),
-                   valid=np.concatenate([p.valid for p in parts]),
-                   **{name: [v for p in parts for v in getattr(p, name)]
-                      for name in ("employees", "verified", "enterprises", "classes",
-                                   "class_indexes")})
-
 
 def work_geometries(communities: Sequence[Proposal], crs: pyproj.CRS) -> npt.NDArray[np.object_]:
     """The communities' geometries in ``crs`` (a layer's communities share one CRS, the first's),

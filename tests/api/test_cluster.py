@@ -86,7 +86,8 @@ def test_a_context_no_longer_used_leaves_the_workers(cluster, district):
 
 
 def test_an_audit_is_cut_into_equal_shares_of_the_workers_within_the_slice_size():
-    assert slice_count(3025, 1) == 1 and slice_count(3025, 2) == 2
+    assert slice_count(3025, 1) == 2 and slice_count(3025, 2) == 4  # two a worker at least
     assert slice_count(100_000, 8) == 32  # 4 slices a worker, each within SLICE_SIZE
     assert 100_000 / slice_count(100_000, 8) <= SLICE_SIZE
-    assert slice_count(10, 2) == 2 and slice_count(1, 4) == 1 and slice_count(0, 2) == 1
+    assert slice_count(10, 2) == 4 and slice_count(3, 2) == 3 and slice_count(1, 4) == 1
+    assert slice_count(0, 2) == 1
