@@ -40,7 +40,15 @@ import shapely
 from dask.typing import Key
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
 
-from geo.audit import Audit, Judgement, assemble, judge, overlaps_between, with_overlaps
+from geo.audit import (
+    Audit,
+    Judgement,
+    assemble,
+    judge,
+    overlap_candidates,
+    overlaps_between,
+    with_overlaps,
+)
 from geo.context import Context
 from geo.proposal import Proposal
 
@@ -238,13 +246,14 @@ def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[F
               moved: bool, out: concurrent.futures.Future[Audit]) -> None:
     """Make ``out`` the audit of the whole layer from its slices' judgements (``parts``: each
     slice's task key to its first and past-last community), each slice assembled as soon as
-    its task ends, while the workers judge the others; so are the overlaps between all the
-    communities found, unless the workers reproject the layer (``moved``)."""
+    its task ends, while the workers judge the others; so are the pairs of communities that
+    may overlap found, unless the workers reproject the layer (``moved``), and then those
+    valid pairs whose interiors meet."""
     try:
         names = [c.name for c in communities]
         codes = list(codes) if codes is not None else [""] * len(communities)
         geoms = np.asarray([c.geometry for c in communities], dtype=object)
-        found = None if moved else overlaps_between(geoms, names)
+        candidates = None if moved else overlap_candidates(geoms)
         pieces: dict[int, tuple[Audit, npt.NDArray[np.bool_]]] = {}
         for future, (judgement, shapes) in as_completed(futures, loop=client.loop,
                                                              with_results=True):
@@ -257,10 +266,9 @@ def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[F
         whole = Audit(communities=[c for piece, _ in ordered for c in piece.communities],
                       overlaps=[], crs=crs,
                       geometries=np.concatenate([piece.geometries for piece, _ in ordered]))
-        if found is None:
-            valid = np.concatenate([v for _, v in ordered])
-            found = overlaps_between(whole.geometries, names, valid)
-        result = with_overlaps(whole, found)
+        valid = np.concatenate([v for _, v in ordered])
+        result = with_overlaps(whole, overlaps_between(whole.geometries, names, valid,
+                                                       candidates))
     except BaseException as exc:  # the caller's future carries it
         out.set_exception(exc)
     else:

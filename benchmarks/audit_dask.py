@@ -18,8 +18,8 @@ Dask's task stream and CPU clocks: the CPU of each worker's tasks and its busy t
 compute intervals; with two workers each should be about half of the one worker's), how long
 the two workers computed at the same time, anything copied to a worker before a task could
 start, the CPU of the workers and of this process (scheduler, client, assembling and overlaps),
-and what an empty task costs. The figures are extrapolated to a province-wide audit of 100,000
-communities.
+and what an empty task and an audit of two communities cost. The figures are extrapolated to a
+province-wide audit of 100,000 communities.
 
     .venv/bin/python -m benchmarks.audit_dask [--side 55] [--rounds 5]
 """
@@ -161,6 +161,10 @@ def main() -> int:
                 bench.answer(f"{w} worker(s)", result.to_dict() == want,
                              "the Dask audit differs from the in-process audit")
         empty = _empty_task_s(clusters[2])
+        # what an audit costs whatever its size: two communities, one slice each
+        fixed = {w: [_timed(cluster, lambda c=cluster: submit_audit(
+            c, communities[:2], ctx, codes[:2]).result())[0] for _ in range(10)]
+            for w, cluster in clusters.items()}
     finally:
         for cluster in clusters.values():
             cluster.close()
@@ -208,6 +212,11 @@ def main() -> int:
         f"{statistics.median(r.here_cpu for r in rounds[2]):.2f} s"))
     bench.figure("an empty task, submitted and its result fetched (median)",
                  f"{empty * 1000:.1f} ms")
+    bench.figure("an audit of 2 communities, what any audit costs (median)", "; ".join(
+        f"{w} worker{'s' if w > 1 else ''} {statistics.median(r.wall for r in fixed[w]) * 1000:.0f}"
+        f" ms wall, this process's CPU "
+        f"{statistics.median(r.here_cpu for r in fixed[w]) * 1000:.0f} ms, the workers' "
+        f"{statistics.median(r.workers_cpu for r in fixed[w]) * 1000:.0f} ms" for w in (1, 2)))
     per_worker = n / one
     here = PROVINCE / (n / two)
     bench.figure(f"province-wide audit ({PROVINCE:,} communities), extrapolated",

@@ -36,8 +36,8 @@ from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, naming, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Judgement", "Overlap", "assemble", "audit",
-           "communities_from_frame", "judge", "overlaps_between", "with_overlaps",
-           "work_geometries"]
+           "communities_from_frame", "judge", "overlap_candidates", "overlaps_between",
+           "with_overlaps", "work_geometries"]
 
 RULES = tuple(CHECKS)
 # the rules computed for all communities at once (geo.validate.batch); B2 and B9 are cheap
@@ -222,28 +222,36 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
-              names: Sequence[str]) -> list[Overlap]:
-    """Every pair of valid communities sharing land, from one STRtree query over all pairs."""
-    index = np.flatnonzero(valid)
-    shapes = geoms[index]
-    # the index's candidates only: the tests below keep the pairs whose interiors meet
-    left, right = shapely.STRtree(shapes).query(shapes)
+def overlap_candidates(geoms: npt.NDArray[np.object_]
+                       ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The pairs of communities (positions in ``geoms``, the first before the second, in that
+    order) whose bounding boxes share more than the area of an overlap: one STRtree query over
+    all of them; no two others can share land."""
+    left, right = shapely.STRtree(geoms).query(geoms)
     keep = left < right
     left, right = left[keep], right[keep]
-    # two shapes whose bounding boxes share no more than the threshold's area share no more land
-    box = shapely.bounds(shapes)
+    box = shapely.bounds(geoms)
     width = np.minimum(box[left, 2], box[right, 2]) - np.maximum(box[left, 0], box[right, 0])
     height = np.minimum(box[left, 3], box[right, 3]) - np.maximum(box[left, 1], box[right, 1])
     wide = np.clip(width, 0, None) * np.clip(height, 0, None) > _OVERLAP_MIN_M2
-    left, right = left[wide], right[wide]
+    order = np.lexsort((right[wide], left[wide]))
+    return left[wide][order], right[wide][order]
+
+
+def _overlaps(geoms: npt.NDArray[np.object_], valid: npt.NDArray[np.bool_],
+              names: Sequence[str],
+              pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]) -> list[Overlap]:
+    """Every pair of valid communities among the candidate ``pairs`` sharing land."""
+    left, right = pairs
+    both = valid[left] & valid[right]
+    left, right = left[both], right[both]
     # only the pairs whose interiors meet share land; neighbours touching along a road do not
-    inner = shapely.relate_pattern(shapes[left], shapes[right], "T********")
+    inner = shapely.relate_pattern(geoms[left], geoms[right], "T********")
     left, right = left[inner], right[inner]
-    shared = shapely.intersection(shapes[left], shapes[right])
+    shared = shapely.intersection(geoms[left], geoms[right])
     area = shapely.area(shared)
     big = area > _OVERLAP_MIN_M2
-    return [Overlap(a=names[index[i]], b=names[index[j]], area_m2=float(s), geometry=g)
+    return [Overlap(a=names[i], b=names[j], area_m2=float(s), geometry=g)
             for i, j, s, g in zip(left[big], right[big], area[big], shared[big], strict=True)]
 
 
@@ -397,14 +405,17 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
 
 
 def overlaps_between(geoms: npt.NDArray[np.object_], names: Sequence[str],
-                     valid: npt.NDArray[np.bool_] | None = None) -> list[Overlap]:
+                     valid: npt.NDArray[np.bool_] | None = None,
+                     candidates: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
+                     ) -> list[Overlap]:
     """Every pair of communities (their geometries in one metric CRS and their names, in
-    layer order) sharing land, from one STRtree query over all of them (``valid``: which
-    geometries are valid polygons, when the caller knows; the others are left out)."""
+    layer order) sharing land (``valid``: which geometries are valid polygons, when the caller
+    knows, the others left out; ``candidates``: :func:`overlap_candidates`, when the caller
+    has looked for them already)."""
     if valid is None:
         valid = (~shapely.is_empty(geoms) & np.isin(shapely.get_type_id(geoms), (3, 6))
                  & shapely.is_valid(geoms))
-    return _overlaps(geoms, valid, names)
+    return _overlaps(geoms, valid, names, candidates or overlap_candidates(geoms))
 
 
 def with_overlaps(result: Audit, overlaps: list[Overlap]) -> Audit:
