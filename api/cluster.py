@@ -242,7 +242,7 @@ def slice_count(communities: int, workers: int) -> int:
 
 
 def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[Future],
-              communities: Sequence[Proposal], codes: Sequence[str] | None, crs: pyproj.CRS,
+              communities: Sequence[Proposal], codes: Sequence[str] | None, ctx: Context,
               moved: bool, out: concurrent.futures.Future[Audit]) -> None:
     """Make ``out`` the audit of the whole layer from its slices' judgements (``parts``: each
     slice's task key to its first and past-last community), each slice assembled as soon as
@@ -260,11 +260,11 @@ def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[F
             a, b = parts[future.key]
             here = geoms[a:b] if shapes is None else np.asarray(shapely.from_wkb(shapes),
                                                                 dtype=object)
-            pieces[a] = (assemble(communities[a:b], judgement, here, crs, codes[a:b]),
+            pieces[a] = (assemble(communities[a:b], judgement, here, ctx.crs, codes[a:b]),
                          judgement.valid)
         ordered = [pieces[a] for a in sorted(pieces)]
         whole = Audit(communities=[c for piece, _ in ordered for c in piece.communities],
-                      overlaps=[], crs=crs,
+                      overlaps=[], crs=ctx.crs,
                       geometries=np.concatenate([piece.geometries for piece, _ in ordered]))
         valid = np.concatenate([v for _, v in ordered])
         result = with_overlaps(whole, overlaps_between(whole.geometries, names, valid,
@@ -303,7 +303,10 @@ def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context
         parts[future.key] = (a, b)
         futures.append(future)
     out: concurrent.futures.Future[Audit] = concurrent.futures.Future()
+    # the thread holds ``ctx`` until the audit is assembled: it stays installed on the
+    # workers (an in-process worker finds it by a weak reference) even if the service's
+    # cache drops it meanwhile
     threading.Thread(target=_assemble, name="sijie-audit", daemon=True,
-                     args=(client, parts, futures, communities, codes, ctx.crs,
-                           crs is not None, out)).start()
+                     args=(client, parts, futures, communities, codes, ctx, crs is not None,
+                           out)).start()
     return out

@@ -213,5 +213,8 @@ class Runner:
             assert version is not None, f"run {run.id} without its version"
             return plain(analysis(run.kind).store(Target(session, run, version), result))
 
+        # the job holds its context until it is stored: it stays installed on the workers (an
+        # in-process worker finds it by a weak reference) even if the town's cache drops it
+        future.add_done_callback(lambda _, held=ctx: held)
         self.submit(session, run, future, store)
         return run

@@ -85,6 +85,21 @@ def test_a_context_no_longer_used_leaves_the_workers(cluster, district):
     assert all(gone not in names for names in held.values())
 
 
+def test_an_audit_outlives_the_callers_reference_to_its_context(district):
+    # the service's default cluster: worker threads of this process, which share the context
+    built, communities, codes, _ = district
+    want = audit(communities, build_context(built.layers, Rules(), source="district"),
+                 codes=codes).to_dict()
+    threads = Cluster(workers=2)
+    try:
+        pending = submit_audit(threads, communities,
+                               build_context(built.layers, Rules(), source="district"), codes)
+        gc.collect()  # the context built for the audit has no other holder now
+        assert pending.result(TIMEOUT_S).to_dict() == want
+    finally:
+        threads.close()
+
+
 def test_an_audit_is_cut_into_equal_shares_of_the_workers_within_the_slice_size():
     assert slice_count(3025, 1) == 2 and slice_count(3025, 2) == 4  # two a worker at least
     assert slice_count(100_000, 8) == 32  # 4 slices a worker, each within SLICE_SIZE
