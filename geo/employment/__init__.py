@@ -9,8 +9,9 @@ when first asked for: a context that only applies figures does not load the impo
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from geo.lazy import lazy_names
 
 if TYPE_CHECKING:
     from geo.employment.apply import VERIFIED, apply_figures, newest_figures
@@ -36,11 +37,4 @@ _MODULES = {"VERIFIED": "apply", "apply_figures": "apply", "newest_figures": "ap
             "ALPHABET": "uscc", "check_character": "uscc", "uscc_problem": "uscc"}
 
 
-def __getattr__(name: str) -> object:
-    """The public name ``name``, imported from its module on first use."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)

@@ -11,8 +11,9 @@ layer loads neither the writers nor the context's employment figures.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from geo.lazy import lazy_names
 
 if TYPE_CHECKING:
     from geo.io.context import read_context
@@ -29,11 +30,4 @@ _MODULES = {"read_context": "context", "geojson_geometry": "geojson", "write_geo
             "read_layer": "read"}
 
 
-def __getattr__(name: str) -> object:
-    """The public name ``name``, imported from its module on first use."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)
