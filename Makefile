@@ -51,12 +51,14 @@ demo: install
 	@echo "API: $(BIN)/sijie serve, then http://127.0.0.1:8000/ (maps at /proposals/{id}/versions/{v}/map?kind=validation, public briefing at /public/map)"
 
 # the checkers first, each failing the target on its first finding; then the tests (pytest's
-# exit code 5, "no tests collected", fails it too)
+# exit code 5, "no tests collected", fails it too), on TEST_PROCESSES processes (pytest-xdist),
+# each test file kept whole on one of them so that its module fixtures are made once
+TEST_PROCESSES ?= 2
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 # every benchmark against its baseline, then one table of the figures in benchmarks/RESULTS.md;
 # fails if any benchmark found a wrong answer or missed its target (not part of `make test`).
