@@ -12,11 +12,11 @@ Tasks name the context (:class:`WorkerContext`) instead of carrying it or depend
 the scheduler places them by the workers' load alone and no task waits for the context to be
 copied to its worker.
 
-An audit is cut into slices of consecutive communities, their geometries sent as WKB; each
-worker judges its slices and sends back what the rules found, column by column (no geometry
-unless the layer had to be reprojected); this process, which holds the layer, finds the
-overlaps between all the communities while the workers judge, and assembles each slice's part
-of the audit as soon as it is judged.
+An audit is cut into slices of consecutive communities, one a worker (more for a layer too
+large for that), their geometries sent as WKB; each worker judges its slice and assembles its
+part of the audit, sent back without geometries unless the layer had to be reprojected; this
+process, which holds the layer, finds the pairs of communities that may overlap while the
+workers judge, and at the end joins the parts and keeps the overlapping pairs that share land.
 """
 
 from __future__ import annotations
@@ -37,12 +37,11 @@ import numpy as np
 import numpy.typing as npt
 import pyproj
 import shapely
-from dask.typing import Key
-from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
+from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker
 
 from geo.audit import (
     Audit,
-    Judgement,
+    CommunityAudit,
     assemble,
     judge,
     overlap_candidates,
@@ -56,9 +55,9 @@ __all__ = ["SLICE_SIZE", "Cluster", "WorkerContext", "slice_count", "submit_audi
 
 log = logging.getLogger(__name__)
 
-# most communities in a slice of an audit: a slice's checks take ~0.1 ms a community, so
-# a task's own cost (scheduling, sending the slice and its findings: ~5 ms of the client's,
-# scheduler's and worker's CPU) stays near 1 %
+# most communities in a slice of an audit: a slice's checks take ~0.05 ms a community, so
+# a task's own cost (scheduling, sending the slice and its part of the audit: a few ms of the
+# client's, scheduler's and worker's CPU) stays near 1 %
 SLICE_SIZE = 4000
 
 _QUIET = {"distributed.admin.system-monitor.interval": "1h",
@@ -68,7 +67,10 @@ _QUIET = {"distributed.admin.system-monitor.interval": "1h",
           # each scheduler, nanny and worker checks that its event loop is not blocked; every
           # 20 ms by default, which with a local cluster's servers all in this process costs
           # this process ~3 % of a core, idle or not
-          "distributed.admin.tick.interval": "1s"}
+          "distributed.admin.tick.interval": "1s",
+          # each worker samples its task's stack every 10 ms for the status page's profile,
+          # taking the GIL from the task it samples
+          "distributed.worker.profile.enabled": False}
 
 
 # the contexts installed on the workers of in-process local clusters, by name: those workers
@@ -203,12 +205,13 @@ class Cluster:
 
 @dataclass(frozen=True)
 class _Slice:
-    """Consecutive communities of a layer on their way to a worker: their fields, and their
-    geometries as WKB (one vectorised encode and decode) in ``crs``, or in the context's
+    """Consecutive communities of a layer on their way to a worker: their fields and codes, and
+    their geometries as WKB (one vectorised encode and decode) in ``crs``, or in the context's
     CRS when ``crs`` is None. It travels pickled, as bytes: the scheduler, which unpickles and
     pickles again every task it is given, then only copies it."""
 
     fields: list[tuple[Any, ...]]
+    codes: list[str]
     shapes: npt.NDArray[np.bytes_]
     crs: pyproj.CRS | None
 
@@ -220,66 +223,69 @@ class _Slice:
                 in zip(self.fields, shapely.from_wkb(self.shapes), strict=True)]
 
 
-def _judge_slice(packed: bytes, town: WorkerContext
-                 ) -> tuple[Judgement, npt.NDArray[np.bytes_] | None]:
-    """One slice of a layer (a pickled :class:`_Slice`) judged on a worker: what the rules
-    found, and the geometries in the work CRS as WKB when the slice had to be reprojected
-    (the client has them otherwise)."""
+@dataclass(frozen=True)
+class _Part:
+    """A slice's part of the audit, as a worker sends it back: each community's outcome, which
+    communities are valid polygons (the overlaps are looked for between those), and their
+    geometries in the work CRS as WKB when the slice had to be reprojected (the client has them
+    otherwise)."""
+
+    communities: list[CommunityAudit]
+    valid: npt.NDArray[np.bool_]
+    moved: npt.NDArray[np.bytes_] | None
+
+
+def _judge_slice(packed: bytes, town: WorkerContext) -> _Part:
+    """One slice of a layer (a pickled :class:`_Slice`) judged and assembled on a worker."""
     piece: _Slice = pickle.loads(packed)
     ctx = town.get()
-    judgement, geoms = judge(piece.communities(ctx.crs), ctx)
-    return judgement, None if piece.crs is None else shapely.to_wkb(geoms)
+    communities = piece.communities(ctx.crs)
+    judgement, geoms = judge(communities, ctx)
+    part = assemble(communities, judgement, geoms, ctx.crs, piece.codes)
+    return _Part(part.communities, judgement.valid,
+                 None if piece.crs is None else shapely.to_wkb(geoms))
 
 
 def slice_count(communities: int, workers: int) -> int:
-    """How many slices an audit of ``communities`` is cut into on ``workers`` workers: as few
-    as keep each within :data:`SLICE_SIZE` communities (a task's own cost, a few milliseconds,
-    is then small beside its work) but at least two a worker (while a worker judges its
-    second, the service assembles its first), a multiple of the workers so that each gets an
-    equal share, and never more than the communities."""
-    wanted = max(2 * workers, math.ceil(communities / SLICE_SIZE))
+    """How many slices an audit of ``communities`` is cut into on ``workers`` workers: one a
+    worker, or as few more as keep each within :data:`SLICE_SIZE` communities (a task's own
+    cost, a few milliseconds, is then small beside its work), a multiple of the workers so that
+    each gets an equal share, and never more than the communities."""
+    wanted = max(workers, math.ceil(communities / SLICE_SIZE))
     return max(1, min(communities, workers * math.ceil(wanted / workers)))
 
 
-def _assemble(client: Client, parts: dict[Key, tuple[int, int]], futures: list[Future],
-              communities: Sequence[Proposal], codes: Sequence[str] | None, ctx: Context,
-              moved: bool, out: concurrent.futures.Future[Audit]) -> None:
-    """Make ``out`` the audit of the whole layer from its slices' judgements (``parts``: each
-    slice's task key to its first and past-last community), each slice assembled as soon as
-    its task ends, while the workers judge the others; so are the pairs of communities that
-    may overlap found, unless the workers reproject the layer (``moved``), and then those
-    valid pairs whose interiors meet."""
+def _assemble(client: Client, futures: list[Future], communities: Sequence[Proposal],
+              ctx: Context, moved: bool, out: concurrent.futures.Future[Audit]) -> None:
+    """Make ``out`` the audit of the whole layer from its slices' parts (``futures``, in layer
+    order): while the workers judge, the pairs of communities that may overlap are found
+    (unless the workers reproject the layer, ``moved``); then the parts are joined and the
+    valid pairs whose interiors meet kept."""
     try:
         names = [c.name for c in communities]
-        codes = list(codes) if codes is not None else [""] * len(communities)
         geoms = np.asarray([c.geometry for c in communities], dtype=object)
         candidates = None if moved else overlap_candidates(geoms)
-        pieces: dict[int, tuple[Audit, npt.NDArray[np.bool_]]] = {}
-        for future, (judgement, shapes) in as_completed(futures, loop=client.loop,
-                                                             with_results=True):
-            a, b = parts[future.key]
-            here = geoms[a:b] if shapes is None else np.asarray(shapely.from_wkb(shapes),
-                                                                dtype=object)
-            pieces[a] = (assemble(communities[a:b], judgement, here, ctx.crs, codes[a:b]),
-                         judgement.valid)
-        ordered = [pieces[a] for a in sorted(pieces)]
-        whole = Audit(communities=[c for piece, _ in ordered for c in piece.communities],
-                      overlaps=[], crs=ctx.crs,
-                      geometries=np.concatenate([piece.geometries for piece, _ in ordered]))
-        valid = np.concatenate([v for _, v in ordered])
-        result = with_overlaps(whole, overlaps_between(whole.geometries, names, valid,
-                                                       candidates))
+        parts: list[_Part] = client.gather(futures)
+        if moved:
+            geoms = np.asarray(shapely.from_wkb(np.concatenate(
+                [p.moved for p in parts if p.moved is not None])), dtype=object)
+        whole = Audit(communities=[c for p in parts for c in p.communities], overlaps=[],
+                      crs=ctx.crs, geometries=geoms)
+        valid = np.concatenate([p.valid for p in parts])
+        result = with_overlaps(whole, overlaps_between(geoms, names, valid, candidates))
     except BaseException as exc:  # the caller's future carries it
         out.set_exception(exc)
     else:
         out.set_result(result)
 
 
-def _packed(communities: Sequence[Proposal], crs: pyproj.CRS | None) -> bytes:
+def _packed(communities: Sequence[Proposal], codes: Sequence[str], crs: pyproj.CRS | None
+            ) -> bytes:
     """A slice of communities as its task carries it (see :class:`_Slice`)."""
     shapes = shapely.to_wkb(np.array([c.geometry for c in communities], dtype=object))
     fields = [(c.name, c.type, c.custodial, c.raw_type, c.centre_name) for c in communities]
-    return pickle.dumps(_Slice(fields, shapes, crs), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(_Slice(fields, list(codes), shapes, crs),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context,
@@ -295,18 +301,14 @@ def submit_audit(cluster: Cluster, communities: Sequence[Proposal], ctx: Context
     size = math.ceil(len(communities) / count) if communities else 1
     given = communities[0].crs if communities else ctx.crs
     crs = None if given == ctx.crs else given
-    parts: dict[Key, tuple[int, int]] = {}
-    futures = []
-    for a in range(0, max(len(communities), 1), size):
-        b = min(a + size, len(communities))
-        future = client.submit(_judge_slice, _packed(communities[a:b], crs), town, pure=False)
-        parts[future.key] = (a, b)
-        futures.append(future)
+    codes = list(codes) if codes is not None else [""] * len(communities)
+    futures = [client.submit(_judge_slice, _packed(communities[a:a + size], codes[a:a + size],
+                                                   crs), town, pure=False)
+               for a in range(0, max(len(communities), 1), size)]
     out: concurrent.futures.Future[Audit] = concurrent.futures.Future()
     # the thread holds ``ctx`` until the audit is assembled: it stays installed on the
     # workers (an in-process worker finds it by a weak reference) even if the service's
     # cache drops it meanwhile
     threading.Thread(target=_assemble, name="sijie-audit", daemon=True,
-                     args=(client, parts, futures, communities, codes, ctx, crs is not None,
-                           out)).start()
+                     args=(client, futures, communities, ctx, crs is not None, out)).start()
     return out

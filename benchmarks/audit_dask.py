@@ -7,7 +7,7 @@ per-community steps between them are Python: processes, not threads, give two wo
 cores). The prepared context is installed on the workers once (``Cluster.shared``) before
 timing, as the service does; the layer is cut into one slice per worker
 (``api.cluster.slice_count``: slices of at most 4,000 communities, a multiple of the workers),
-judged on the workers and assembled in this process. Both clusters run side by side and the
+judged and assembled on the workers and joined, with the overlaps, in this process. Both clusters run side by side and the
 rounds alternate one worker, two workers, so that both meet the same load on a shared machine;
 the ratio is that of the best round of each (and the spread of the ratios round by round is
 printed). Both answers must equal the in-process audit's document (a wrong answer otherwise);

@@ -101,8 +101,9 @@ def test_an_audit_outlives_the_callers_reference_to_its_context(district):
 
 
 def test_an_audit_is_cut_into_equal_shares_of_the_workers_within_the_slice_size():
-    assert slice_count(3025, 1) == 2 and slice_count(3025, 2) == 4  # two a worker at least
+    assert slice_count(3025, 1) == 1 and slice_count(3025, 2) == 2  # one a worker
+    assert slice_count(9000, 1) == 3  # more where one would pass SLICE_SIZE
     assert slice_count(100_000, 8) == 32  # 4 slices a worker, each within SLICE_SIZE
     assert 100_000 / slice_count(100_000, 8) <= SLICE_SIZE
-    assert slice_count(10, 2) == 4 and slice_count(3, 2) == 3 and slice_count(1, 4) == 1
+    assert slice_count(10, 2) == 2 and slice_count(3, 4) == 3 and slice_count(1, 4) == 1
     assert slice_count(0, 2) == 1
