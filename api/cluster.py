@@ -159,7 +159,9 @@ class Cluster:
                             dashboard_address="127.0.0.1:0",
                             worker_dashboard_address="127.0.0.1:0",
                             **({"host": "127.0.0.1"} if self._processes else {"memory_limit": 0}))
-                        self._client = Client(self._local, set_as_default=False)
+                        # results come straight from the workers, not through the scheduler
+                        self._client = Client(self._local, set_as_default=False,
+                                              direct_to_workers=True)
                 log.info("dask cluster: %s", self._client)
             return self._client
 
