@@ -81,6 +81,12 @@ def read_frame(
     return frame
 
 
+def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
+    """The columns holding text: object columns, and pandas 3's string columns."""
+    return [c for c in frame.columns if c != frame.geometry.name
+            and (frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype))]
+
+
 def _read_names_cut(shp: Path, *, path: Path, layer: str, encoding: str
                     ) -> gpd.GeoDataFrame | None:
     """A shapefile whose field names were cut inside a character at the 10-byte limit (as
@@ -93,7 +99,7 @@ def _read_names_cut(shp: Path, *, path: Path, layer: str, encoding: str
     if None in names.values():
         return None
     try:
-        for column in frame.drop(columns=frame.geometry.name).select_dtypes("object"):
+        for column in _text_columns(frame):
             frame[column] = frame[column].map(
                 lambda v: v.encode(_BYTES).decode(encoding) if isinstance(v, str) else v)
     except UnicodeDecodeError:

@@ -135,7 +135,7 @@ def auth(client) -> dict[str, dict[str, str]]:
 
 def demo_feature(name: str, crs: int = 4490) -> dict[str, Any]:
     """A demo proposal as a GeoJSON Feature in ``crs`` (traditional x/y order)."""
-    frame = gpd.read_file(DEMO / "proposals" / f"{name}.gpkg").to_crs(epsg=crs)
+    frame = gpd.read_file(DEMO / "proposals" / f"{name}.gpkg", layer="proposal").to_crs(epsg=crs)
     return json.loads(frame.to_json())["features"][0]
 
 

@@ -42,7 +42,8 @@ def test_grids_tile_the_community(client, auth):
     grids = result["grids"]["features"]
     assert len(grids) >= 1 and result["microgrids"]["numberReturned"] >= 1
     area = sum(g["properties"]["area_m2"] for g in grids)
-    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4549).area.iloc[0]
+    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                             layer="proposal").to_crs(4549).area.iloc[0]
     assert area == pytest.approx(expected, rel=1e-6)
     codes = [g["properties"]["code"] for g in grids]
     assert len(set(codes)) == len(codes)

@@ -37,7 +37,7 @@ def auth(service) -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="module")
 def unmanaged_town(service, auth, tmp_path_factory) -> int:
     """The demo town without the villages and communities the good proposal lies in."""
-    proposal = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg")
+    proposal = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg", layer="proposal")
     layers = {n: gpd.read_file(CONTEXT, layer=n) for n, kind in pyogrio.list_layers(CONTEXT)
               if kind is not None}  # the map layers, not QGIS's styles table
     neighbours = layers["neighbours"]

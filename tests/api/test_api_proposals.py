@@ -33,7 +33,8 @@ def test_created_proposal_is_version_1_with_location_and_etag(client, auth):
     body = response.json()
     assert body["properties"]["version"] == 1 and body["properties"]["state"] == "draft"
     assert body["properties"]["author"] == "gis"
-    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4549).area.iloc[0]
+    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                             layer="proposal").to_crs(4549).area.iloc[0]
     assert body["properties"]["area_m2"] == pytest.approx(expected, abs=0.5)
 
 
@@ -47,7 +48,8 @@ def test_body_in_a_gauss_kruger_zone_is_read_in_that_crs_axis_order(client, auth
         "/proposals", json=feature, headers={**auth["gis"], "Content-Crs": f"<{crs_uri(4549)}>"}
     )
     assert response.status_code == 201, response.text
-    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4549).area.iloc[0]
+    expected = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                             layer="proposal").to_crs(4549).area.iloc[0]
     assert response.json()["properties"]["area_m2"] == pytest.approx(expected, abs=0.5)
     assert response.json()["properties"]["input_crs"] == "EPSG:4549"
 

@@ -70,7 +70,7 @@ KML_XXE = b"""<?xml version="1.0"?>
 def _shapefile_without_crs(tmp_path) -> bytes:
     import geopandas as gpd
 
-    frame = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg")
+    frame = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg", layer="proposal")
     frame.set_crs(None, allow_override=True).to_file(tmp_path / "p.shp")
     (tmp_path / "p.prj").unlink(missing_ok=True)
     return _zip({p.name: p.read_bytes() for p in tmp_path.glob("p.*")})

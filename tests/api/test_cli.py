@@ -188,7 +188,7 @@ def test_validate_context_without_roads_is_refused(demo_dir, tmp_path):
 
 def test_validate_layer_with_several_proposals_lists_them(demo_dir, tmp_path):
     both = tmp_path / "both.gpkg"
-    frames = [gpd.read_file(demo_dir / "proposals" / f"{n}.gpkg")
+    frames = [gpd.read_file(demo_dir / "proposals" / f"{n}.gpkg", layer="proposal")
               for n in ("good_industrial", "good_building")]
     gpd.pd.concat(frames).to_file(both, layer="proposal")
     assert_refused(sijie("validate", str(both), "--context", str(demo_dir / "context.gpkg")),

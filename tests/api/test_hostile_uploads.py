@@ -98,7 +98,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def ring(vertices: int) -> shapely.Polygon:
     """A ring of ``vertices`` points around the demo proposal's centre (EPSG:4549)."""
-    centre = gpd.read_file(GOOD).geometry.iloc[0].centroid
+    centre = gpd.read_file(GOOD, layer="proposal").geometry.iloc[0].centroid
     angles = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
     return shapely.Polygon(np.c_[centre.x + 300 * np.cos(angles), centre.y + 300 * np.sin(angles)])
 

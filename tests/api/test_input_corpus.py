@@ -252,7 +252,7 @@ def rules_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, Sample]:
-    good = gpd.read_file(GOOD)
+    good = gpd.read_file(GOOD, layer="proposal")
     folder = tmp_path_factory.mktemp("corpus")
     made = {}
     for key, make in MAKERS.items():
@@ -359,7 +359,8 @@ def test_gcj02_coordinates_read_as_wgs84_get_a_measured_hint(service, gis, corpu
 
 def test_gcj02_on_a_file_in_metres_is_exit_2_or_422_never_a_crash(service, gis, tmp_path):
     path = tmp_path / "projected.geojson"
-    gpd.read_file(GOOD).to_file(path)  # EPSG:4549 metres: no GCJ-02 longitude/latitude
+    gpd.read_file(GOOD,
+                  layer="proposal").to_file(path)  # EPSG:4549 metres: no GCJ-02 longitude/latitude
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
                                       "--crs", "GCJ02"])
     assert result.exit_code == 2 and "GCJ-02" in result.output and "Traceback" not in result.output
@@ -368,7 +369,7 @@ def test_gcj02_on_a_file_in_metres_is_exit_2_or_422_never_a_crash(service, gis, 
 
 
 def test_a_file_without_name_or_type_columns_names_the_columns_it_has(service, gis, tmp_path):
-    frame = gpd.read_file(GOOD).rename(columns={"name": "BZ", "type": "DM"})
+    frame = gpd.read_file(GOOD, layer="proposal").rename(columns={"name": "BZ", "type": "DM"})
     path = tmp_path / "odd.gpkg"
     frame[["BZ", "DM", "geometry"]].to_file(path)
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
@@ -385,7 +386,7 @@ def test_a_file_without_name_or_type_columns_names_the_columns_it_has(service, g
 
 
 def test_a_layer_of_several_features_is_picked_by_the_feature_field(service, gis, tmp_path):
-    good = gpd.read_file(GOOD)[["name", "type", "geometry"]]
+    good = gpd.read_file(GOOD, layer="proposal")[["name", "type", "geometry"]]
     other = good.assign(name="澥川商务楼宇社区", type="楼宇社区",
                         geometry=good.geometry.translate(50_000))
     path = tmp_path / "two.geojson"
@@ -400,7 +401,7 @@ def test_a_layer_of_several_features_is_picked_by_the_feature_field(service, gis
 def test_a_format_gdal_reads_but_sijie_does_not_accept_is_refused_by_name(
         service, gis, tmp_path):
     path = tmp_path / "boundary.gml"
-    pyogrio.write_dataframe(gpd.read_file(GOOD), path, driver="GML")
+    pyogrio.write_dataframe(gpd.read_file(GOOD, layer="proposal"), path, driver="GML")
     result = CliRunner().invoke(app, ["validate", str(path), "--context", str(CONTEXT),
                                       "--lang", "en"])
     assert result.exit_code == 2 and "“GML”" in result.output and "FileGDB" in result.output

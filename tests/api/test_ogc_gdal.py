@@ -113,7 +113,8 @@ def test_gdal_reads_the_staff_collections_with_a_bearer_token(served, tmp_path):
     token = httpx.post(f"{served}/token", data={"username": "gis", "password": PASSWORD},
                        timeout=30).json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
-    feature = json.loads(gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg")
+    feature = json.loads(gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                                       layer="proposal")
                          .to_crs(4490).to_json())["features"][0]
     created = httpx.post(f"{served}/proposals", json=feature, headers=auth, timeout=120)
     assert created.status_code == 201, created.text
@@ -124,7 +125,8 @@ def test_gdal_reads_the_staff_collections_with_a_bearer_token(served, tmp_path):
         assert run.status_code == 201, run.text
     headers = tmp_path / "headers.txt"
     headers.write_text(f"Authorization: Bearer {token}\n", encoding="utf-8")
-    proposal = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4549)
+    proposal = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                             layer="proposal").to_crs(4549)
     e0, n0, e1, n1 = proposal.total_bounds
     bbox = f"{n0},{e0},{(n0 + n1) / 2},{(e0 + e1) / 2}"  # the south-west quarter, northing first
     for collection in STAFF:

@@ -27,7 +27,7 @@ def test_sijie_suggest_writes_a_suggestion_that_validates_without_b2_b3_b6_error
     summary = json.loads(result.stdout)
     assert {"proposal", "overlap_iou", "area_m2", "added_m2", "removed_m2"} <= set(summary)
     written = gpd.read_file(out, layer="suggested")
-    original = gpd.read_file(source)
+    original = gpd.read_file(source, layer="proposal")
     assert len(written) == 1
     assert written["name"].iloc[0] == original["name"].iloc[0] == summary["proposal"]
     assert written["type"].iloc[0] == original["type"].iloc[0]

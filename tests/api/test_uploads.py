@@ -55,7 +55,7 @@ sys.addaudithook(_audit)
 
 @pytest.fixture(scope="module")
 def proposal() -> gpd.GeoDataFrame:
-    return gpd.read_file(GOOD)
+    return gpd.read_file(GOOD, layer="proposal")
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,7 @@ def test_a_sketch_is_validated_as_the_command_line_validates_it(client, auth, de
                            headers={**auth["gis"], "Accept-Language": "en"})
     assert response.status_code == 200, response.text
     body = response.json()
-    frame = gpd.read_file(DEMO / "proposals" / "flaw_b3_offroad_edge.gpkg")
+    frame = gpd.read_file(DEMO / "proposals" / "flaw_b3_offroad_edge.gpkg", layer="proposal")
     expected = validate(proposal_from_frame(frame), demo_ctx)
     got = sorted((f["properties"]["rule"], f["properties"]["severity"]) for f in body["features"])
     assert got == sorted((f.rule, f.severity) for f in expected.findings)

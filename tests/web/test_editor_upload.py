@@ -27,7 +27,8 @@ def _read(page, path, crs: str) -> dict:
 
 def test_an_amap_boundary_is_read_right_with_gcj02_in_the_upload_form(service, browser,
                                                                        tmp_path):
-    frame = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg").to_crs(4326)
+    frame = gpd.read_file(DEMO / "proposals" / "good_industrial.gpkg",
+                          layer="proposal").to_crs(4326)
     frame["geometry"] = geometry_to_gcj02(frame.geometry)
     path = tmp_path / "amap.geojson"
     path.write_text(frame[["name", "type", "geometry"]].to_json(), encoding="utf-8")

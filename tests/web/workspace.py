@@ -18,7 +18,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 
 def demo_shape(name: str) -> tuple[str, shapely.Polygon]:
     """A demo proposal's name and its boundary in lon/lat."""
-    frame = gpd.read_file(DEMO / "proposals" / f"{name}.gpkg").to_crs(4326)
+    frame = gpd.read_file(DEMO / "proposals" / f"{name}.gpkg", layer="proposal").to_crs(4326)
     return str(frame["name"].iloc[0]), frame.geometry.iloc[0]
 
 
