@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
-from geo.context import Context
+from geo.context import Context, exclusive
 from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
 from geo.facility.checks import check_sites, programme_floor_m2
 from geo.facility.explain import explain, headline
@@ -48,6 +48,8 @@ OVERLAP_M2 = 1.0
 _PAIRS_AT_ONCE = 4_000_000
 # road junctions are placed to the centimetre: a bound is trusted to this margin
 _ROUNDING_M = 0.05
+# road networks (of the roads near a community) a context keeps
+_NETWORKS_KEPT = 8
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,66 @@ class FacilityResult:
 
 def _employees(
     geom: BaseGeometry, ctx: Context
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """The employees' places inside ``geom``, their numbers and their parcels' positions."""
     parcels = ctx.layer("parcels")
     if parcels is None:
-        return np.empty((0, 2)), np.empty(0)
-    index = ctx.query("parcels", geom)
-    index = index[np.isin(parcels["kind"].to_numpy()[index], STAFFED)]
+        return np.empty((0, 2)), np.empty(0), np.empty(0, dtype=np.intp)
     points = ctx.cached("points:parcels",
-                        lambda: shapely.point_on_surface(parcels.geometry.values))[index]
-    inside = shapely.within(points, geom)
-    weights = np.nan_to_num(parcels["employees"].to_numpy()[index][inside].astype(np.float64))
-    return shapely.get_coordinates(points[inside]), weights
+                        lambda: shapely.point_on_surface(parcels.geometry.values))
+
+    def staffed() -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64],
+                           shapely.STRtree, BaseGeometry]:
+        # the staffed parcels' places, indexed once: a search asks which ``geom`` contains
+        positions = np.flatnonzero(np.isin(ctx.column("parcels", "kind"), STAFFED))
+        positions = positions[~shapely.is_empty(points[positions])]
+        weights = np.nan_to_num(ctx.column("parcels", "employees")[positions]
+                                .astype(np.float64))
+        return (positions, shapely.get_coordinates(points[positions]), weights,
+                shapely.STRtree(points[positions]),
+                shapely.box(*shapely.total_bounds(points[positions])))
+
+    positions, places, weights, tree, extent = ctx.cached("facility:staffed_places", staffed)
+    if len(places) and shapely.area(extent) > 0 and shapely.contains_properly(geom, extent):
+        return places, weights, positions  # every place inside ``geom``: none is asked
+    # by the box around ``geom``, then by ``geom`` itself
+    near = np.sort(tree.query(geom))
+    near = near[shapely.contains_xy(geom, places[near, 0], places[near, 1])]
+    return places[near], weights[near], positions[near]
+
+
+@dataclass(frozen=True)
+class _Network:
+    """A road network a context keeps, and where each parcel's place joins it (node -1: not
+    asked yet), filled in as the parcels are asked for."""
+
+    network: RoadNetwork | None
+    node: NDArray[np.intp]
+    off: NDArray[np.float64]
+
+    def placed(self, where: NDArray[np.intp], xy: NDArray[np.float64]
+               ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """:meth:`RoadNetwork.access` of the places ``xy`` of the parcels at ``where``."""
+        missing = self.node[where] < 0
+        if self.network is not None and missing.any():
+            self.node[where[missing]], self.off[where[missing]] = \
+                self.network.access(xy[missing])
+        return self.node[where], self.off[where]
+
+
+def _network(ctx: Context, near: NDArray[np.intp]) -> _Network:
+    """The network of the roads at ``near``: the same roads make the same network, so a
+    context keeps the last few it made (:data:`_NETWORKS_KEPT`), by their roads."""
+    kept: dict[bytes, _Network] = ctx.cached("facility:networks", dict)
+    key = np.asarray(near, dtype=np.intp).tobytes()
+    if key not in kept:
+        while len(kept) >= _NETWORKS_KEPT:
+            del kept[next(iter(kept))]
+        parcels = ctx.layer("parcels")
+        count = 0 if parcels is None else len(parcels)
+        kept[key] = _Network(road_network(ctx.shapes("roads")[near]),
+                             np.full(count, -1, dtype=np.intp), np.zeros(count))
+    return kept[key]
 
 
 def _straight_means(origins: NDArray[np.float64], xy: NDArray[np.float64],
@@ -107,7 +158,9 @@ def distinct_sites(frame: gpd.GeoDataFrame, top_n: int) -> gpd.GeoDataFrame:
 
 
 def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArray[np.float64],
-               network: RoadNetwork | None, *, top_n: int) -> gpd.GeoDataFrame:
+               network: RoadNetwork | None, *, top_n: int,
+               placed: tuple[NDArray[np.intp], NDArray[np.float64]] | None = None
+               ) -> gpd.GeoDataFrame:
     """Order sites by employee-weighted distance, then compactness.
 
     Without roads the straight-line distance ranks every site. With roads the first ``top_n``
@@ -115,7 +168,8 @@ def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArra
     roads, exactly: the straight distance is never more than the distance along the roads,
     so sites are measured along the roads in order of their straight distance until no site
     left unmeasured can come among them. Measured sites come first, by their distance along
-    the roads; the rest follow by their straight distance.
+    the roads; the rest follow by their straight distance. ``placed``:
+    :meth:`RoadNetwork.access` of ``xy``, when the caller already has it.
     """
     if len(frame) == 0:
         return frame.assign(distance_m=[], distance_kind=[])
@@ -128,7 +182,7 @@ def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArra
     if network is None or not len(xy):
         return frame.assign(distance_m=bound, distance_kind="straight")
     along = bound.copy()
-    placed = network.access(xy)
+    placed = network.access(xy) if placed is None else placed
     measured = 0
     step = max(3 * top_n, 16)
     while measured < len(frame):
@@ -147,6 +201,7 @@ def rank_sites(frame: gpd.GeoDataFrame, xy: NDArray[np.float64], weights: NDArra
     return pd.concat([frame.iloc[first], frame.iloc[measured:]])
 
 
+@exclusive  # what the context keeps for later searches is filled in as they go
 def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     """Candidate facility sites of the community, ranked; near misses when none qualifies.
 
@@ -158,27 +213,39 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     geom = valid_geometry(proposal, ctx, refused="facility_invalid")
     shapely.prepare(geom)  # asked of every plot and every employee's place
     rules = ctx.rules.facility
-    plots = available_land(ctx, geom)
+    # only plots that can hold a site, or be cut into one, are sites; every plot is looked at
+    # again (below) only when there is no site, for the near misses
+    plots = available_land(ctx, geom, min_area=rules.land_min_m2)
     candidates = cut_to_size(plots, ctx)
     # the size is the cheapest check: only plots of the right size are measured in full
-    sized = [c for c in candidates if rules.land_min_m2 <= c.geometry.area <= rules.land_max_m2]
+    areas = _areas(candidates)
+    sized = [c for c, area in zip(candidates, areas, strict=True)
+             if rules.land_min_m2 <= area <= rules.land_max_m2]
     frame = _measure(sized, ctx)
-    xy, weights = _employees(geom, ctx)
-    roads = ctx.require("roads")
+    xy, weights, where = _employees(geom, ctx)
+    ctx.require("roads")
     near = ctx.query("roads", geom.buffer(NETWORK_MARGIN_M))
-    network = road_network(roads.geometry.to_numpy()[near])
     good = frame[frame["failed"] == ""]
     if len(good):
-        ranked = distinct_sites(rank_sites(good, xy, weights, network, top_n=rules.top_n),
+        roads = _network(ctx, near)
+        ranked = distinct_sites(rank_sites(good, xy, weights, roads.network, top_n=rules.top_n,
+                                           placed=roads.placed(where, xy)),
                                 rules.top_n)
         qualified = True
     else:
-        ranked = _near_misses(candidates, geom, ctx, xy, weights)
+        plots = available_land(ctx, geom)
+        ranked = _near_misses(cut_to_size(plots, ctx), geom, ctx, xy, weights)
         qualified = False
     ranked = ranked.reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    largest = max((c.geometry.area for c in plots), default=0.0)
+    largest = float(_areas(plots).max(initial=0.0))
     return FacilityResult(ranked, qualified, float(largest))
+
+
+def _areas(candidates: list[Candidate]) -> NDArray[np.float64]:
+    """Each candidate's area, measured in one call."""
+    return np.asarray(shapely.area(np.fromiter((c.geometry for c in candidates), dtype=object,
+                                               count=len(candidates))), dtype=np.float64)
 
 
 def _near_misses(candidates: list[Candidate], geom: BaseGeometry, ctx: Context,

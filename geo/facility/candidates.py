@@ -9,7 +9,7 @@ angles in one of its corners, wherever what remains is still a usable plot.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -38,6 +38,9 @@ class Candidate:
     source: str  # "parcel" (a whole plot), "part" (cut from a larger plot), "land" (no parcel)
     name: str | None
     landuse: str
+    # (the parcel's position, -1) for a whole parcel, (its position, the cut) for a part cut
+    # from one: land that depends on the layers alone, whose cuts and checks a context keeps
+    key: tuple[int, int] | None = field(default=None, compare=False)
 
 
 def _axis(poly: BaseGeometry) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -181,50 +184,113 @@ def _usable(rest: BaseGeometry, min_area: float, min_width: float) -> bool:
     return bool(2 * shapely.maximum_inscribed_circle(largest, 0.5).length >= min_width)
 
 
-def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True) -> list[Candidate]:
+def _among(ctx: Context, name: str, values: tuple[str, ...], column: str, geom: BaseGeometry,
+           min_area: float) -> NDArray[np.intp]:
+    """Positions, in layer order, of the layer's features whose ``column`` is one of ``values``
+    that meet ``geom``, and whose whole shape is not smaller than ``min_area``
+    (:func:`_at_least`): asked of an index of those features alone (made once and kept), not
+    of the whole layer."""
+
+    def build() -> tuple[NDArray[np.intp], shapely.STRtree]:
+        positions = np.flatnonzero(np.isin(ctx.column(name, column), values))
+        positions = _at_least(ctx, name, positions, min_area)
+        return positions, shapely.STRtree(ctx.shapes(name)[positions])
+
+    key = f"facility:among:{name}:{column}:{values}:{min_area}"
+    positions, tree = ctx.cached(key, build)
+    return np.sort(positions[tree.query(geom, predicate="intersects")])
+
+
+def _at_least(ctx: Context, name: str, chosen: NDArray[np.intp], area: float
+              ) -> NDArray[np.intp]:
+    """The features at ``chosen`` whose whole shape is not smaller than ``area`` (less a square
+    metre, so that no piece of ``area`` is lost to rounding): a piece of a shape is never
+    larger than the shape."""
+    if area <= 0.0:
+        return chosen
+    areas = ctx.cached(f"facility:areas:{name}", lambda: shapely.area(ctx.shapes(name)))
+    return chosen[areas[chosen] >= area - 1.0]
+
+
+def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True,
+            min_area: float = 0.0) -> list[Candidate]:
     """Whole plots inside ``geom``: the available ones, or (``available=False``) every other
-    plot a site could be measured on, which is where near misses come from."""
+    plot a site could be measured on, which is where near misses come from; only those of at
+    least ``min_area``."""
     rules = ctx.rules.facility
     found: list[Candidate] = []
     parcels = ctx.layer("parcels")
     held: NDArray[np.object_] | None = None
     held_tree: shapely.STRtree | None = None
     if parcels is not None:
-        kinds = ["vacant"] + (["public"] if rules.allow_public else []) + \
-            (["enterprise"] if rules.allow_enterprise else [])
-        index = ctx.query("parcels", geom)
-        free = np.isin(parcels["kind"].to_numpy()[index], kinds)
-        chosen = index[free if available else ~free]
-        pieces = _inside(parcels.geometry.to_numpy()[chosen], geom)
-        names, parcel_kinds = parcels["name"].values, parcels["kind"].values
-        for i, piece in zip(chosen, pieces, strict=True):
-            if piece.area >= 1.0:
-                found.append(Candidate(piece, "parcel", names[i], str(parcel_kinds[i])))
-        held = parcels.geometry.to_numpy()
+        kinds = ("vacant",) + (("public",) if rules.allow_public else ()) + \
+            (("enterprise",) if rules.allow_enterprise else ())
+        if available:
+            chosen = _among(ctx, "parcels", kinds, "kind", geom, min_area)
+        else:
+            index = ctx.query("parcels", geom)
+            chosen = index[~np.isin(ctx.column("parcels", "kind")[index], kinds)]
+            chosen = _at_least(ctx, "parcels", chosen, min_area)
+        held = ctx.shapes("parcels")
+        pieces = _inside(held[chosen], geom)
+        sized = shapely.area(pieces) >= max(1.0, min_area)
+        chosen, pieces = chosen[sized], pieces[sized]
+        names = parcels["name"].values[chosen].tolist()
+        kinds_of = parcels["kind"].values[chosen].tolist()
+        for i, piece, name, kind in zip(chosen.tolist(), pieces, names, kinds_of, strict=True):
+            # a plot wholly inside is the layer's own shape: its cuts and checks are kept
+            key = (i, -1) if piece is held[i] else None
+            found.append(Candidate(piece, "parcel", name, str(kind), key))
         held_tree = ctx.tree("parcels")
     landuse = ctx.layer("landuse")
     if landuse is not None:
-        index = ctx.query("landuse", geom)
-        classes = landuse["class"].to_numpy()[index]
-        usable = np.isin(classes, rules.available_landuse)
-        chosen = index[usable if available else ~usable & ~np.isin(classes, rules.excluded_landuse)]
+        if available:
+            chosen = _among(ctx, "landuse", tuple(rules.available_landuse), "class", geom,
+                            min_area)
+        else:
+            index = ctx.query("landuse", geom)
+            classes = landuse["class"].to_numpy()[index]
+            usable = np.isin(classes, rules.available_landuse)
+            chosen = index[~usable & ~np.isin(classes, rules.excluded_landuse)]
+            chosen = _at_least(ctx, "landuse", chosen, min_area)
         pieces = _inside(landuse.geometry.to_numpy()[chosen], geom)
         if held is not None and held_tree is not None:
             # land a parcel already stands for is not offered twice
-            pieces = _minus_parcels(pieces, held, held_tree)
-        for i, piece in zip(chosen, pieces, strict=True):
-            for part in shapely.get_parts(piece):
-                if part.area >= SLIVER_SHARE * rules.land_min_m2:
-                    found.append(Candidate(part, "land", None, str(landuse["class"].values[i])))
+            pieces = _less_parcels(ctx, chosen, pieces, held, held_tree)
+        parts, owner = shapely.get_parts(pieces, return_index=True)
+        big = shapely.area(parts) >= max(SLIVER_SHARE * rules.land_min_m2, min_area)
+        land_classes = landuse["class"].values
+        for part, k in zip(parts[big], owner[big], strict=True):
+            found.append(Candidate(part, "land", None, str(land_classes[chosen[k]])))
     return found
 
 
 def _inside(shapes: NDArray[np.object_], geom: BaseGeometry) -> NDArray[np.object_]:
     """Each shape's part inside ``geom``; the shapes wholly inside (most) are kept as they are."""
     shapely.prepare(geom)
-    whole = shapely.covered_by(shapes, geom)
+    whole = shapely.covers(geom, shapes)  # asked of ``geom``'s prepared form
     result = shapes.copy()
     result[~whole] = shapely.intersection(shapes[~whole], geom)
+    return result
+
+
+def _less_parcels(ctx: Context, chosen: NDArray[np.intp], pieces: NDArray[np.object_],
+                  parcels: NDArray[np.object_], tree: shapely.STRtree) -> NDArray[np.object_]:
+    """:func:`_minus_parcels` of each piece; what is left of a land-use shape wholly inside
+    (the layer's own shape) is kept by the context."""
+    kept: dict[int, BaseGeometry] = ctx.cached("facility:land_less_parcels", dict)
+    shapes = ctx.shapes("landuse")
+    result = pieces.copy()
+    whole = np.fromiter((piece is shapes[i] for i, piece in zip(chosen, pieces, strict=True)),
+                        dtype=bool, count=len(pieces))
+    known = np.fromiter((w and int(i) in kept for i, w in zip(chosen, whole, strict=True)),
+                        dtype=bool, count=len(pieces))
+    result[known] = [kept[int(i)] for i in chosen[known]]
+    todo = np.flatnonzero(~known)
+    if todo.size:
+        result[todo] = _minus_parcels(pieces[todo], parcels, tree)
+        for k in todo[whole[todo]]:
+            kept[int(chosen[k])] = result[k]
     return result
 
 
@@ -247,9 +313,11 @@ def _minus_parcels(pieces: NDArray[np.object_], parcels: NDArray[np.object_],
     return result
 
 
-def available_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
-    """The available plots inside ``geom`` (whole, before any cut)."""
-    return _pieces(ctx, geom)
+def available_land(ctx: Context, geom: BaseGeometry, *, min_area: float = 0.0
+                   ) -> list[Candidate]:
+    """The available plots inside ``geom`` (whole, before any cut); only those of at least
+    ``min_area`` (a plot smaller than a site is neither a site nor cut into one)."""
+    return _pieces(ctx, geom, min_area=min_area)
 
 
 def other_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
@@ -260,19 +328,35 @@ def other_land(ctx: Context, geom: BaseGeometry) -> list[Candidate]:
 def cut_to_size(plots: list[Candidate], ctx: Context) -> list[Candidate]:
     """Plots up to the largest size as they are; larger plots as target-size parts."""
     rules = ctx.rules.facility
-    target = (rules.land_min_m2 + rules.land_max_m2) / 2
+    # the usable cuts of each whole parcel, by its position (they depend on the layer alone)
+    kept: dict[int, list[tuple[int, BaseGeometry]]] = ctx.cached("facility:cuts", dict)
     result = []
-    for c in plots:
-        if c.geometry.area <= rules.land_max_m2:
+    areas = shapely.area(np.fromiter((c.geometry for c in plots), dtype=object,
+                                     count=len(plots)))
+    for c, area in zip(plots, areas, strict=True):
+        if area <= rules.land_max_m2:
             result.append(c)
             continue
-        cuts = [_cut(c.geometry, target, end) for end in (0, 1)]
-        cuts += [_corner(c.geometry, target, (i, j)) for i in (0, 1) for j in (0, 1)]
-        for part in cuts:
-            rest = shapely.difference(c.geometry, part)
-            if _usable(rest, rules.land_min_m2, rules.min_width_m):
-                result.append(Candidate(part, "part", c.name, c.landuse))
+        if c.key is None:
+            parts = _usable_cuts(c.geometry, ctx)
+        else:
+            if c.key[0] not in kept:
+                kept[c.key[0]] = _usable_cuts(c.geometry, ctx)
+            parts = kept[c.key[0]]
+        for k, part in parts:
+            key = None if c.key is None else (c.key[0], k)
+            result.append(Candidate(part, "part", c.name, c.landuse, key))
     return result
+
+
+def _usable_cuts(plot: BaseGeometry, ctx: Context) -> list[tuple[int, BaseGeometry]]:
+    """The target-size cuts of a large plot that leave a usable plot, each with its number."""
+    rules = ctx.rules.facility
+    target = (rules.land_min_m2 + rules.land_max_m2) / 2
+    cuts = [_cut(plot, target, end) for end in (0, 1)]
+    cuts += [_corner(plot, target, (i, j)) for i in (0, 1) for j in (0, 1)]
+    return [(k, part) for k, part in enumerate(cuts)
+            if _usable(shapely.difference(plot, part), rules.land_min_m2, rules.min_width_m)]
 
 
 def candidate_sites(ctx: Context, geom: BaseGeometry) -> list[Candidate]:

@@ -111,7 +111,24 @@ def check_site(candidate: Candidate, ctx: Context) -> SiteCheck:
 
 def check_sites(candidates: list[Candidate], ctx: Context) -> list[SiteCheck]:
     """:func:`check_site` of each candidate, the land use and the widths measured for all of
-    them at once."""
+    them at once; a whole parcel and its cuts (a candidate with a ``key``) are measured once
+    per context, since they depend on the layers and the rules alone."""
+    kept: dict[tuple[int, int], SiteCheck] = ctx.cached("facility:checks", dict)
+    todo = [c for c in candidates if c.key is None or c.key not in kept]
+    fresh = iter(_check_each(todo, ctx))
+    checks = []
+    for c in candidates:
+        if c.key is not None and c.key in kept:
+            checks.append(kept[c.key])
+            continue
+        check = next(fresh)
+        if c.key is not None:
+            kept[c.key] = check
+        checks.append(check)
+    return checks
+
+
+def _check_each(candidates: list[Candidate], ctx: Context) -> list[SiteCheck]:
     rules = ctx.rules.facility
     if not candidates:
         return []
