@@ -8,15 +8,17 @@ scaled so that each cap is 1:
    centre on ties, and takes the adjacent free unit nearest its own centre while it fits; once
    90 % full it stops at the first unit that does not fit rather than reach past it for
    smaller, farther ones. Every unit is placed; every grid is contiguous.
-2. **Dissolve.** The emptiest grids are handed out unit by unit to adjacent grids with room,
-   or to a full neighbour that passes one of its own units on to a third grid with room; a
-   grid is dissolved only if all its units find a place (otherwise every move is undone), so
-   the count falls towards the lower bound ⌈total / cap⌉ without breaking a cap.
+2. **Dissolve.** The emptiest grids are handed out unit by unit, the heaviest first (the
+   small ones left for last fit in the gaps), to adjacent grids with room, or to a full
+   neighbour that passes one of its own units on to a third grid with room; a grid is
+   dissolved only if all its units find a place (otherwise every move is undone), so the
+   count falls towards the lower bound ⌈total / cap⌉ without breaking a cap.
 3. **Polish.** Boundary units move to the adjacent grid whose centre is nearer, when both
    grids stay contiguous and within capacity, which makes the grids compact and evens them out.
    Dissolve and polish repeat while the count falls, each time looking again only where
    something changed: a grid that could not be handed out is tried again once a grid within
-   two steps of it has changed, a unit is looked at again once its own or an adjacent grid has.
+   two steps of it has changed (and within one hand-out, a unit that found no place once a
+   grid its try read has), a unit is looked at again once its own or an adjacent grid has.
 
 A unit that alone exceeds capacity is its own grid and is reported. Ties are broken by unit
 number, so the result depends on the input alone. Each step is near-linear in the units.
@@ -206,16 +208,37 @@ class _Solver:
                 grids.failed[r] = grids.stamp(grids.read)
 
     def _hand_out(self, grids: _Grids, r: int) -> bool:
-        """Give every unit of grid r to an adjacent grid, directly or by pushing one of that
-        grid's units on to a third grid with room; False if some unit finds no place."""
-        members = grids.members[r]
+        """Give every unit of grid r, the heaviest first, to an adjacent grid, directly or by
+        pushing one of that grid's units on to a third grid with room; False if some unit finds
+        no place.
+
+        A unit that found no place is tried again only once its adjacent grids or a grid its
+        try read has changed since (their versions tell): the same try would fail the same way.
+        """
+        members, version, loads = grids.members[r], grids.version, self.loads
+        # the heaviest first, so that the last to be placed are the small ones that fit in gaps
+        order = sorted(members, key=lambda w: (-max(loads[w]), w))
+        stuck: dict[int, tuple[list[int], tuple[int, ...], list[int]]] = {}
         while members:
             placed = False
-            for u in sorted(members):
+            order = [u for u in order if u in members]  # r only loses units
+            for u in order:
                 around = grids.around(u, r)
-                if around and (self._give(grids, u, around) or
-                               self._give_pushing(grids, r, u, around)):
+                if not around:
+                    continue
+                last = stuck.get(u)
+                if last is not None and last[0] == around and \
+                        [version[g] for g in last[1]] == last[2]:
+                    continue
+                if self._give(grids, u, around):
                     placed = True
+                    continue
+                looked = set(around)
+                if self._give_pushing(grids, r, u, around, looked):
+                    placed = True
+                else:
+                    ids = tuple(looked)
+                    stuck[u] = (around, ids, [version[g] for g in ids])
             if not placed:
                 return False
         return True
@@ -228,9 +251,11 @@ class _Solver:
         grids.move(u, to)
         return True
 
-    def _give_pushing(self, grids: _Grids, r: int, u: int, around: list[int]) -> bool:
+    def _give_pushing(self, grids: _Grids, r: int, u: int, around: list[int],
+                      looked: set[int]) -> bool:
         """Give unit u to a grid of ``around`` that passes one of its units on to a third grid
-        (not r) with room, staying contiguous."""
+        (not r) with room, staying contiguous; the third grids considered are added to
+        ``looked``."""
         loads, totals, owner, adj, read = self.loads, grids.totals, grids.owner, self.adj, \
             grids.read
         a, b, c = loads[u]
@@ -248,6 +273,7 @@ class _Solver:
                 if len(grids_v) == 1:
                     continue  # no grid but s or r next to v
                 read |= grids_v
+                looked |= grids_v
                 to = self._emptiest(totals, v, grids_v, r, s)
                 if to < 0:
                     continue
