@@ -270,10 +270,10 @@ class _Solver:
                 if load[0] < e0 or load[1] < e1 or load[2] < e2:
                     continue
                 grids_v = {owner[m] for m in adj[v]}
+                looked |= grids_v  # their units next to v, and so grids_v, stay while they do
                 if len(grids_v) == 1:
                     continue  # no grid but s or r next to v
                 read |= grids_v
-                looked |= grids_v
                 to = self._emptiest(totals, v, grids_v, r, s)
                 if to < 0:
                     continue
