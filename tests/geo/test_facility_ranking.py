@@ -94,3 +94,21 @@ def test_mean_road_distance_of_many_origins_is_the_mean_of_each():
     # is nearest; the point by the far road cannot be reached, so straight: √(1000² + 60²)
     by_hand = (10 * 10 + 30 * 510 + 5 * np.hypot(40, 5) + 2 * np.hypot(1000, 60)) / 47
     assert each[0] == pytest.approx(by_hand)
+
+
+def _ranked(result) -> list[tuple[bytes, float]]:
+    return [(shapely.to_wkb(g), round(float(d), 6))
+            for g, d in zip(result.sites.geometry, result.sites["distance_m"], strict=True)]
+
+
+def test_what_a_town_keeps_between_searches_never_changes_another_communitys_sites(demo_dir):
+    """The plots' checks, staffed places and road networks a context keeps after one search
+    give every later search, of any community, the sites a fresh context gives it."""
+    names = sorted(p.stem for p in (demo_dir / "proposals").glob("*.gpkg"))
+    shared = read_context(demo_dir / "context.gpkg", load_rules(None))
+    for name in [*names, *reversed(names)]:  # each searched after others, twice
+        fresh = read_context(demo_dir / "context.gpkg", load_rules(None))
+        expected = find_sites(_proposal(demo_dir, name), fresh)
+        got = find_sites(_proposal(demo_dir, name), shared)
+        assert _ranked(got) == _ranked(expected), name
+        assert got.qualified == expected.qualified, name
