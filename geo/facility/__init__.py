@@ -19,7 +19,13 @@ from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context, exclusive
-from geo.facility.candidates import Candidate, available_land, cut_to_size, other_land
+from geo.facility.candidates import (
+    Candidate,
+    areas_of,
+    available_land,
+    cut_to_size,
+    other_land,
+)
 from geo.facility.checks import check_sites, programme_floor_m2
 from geo.facility.explain import explain, headline
 from geo.measure import STAFFED, polsby_popper_each
@@ -218,7 +224,7 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
     plots = available_land(ctx, geom, min_area=rules.land_min_m2)
     candidates = cut_to_size(plots, ctx)
     # the size is the cheapest check: only plots of the right size are measured in full
-    areas = _areas(candidates)
+    areas = areas_of(candidates)
     sized = [c for c, area in zip(candidates, areas, strict=True)
              if rules.land_min_m2 <= area <= rules.land_max_m2]
     frame = _measure(sized, ctx)
@@ -238,14 +244,8 @@ def find_sites(proposal: Proposal, ctx: Context) -> FacilityResult:
         qualified = False
     ranked = ranked.reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    largest = float(_areas(plots).max(initial=0.0))
-    return FacilityResult(ranked, qualified, float(largest))
-
-
-def _areas(candidates: list[Candidate]) -> NDArray[np.float64]:
-    """Each candidate's area, measured in one call."""
-    return np.asarray(shapely.area(np.fromiter((c.geometry for c in candidates), dtype=object,
-                                               count=len(candidates))), dtype=np.float64)
+    largest = float(areas_of(plots).max(initial=0.0))
+    return FacilityResult(ranked, qualified, largest)
 
 
 def _near_misses(candidates: list[Candidate], geom: BaseGeometry, ctx: Context,

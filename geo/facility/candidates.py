@@ -249,11 +249,12 @@ def _pieces(ctx: Context, geom: BaseGeometry, *, available: bool = True,
                             min_area)
         else:
             index = ctx.query("landuse", geom)
-            classes = landuse["class"].to_numpy()[index]
+            classes = ctx.column("landuse", "class")[index]
             usable = np.isin(classes, rules.available_landuse)
             chosen = index[~usable & ~np.isin(classes, rules.excluded_landuse)]
             chosen = _at_least(ctx, "landuse", chosen, min_area)
-        pieces = _inside(landuse.geometry.to_numpy()[chosen], geom)
+        # the layer's own shapes: a piece wholly inside is one of them (see _less_parcels)
+        pieces = _inside(ctx.shapes("landuse")[chosen], geom)
         if held is not None and held_tree is not None:
             # land a parcel already stands for is not offered twice
             pieces = _less_parcels(ctx, chosen, pieces, held, held_tree)
@@ -331,9 +332,7 @@ def cut_to_size(plots: list[Candidate], ctx: Context) -> list[Candidate]:
     # the usable cuts of each whole parcel, by its position (they depend on the layer alone)
     kept: dict[int, list[tuple[int, BaseGeometry]]] = ctx.cached("facility:cuts", dict)
     result = []
-    areas = shapely.area(np.fromiter((c.geometry for c in plots), dtype=object,
-                                     count=len(plots)))
-    for c, area in zip(plots, areas, strict=True):
+    for c, area in zip(plots, areas_of(plots), strict=True):
         if area <= rules.land_max_m2:
             result.append(c)
             continue
@@ -347,6 +346,12 @@ def cut_to_size(plots: list[Candidate], ctx: Context) -> list[Candidate]:
             key = None if c.key is None else (c.key[0], k)
             result.append(Candidate(part, "part", c.name, c.landuse, key))
     return result
+
+
+def areas_of(candidates: list[Candidate]) -> NDArray[np.float64]:
+    """Each candidate's area, measured in one call."""
+    return np.asarray(shapely.area(np.fromiter((c.geometry for c in candidates), dtype=object,
+                                               count=len(candidates))), dtype=np.float64)
 
 
 def _usable_cuts(plot: BaseGeometry, ctx: Context) -> list[tuple[int, BaseGeometry]]:
