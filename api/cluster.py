@@ -42,8 +42,7 @@ from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker
 from geo.audit import (
     Audit,
     CommunityAudit,
-    assemble,
-    judge,
+    audit_part,
     overlap_candidates,
     overlaps_between,
     with_overlaps,
@@ -245,11 +244,9 @@ def _judge_slice(packed: bytes, town: WorkerContext) -> _Part:
     """One slice of a layer (a pickled :class:`_Slice`) judged and assembled on a worker."""
     piece: _Slice = pickle.loads(packed)
     ctx = town.get()
-    communities = piece.communities(ctx.crs)
-    judgement, geoms = judge(communities, ctx)
-    part = assemble(communities, judgement, geoms, ctx.crs, piece.codes)
-    return _Part(part.communities, judgement.valid,
-                 None if piece.crs is None else shapely.to_wkb(geoms))
+    part, valid = audit_part(piece.communities(ctx.crs), ctx, piece.codes)
+    return _Part(part.communities, valid,
+                 None if piece.crs is None else shapely.to_wkb(part.geometries))
 
 
 def slice_count(communities: int, workers: int) -> int:

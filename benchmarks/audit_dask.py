@@ -15,13 +15,13 @@ printed). Both answers must equal the in-process audit's document (a wrong answe
 the target is two workers at least 1.6 times as fast as one.
 
 What two cores give. Before the clusters start, the same work (each share of the layer judged
-and assembled, :func:`geo.audit.judge` and :func:`geo.audit.assemble`) runs on plain forked
-processes with no Dask: all of it in one process, then half of it in each of two started at
-the same moment; best round of each. That ratio is the most two workers of any engine can
-reach on this machine: on ideal cores it is 2, and 1.6× is 80 % of it. Where the machine's
-cores give two processes less than 2× (a virtual machine's cores may share a physical one),
-the target is read as 80 % of the ratio measured: two Dask workers must reach 1.6× one, or at
-least 80 % of what plain processes reach.
+and assembled, :func:`geo.audit.audit_part`) runs on plain forked processes with no Dask: all
+of it in one process, then half of it in each of two started at the same moment; best round of
+each. That ratio is the most two workers of any engine can reach on this machine: on ideal
+cores it is 2, and 1.6× is 80 % of it. Where the machine's cores give two processes less than
+2× (a virtual machine's cores may share a physical one), the target is read as 80 % of the
+ratio measured: two Dask workers must reach 1.6× one, or at least 80 % of what plain processes
+reach.
 
 On a shared machine the wall times say little, so the work's own split is shown too, from
 Dask's task stream and CPU clocks: the CPU of each worker's tasks and its busy time (its tasks'
@@ -53,7 +53,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 from api.cluster import Cluster, slice_count, submit_audit  # noqa: E402
 from benchmarks.common import Bench  # noqa: E402
 from boundary_data.district import build_district  # noqa: E402
-from geo.audit import assemble, audit, communities_from_frame, judge  # noqa: E402
+from geo.audit import audit, audit_part, communities_from_frame  # noqa: E402
 from geo.context import build_context  # noqa: E402
 from geo.prepared import prepare_town  # noqa: E402
 from geo.rules import Rules  # noqa: E402
@@ -137,8 +137,7 @@ def _judge_share(communities: list[Any], codes: list[str], ctx: Any, start: Any,
                  done: Any) -> None:
     """In a forked process: wait for the start, judge and assemble the share, say so."""
     start.wait()
-    judgement, geoms = judge(communities, ctx)
-    assemble(communities, judgement, geoms, ctx.crs, codes)
+    audit_part(communities, ctx, codes)
     done.put(time.perf_counter())
 
 

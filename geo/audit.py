@@ -36,8 +36,8 @@ from geo.rules.model import ProposalColumns
 from geo.validate import CHECKS, UNCONDITIONAL, batch, naming, validity
 
 __all__ = ["RULES", "Audit", "CommunityAudit", "Judgement", "Overlap", "assemble", "audit",
-           "communities_from_frame", "judge", "overlap_candidates", "overlaps_between",
-           "with_overlaps", "work_geometries"]
+           "audit_part", "communities_from_frame", "judge", "overlap_candidates",
+           "overlaps_between", "with_overlaps", "work_geometries"]
 
 RULES = tuple(CHECKS)
 # the rules computed for all communities at once (geo.validate.batch); B2 and B9 are cheap
@@ -391,6 +391,15 @@ def assemble(communities: Sequence[Proposal], judgement: Judgement,
     return Audit(communities=results, overlaps=[], geometries=geometries, crs=crs)
 
 
+def audit_part(communities: Sequence[Proposal], ctx: Context,
+               codes: Sequence[str] | None = None) -> tuple[Audit, npt.NDArray[np.bool_]]:
+    """The audit of ``communities`` before overlaps are looked for (:func:`judge`, then
+    :func:`assemble`), and which of them are valid polygons: the part of a layer's audit that
+    one Dask worker makes of its slice."""
+    judgement, geoms = judge(communities, ctx)
+    return assemble(communities, judgement, geoms, ctx.crs, codes), judgement.valid
+
+
 def audit(communities: Sequence[Proposal], ctx: Context, *,
           codes: Sequence[str] | None = None) -> Audit:
     """Re-validate every community against ``ctx`` and find the overlaps between them.
@@ -399,9 +408,9 @@ def audit(communities: Sequence[Proposal], ctx: Context, *,
     ``geo.validate.validate(community, ctx)``; ``errors`` counts the rules with an error.
     ``codes`` are the communities' codes, in the same order.
     """
-    judgement, geoms = judge(communities, ctx)
-    found = overlaps_between(geoms, [c.name for c in communities], judgement.valid)
-    return with_overlaps(assemble(communities, judgement, geoms, ctx.crs, codes), found)
+    part, valid = audit_part(communities, ctx, codes)
+    return with_overlaps(part, overlaps_between(part.geometries, [c.name for c in communities],
+                                                valid))
 
 
 def overlaps_between(geoms: npt.NDArray[np.object_], names: Sequence[str],
