@@ -2,31 +2,37 @@
 
 A :class:`Context` is built once from the context layers (GeoDataFrames as read from the
 bureau's files) and reused for every proposal: layers renamed to sijie's layer and column
-names through the rules' mapping, projected into the work CRS, checked, and indexed.
+names through the rules' mapping, projected into the work CRS, checked, and indexed. The
+checks read a layer's geometries and columns as arrays (:meth:`Context.shapes`,
+:meth:`Context.column`), which a pickled context gives without loading pandas
+(:class:`geo.layers.Layers`).
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
-from typing import Literal, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, cast
 
-import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import work_crs
-from geo.employment.apply import VERIFIED, apply_figures
+from geo.employment import VERIFIED
 from geo.errors import InputError
 from geo.i18n import OneOf
+from geo.layers import Layers
 from geo.rules import Rules
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context", "exclusive"]
 
@@ -60,10 +66,6 @@ Predicate = Literal["intersects", "within", "contains", "overlaps", "crosses", "
                     "covers", "covered_by", "contains_properly"]
 
 
-def _tree(frame: gpd.GeoDataFrame | None) -> shapely.STRtree | None:
-    return None if frame is None else shapely.STRtree(frame.geometry.values)
-
-
 @dataclass(frozen=True, eq=False)
 class Context:
     """The context layers in ``crs`` (metres), indexed for repeated queries.
@@ -74,7 +76,7 @@ class Context:
     """
 
     crs: pyproj.CRS
-    layers: dict[str, gpd.GeoDataFrame | None]
+    layers: Mapping[str, gpd.GeoDataFrame | None]  # a :class:`Layers` once made
     rules: Rules
     source: str = ""
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
@@ -82,9 +84,21 @@ class Context:
     # (zones, tiles, neighbours) are not thread-safe (libgeos/geos#825), see :func:`exclusive`
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.layers, Layers):
+            object.__setattr__(self, "layers", Layers(self.layers))
+
+    @property
+    def _layers(self) -> Layers:
+        return cast(Layers, self.layers)
+
     def layer(self, name: str) -> gpd.GeoDataFrame | None:
         """An optional layer, or ``None`` when the context has none."""
         return self.layers.get(name)
+
+    def has_layer(self, name: str) -> bool:
+        """Whether the context has the layer ``name`` (asking makes no frame)."""
+        return self._layers.present(name)
 
     def require(self, name: str) -> gpd.GeoDataFrame:
         """A layer the caller cannot do without (``neighbours``, ``roads``).
@@ -95,7 +109,8 @@ class Context:
             The context has no such layer (``build_context`` already refuses a context
             without the required layers, so this is only met by hand-made contexts).
         """
-        return _required(self.layers, name, self.rules, self.source)
+        _required_present(self._layers.present(name), name, self.rules, self.source)
+        return cast("gpd.GeoDataFrame", self.layers[name])
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
         """The value kept under ``key``, made by ``build()`` on first use.
@@ -137,18 +152,24 @@ class Context:
     def column(self, name: str, column: str) -> np.ndarray:
         """A column of a layer the caller cannot do without, as a NumPy array (made on first
         use and kept: taking a column from a frame costs more than the lookups made in it)."""
+        _required_present(self._layers.present(name), name, self.rules, self.source)
         return self.cached(f"column:{name}:{column}",
-                           lambda: self.require(name)[column].to_numpy())
+                           lambda: self._layers.column(name, column))
+
+    def column_names(self, name: str) -> tuple[str, ...]:
+        """The columns of a layer the caller cannot do without (its geometry's included)."""
+        _required_present(self._layers.present(name), name, self.rules, self.source)
+        return self._layers.column_names(name)
 
     def shapes(self, name: str) -> npt.NDArray[np.object_]:
         """The geometries of a layer the caller cannot do without, in layer order (kept)."""
-        return self.cached(f"shapes:{name}",
-                           lambda: np.asarray(self.require(name).geometry.to_numpy(),
-                                              dtype=object))
+        _required_present(self._layers.present(name), name, self.rules, self.source)
+        return self._layers.shapes(name)
 
     def tree(self, name: str) -> shapely.STRtree | None:
         """The STRtree of a layer's geometries, built on first use and kept."""
-        return self.cached(f"tree:{name}", lambda: _tree(self.layer(name)))
+        return self.cached(f"tree:{name}", lambda: shapely.STRtree(self.shapes(name))
+                           if self.has_layer(name) else None)
 
     def query(self, name: str, geom: BaseGeometry,
               predicate: Predicate = "intersects") -> np.ndarray:
@@ -162,8 +183,7 @@ class Context:
     def inside(self, name: str, geom: BaseGeometry) -> np.ndarray:
         """Positions of a layer's features that lie in ``geom`` by their representative point
         (a building or plot belongs where most of it stands, not where it merely touches)."""
-        frame = self.layer(name)
-        if frame is None:
+        if not self.has_layer(name):
             return np.empty(0, dtype=int)
         index = self.query(name, geom)
         points = shapely.point_on_surface(self.shapes(name)[index])
@@ -180,10 +200,14 @@ class Context:
 
     def _road_zones(self) -> np.ndarray:
         rules = self.rules.boundary
-        roads = self.require("roads")
-        given = roads["width_m"].fillna(roads["class"].map(rules.road_width_default_m))
-        widths = given.fillna(min(rules.road_width_default_m.values())).to_numpy(float)
-        zones: np.ndarray = shapely.buffer(roads.geometry.values,
+        defaults = rules.road_width_default_m
+        narrowest = min(defaults.values())
+        widths = np.array([
+            width if not math.isnan(width)
+            else defaults.get(kind, narrowest) if isinstance(kind, str) else narrowest
+            for width, kind in zip(self.column("roads", "width_m").astype(float),
+                                   self.column("roads", "class"), strict=True)], dtype=float)
+        zones: np.ndarray = shapely.buffer(self.shapes("roads"),
                                            widths / 2 + rules.road_tolerance_margin_m)
         return zones
 
@@ -191,17 +215,14 @@ class Context:
     def has_verified(self) -> bool:
         """Whether verified employment figures were imported for this context (the parcels
         then say which of their figures are verified)."""
-        parcels = self.layer("parcels")
-        return parcels is not None and VERIFIED in parcels.columns
+        return self.has_layer("parcels") and VERIFIED in self.column_names("parcels")
 
     @cached_property
     def town(self) -> BaseGeometry:
         """The town's area: the jurisdiction layer, or else the union of the neighbours."""
-        jurisdiction = self.layer("jurisdiction")
-        town: BaseGeometry = (shapely.union_all(jurisdiction.geometry.values)
-                              if jurisdiction is not None
-                              else shapely.coverage_union_all(
-                                  self.require("neighbours").geometry.values))
+        town: BaseGeometry = (shapely.union_all(self.shapes("jurisdiction"))
+                              if self.has_layer("jurisdiction")
+                              else shapely.coverage_union_all(self.shapes("neighbours")))
         shapely.prepare(town)  # asked "is this inside the town?" once per proposal
         return town
 
@@ -210,18 +231,26 @@ class Context:
         return shapely.boundary(self.town)
 
 
-def _required(layers: dict[str, gpd.GeoDataFrame | None], name: str, rules: Rules,
-              source: str) -> gpd.GeoDataFrame:
-    """The layer ``name``, or the error naming it as the bureau's data spells it."""
-    frame = layers.get(name)
-    if frame is None:
+def _required_present(present: bool, name: str, rules: Rules, source: str) -> None:
+    """Nothing if the layer ``name`` is ``present``, else the error naming it as the bureau's
+    data spells it."""
+    if not present:
         raise InputError(message_key="context_layer_missing",
                          params={"layer": getattr(rules.context.layers, name, name), "role": name},
                          path=source)
-    return frame
+
+
+def _required(layers: Mapping[str, gpd.GeoDataFrame | None], name: str, rules: Rules,
+              source: str) -> gpd.GeoDataFrame:
+    """The layer ``name``, or the error naming it as the bureau's data spells it."""
+    frame = layers.get(name)
+    _required_present(frame is not None, name, rules, source)
+    return cast("gpd.GeoDataFrame", frame)
 
 
 def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> gpd.GeoDataFrame:
+    import pandas as pd
+
     mapping = rules.context.columns.get(layer, {})
     theirs_to_ours = {theirs: ours for ours, theirs in mapping.items() if theirs in frame.columns}
     renamed = frame.rename(columns=theirs_to_ours) if theirs_to_ours else frame
@@ -296,6 +325,11 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
         A required layer or column is missing, a number column holds text, a geometry has the
         wrong type, or a neighbour is invalid.
     """
+    import pandas as pd
+
+    from geo.crs import work_crs
+    from geo.employment.apply import apply_figures
+
     for name in REQUIRED_LAYERS:
         _required(layers, name, rules, source)
     neighbours = _required(layers, "neighbours", rules, source)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.employment.apply import VERIFIED
+from geo.employment import VERIFIED
 
 __all__ = [
     "NOT_LAND",
@@ -158,16 +157,14 @@ def area_shares(shapes: npt.NDArray[np.object_], geom: BaseGeometry | npt.NDArra
 def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
                   ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
     """Positions of a layer's features meeting ``geom`` and the share of each inside it."""
-    frame = ctx.layer(layer)
     index = ctx.query(layer, geom)
-    if frame is None or index.size == 0:
+    if index.size == 0:
         return index, np.empty(0)
     return index, area_shares(ctx.shapes(layer)[index], geom)
 
 
-def _staffed_inside(geom: BaseGeometry, ctx: Context, frame: gpd.GeoDataFrame
-                   ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64],
-                              npt.NDArray[np.bool_]]:
+def _staffed_inside(geom: BaseGeometry, ctx: Context) -> tuple[
+        npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Positions of the parcels meeting ``geom``, the share of each inside, and which are
     staffed (:data:`STAFFED`)."""
     index, share = shares_inside(geom, ctx, "parcels")
@@ -188,10 +185,9 @@ def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
     area inside; an enterprise counts where most of it lies. A parcel's employees are the
     verified figure where one was imported, its estimate otherwise.
     """
-    frame = ctx.layer("parcels")
-    if frame is None:
+    if not ctx.has_layer("parcels"):
         return 0, 0
-    index, share, staffed = _staffed_inside(geom, ctx, frame)
+    index, share, staffed = _staffed_inside(geom, ctx)
     total = round(float((_employees_of(ctx, index) * share)[staffed].sum()))
     kinds = ctx.column("parcels", "kind")[index]
     enterprises = int(((kinds == "enterprise") & (share >= 0.5)).sum())
@@ -201,19 +197,17 @@ def employees_inside(geom: BaseGeometry, ctx: Context) -> tuple[int, int]:
 def verified_inside(geom: BaseGeometry, ctx: Context) -> int | None:
     """Of :func:`employees_inside`'s employees, those counted from verified figures (核定就业
     人数, 001 § 三(一)); ``None`` when no figures were imported for the context."""
-    frame = ctx.layer("parcels")
-    if frame is None or not ctx.has_verified:
+    if not ctx.has_verified:
         return None
-    index, share, staffed = _staffed_inside(geom, ctx, frame)
+    index, share, staffed = _staffed_inside(geom, ctx)
     verified = ctx.column("parcels", VERIFIED).astype(bool)[index] & staffed
     return round(float((_employees_of(ctx, index) * share)[verified].sum()))
 
 
 def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     """Area (m²) of each land-use class inside ``geom``; empty without a land-use layer."""
-    frame = ctx.layer("landuse")
     index = ctx.query("landuse", geom)
-    if frame is None or index.size == 0:
+    if index.size == 0:
         return {}
     areas = clipped_areas(ctx.shapes("landuse")[index], geom)
     classes = ctx.column("landuse", "class")[index]
@@ -230,10 +224,9 @@ def land_share(areas: Mapping[str, float], classes: Iterable[str]) -> float:
 def residents_inside(geom: BaseGeometry, ctx: Context
                      ) -> tuple[float, int, list[BaseGeometry]]:
     """Residential land (m²) and homes (buildings) inside ``geom``, and where they are."""
-    landuse, buildings = ctx.layer("landuse"), ctx.layer("buildings")
     places: list[BaseGeometry] = []
     area = 0.0
-    if landuse is not None:
+    if ctx.has_layer("landuse"):
         index = ctx.query("landuse", geom)
         homes = index[ctx.column("landuse", "class")[index] == "residential"]
         pieces = clipped(ctx.shapes("landuse")[homes], geom)
@@ -241,7 +234,7 @@ def residents_inside(geom: BaseGeometry, ctx: Context
         area = float(shapely.area(pieces).sum())
         places.extend(pieces)
     count = 0
-    if buildings is not None:
+    if ctx.has_layer("buildings"):
         index = ctx.inside("buildings", geom)
         homes = index[ctx.column("buildings", "use")[index] == "residential"]
         count = len(homes)

@@ -9,10 +9,10 @@ offset is zero and points are returned unchanged.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -110,10 +110,13 @@ def _inverse_xy(coords: np.ndarray) -> np.ndarray:
 
 def _apply(geoms: G, func: Callable[[np.ndarray], np.ndarray]) -> G:
     """Apply ``func`` to the x/y of every vertex, keeping z, index, name and CRS label."""
-    if isinstance(geoms, gpd.GeoSeries):
+    # a GeoSeries comes only from a loaded geopandas: nothing else loads it here
+    geopandas = sys.modules.get("geopandas")
+    if geopandas is not None and isinstance(geoms, geopandas.GeoSeries):
         values = _apply(np.asarray(geoms.values, dtype=object), func)
-        series = gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs, name=geoms.name)
-        return series  # type: ignore[return-value]
+        series: G = geopandas.GeoSeries(values, index=geoms.index, crs=geoms.crs,
+                                        name=geoms.name)
+        return series
     arr = np.asarray(geoms, dtype=object)
     has_z = shapely.has_z(arr)
     out = np.asarray(shapely.transform(arr, func, include_z=False), dtype=object)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pyproj
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from geo.errors import CRSError, MissingCRSError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "cm_epsg_from_zone_prefixed",

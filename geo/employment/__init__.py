@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from geo.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from geo.employment.apply import VERIFIED, apply_figures, newest_figures
+    from geo.employment.apply import apply_figures, newest_figures
     from geo.employment.outcome import (
         FIGURE_COLUMNS,
         BadCode,
@@ -30,7 +30,10 @@ __all__ = ["ALPHABET", "FIELDS", "FIGURE_COLUMNS", "HEADERS", "VERIFIED", "BadCo
            "ImportOutcome", "TableRow", "apply_figures", "check_character", "check_import",
            "check_table", "newest_figures", "next_import_id", "table_rows", "uscc_problem"]
 
-_MODULES = {"VERIFIED": "apply", "apply_figures": "apply", "newest_figures": "apply",
+#: the parcels' column saying whether ``employees`` is a verified figure (:func:`apply_figures`)
+VERIFIED = "employees_verified"
+
+_MODULES = {"apply_figures": "apply", "newest_figures": "apply",
             "FIGURE_COLUMNS": "outcome", "BadCode": "outcome", "ImportOutcome": "outcome",
             "check_import": "outcome", "check_table": "outcome", "next_import_id": "outcome",
             "FIELDS": "table", "HEADERS": "table", "TableRow": "table", "table_rows": "table",

@@ -11,10 +11,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-__all__ = ["VERIFIED", "apply_figures", "newest_figures"]
+from geo.employment import VERIFIED
 
-#: the parcels' column saying whether ``employees`` is a verified figure
-VERIFIED = "employees_verified"
+__all__ = ["VERIFIED", "apply_figures", "newest_figures"]
 
 
 def newest_figures(stored: pd.DataFrame) -> pd.DataFrame:

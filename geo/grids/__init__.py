@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from geo.context import Context
-from geo.employment.apply import VERIFIED
+from geo.employment import VERIFIED
 from geo.grids.codes import grid_codes
 from geo.grids.microgrids import make_microgrids
 from geo.grids.partition import Capacity, partition

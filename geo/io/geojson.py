@@ -5,15 +5,14 @@ counter-clockwise, holes clockwise, 7 decimals for degrees: about 1 cm)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.io.gdal_env import gdal_errors
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["DEGREE_DECIMALS", "METRE_DECIMALS", "geojson_geometry", "write_geojson"]
 
@@ -54,7 +53,11 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | Path) -> Path:
     InputError
         The frame has no CRS or the file cannot be written.
     """
-    from geo.io.gpkg import require_crs  # the writer's checks; a report's geometry needs none
+    # GDAL and the writer's checks: a report's geometries (geojson_geometry) need neither
+    import pyogrio
+
+    from geo.io.gdal_env import gdal_errors
+    from geo.io.gpkg import require_crs
 
     target = Path(path)
     require_crs(gdf, target, None)

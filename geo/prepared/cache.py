@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 CACHE_ENV = "SIJIE_CACHE_DIR"
 # first bytes of a cache file; a change in what a prepared town holds changes the number
-_MAGIC = b"sijie prepared town 1\n"
+_MAGIC = b"sijie prepared town 2\n"
 _DIGEST = 32
 _CHUNK = 1 << 20
 
@@ -90,15 +90,17 @@ def _code() -> str:
 @functools.cache
 def _versions() -> str:
     """The versions of what writes and reads a prepared town (a pickle is only read back by
-    the versions that wrote it, and sijie's own code: :func:`_code`)."""
-    import geopandas
+    the versions that wrote it, and sijie's own code: :func:`_code`). pandas and geopandas,
+    which make a layer's frame, are asked of the installation: a town loaded only to be
+    judged never imports them (:mod:`geo.layers`)."""
+    from importlib.metadata import version
+
     import numpy
-    import pandas
     import pyproj
     import shapely
 
     return " ".join([_code(), shapely.__version__, shapely.geos_version_string,
-                     geopandas.__version__, pandas.__version__, numpy.__version__,
+                     version("geopandas"), version("pandas"), numpy.__version__,
                      pyproj.__version__])
 
 

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.carve import Carved, edge_bands_each, slivers_each
 from geo.context import Context
-from geo.employment.apply import VERIFIED
+from geo.employment import VERIFIED
 from geo.measure import (
     NOT_LAND,
     STAFFED,

@@ -7,6 +7,8 @@ there is none, the share of floor area from the buildings layer. Below the minim
 
 from __future__ import annotations
 
+import math
+
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -26,10 +28,13 @@ WANTED = {"industrial": ("industrial",), "building": ("office", "commercial")}
 
 def _floor_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     """Floor area (m²) of each building use inside ``geom``."""
-    buildings = ctx.require("buildings")
-    chosen = buildings.iloc[ctx.inside("buildings", geom)]
-    floors = chosen.groupby("use")["floor_area_m2"].sum().astype(float)
-    return {str(use): float(area) for use, area in floors.items()}
+    index = ctx.inside("buildings", geom)
+    areas = ctx.column("buildings", "floor_area_m2")[index].astype(float)
+    floors: dict[str, list[float]] = {}
+    for use, area in zip(ctx.column("buildings", "use")[index], areas, strict=True):
+        if isinstance(use, str) and not math.isnan(area):  # buildings of no use: no share
+            floors.setdefault(use, []).append(float(area))
+    return {use: math.fsum(each) for use, each in floors.items()}
 
 
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
@@ -37,9 +42,9 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     geom = proposal.to_crs(ctx.crs)
     limit = ctx.rules.boundary.industrial_share_min
     kind = proposal.type if proposal.type in WANTED else "industrial"
-    if ctx.layer("landuse") is not None:
+    if ctx.has_layer("landuse"):
         share = land_share(land_shares(geom, ctx), WANTED[kind])
-    elif ctx.layer("buildings") is not None:
+    elif ctx.has_layer("buildings"):
         floors = _floor_shares(geom, ctx)
         total = sum(floors.values())
         share = sum(floors.get(c, 0.0) for c in WANTED[kind]) / total if total else 0.0

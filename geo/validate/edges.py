@@ -46,9 +46,8 @@ def feature_zones(ctx: Context) -> list[BaseGeometry]:
     zones = list(ctx.road_zones())
     for layer, distance in (("water", rules.water_tolerance_m),
                             ("terrain", rules.terrain_tolerance_m)):
-        frame = ctx.layer(layer)
-        if frame is not None:
-            zones.extend(shapely.buffer(frame.geometry.values, distance))
+        if ctx.has_layer(layer):
+            zones.extend(shapely.buffer(ctx.shapes(layer), distance))
     return zones
 
 

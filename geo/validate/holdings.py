@@ -29,8 +29,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
     least = ctx.rules.boundary.cut_share_min
     findings = []
     for layer, key in (("parcels", N_("b6_cut_parcel")), ("buildings", N_("b6_cut_building"))):
-        frame = ctx.layer(layer)
-        if frame is None:
+        if not ctx.has_layer(layer):
             findings.append(Finding(rule=RULE, severity=INFO, clause=CLAUSE, key="skipped_layer",
                                     params={"layer": layer}))
             continue

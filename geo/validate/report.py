@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
+import numpy as np
 import pyproj
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import reproject_all
 from geo.i18n import N_, Text, t
 from geo.io.geojson import geojson_geometry
 from geo.rules.model import rule_settings
@@ -119,9 +120,8 @@ class Report:
         geoms = [f.geometry for f in self.findings]
         present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
         if present and crs != self.work_crs:
-            shapes = [g for g in geoms if g is not None and not g.is_empty]
-            moved = gpd.GeoSeries(shapes, crs=self.work_crs).to_crs(crs)
-            for i, geom in zip(present, moved, strict=True):
+            shapes = np.array([geoms[i] for i in present], dtype=object)
+            for i, geom in zip(present, reproject_all(shapes, self.work_crs, crs), strict=True):
                 geoms[i] = geom
         return geoms
 

@@ -23,7 +23,7 @@ CLAUSE = rule_clause(RULE)
 
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """A warning located on the residential land and homes inside, when there are any."""
-    if ctx.layer("landuse") is None and ctx.layer("buildings") is None:
+    if not ctx.has_layer("landuse") and not ctx.has_layer("buildings"):
         return RuleResult(findings=(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
                                             key="skipped_layer", params={"layer": "landuse"}),))
     area, count, places = residents_inside(proposal.to_crs(ctx.crs), ctx)

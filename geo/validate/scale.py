@@ -24,7 +24,7 @@ CLAUSE = rule_clause(RULE)
 def check(proposal: Proposal, ctx: Context) -> RuleResult:
     """An error above M employees, a warning far from N; the employees and enterprises."""
     rules = ctx.rules.scale
-    if ctx.layer("parcels") is None:
+    if not ctx.has_layer("parcels"):
         return RuleResult(findings=(Finding(rule=RULE, severity=INFO, clause=CLAUSE,
                                             key="skipped_layer", params={"layer": "parcels"}),),
                           metrics={"employees": None, "enterprises": None})

@@ -1,0 +1,181 @@
+"""The layers of a context: GeoDataFrames, or packed as a pickle keeps them.
+
+Judging a proposal needs a layer's geometries and a few of its columns, never its frame. A
+pickled context (a prepared town in the cache, an audit worker's copy) keeps each layer
+packed: its geometries as WKB, each column apart, and its table without geometries. Unpacked,
+:class:`Layers` gives the geometries and columns as NumPy arrays without loading pandas, and
+makes a layer's GeoDataFrame only when a caller asks for the frame itself.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pyproj
+import shapely
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["Layers", "PackedLayer"]
+
+# a column whose pickle names pandas (pandas' missing value, a timestamp) is not kept apart:
+# reading it back would load pandas, so it is taken from the frame instead
+_PANDAS = b"pandas"
+
+
+@dataclass(frozen=True)
+class PackedLayer:
+    """One layer as a pickle keeps it: geometries as WKB, each column pickled apart (read
+    without pandas), and the attribute table pickled whole (read when the frame is asked for).
+    """
+
+    wkb: npt.NDArray[np.object_]
+    columns: dict[str, bytes | None]  # None: only in ``table``
+    table: bytes
+    geometry_name: str
+    order: tuple[str, ...]  # every column, the geometry's included, in the frame's order
+    crs: str | None  # as WKT: made into a CRS only with the frame
+    attrs: dict[str, object]  # the frame's ``attrs`` (where it was read from)
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame) -> PackedLayer:
+        """``frame`` packed."""
+        import pandas as pd
+
+        name = frame.geometry.name
+        table = frame.drop(columns=name)
+        columns: dict[str, bytes | None] = {}
+        for column in table.columns:
+            data = pickle.dumps(table[column].to_numpy(), protocol=pickle.HIGHEST_PROTOCOL)
+            columns[str(column)] = None if _PANDAS in data else data
+        wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))
+        return cls(wkb=np.asarray(wkb, dtype=object), columns=columns,
+                   table=pickle.dumps(pd.DataFrame(table), protocol=pickle.HIGHEST_PROTOCOL),
+                   geometry_name=str(name), order=tuple(str(c) for c in frame.columns),
+                   crs=None if frame.crs is None else frame.crs.to_wkt(),
+                   attrs={str(key): value for key, value in frame.attrs.items()})
+
+    def shapes(self) -> npt.NDArray[np.object_]:
+        """The geometries, in layer order."""
+        shapes: npt.NDArray[np.object_] = np.asarray(shapely.from_wkb(self.wkb), dtype=object)
+        return shapes
+
+    def frame(self, shapes: npt.NDArray[np.object_]) -> gpd.GeoDataFrame:
+        """The layer's GeoDataFrame, on ``shapes`` (its geometries, unpacked)."""
+        import geopandas as gpd
+
+        table = pickle.loads(self.table)
+        crs = None if self.crs is None else pyproj.CRS.from_wkt(self.crs)
+        geometry = gpd.GeoSeries(shapes, index=table.index, crs=crs, name=self.geometry_name)
+        frame = gpd.GeoDataFrame(table.assign(**{self.geometry_name: geometry}),
+                                 geometry=self.geometry_name, crs=crs)
+        frame = frame[list(self.order)]
+        frame.attrs.update(self.attrs)
+        return frame
+
+    def column(self, name: str) -> npt.NDArray[np.generic] | None:
+        """The column ``name`` as a NumPy array; ``None`` when it is only in the table.
+
+        Raises
+        ------
+        KeyError
+            The layer has no such column.
+        """
+        data = self.columns[name]
+        return None if data is None else pickle.loads(data)
+
+
+class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
+    """A context's layers by sijie's layer name (``None``: the context has no such layer).
+
+    A layer is given as its frame, or packed (:class:`PackedLayer`); :meth:`shapes` and
+    :meth:`column` read a packed layer without making its frame, and the frame is made on
+    first use (``layers[name]``), on the same geometries. A pickle keeps every layer packed.
+    """
+
+    def __init__(self, frames: Mapping[str, gpd.GeoDataFrame | None], *,
+                 packed: Mapping[str, PackedLayer | None] | None = None) -> None:
+        self._frames: dict[str, gpd.GeoDataFrame | None] = dict(frames)
+        self._packed: dict[str, PackedLayer | None] = dict(packed or {})
+        self._shapes: dict[str, npt.NDArray[np.object_]] = {}
+
+    def __getitem__(self, name: str) -> gpd.GeoDataFrame | None:
+        if name in self._frames:
+            return self._frames[name]
+        packed = self._packed[name]  # KeyError: no such layer at all
+        frame = None if packed is None else packed.frame(self.shapes(name))
+        self._frames[name] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._packed), **dict.fromkeys(self._frames)})
+
+    def __len__(self) -> int:
+        return len(self._packed.keys() | self._frames.keys())
+
+    def present(self, name: str) -> bool:
+        """Whether the context has the layer ``name`` (its frame is not made)."""
+        if name in self._frames:
+            return self._frames[name] is not None
+        return self._packed.get(name) is not None
+
+    def shapes(self, name: str) -> npt.NDArray[np.object_]:
+        """The geometries of a present layer, in layer order (unpacked once and kept)."""
+        if name not in self._shapes:
+            frame = self._frames.get(name)
+            if frame is not None:
+                shapes = np.asarray(frame.geometry.to_numpy(), dtype=object)
+            else:
+                packed = self._packed[name]
+                assert packed is not None, name
+                shapes = packed.shapes()
+            self._shapes[name] = shapes
+        return self._shapes[name]
+
+    def column(self, name: str, column: str) -> npt.NDArray[np.generic]:
+        """A column of a present layer as a NumPy array.
+
+        Raises
+        ------
+        KeyError
+            The layer has no such column.
+        """
+        packed = None if name in self._frames else self._packed.get(name)
+        values = None if packed is None else packed.column(column)
+        if values is None:
+            frame = self[name]
+            assert frame is not None, name
+            values = frame[column].to_numpy()
+        return values
+
+    def column_names(self, name: str) -> tuple[str, ...]:
+        """The columns of a present layer, its geometry's included, in the frame's order."""
+        packed = None if name in self._frames else self._packed.get(name)
+        if packed is not None:
+            return packed.order
+        frame = self[name]
+        assert frame is not None, name
+        return tuple(str(c) for c in frame.columns)
+
+    def replaced(self, name: str, frame: gpd.GeoDataFrame | None) -> Layers:
+        """These layers with ``name`` replaced by ``frame`` (the others are shared, packed or
+        not)."""
+        others = {key: value for key, value in self._frames.items() if key != name}
+        packed = {key: value for key, value in self._packed.items() if key != name}
+        return Layers({**others, name: frame}, packed=packed)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Every layer packed (a packed layer as it is)."""
+        packed = dict(self._packed)
+        for name, frame in self._frames.items():
+            packed[name] = None if frame is None else PackedLayer.of(frame)
+        return {"packed": packed}
+
+    def __setstate__(self, state: dict[str, dict[str, PackedLayer | None]]) -> None:
+        self.__init__({}, packed=state["packed"])  # type: ignore[misc]

@@ -1,0 +1,109 @@
+"""A context's layers packed in a pickle (geo.layers): every frame, geometry and column comes
+back as it was, and judging a proposal against a loaded town reads no frame (pandas stays
+unloaded)."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from geopandas.testing import assert_geodataframe_equal
+
+from geo.context import LAYER_COLUMNS, Context, build_context
+from geo.layers import Layers
+from geo.prepared import prepare_town
+from geo.prepared.cache import read_prepared_context
+from geo.rules import Rules
+
+
+@pytest.fixture(scope="module")
+def town(context) -> Context:
+    return build_context(context, Rules(), source="demo")
+
+
+@pytest.fixture(scope="module")
+def loaded(town: Context) -> Context:
+    return pickle.loads(pickle.dumps(town))
+
+
+def test_every_layer_comes_back_as_the_frame_it_was(town: Context, loaded: Context) -> None:
+    for name in LAYER_COLUMNS:
+        before, after = town.layer(name), loaded.layer(name)
+        if before is None:
+            assert after is None
+            continue
+        assert_geodataframe_equal(after, before, check_dtype=True, check_crs=True)
+        assert after.index.equals(pd.RangeIndex(len(before)))
+        assert after.attrs == before.attrs
+
+
+def test_geometries_and_columns_come_back_without_making_frames(town: Context) -> None:
+    loaded: Context = pickle.loads(pickle.dumps(town))
+    for name in LAYER_COLUMNS:
+        if not town.has_layer(name):
+            assert not loaded.has_layer(name)
+            continue
+        assert loaded.column_names(name) == town.column_names(name)
+        shapes = loaded.shapes(name)
+        assert shapely.equals_exact(shapes, town.shapes(name), tolerance=0).all()
+        for column in LAYER_COLUMNS[name]:
+            pd.testing.assert_series_equal(pd.Series(loaded.column(name, column)),
+                                           pd.Series(town.column(name, column)))
+    layers = loaded.layers
+    assert isinstance(layers, Layers)
+    assert not layers._frames, "a frame was made to read geometries or columns"
+    # the frame made afterwards stands on the same geometries
+    assert loaded.layer("parcels").geometry.values[0] is loaded.shapes("parcels")[0]
+
+
+def test_a_layer_the_town_lacks_is_absent_packed_or_not() -> None:
+    frames = {"roads": None}
+    assert not Layers(frames).present("roads")
+    assert not pickle.loads(pickle.dumps(Layers(frames))).present("roads")
+    assert "water" not in Layers(frames)
+
+
+def test_replacing_a_layer_keeps_the_others_packed(loaded: Context, town: Context) -> None:
+    layers = pickle.loads(pickle.dumps(town.layers))
+    neighbours = town.require("neighbours").iloc[:3]
+    replaced = layers.replaced("neighbours", neighbours)
+    assert replaced["neighbours"] is neighbours
+    assert replaced.present("parcels") and not replaced._frames.get("parcels")
+    assert set(replaced) == set(layers)
+
+
+def test_judging_a_loaded_town_never_loads_pandas(demo_dir: Path, tmp_path: Path) -> None:
+    """The checks read geometries and columns only: a prepared town loaded from the cache
+    answers them with NumPy and Shapely alone."""
+    read_prepared_context(demo_dir / "context.gpkg", Rules(), cache=tmp_path)
+    context, cache = str(demo_dir / "context.gpkg"), str(tmp_path)
+    script = f"""
+import sys
+from pathlib import Path
+from geo.prepared.cache import read_prepared_context
+from geo.rules import Rules
+ctx = read_prepared_context({context!r}, Rules(), cache=Path({cache!r}))
+ctx.town, ctx.road_zones(), ctx.has_verified
+for name in ("parcels", "buildings", "landuse", "neighbours"):
+    ctx.query(name, ctx.town.centroid.buffer(500))
+    ctx.column(name, ctx.column_names(name)[0])
+loaded = sorted(m for m in ("pandas", "geopandas", "pyogrio") if m in sys.modules)
+print(",".join(loaded))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "", done.stdout
+
+
+def test_a_prepared_town_is_judged_as_the_town_it_was(town: Context) -> None:
+    prepared = prepare_town(pickle.loads(pickle.dumps(town)))
+    np.testing.assert_array_equal(shapely.area(prepared.road_zones()),
+                                  shapely.area(town.road_zones()))
+    assert prepared.has_verified == town.has_verified
+    assert shapely.equals_exact(prepared.town, town.town, tolerance=0)
