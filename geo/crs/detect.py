@@ -11,19 +11,21 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pyproj
 from pyproj.exceptions import CRSError as PyprojCRSError
 from pyproj.exceptions import ProjError
 
-from geo.crs.gcj02 import geometry_from_gcj02
 from geo.crs.zones import cm_epsg_from_zone_prefixed, is_gk_cm, is_gk_zone_prefixed
 from geo.errors import CRSError, MissingCRSError
 from geo.i18n import Text
 
-__all__ = ["gcj02_may_apply", "resolve_crs"]
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["check_plausible", "gcj02_may_apply", "resolve_crs", "zone_prefixed_epsg"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,10 @@ def _from_gcj02(gdf: gpd.GeoDataFrame, path: str | Path | None,
     files usually call themselves WGS 84); a file in a projection of WGS 84 (AMap's Web
     Mercator) is taken to its lon/lat first. Other coordinates that are no lon/lat in China
     are refused."""
+    import geopandas as gpd
+
+    from geo.crs.gcj02 import geometry_from_gcj02
+
     if gdf.crs is not None and _wgs84_projected(pyproj.CRS.from_user_input(gdf.crs)):
         gdf = gdf.to_crs(_WGS84_EPSG)
     bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
@@ -103,12 +109,35 @@ def _zone_hint(epsg: int | None, minx: float) -> Text | str:
     return Text("crs_hint_prefix")
 
 
-def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str | None) -> None:
-    bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
+def _total_bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = (float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
+    return minx, miny, maxx, maxy
+
+
+def check_plausible(crs: pyproj.CRS, bounds: tuple[float, float, float, float], *,
+                    path: str | Path | None = None, layer: str | None = None) -> None:
+    """Refuse coordinates that cannot be right in ``crs``: lon/lat swapped, or a place outside
+    China.
+
+    Parameters
+    ----------
+    crs
+        The layer's CRS, as settled.
+    bounds
+        ``(minx, miny, maxx, maxy)`` of the layer in ``crs``; NaN bounds (no geometry, or
+        only empty ones) pass.
+    path, layer
+        Where the layer came from, named in error messages.
+
+    Raises
+    ------
+    CRSError
+        The coordinates look like latitude/longitude given in the wrong order, or lie outside
+        China; the message gives the bounds and, for a GK zone, the code that fits them.
+    """
     if not all(math.isfinite(b) for b in bounds):
-        return  # empty frame or only empty geometries: nothing to check
+        return  # empty layer or only empty geometries: nothing to check
     minx, miny, maxx, maxy = bounds
-    crs = pyproj.CRS.from_user_input(gdf.crs)
     if crs.is_geographic:
         if (
             _CHINA_LAT[0] <= minx <= maxx <= _CHINA_LAT[1]
@@ -148,6 +177,13 @@ def _check_plausible(gdf: gpd.GeoDataFrame, path: str | Path | None, layer: str 
         )
 
 
+def zone_prefixed_epsg(crs: pyproj.CRS) -> int | None:
+    """The EPSG code of ``crs`` when it is a zone-prefixed CGCS2000 GK zone (4513–4533), which
+    :func:`resolve_crs` converts to the zone's CM code; ``None`` for any other CRS."""
+    epsg = crs.to_epsg()
+    return epsg if epsg is not None and is_gk_zone_prefixed(epsg) else None
+
+
 def resolve_crs(
     gdf: gpd.GeoDataFrame,
     *,
@@ -185,9 +221,10 @@ def resolve_crs(
             path=path,
             layer=layer,
         )
-    _check_plausible(gdf, path, layer)
-    epsg = pyproj.CRS.from_user_input(gdf.crs).to_epsg()
-    if epsg is not None and is_gk_zone_prefixed(epsg):
+    crs = pyproj.CRS.from_user_input(gdf.crs)
+    check_plausible(crs, _total_bounds(gdf), path=path, layer=layer)
+    epsg = zone_prefixed_epsg(crs)
+    if epsg is not None:
         cm = cm_epsg_from_zone_prefixed(epsg)
         logger.info("converting EPSG:%d (zone-prefixed) to EPSG:%d", epsg, cm)
         gdf = gdf.to_crs(epsg=cm)
