@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
+import numpy as np
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.features import FeatureTable, table_from_frame
 from geo.i18n import N_, Text
 from geo.rules.model import ProposalColumns
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 __all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "column_for", "custodial_parts",
-           "parts_by_area", "proposal_from_frame"]
+           "parts_by_area", "proposal_from_frame", "proposal_from_table", "reprojected"]
 
 # the community types of 001 § 二(一)1, as written in the bureau's data
 TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
@@ -56,12 +60,27 @@ class Proposal:
         kept = self._projected.get(id(crs))
         if kept is not None and kept[0] is crs:
             return kept[1]
-        if self.crs == crs:
-            geom = self.geometry
-        else:
-            geom = gpd.GeoSeries([self.geometry], crs=self.crs).to_crs(crs).iloc[0]
+        geom = self.geometry if self.crs == crs else reprojected(self.geometry, self.crs, crs)
         self._projected[id(crs)] = (crs, geom)
         return geom
+
+
+def reprojected(geom: BaseGeometry, source: pyproj.CRS, target: pyproj.CRS) -> BaseGeometry:
+    """``geom`` taken from ``source`` to ``target``, coordinate for coordinate as a GeoSeries'
+    ``to_crs`` takes it (x/y order, Z carried through when the geometry has it).
+
+    Every coordinate goes through one PROJ transformation, ``always_xy``; the same calls as
+    geopandas makes, so that the numbers are the same to the last bit whichever library
+    reprojects.
+    """
+    transformer = pyproj.Transformer.from_crs(source, target, always_xy=True)
+    coords = shapely.get_coordinates(geom, include_z=bool(shapely.has_z(geom)))
+    moved = np.array(transformer.transform(*coords.T)).T
+    # set_coordinates fills the array it is given with new geometries: the input is untouched
+    held = np.empty(1, dtype=object)
+    held[0] = geom
+    moved_geom: BaseGeometry = shapely.set_coordinates(held, moved)[0]
+    return moved_geom
 
 
 def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:
@@ -91,10 +110,17 @@ def custodial_parts(
                          path=source, layer=layer, row=row, field="custodial_parts") from exc
 
 
-def column_for(frame: gpd.GeoDataFrame, candidates: list[str]) -> str | None:
-    """The first of ``candidates`` that ``frame`` has as a column: spelt exactly, else with
+def _attribute_columns(layer: FeatureTable | gpd.GeoDataFrame) -> list[str]:
+    """The names of a layer's attribute columns, in its order, without the geometry column."""
+    if isinstance(layer, FeatureTable):
+        return list(layer.columns)
+    return [str(c) for c in layer.columns if c != layer.geometry.name]
+
+
+def column_for(layer: FeatureTable | gpd.GeoDataFrame, candidates: list[str]) -> str | None:
+    """The first of ``candidates`` that ``layer`` has as a column: spelt exactly, else with
     another case (``Name`` for ``name``); ``None`` when it has none of them."""
-    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    columns = _attribute_columns(layer)
     for wanted in candidates:
         if wanted in columns:
             return wanted
@@ -112,24 +138,35 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _missing_column(frame: gpd.GeoDataFrame, key: str, candidates: list[str], *,
-                    source: str, layer: str | None) -> InputError:
+def _missing_column(table: FeatureTable, key: str, candidates: list[str], *,
+                    source: str) -> InputError:
     """The error for a file with none of the name (or type) columns: it names what it has."""
-    found = [str(c) for c in frame.columns if c != frame.geometry.name]
     return InputError(message_key=key,
                       params={"looked": ", ".join(candidates),
-                              "found": ", ".join(found) or Text("none")},
-                      path=source, layer=layer)
+                              "found": ", ".join(table.columns) or Text("none")},
+                      path=source, layer=table.layer)
 
 
 def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
+                        source: str = "", columns: ProposalColumns | None = None,
+                        name: str | None = None, type_: str | None = None) -> Proposal:
+    """The proposal in a layer read into a GeoDataFrame: its only feature, or the one named
+    ``feature``; the layer is ``frame.attrs["layer"]``.
+
+    The same choice as :func:`proposal_from_table` makes, with the same parameters and errors.
+    """
+    return proposal_from_table(table_from_frame(frame), feature=feature, source=source,
+                               columns=columns, name=name, type_=type_)
+
+
+def proposal_from_table(table: FeatureTable, *, feature: str | None = None,
                         source: str = "", columns: ProposalColumns | None = None,
                         name: str | None = None, type_: str | None = None) -> Proposal:
     """The proposal in a layer: its only feature, or the one named ``feature``.
 
     Parameters
     ----------
-    frame
+    table
         The layer as read.
     feature
         The name of the feature to take when the layer holds several.
@@ -151,16 +188,14 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
         is malformed.
     """
     columns = columns or ProposalColumns()
-    layer = frame.attrs.get("layer")
-    name_column = column_for(frame, columns.name)
-    type_column = column_for(frame, columns.type)
+    layer = table.layer
+    name_column = column_for(table, columns.name)
+    type_column = column_for(table, columns.type)
     if name is None and name_column is None:
-        raise _missing_column(frame, N_("proposal_no_name_column"), columns.name, source=source,
-                              layer=layer)
+        raise _missing_column(table, N_("proposal_no_name_column"), columns.name, source=source)
     if type_ is None and type_column is None:
-        raise _missing_column(frame, N_("proposal_no_type_column"), columns.type, source=source,
-                              layer=layer)
-    names = [_cell(n) for n in frame[name_column]] if name_column else []
+        raise _missing_column(table, N_("proposal_no_type_column"), columns.type, source=source)
+    names = [_cell(n) for n in table.column(name_column) or ()] if name_column else []
     if feature is not None:
         matches = [i for i, n in enumerate(names) if n == feature]
         if not matches:
@@ -168,23 +203,29 @@ def proposal_from_frame(frame: gpd.GeoDataFrame, *, feature: str | None = None,
                              params={"feature": feature, "names": ", ".join(names)},
                              path=source, layer=layer)
         index = matches[0]
-    elif len(frame) > 1:
-        listed = ", ".join(names) if names else Text("unnamed_features", {"count": len(frame)})
+    elif len(table) > 1:
+        listed = ", ".join(names) if names else Text("unnamed_features", {"count": len(table)})
         raise InputError(message_key="several_proposals", params={"listed": listed},
                          path=source, layer=layer)
     else:
         index = 0
-    row = frame.iloc[index]
-    raw_type = type_ if type_ is not None else _cell(row[str(type_column)])
+
+    def value(column: str | None) -> object:
+        """The chosen feature's value in ``column``; ``None`` when the layer has no such
+        column."""
+        values = None if column is None else table.column(column)
+        return None if values is None else values[index]
+
+    raw_type = type_ if type_ is not None else _cell(value(type_column))
     return Proposal(
         name=name if name is not None else names[index],
         type=TYPE_ALIASES.get(raw_type.strip(), raw_type.strip()),
-        geometry=row.geometry,
-        crs=pyproj.CRS.from_user_input(frame.crs),
-        custodial=custodial_parts(row.get("custodial_parts"), source=source, layer=layer,
+        geometry=table.geometry[index],
+        crs=pyproj.CRS.from_user_input(table.crs),
+        custodial=custodial_parts(value("custodial_parts"), source=source, layer=layer,
                                   row=index + 1),
         raw_type=raw_type,
-        centre_name=_text(row.get("centre_name")),
+        centre_name=_text(value("centre_name")),
     )
 
 
