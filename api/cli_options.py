@@ -247,16 +247,34 @@ class ProposalInputs:
     def read(self) -> tuple[Proposal, Context]:
         """The proposal and the context, read and checked as every command reads them; the
         typed input errors are left to :func:`reports_errors`."""
-        from geo.io import read_layer
-        from geo.proposal import proposal_from_frame
         from geo.rules import load_rules
 
         rules = load_rules(self.rules)
         ctx = read_town(self.context, rules)
-        frame = read_layer(self.proposal, crs=self.crs)
-        prop = proposal_from_frame(frame, feature=self.feature, source=self.proposal,
+        return self.read_proposal(rules), ctx
+
+    def read_proposal(self, rules: Rules) -> Proposal:
+        """The proposal, read and checked as every command reads it.
+
+        A plain GeoPackage with one feature layer and its own CRS is read with SQLite alone
+        (:mod:`geo.io.gpkg_features`), sparing the command GDAL's bindings and pandas; every
+        other file, and any ``--crs``, goes through :func:`geo.io.read_layer`. Both give the
+        same proposal.
+        """
+        from geo.features import table_from_frame
+        from geo.proposal import proposal_from_table
+
+        table = None
+        if self.crs is None:  # a declared CRS is settled by read_layer alone
+            from geo.io.gpkg_features import read_gpkg_features
+
+            table = read_gpkg_features(self.proposal)
+        if table is None:
+            from geo.io import read_layer
+
+            table = table_from_frame(read_layer(self.proposal, crs=self.crs))
+        return proposal_from_table(table, feature=self.feature, source=self.proposal,
                                    columns=rules.proposal, name=self.name, type_=self.type_)
-        return prop, ctx
 
 
 def read_town(context: str, rules: Rules) -> Context:
