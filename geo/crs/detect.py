@@ -157,8 +157,8 @@ def check_plausible(crs: pyproj.CRS, bounds: tuple[float, float, float, float], 
                 layer=layer,
             )
         return
-    to_cgcs = pyproj.Transformer.from_crs(crs, _CGCS2000, always_xy=True)
-    try:
+    try:  # a CRS with no datum (an engineering one) has no way to lon/lat at all
+        to_cgcs = pyproj.Transformer.from_crs(crs, _CGCS2000, always_xy=True)
         lonlat = to_cgcs.transform_bounds(minx, miny, maxx, maxy)
     except ProjError:
         lonlat = (math.nan,) * 4

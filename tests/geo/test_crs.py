@@ -310,6 +310,17 @@ def test_projected_data_in_europe_is_refused():
         resolve_crs(gdf)
 
 
+def test_a_crs_without_a_datum_is_refused_as_not_convertible():
+    # what GDAL reads for a GeoPackage's srs_id -1, "undefined Cartesian SRS"
+    local = pyproj.CRS.from_wkt('ENGCRS["Undefined Cartesian SRS",EDATUM[""],'
+                                'CS[Cartesian,2],AXIS["easting",east,LENGTHUNIT["metre",1]],'
+                                'AXIS["northing",north,LENGTHUNIT["metre",1]]]')
+    gdf = _frame([Point(664_000, 3_315_000)], local)
+    with pytest.raises(CRSError, match="outside China") as err:
+        resolve_crs(gdf, path="local.gpkg")
+    assert "do not convert to longitude/latitude" in str(err.value)
+
+
 def test_zone_prefixed_eastings_declared_as_cm_code_are_refused_as_a_prefix_mixup():
     gdf = _frame([Point(40_650_000.0, 3_306_000.0)], None)
     with pytest.raises(CRSError, match="zone-prefix") as err:
