@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs.reproject import reproject
 from geo.errors import InputError
 from geo.features import FeatureTable, table_from_frame
 from geo.i18n import N_, Text
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["TYPE_ALIASES", "CustodialPart", "Proposal", "column_for", "custodial_parts",
-           "parts_by_area", "proposal_from_frame", "proposal_from_table", "reprojected"]
+           "parts_by_area", "proposal_from_frame", "proposal_from_table"]
 
 # the community types of 001 § 二(一)1, as written in the bureau's data
 TYPE_ALIASES = {"industrial": "industrial", "工业社区": "industrial", "工业": "industrial",
@@ -60,27 +60,9 @@ class Proposal:
         kept = self._projected.get(id(crs))
         if kept is not None and kept[0] is crs:
             return kept[1]
-        geom = self.geometry if self.crs == crs else reprojected(self.geometry, self.crs, crs)
+        geom = self.geometry if self.crs == crs else reproject(self.geometry, self.crs, crs)
         self._projected[id(crs)] = (crs, geom)
         return geom
-
-
-def reprojected(geom: BaseGeometry, source: pyproj.CRS, target: pyproj.CRS) -> BaseGeometry:
-    """``geom`` taken from ``source`` to ``target``, coordinate for coordinate as a GeoSeries'
-    ``to_crs`` takes it (x/y order, Z carried through when the geometry has it).
-
-    Every coordinate goes through one PROJ transformation, ``always_xy``; the same calls as
-    geopandas makes, so that the numbers are the same to the last bit whichever library
-    reprojects.
-    """
-    transformer = pyproj.Transformer.from_crs(source, target, always_xy=True)
-    coords = shapely.get_coordinates(geom, include_z=bool(shapely.has_z(geom)))
-    moved = np.array(transformer.transform(*coords.T)).T
-    # set_coordinates fills the array it is given with new geometries: the input is untouched
-    held = np.empty(1, dtype=object)
-    held[0] = geom
-    moved_geom: BaseGeometry = shapely.set_coordinates(held, moved)[0]
-    return moved_geom
 
 
 def parts_by_area(geom: BaseGeometry) -> list[BaseGeometry]:

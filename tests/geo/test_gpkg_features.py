@@ -375,13 +375,8 @@ def test_a_z_proposal_reprojects_its_heights_as_geopandas_does() -> None:
 
 # --- what it loads -----------------------------------------------------------------------
 
-# geo.crs.zones, which the CRS checks import, loads geopandas when imported
-ZONES_LOAD_PANDAS = pytest.mark.xfail(
-    reason="geo.crs.zones imports geopandas at module level", strict=False)
 
 
-
-@ZONES_LOAD_PANDAS
 def test_the_proposal_and_the_light_reader_import_without_pandas() -> None:
     code = ("import sys\n"
             "import geo.features, geo.proposal, geo.io.gpkg_features\n"
@@ -391,7 +386,6 @@ def test_the_proposal_and_the_light_reader_import_without_pandas() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@ZONES_LOAD_PANDAS
 def test_reading_a_demo_proposal_loads_no_pandas() -> None:
     path = DEMO / "proposals" / "good_industrial.gpkg"
     code = ("import sys\n"
