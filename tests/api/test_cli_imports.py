@@ -55,9 +55,22 @@ def test_validate_imports_neither_the_service_nor_what_it_does_not_use(
     cache = tmp_path / "towns"
     first = _modules_after(args, ("geo.io.context",), cache)  # prepares and keeps the town
     assert first["geo.io.context"]
-    loaded = _modules_after(args, ("geopandas", *SERVICE, *UNUSED_BY_VALIDATE), cache)
+    loaded = _modules_after(args, (*SERVICE, *UNUSED_BY_VALIDATE), cache)
+    assert json.loads(report.read_text(encoding="utf-8"))["ok"] is True  # it did validate
+    assert not any(loaded.values()), {m for m, v in loaded.items() if v}
+
+
+def test_validate_on_a_kept_town_loads_neither_pandas_nor_gdal(demo_dir: Path,
+                                                               tmp_path: Path) -> None:
+    """The prepared town is unpickled without pandas and a GeoPackage proposal is read with
+    SQLite alone: a shell validation never loads pandas, geopandas or GDAL's bindings."""
+    report = tmp_path / "report.json"
+    args = ["validate", str(demo_dir / "proposals" / "good_industrial.gpkg"), "--context",
+            str(demo_dir / "context.gpkg"), "--format", "json", "-o", str(report)]
+    cache = tmp_path / "towns"
+    _modules_after(args, (), cache)  # prepares and keeps the town
+    loaded = _modules_after(args, ("pandas", "geopandas", "pyogrio"), cache)
     assert json.loads(report.read_text(encoding="utf-8"))["ok"] is True
-    assert loaded.pop("geopandas")  # it did validate
     assert not any(loaded.values()), {m for m, v in loaded.items() if v}
 
 
