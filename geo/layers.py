@@ -171,10 +171,11 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
         return Layers({**others, name: frame}, packed=packed)
 
     def __getstate__(self) -> dict[str, object]:
-        """Every layer packed (a packed layer as it is)."""
+        """Every layer packed (a layer read from its packed form as it was packed)."""
         packed = dict(self._packed)
         for name, frame in self._frames.items():
-            packed[name] = None if frame is None else PackedLayer.of(frame)
+            if name not in packed:
+                packed[name] = None if frame is None else PackedLayer.of(frame)
         return {"packed": packed}
 
     def __setstate__(self, state: dict[str, dict[str, PackedLayer | None]]) -> None:
