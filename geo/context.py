@@ -66,6 +66,26 @@ Predicate = Literal["intersects", "within", "contains", "overlaps", "crosses", "
                     "covers", "covered_by", "contains_properly"]
 
 
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class _KeptGeometry:
+    """A derived geometry of a pickled context, as WKB until it is used."""
+
+    wkb: bytes
+
+    @classmethod
+    def of(cls, geom: BaseGeometry) -> _KeptGeometry:
+        return cls(shapely.to_wkb(geom))
+
+    def unpack(self) -> BaseGeometry:
+        """The geometry, prepared for repeated predicates."""
+        geom: BaseGeometry = shapely.from_wkb(self.wkb)
+        shapely.prepare(geom)
+        return geom
+
+
 @dataclass(frozen=True, eq=False)
 class Context:
     """The context layers in ``crs`` (metres), indexed for repeated queries.
@@ -118,28 +138,32 @@ class Context:
         For things derived from the layers and the rules only (never from a proposal), so
         that every proposal judged against this context shares them.
         """
-        if key not in self._cache:
-            self._cache[key] = build()
-        return cast(T, self._cache[key])
+        value = self._cache.get(key, _ABSENT)
+        if value is _ABSENT:
+            value = self._cache[key] = build()
+        elif isinstance(value, _KeptGeometry):
+            value = self._cache[key] = value.unpack()
+        return cast(T, value)
 
     def __getstate__(self) -> dict[str, object]:
         """What a pickle of the context keeps (the prepared-town cache, a Dask worker's copy):
-        the layers, the town and what :data:`KEPT` names; indexes and other derived parts that
-        are cheaper to rebuild than to load are made again on first use."""
+        the layers, the town and what :data:`KEPT` names, a kept geometry as WKB (a proposal
+        uses a few of the town's squares: only those are read back); indexes and other derived
+        parts that are cheaper to rebuild than to load are made again on first use."""
         state = dict(self.__dict__)
         del state["lock"]
-        state["_cache"] = {key: value for key, value in self._cache.items()
-                           if key.startswith(KEPT)}
+        state["_cache"] = {key: _KeptGeometry.of(value) if isinstance(value, BaseGeometry)
+                           else value
+                           for key, value in self._cache.items() if key.startswith(KEPT)}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        """A pickled context again, its kept geometries prepared again for repeated
-        predicates (GEOS' prepared form is not pickled)."""
+        """A pickled context again, its town prepared again for repeated predicates (GEOS'
+        prepared form is not pickled; a kept geometry is prepared when it is read back)."""
         self.__dict__.update(state, lock=threading.RLock())
-        kept = [*self._cache.values(), state.get("town")]
-        for value in kept:
-            if isinstance(value, BaseGeometry):
-                shapely.prepare(value)
+        town = state.get("town")
+        if isinstance(town, BaseGeometry):
+            shapely.prepare(town)
 
     def has(self, key: str) -> bool:
         """Whether :meth:`cached` already keeps a value under ``key``."""

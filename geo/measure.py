@@ -211,7 +211,8 @@ def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
         return {}
     areas = clipped_areas(ctx.shapes("landuse")[index], geom)
     classes = ctx.column("landuse", "class")[index]
-    return {str(c): float(areas[classes == c].sum()) for c in np.unique(classes)}
+    # sorted as np.unique would, without loading numpy.ma for an object array
+    return {str(c): float(areas[classes == c].sum()) for c in sorted(set(classes.tolist()))}
 
 
 def land_share(areas: Mapping[str, float], classes: Iterable[str]) -> float:

@@ -1,4 +1,4 @@
-"""A context's layers packed in a pickle (geo.layers): every frame, geometry and column comes
+"""A context packed in a pickle (geo.layers, kept squares): every frame, geometry and column comes
 back as it was, and judging a proposal against a loaded town reads no frame (pandas stays
 unloaded)."""
 
@@ -107,3 +107,18 @@ def test_a_prepared_town_is_judged_as_the_town_it_was(town: Context) -> None:
                                   shapely.area(town.road_zones()))
     assert prepared.has_verified == town.has_verified
     assert shapely.equals_exact(prepared.town, town.town, tolerance=0)
+
+
+def test_kept_squares_are_read_back_only_when_a_proposal_uses_them(town: Context) -> None:
+    prepared = prepare_town(build_context({name: town.layer(name) for name in LAYER_COLUMNS},
+                                          Rules(), source="demo"))
+    squares = {key: value for key, value in prepared._cache.items()
+               if key.startswith("followed_tile:")}
+    assert squares
+    loaded = pickle.loads(pickle.dumps(prepared))
+    key, before = next(iter(squares.items()))
+    assert not any(isinstance(loaded._cache[k], shapely.Geometry) for k in squares)
+    after = loaded.cached(key, lambda: pytest.fail("a kept square was made again"))
+    assert shapely.equals_exact(after, before, tolerance=0)
+    assert shapely.is_prepared(after)
+    assert loaded.cached(key, lambda: None) is after
