@@ -1,6 +1,6 @@
-"""A context packed in a pickle (geo.layers, kept squares): every frame, geometry and column comes
-back as it was, and judging a proposal against a loaded town reads no frame (pandas stays
-unloaded)."""
+"""A context packed in a pickle (geo.layers, kept squares): every frame, geometry and column
+comes back as it was, and judging a proposal against a loaded town reads no frame (pandas
+stays unloaded)."""
 
 from __future__ import annotations
 
