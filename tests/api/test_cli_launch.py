@@ -16,9 +16,11 @@ from api import launch
 
 @pytest.fixture
 def thresholds():
+    """The test process's collector as it was, whatever the launcher set."""
     before = gc.get_threshold()
     yield
     gc.set_threshold(*before)
+    gc.unfreeze()
 
 
 def test_a_command_runs_with_fewer_collections(monkeypatch: pytest.MonkeyPatch,
@@ -28,6 +30,17 @@ def test_a_command_runs_with_fewer_collections(monkeypatch: pytest.MonkeyPatch,
     launch.main()
     assert seen == [launch.THRESHOLD]
     assert launch.THRESHOLD[0] > 700  # Python's default: a collection every 700 objects
+
+
+def test_what_a_command_made_is_left_out_of_the_last_collection(
+        monkeypatch: pytest.MonkeyPatch, thresholds: None) -> None:
+    def command() -> None:
+        raise SystemExit(1)  # as every command ends
+
+    monkeypatch.setattr(api.cli, "app", command)
+    with pytest.raises(SystemExit):
+        launch.main()
+    assert gc.get_freeze_count() > 0
 
 
 def test_the_service_collects_as_python_does(thresholds: None) -> None:
