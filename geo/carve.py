@@ -36,7 +36,7 @@ class Carved:
 def carve(geom: BaseGeometry, ctx: Context) -> list[Carved]:
     """Each neighbour the proposal takes land from (touching along an edge is not taking)."""
     index = ctx.query("neighbours", geom)
-    before = ctx.shapes("neighbours")[index]
+    before = ctx.shapes_at("neighbours", index)
     taken = shapely.intersection(before, geom)
     left = shapely.difference(before, geom)
     names = ctx.column("neighbours", "name")[index]

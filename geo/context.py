@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "Context", "build_context", "exclusive"]
+__all__ = ["KEPT", "LAYER_COLUMNS", "REQUIRED_LAYERS", "SCANS_BEFORE_TREE", "Context",
+           "build_context", "exclusive"]
 
 REQUIRED_LAYERS = ("neighbours", "roads")
 # the columns sijie reads from each layer; the first of each layer's list must be present
@@ -55,6 +56,9 @@ _POLYGONS = {"neighbours", "jurisdiction", "parcels", "buildings", "landuse"}
 # shapely's type ids of the geometry types a layer may hold
 _TYPE_IDS = {"LineString": 1, "Polygon": 3, "MultiLineString": 5, "MultiPolygon": 6}
 
+# queries of a loaded town's layer answered from its features' bounds before its STRtree is
+# built (Context.query): a command judges one proposal with a handful; a service, many
+SCANS_BEFORE_TREE = 16
 # the derived parts of a context a pickle keeps (:meth:`Context.__getstate__`): costly to
 # make, cheap to load; every other part of ``Context.cached`` is made again on first use
 KEPT = ("followed_tile:", "suggest:blocks", "points:")
@@ -195,13 +199,37 @@ class Context:
         return self.cached(f"tree:{name}", lambda: shapely.STRtree(self.shapes(name))
                            if self.has_layer(name) else None)
 
+    def shapes_at(self, name: str, index: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+        """The geometries at ``index`` of a layer the caller cannot do without: of a loaded
+        town, only those are read (:meth:`geo.layers.Layers.shapes_at`)."""
+        _required_present(self._layers.present(name), name, self.rules, self.source)
+        return self._layers.shapes_at(name, index)
+
     def query(self, name: str, geom: BaseGeometry,
               predicate: Predicate = "intersects") -> np.ndarray:
-        """Positions of a layer's features that meet ``geom`` by ``predicate``."""
-        tree = self.tree(name)
-        if tree is None:
+        """Positions of a layer's features that meet ``geom`` by ``predicate``
+        (``predicate(geom, feature)``), in layer order.
+
+        The layer's STRtree answers once it is built: when the layer's geometries are all at
+        hand, or after :data:`SCANS_BEFORE_TREE` queries. Before, a loaded town's features
+        are found by their bounds and only those read, so that a command judging one proposal
+        never reads or indexes the whole town.
+        """
+        if not self.has_layer(name):
             return np.empty(0, dtype=int)
-        found: np.ndarray = np.sort(tree.query(geom, predicate=predicate))
+        scans = self.cached(f"scans:{name}", lambda: [0])
+        tree = (self.tree(name) if self._layers.unpacked(name) or self.has(f"tree:{name}")
+                or scans[0] >= SCANS_BEFORE_TREE else None)
+        if tree is not None:
+            found: np.ndarray = np.sort(tree.query(geom, predicate=predicate))
+            return found
+        scans[0] += 1
+        xmin, ymin, xmax, ymax = shapely.bounds(geom)
+        bounds = self._layers.bounds(name)
+        near = np.flatnonzero((bounds[:, 0] <= xmax) & (bounds[:, 2] >= xmin)
+                              & (bounds[:, 1] <= ymax) & (bounds[:, 3] >= ymin))
+        meets = getattr(shapely, predicate)(geom, self._layers.shapes_at(name, near))
+        found = near[np.asarray(meets, dtype=bool)]
         return found
 
     def inside(self, name: str, geom: BaseGeometry) -> np.ndarray:
@@ -210,7 +238,7 @@ class Context:
         if not self.has_layer(name):
             return np.empty(0, dtype=int)
         index = self.query(name, geom)
-        points = shapely.point_on_surface(self.shapes(name)[index])
+        points = shapely.point_on_surface(self.shapes_at(name, index))
         within: np.ndarray = index[shapely.within(points, geom)]
         return within
 

@@ -36,6 +36,7 @@ class PackedLayer:
     """
 
     wkb: npt.NDArray[np.object_]
+    bounds: npt.NDArray[np.float64]  # (n, 4): each geometry's xmin, ymin, xmax, ymax
     columns: dict[str, bytes | None]  # None: only in ``table``
     table: bytes
     geometry_name: str
@@ -54,16 +55,19 @@ class PackedLayer:
         for column in table.columns:
             data = pickle.dumps(table[column].to_numpy(), protocol=pickle.HIGHEST_PROTOCOL)
             columns[str(column)] = None if _PANDAS in data else data
-        wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))
-        return cls(wkb=np.asarray(wkb, dtype=object), columns=columns,
+        shapes = np.asarray(frame.geometry.values, dtype=object)
+        return cls(wkb=np.asarray(shapely.to_wkb(shapes), dtype=object),
+                   bounds=shapely.bounds(shapes), columns=columns,
                    table=pickle.dumps(pd.DataFrame(table), protocol=pickle.HIGHEST_PROTOCOL),
                    geometry_name=str(name), order=tuple(str(c) for c in frame.columns),
                    crs=None if frame.crs is None else frame.crs.to_wkt(),
                    attrs={str(key): value for key, value in frame.attrs.items()})
 
-    def shapes(self) -> npt.NDArray[np.object_]:
-        """The geometries, in layer order."""
-        shapes: npt.NDArray[np.object_] = np.asarray(shapely.from_wkb(self.wkb), dtype=object)
+    def shapes(self, index: npt.NDArray[np.intp] | slice = slice(None)
+               ) -> npt.NDArray[np.object_]:
+        """The geometries at ``index`` (all, by default), in layer order."""
+        shapes: npt.NDArray[np.object_] = np.asarray(shapely.from_wkb(self.wkb[index]),
+                                                     dtype=object)
         return shapes
 
     def frame(self, shapes: npt.NDArray[np.object_]) -> gpd.GeoDataFrame:
@@ -104,6 +108,9 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
         self._frames: dict[str, gpd.GeoDataFrame | None] = dict(frames)
         self._packed: dict[str, PackedLayer | None] = dict(packed or {})
         self._shapes: dict[str, npt.NDArray[np.object_]] = {}
+        # a packed layer's geometries read one query at a time: the array (None where not yet
+        # read) and which positions it holds
+        self._some: dict[str, tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]] = {}
 
     def __getitem__(self, name: str) -> gpd.GeoDataFrame | None:
         if name in self._frames:
@@ -132,11 +139,44 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
             if frame is not None:
                 shapes = np.asarray(frame.geometry.to_numpy(), dtype=object)
             else:
-                packed = self._packed[name]
-                assert packed is not None, name
-                shapes = packed.shapes()
+                _, read = self._read(name)
+                self.shapes_at(name, np.flatnonzero(~read))  # the rest, beside those read
+                shapes = self._some.pop(name)[0]
             self._shapes[name] = shapes
         return self._shapes[name]
+
+    def unpacked(self, name: str) -> bool:
+        """Whether every geometry of a present layer is at hand (a frame's, or all read)."""
+        return name in self._shapes or self._frames.get(name) is not None
+
+    def shapes_at(self, name: str, index: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+        """The geometries of a present layer at the positions ``index``: a packed layer reads
+        only those it has not read before (the same objects :meth:`shapes` gives later)."""
+        if self.unpacked(name):
+            return self.shapes(name)[index]
+        shapes, read = self._read(name)
+        missing = index[~read[index]]
+        if missing.size:
+            packed = self._packed[name]
+            assert packed is not None, name
+            shapes[missing] = packed.shapes(missing)
+            read[missing] = True
+        return shapes[index]
+
+    def _read(self, name: str) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+        if name not in self._some:
+            size = len(self.bounds(name))
+            self._some[name] = (np.full(size, None, dtype=object), np.zeros(size, dtype=bool))
+        return self._some[name]
+
+    def bounds(self, name: str) -> npt.NDArray[np.float64]:
+        """Each geometry's bounds (xmin, ymin, xmax, ymax) of a present layer, in layer order;
+        NaN for an empty geometry."""
+        packed = None if self.unpacked(name) else self._packed.get(name)
+        if packed is not None:
+            return packed.bounds
+        bounds: npt.NDArray[np.float64] = shapely.bounds(self.shapes(name))
+        return bounds
 
     def column(self, name: str, column: str) -> npt.NDArray[np.generic]:
         """A column of a present layer as a NumPy array.

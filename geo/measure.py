@@ -160,7 +160,7 @@ def shares_inside(geom: BaseGeometry, ctx: Context, layer: str
     index = ctx.query(layer, geom)
     if index.size == 0:
         return index, np.empty(0)
-    return index, area_shares(ctx.shapes(layer)[index], geom)
+    return index, area_shares(ctx.shapes_at(layer, index), geom)
 
 
 def _staffed_inside(geom: BaseGeometry, ctx: Context) -> tuple[
@@ -209,7 +209,7 @@ def land_shares(geom: BaseGeometry, ctx: Context) -> dict[str, float]:
     index = ctx.query("landuse", geom)
     if index.size == 0:
         return {}
-    areas = clipped_areas(ctx.shapes("landuse")[index], geom)
+    areas = clipped_areas(ctx.shapes_at("landuse", index), geom)
     classes = ctx.column("landuse", "class")[index]
     # sorted as np.unique would, without loading numpy.ma for an object array
     return {str(c): float(areas[classes == c].sum()) for c in sorted(set(classes.tolist()))}
@@ -230,7 +230,7 @@ def residents_inside(geom: BaseGeometry, ctx: Context
     if ctx.has_layer("landuse"):
         index = ctx.query("landuse", geom)
         homes = index[ctx.column("landuse", "class")[index] == "residential"]
-        pieces = clipped(ctx.shapes("landuse")[homes], geom)
+        pieces = clipped(ctx.shapes_at("landuse", homes), geom)
         pieces = pieces[shapely.area(pieces) >= 1.0]
         area = float(shapely.area(pieces).sum())
         places.extend(pieces)
@@ -239,5 +239,5 @@ def residents_inside(geom: BaseGeometry, ctx: Context
         index = ctx.inside("buildings", geom)
         homes = index[ctx.column("buildings", "use")[index] == "residential"]
         count = len(homes)
-        places.extend(ctx.shapes("buildings")[homes])
+        places.extend(ctx.shapes_at("buildings", homes))
     return area, count, places

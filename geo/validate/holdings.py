@@ -36,7 +36,7 @@ def check(proposal: Proposal, ctx: Context) -> RuleResult:
         index = ctx.query(layer, shapely.boundary(geom))
         if index.size == 0:
             continue
-        shapes = ctx.shapes(layer)[index]
+        shapes = ctx.shapes_at(layer, index)
         share = area_shares(shapes, geom)
         cut = (share > least) & (share < 1 - least)
         if layer == "parcels":

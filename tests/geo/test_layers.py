@@ -122,3 +122,55 @@ def test_kept_squares_are_read_back_only_when_a_proposal_uses_them(town: Context
     assert shapely.equals_exact(after, before, tolerance=0)
     assert shapely.is_prepared(after)
     assert loaded.cached(key, lambda: None) is after
+
+
+PREDICATES = ("intersects", "within", "contains", "overlaps", "crosses", "touches", "covers",
+              "covered_by", "contains_properly")
+
+
+def _probes(ctx: Context) -> list[shapely.Geometry]:
+    """Areas, a line and a point across the demo town, and a polygon of a parcel itself."""
+    centre = ctx.town.centroid
+    parcel = ctx.shapes("parcels")[7]
+    return [centre.buffer(300), centre.buffer(1500), shapely.boundary(centre.buffer(800)),
+            centre, parcel, parcel.buffer(-1), shapely.Polygon()]
+
+
+def test_a_loaded_town_finds_by_bounds_what_its_index_finds(
+        town: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("geo.context.SCANS_BEFORE_TREE", 10**6)  # every query by bounds
+    loaded: Context = pickle.loads(pickle.dumps(town))
+    for name in ("parcels", "buildings", "landuse", "neighbours"):
+        for geom in _probes(town):
+            for predicate in PREDICATES:
+                expected = town.query(name, geom, predicate)
+                found = loaded.query(name, geom, predicate)
+                np.testing.assert_array_equal(found, expected, err_msg=f"{name} {predicate}")
+    assert not loaded.has("tree:parcels"), "the bounds answered, not an index"
+
+
+def test_judging_a_proposal_reads_only_the_features_near_it(town: Context,
+                                                            demo_dir: Path) -> None:
+    from geo.io import read_layer
+    from geo.proposal import proposal_from_frame
+    from geo.validate import validate
+
+    loaded: Context = pickle.loads(pickle.dumps(town))
+    proposal = proposal_from_frame(read_layer(demo_dir / "proposals" / "good_industrial.gpkg"))
+    assert validate(proposal, loaded).to_dict() == validate(proposal, town).to_dict()
+    _, read = loaded.layers._some["buildings"]
+    assert 0 < read.sum() < len(read) / 2
+    some = loaded.layers._some["buildings"][0]
+    first = int(np.flatnonzero(read)[0])
+    assert loaded.shapes("buildings")[first] is some[first]  # one object for one feature
+
+
+def test_a_town_queried_often_builds_its_index(town: Context) -> None:
+    from geo.context import SCANS_BEFORE_TREE
+
+    loaded: Context = pickle.loads(pickle.dumps(town))
+    probe = town.town.centroid.buffer(400)
+    answers = [loaded.query("parcels", probe) for _ in range(SCANS_BEFORE_TREE + 1)]
+    assert loaded.has("tree:parcels")
+    for answer in answers:
+        np.testing.assert_array_equal(answer, town.query("parcels", probe))
