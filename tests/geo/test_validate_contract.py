@@ -13,6 +13,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, box
 
+import geo.proposal as proposal_module
 import geo.validate
 from geo.context import Context, build_context
 from geo.proposal import Proposal, proposal_from_frame
@@ -131,13 +132,13 @@ def test_the_proposal_is_reprojected_once_per_crs(monkeypatch):
     prop = proposal_from_frame(frame)
     ctx = town()
     calls: list[object] = []
-    original = gpd.GeoSeries.to_crs
+    original = proposal_module.reproject
 
-    def counting(self, *args, **kwargs):
-        calls.append(args or kwargs)
-        return original(self, *args, **kwargs)
+    def counting(geom, source, target):
+        calls.append(target)
+        return original(geom, source, target)
 
-    monkeypatch.setattr(gpd.GeoSeries, "to_crs", counting)
+    monkeypatch.setattr(proposal_module, "reproject", counting)
     validate(prop, ctx)
     validate(prop, ctx)
     assert len(calls) == 1
