@@ -30,7 +30,7 @@ from geo.context import Context
 from geo.prepared import prepare_town
 from geo.rules import Rules
 
-__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "kept_path", "kept_town",
+__all__ = ["CACHE_ENV", "cache_dir", "cache_path", "code_hash", "kept_path", "kept_town",
            "read_prepared_context"]
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,16 @@ def _content_hash(source: Path) -> str | None:
 def _code() -> str:
     """A hash of sijie's spatial code (``geo``), which makes and reads a prepared town: a town
     prepared by other code is prepared again."""
+    return code_hash(Path(__file__).resolve().parents[1])
+
+
+def code_hash(root: Path) -> str:
+    """A hash of the Python modules under ``root``, each known by its path, size and
+    modification time, as Python's own bytecode cache knows a source: an edit changes it."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
     for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

@@ -4,6 +4,7 @@ answers the same with or without it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -152,3 +153,20 @@ def test_an_unwritable_cache_folder_still_gives_the_answer(town, tmp_path, demo_
     ctx = read_prepared_context(town, Rules(), cache=blocked / "cache")
     assert validate(_proposal(demo_dir, "good_industrial"), ctx).to_dict() \
         == reports["good_industrial"]
+
+
+def test_edited_code_prepares_towns_again(tmp_path: Path) -> None:
+    """A kept town names the code that prepared it: an edited module, a new one, or a module
+    touched changes the name; the same files give the same name."""
+    module = tmp_path / "rules" / "zones.py"
+    module.parent.mkdir()
+    module.write_text("WIDTH = 5\n", encoding="utf-8")
+    first = town_cache.code_hash(tmp_path)
+    assert town_cache.code_hash(tmp_path) == first
+    stat = module.stat()
+    module.write_text("WIDTH = 6\n", encoding="utf-8")  # same size, edited
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    edited = town_cache.code_hash(tmp_path)
+    assert edited != first
+    (tmp_path / "extra.py").write_text("", encoding="utf-8")
+    assert town_cache.code_hash(tmp_path) not in (first, edited)
