@@ -35,14 +35,14 @@ def serve(
     from sqlalchemy.orm import sessionmaker
 
     from api.app import create_app
+    from api.collector import restore
     from api.db.engine import make_engine
     from api.db.migrate import schema_lock, upgrade
     from api.demo import DEMO_USERS, seed_demo, seed_town
-    from api.launch import restore_collector
     from api.settings import Settings
     from geo.rules import load_rules
 
-    restore_collector()  # a service runs for days: Python's own collection thresholds
+    restore()  # a service runs for days: Python's own collection thresholds
     settings = Settings(database_url=database) if database else Settings()
     engine = make_engine(settings.database_url)
     added: list[str] = []

@@ -1,5 +1,5 @@
-"""The ``sijie`` executable (api.launch): a command runs with the collector set for a process
-that runs once, and the service goes back to Python's own thresholds."""
+"""The ``sijie`` executable (api.launch, api.collector): a command runs with the collector set
+for a process that runs once, and the service goes back to Python's own thresholds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import api.cli
-from api import launch
+from api import collector, launch
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def test_a_command_runs_with_fewer_collections(monkeypatch: pytest.MonkeyPatch,
     seen: list[tuple[int, int, int]] = []
     monkeypatch.setattr(api.cli, "app", lambda: seen.append(gc.get_threshold()))
     launch.main()
-    assert seen == [launch.THRESHOLD]
-    assert launch.THRESHOLD[0] > 700  # Python's default: a collection every 700 objects
+    assert seen == [collector.THRESHOLD]
+    assert collector.THRESHOLD[0] > 700  # Python's default: a collection every 700 objects
 
 
 def test_what_a_command_made_is_left_out_of_the_last_collection(
@@ -45,8 +45,8 @@ def test_what_a_command_made_is_left_out_of_the_last_collection(
 
 def test_the_service_collects_as_python_does(thresholds: None) -> None:
     default = gc.get_threshold()
-    gc.set_threshold(*launch.THRESHOLD)
-    launch.restore_collector()
+    gc.set_threshold(*collector.THRESHOLD)
+    collector.restore()
     assert gc.get_threshold() == default
 
 
