@@ -11,7 +11,9 @@ import sqlite3
 import struct
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pyogrio
@@ -20,13 +22,15 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.errors import CRSError, InputError
+from geo.errors import CRSError, InputError, SijieError
 from geo.features import FeatureTable, table_from_frame
 from geo.io import read_layer
 from geo.io.gpkg_features import read_gpkg_features
 from geo.proposal import Proposal, column_for, proposal_from_frame, proposal_from_table
 from geo.rules.model import ProposalColumns
 from tests.conftest import DEMO
+
+E = TypeVar("E", bound=SijieError)
 
 DEMO_PROPOSALS = sorted((DEMO / "proposals").glob("*.gpkg"))
 REPO = Path(__file__).resolve().parents[2]
@@ -259,26 +263,29 @@ def test_a_crs_without_an_epsg_code_is_the_one_gdal_reads(tmp_path: Path) -> Non
 # --- the CRS checks ----------------------------------------------------------------------
 
 
+def refused_alike(kind: type[E], light: Callable[[Path], object],
+                  gdal: Callable[[Path], object], path: Path) -> E:
+    """The error both readers give for ``path``, the same words from each."""
+    with pytest.raises(kind) as by_light:
+        light(path)
+    with pytest.raises(kind) as by_gdal_path:
+        gdal(path)
+    assert str(by_light.value) == str(by_gdal_path.value)
+    return by_light.value
+
+
 def test_lon_lat_in_the_wrong_order_is_refused_as_gdal_refuses_it(tmp_path: Path) -> None:
     swapped = gpd.GeoDataFrame({"name": ["甲"], "type": ["工业社区"]},
                                geometry=[box(30.0, 121.0, 30.01, 121.01)], crs="EPSG:4490")
     path = write(tmp_path / "swapped.gpkg", swapped)
-    with pytest.raises(CRSError) as light:
-        read_gpkg_features(path)
-    with pytest.raises(CRSError) as gdal:
-        read_layer(path)
-    assert light.value.message_key == "crs_axes_swapped"
-    assert str(light.value) == str(gdal.value)
+    refused = refused_alike(CRSError, read_gpkg_features, read_layer, path)
+    assert refused.message_key == "crs_axes_swapped"
 
 
 def test_a_place_outside_china_is_refused_as_gdal_refuses_it(tmp_path: Path) -> None:
     path = write(tmp_path / "abroad.gpkg", community().set_crs("EPSG:32633",
                                                                allow_override=True))
-    with pytest.raises(CRSError) as light:
-        read_gpkg_features(path)
-    with pytest.raises(CRSError) as gdal:
-        read_layer(path)
-    assert str(light.value) == str(gdal.value)
+    refused_alike(CRSError, read_gpkg_features, read_layer, path)
 
 
 # --- choosing the proposal ---------------------------------------------------------------
@@ -287,13 +294,9 @@ def test_a_place_outside_china_is_refused_as_gdal_refuses_it(tmp_path: Path) -> 
 def test_several_features_are_refused_by_name_on_either_reader(tmp_path: Path) -> None:
     path = write(tmp_path / "several.gpkg", community(name=["甲社区", "乙社区"],
                                                       type=["工业社区", "楼宇社区"]))
-    with pytest.raises(InputError) as light:
-        by_sqlite(path)
-    with pytest.raises(InputError) as gdal:
-        by_gdal(path)
-    assert light.value.message_key == "several_proposals"
-    assert str(light.value) == str(gdal.value)
-    assert "甲社区, 乙社区" in str(light.value)
+    refused = refused_alike(InputError, by_sqlite, by_gdal, path)
+    assert refused.message_key == "several_proposals"
+    assert "甲社区, 乙社区" in str(refused)
     assert_same_proposal(by_sqlite(path, feature="乙社区"), by_gdal(path, feature="乙社区"))
 
 
