@@ -319,7 +319,8 @@ def _rename(frame: gpd.GeoDataFrame, layer: str, rules: Rules, source: str) -> g
     for column in wanted:
         if column not in present:
             chosen[column] = None
-        elif column in _NUMERIC:
+        elif column in _NUMERIC and not pd.api.types.is_numeric_dtype(chosen.dtypes[column]):
+            # text read as numbers (a number column already numeric is taken as it is)
             values = pd.to_numeric(chosen[column], errors="coerce")
             bad = values.isna() & chosen[column].notna()
             if bad.any():
@@ -399,7 +400,9 @@ def build_context(layers: dict[str, gpd.GeoDataFrame | None], rules: Rules, *,
         if missing.any():
             frame = frame[~missing]
         _check_geometries(frame, name, layer_name, source)
-        frame = _rename(frame, name, rules, source).to_crs(crs)
+        frame = _rename(frame, name, rules, source)
+        if frame.crs is None or not frame.crs.is_exact_same(crs):  # no copy when already there
+            frame = frame.to_crs(crs)
         if not frame.index.equals(pd.RangeIndex(len(frame))):
             frame = frame.reset_index(drop=True)
         prepared[name] = frame
