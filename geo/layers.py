@@ -2,9 +2,11 @@
 
 Judging a proposal needs a layer's geometries and a few of its columns, never its frame. A
 pickled context (a prepared town in the cache, an audit worker's copy) keeps each layer
-packed: its geometries as WKB, each column apart, and its table without geometries. Unpacked,
-:class:`Layers` gives the geometries and columns as NumPy arrays without loading pandas, and
-makes a layer's GeoDataFrame only when a caller asks for the frame itself.
+packed: its geometries as WKB with their bounds, each column apart, and its table without
+geometries. Unpacked, :class:`Layers` gives the geometries and columns as NumPy arrays
+without loading pandas, reads only the geometries asked for (:meth:`Layers.shapes_at`: those
+whose bounds meet a proposal, :meth:`geo.context.Context.query`), and makes a layer's
+GeoDataFrame only when a caller asks for the frame itself.
 """
 
 from __future__ import annotations
