@@ -27,6 +27,7 @@ import pyproj
 import shapely
 
 from geo.context import Context, exclusive
+from geo.crs.reprojection import reproject_all
 from geo.errors import InputError
 from geo.i18n import OneOf, Text, t
 from geo.profile.info_table import class_label
@@ -308,8 +309,7 @@ def work_geometries(communities: Sequence[Proposal], crs: pyproj.CRS) -> npt.NDA
     given = communities[0].crs if communities else crs
     if given == crs:
         return np.asarray(source, dtype=object)
-    shapes: npt.NDArray[np.object_] = gpd.GeoSeries(source, crs=given).to_crs(crs).to_numpy()
-    return shapes
+    return reproject_all(np.asarray(source, dtype=object), given, crs)
 
 
 @exclusive

@@ -10,7 +10,7 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs.reproject import reproject
+from geo.crs.reprojection import reproject
 from geo.errors import InputError
 from geo.features import FeatureTable, table_from_frame
 from geo.i18n import N_, Text

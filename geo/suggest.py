@@ -14,7 +14,6 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
@@ -22,6 +21,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context, exclusive
+from geo.crs.reprojection import reproject
 from geo.errors import InputError
 from geo.grids.units import adjacency, cut_units
 from geo.proposal import Proposal
@@ -294,7 +294,7 @@ def suggest(proposal: Proposal, ctx: Context) -> Suggestion:
     geometry = compose(blocks, chosen)
     back = geometry
     if proposal.crs != ctx.crs:
-        back = gpd.GeoSeries([geometry], crs=ctx.crs).to_crs(proposal.crs).iloc[0]
+        back = reproject(geometry, ctx.crs, proposal.crs)
     suggested = Proposal(name=proposal.name, type=proposal.type, geometry=back, crs=proposal.crs,
                          raw_type=proposal.raw_type)
     errors = tuple(f for rule in KEPT_RULES for f in CHECKS[rule].check(suggested, ctx).findings

@@ -22,7 +22,7 @@ from api.db.models import STORAGE_SRID, Proposal, ProposalVersion, User, utcnow
 from api.geometry import bbox_columns, db_geom, shape_of
 from api.problems import Problem
 from geo.context import Context
-from geo.crs import resolve_crs
+from geo.crs import reproject, resolve_crs
 from geo.i18n import Text
 from geo.proposal import Proposal as GeoProposal
 from geo.proposal import proposal_from_frame
@@ -395,20 +395,18 @@ class Change:
 
 
 def changes(
-    session: Session, proposal_id: int, old: int, new: int, *, work_crs: Any
+    session: Session, proposal_id: int, old: int, new: int, *, work_crs: pyproj.CRS
 ) -> list[Change]:
     """What version ``new`` adds to and removes from version ``old``, measured in ``work_crs``."""
     before = shape_of(version_of(session, proposal_id, old).geom)
     after = shape_of(version_of(session, proposal_id, new).geom)
-    to_work = pyproj.Transformer.from_crs(f"EPSG:{STORAGE_SRID}", work_crs, always_xy=True)
+    stored = pyproj.CRS.from_epsg(STORAGE_SRID)
     out = []
     for change, geom in (
         ("added", shapely.difference(after, before)),
         ("removed", shapely.difference(before, after)),
     ):
-        # types-shapely declares only the interleaved form of the callback
-        area = shapely.transform(geom, to_work.transform,  # type: ignore[arg-type]
-                                 interleaved=False).area
+        area = reproject(geom, stored, work_crs).area
         out.append(Change(change, geom, round(float(area), 1)))
     return out
 

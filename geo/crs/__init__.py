@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         geometry_to_gcj02,
         wgs84_to_gcj02,
     )
-    from geo.crs.reproject import reproject, reproject_all
+    from geo.crs.reprojection import reproject, reproject_all
     from geo.crs.zones import (
         cm_epsg_from_zone_prefixed,
         gk_cm_epsg_for_longitude,
@@ -50,7 +50,7 @@ __all__ = [
 _MODULES = {"gcj02_may_apply": "detect", "resolve_crs": "detect",
             "gcj02_to_wgs84": "gcj02", "geometry_from_gcj02": "gcj02",
             "geometry_to_gcj02": "gcj02", "wgs84_to_gcj02": "gcj02",
-            "reproject": "reproject", "reproject_all": "reproject",
+            "reproject": "reprojection", "reproject_all": "reprojection",
             "cm_epsg_from_zone_prefixed": "zones", "gk_cm_epsg_for_longitude": "zones",
             "is_gk_cm": "zones", "is_gk_zone_prefixed": "zones", "to_work_crs": "zones",
             "work_crs": "zones"}
