@@ -11,7 +11,6 @@ checks read a layer's geometries and columns as arrays (:meth:`Context.shapes`,
 from __future__ import annotations
 
 import inspect
-import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -124,6 +123,11 @@ class Context:
         """Whether the context has the layer ``name`` (asking makes no frame)."""
         return self._layers.present(name)
 
+    def _need(self, name: str) -> None:
+        """Nothing if the context has the layer ``name``, else the error naming it as the
+        bureau's data spells it."""
+        _required_present(self.has_layer(name), name, self.rules, self.source)
+
     def require(self, name: str) -> gpd.GeoDataFrame:
         """A layer the caller cannot do without (``neighbours``, ``roads``).
 
@@ -133,7 +137,7 @@ class Context:
             The context has no such layer (``build_context`` already refuses a context
             without the required layers, so this is only met by hand-made contexts).
         """
-        _required_present(self._layers.present(name), name, self.rules, self.source)
+        self._need(name)
         return cast("gpd.GeoDataFrame", self.layers[name])
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
@@ -177,21 +181,27 @@ class Context:
         """The same layers judged by other rules (nothing derived from the old rules is kept)."""
         return Context(crs=self.crs, layers=self.layers, rules=rules, source=self.source)
 
+    def with_layer(self, name: str, frame: gpd.GeoDataFrame | None) -> Context:
+        """The same town with the layer ``name`` replaced by ``frame`` (nothing derived is
+        kept; the other layers are shared as they are, a loaded town's still packed)."""
+        return Context(crs=self.crs, layers=self._layers.replaced(name, frame),
+                       rules=self.rules, source=self.source)
+
     def column(self, name: str, column: str) -> np.ndarray:
         """A column of a layer the caller cannot do without, as a NumPy array (made on first
         use and kept: taking a column from a frame costs more than the lookups made in it)."""
-        _required_present(self._layers.present(name), name, self.rules, self.source)
+        self._need(name)
         return self.cached(f"column:{name}:{column}",
                            lambda: self._layers.column(name, column))
 
     def column_names(self, name: str) -> tuple[str, ...]:
         """The columns of a layer the caller cannot do without (its geometry's included)."""
-        _required_present(self._layers.present(name), name, self.rules, self.source)
+        self._need(name)
         return self._layers.column_names(name)
 
     def shapes(self, name: str) -> npt.NDArray[np.object_]:
         """The geometries of a layer the caller cannot do without, in layer order (kept)."""
-        _required_present(self._layers.present(name), name, self.rules, self.source)
+        self._need(name)
         return self._layers.shapes(name)
 
     def tree(self, name: str) -> shapely.STRtree | None:
@@ -202,7 +212,7 @@ class Context:
     def shapes_at(self, name: str, index: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
         """The geometries at ``index`` of a layer the caller cannot do without: of a loaded
         town, only those are read (:meth:`geo.layers.Layers.shapes_at`)."""
-        _required_present(self._layers.present(name), name, self.rules, self.source)
+        self._need(name)
         return self._layers.shapes_at(name, index)
 
     def query(self, name: str, geom: BaseGeometry,
@@ -254,11 +264,10 @@ class Context:
         rules = self.rules.boundary
         defaults = rules.road_width_default_m
         narrowest = min(defaults.values())
-        widths = np.array([
-            width if not math.isnan(width)
-            else defaults.get(kind, narrowest) if isinstance(kind, str) else narrowest
-            for width, kind in zip(self.column("roads", "width_m").astype(float),
-                                   self.column("roads", "class"), strict=True)], dtype=float)
+        by_class = np.array([defaults.get(kind, narrowest) if isinstance(kind, str) else narrowest
+                             for kind in self.column("roads", "class")], dtype=float)
+        given = self.column("roads", "width_m").astype(float)
+        widths = np.where(np.isnan(given), by_class, given)
         zones: np.ndarray = shapely.buffer(self.shapes("roads"),
                                            widths / 2 + rules.road_tolerance_margin_m)
         return zones

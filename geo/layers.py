@@ -141,9 +141,9 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
             if frame is not None:
                 shapes = np.asarray(frame.geometry.to_numpy(), dtype=object)
             else:
-                _, read = self._read(name)
-                self.shapes_at(name, np.flatnonzero(~read))  # the rest, beside those read
-                shapes = self._some.pop(name)[0]
+                shapes, read = self._read(name)
+                self._fill(name, np.flatnonzero(~read))  # the rest, beside those read
+                del self._some[name]
             self._shapes[name] = shapes
         return self._shapes[name]
 
@@ -156,25 +156,34 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
         only those it has not read before (the same objects :meth:`shapes` gives later)."""
         if self.unpacked(name):
             return self.shapes(name)[index]
+        return self._fill(name, index)
+
+    def _fill(self, name: str, index: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+        """A packed layer's geometries at ``index``, those not read before read now."""
         shapes, read = self._read(name)
         missing = index[~read[index]]
         if missing.size:
-            packed = self._packed[name]
-            assert packed is not None, name
-            shapes[missing] = packed.shapes(missing)
+            shapes[missing] = self._packed_layer(name).shapes(missing)
             read[missing] = True
         return shapes[index]
 
     def _read(self, name: str) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+        """A packed layer's geometries read so far (``None`` where not yet), and which."""
         if name not in self._some:
-            size = len(self.bounds(name))
+            size = len(self._packed_layer(name).wkb)
             self._some[name] = (np.full(size, None, dtype=object), np.zeros(size, dtype=bool))
         return self._some[name]
+
+    def _packed_layer(self, name: str) -> PackedLayer:
+        packed = self._packed[name]
+        assert packed is not None, name
+        return packed
 
     def bounds(self, name: str) -> npt.NDArray[np.float64]:
         """Each geometry's bounds (xmin, ymin, xmax, ymax) of a present layer, in layer order;
         NaN for an empty geometry."""
-        packed = None if self.unpacked(name) else self._packed.get(name)
+        # a frame made from a packed layer stands on the same geometries: its bounds hold
+        packed = self._packed.get(name)
         if packed is not None:
             return packed.bounds
         bounds: npt.NDArray[np.float64] = shapely.bounds(self.shapes(name))
@@ -188,7 +197,7 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
         KeyError
             The layer has no such column.
         """
-        packed = None if name in self._frames else self._packed.get(name)
+        packed = self._packed.get(name)
         values = None if packed is None else packed.column(column)
         if values is None:
             frame = self[name]
@@ -198,7 +207,7 @@ class Layers(Mapping[str, "gpd.GeoDataFrame | None"]):
 
     def column_names(self, name: str) -> tuple[str, ...]:
         """The columns of a present layer, its geometry's included, in the frame's order."""
-        packed = None if name in self._frames else self._packed.get(name)
+        packed = self._packed.get(name)
         if packed is not None:
             return packed.order
         frame = self[name]

@@ -10,15 +10,12 @@ new one, joins the neighbour it shares the longest edge with).
 
 from __future__ import annotations
 
-from typing import cast
-
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from geo.context import Context
-from geo.layers import Layers
 from geo.proposal import Proposal
 
 __all__ = ["REGISTERED_KIND", "hand_out", "registered", "registered_index",
@@ -102,6 +99,4 @@ def revision_context(proposal: Proposal, ctx: Context) -> Context:
     frame = neighbours.copy()
     frame.geometry = list(handed)
     frame = frame.drop(index=frame.index[own]).reset_index(drop=True)
-    # the other layers shared as they are (a prepared town's stay packed: geo.layers)
-    return Context(crs=ctx.crs, layers=cast(Layers, ctx.layers).replaced("neighbours", frame),
-                   rules=ctx.rules, source=ctx.source)
+    return ctx.with_layer("neighbours", frame)

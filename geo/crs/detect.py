@@ -73,7 +73,7 @@ def _from_gcj02(gdf: gpd.GeoDataFrame, path: str | Path | None,
 
     if gdf.crs is not None and _wgs84_projected(pyproj.CRS.from_user_input(gdf.crs)):
         gdf = gdf.to_crs(_WGS84_EPSG)
-    bounds = tuple(float(b) for b in np.asarray(gdf.total_bounds, dtype=float))
+    bounds = _total_bounds(gdf)
     if all(math.isfinite(b) for b in bounds) and not _in_china(*bounds):
         raise CRSError(message_key="crs_gcj02_not_lonlat", params={"bounds": _fmt(bounds)},
                        path=path, layer=layer)
